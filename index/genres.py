@@ -1,0 +1,118 @@
+"""The one genre vocabulary (IMDb/TMDB style) and every way people name a genre."""
+
+from __future__ import annotations
+
+import re
+
+GENRES: tuple[str, ...] = (
+    "Action", "Adventure", "Animation", "Biography", "Comedy", "Crime", "Documentary",
+    "Drama", "Family", "Fantasy", "Film-Noir", "History", "Horror", "Music", "Musical",
+    "Mystery", "Romance", "Sci-Fi", "Sport", "Thriller", "War", "Western",
+)  # fmt: skip
+
+# Surface forms (lower case, singular and plural) -> one or more genres.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "action": ("Action",),
+    "actioner": ("Action",),
+    "martial arts": ("Action",),
+    "kung fu": ("Action",),
+    "adventure": ("Adventure",),
+    "animation": ("Animation",),
+    "animated": ("Animation",),
+    "anime": ("Animation",),
+    "cartoon": ("Animation",),
+    "biography": ("Biography",),
+    "biopic": ("Biography",),
+    "biographical": ("Biography",),
+    "comedy": ("Comedy",),
+    "comedies": ("Comedy",),
+    "satire": ("Comedy",),
+    "rom-com": ("Romance", "Comedy"),
+    "romcom": ("Romance", "Comedy"),
+    "rom com": ("Romance", "Comedy"),
+    "romantic comedy": ("Romance", "Comedy"),
+    "romantic comedies": ("Romance", "Comedy"),
+    "crime": ("Crime",),
+    "gangster": ("Crime",),
+    "heist": ("Crime",),
+    "mob": ("Crime",),
+    "documentary": ("Documentary",),
+    "documentaries": ("Documentary",),
+    "doc": ("Documentary",),
+    "docs": ("Documentary",),
+    "drama": ("Drama",),
+    "family": ("Family",),
+    "children": ("Family",),
+    "children's": ("Family",),
+    "kids": ("Family",),
+    "fantasy": ("Fantasy",),
+    "fantasies": ("Fantasy",),
+    "film-noir": ("Film-Noir",),
+    "film noir": ("Film-Noir",),
+    "noir": ("Film-Noir",),
+    "history": ("History",),
+    "historical": ("History",),
+    "period piece": ("History",),
+    "horror": ("Horror",),
+    "slasher": ("Horror",),
+    "music": ("Music",),
+    "concert": ("Music",),
+    "musical": ("Musical",),
+    "mystery": ("Mystery",),
+    "mysteries": ("Mystery",),
+    "whodunit": ("Mystery",),
+    "whodunnit": ("Mystery",),
+    "romance": ("Romance",),
+    "romantic": ("Romance",),
+    "love story": ("Romance",),
+    "sci-fi": ("Sci-Fi",),
+    "scifi": ("Sci-Fi",),
+    "sci fi": ("Sci-Fi",),
+    "science fiction": ("Sci-Fi",),
+    "science-fiction": ("Sci-Fi",),
+    "sport": ("Sport",),
+    "sports": ("Sport",),
+    "thriller": ("Thriller",),
+    "suspense": ("Thriller",),
+    "war": ("War",),
+    "western": ("Western",),
+    "spaghetti western": ("Western",),
+    # MovieLens names that differ from ours.
+    "imax": (),
+}
+
+
+def _plural(word: str) -> str:
+    if word.endswith(("y",)) and not word.endswith(("ey", "ay", "oy")):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+SYNONYMS: dict[str, tuple[str, ...]] = dict(_SYNONYMS)
+for _form, _genres in _SYNONYMS.items():
+    if _form not in {"animated", "biographical", "historical", "romantic", "children", "children's", "kids", "imax"}:
+        SYNONYMS.setdefault(_plural(_form), _genres)
+for _genre in GENRES:
+    SYNONYMS.setdefault(_genre.lower(), (_genre,))
+
+# Longest forms first so "romantic comedy" wins over "romantic".
+GENRE_PATTERN = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(SYNONYMS, key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+class UnknownGenre(ValueError):
+    pass
+
+
+def canonical_genres(name: str) -> tuple[str, ...]:
+    """Map one given genre name (ours, MovieLens, TMDB, or a synonym) to our vocabulary."""
+    key = re.sub(r"\s+", " ", name.strip().lower())
+    if key in SYNONYMS:
+        return SYNONYMS[key]
+    if key.replace(" ", "-") in SYNONYMS:
+        return SYNONYMS[key.replace(" ", "-")]
+    raise UnknownGenre(f"unknown genre {name!r} (known: {', '.join(GENRES)})")

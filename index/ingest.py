@@ -1,0 +1,174 @@
+"""Ingest: files -> reviews -> (only what is new or changed) passages -> vectors -> new version."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from config import Settings
+from index.embed import Encoder
+from index.films import film_id, normalize_title
+from index.passages import split_passages
+from index.readers import ReadResult, find_files, read_file
+from index.store import IndexStore, VersionWriter
+from index.types import IngestReport, Problem, Review
+
+
+@dataclass
+class Progress:
+    """Callbacks a front end (rich, Discord) uses to show long work. All optional."""
+
+    on_files: Callable[[int], None] = lambda total: None
+    on_file: Callable[[Path], None] = lambda path: None
+    on_embed_start: Callable[[int], None] = lambda total: None
+    on_embedded: Callable[[int], None] = lambda n: None
+
+
+def content_hash(review: Review) -> str:
+    """Same content, same hash, wherever the file came from and whatever id it carried."""
+    payload = review.model_dump_json(exclude={"source", "review_id"})
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def index_manifest(settings: Settings, encoder: Encoder) -> dict[str, object]:
+    return {
+        "model": settings.embedding.model,
+        "dim": encoder.dimension,
+        "passage_max_tokens": settings.embedding.passage_max_tokens,
+    }
+
+
+def read_all(paths: list[Path], settings: Settings, progress: Progress) -> ReadResult:
+    files, missing = find_files(paths)
+    result = ReadResult(rejected=list(missing))
+    progress.on_files(len(files))
+    for path in files:
+        result.extend(read_file(path, settings.ingest))
+        progress.on_file(path)
+    return result
+
+
+def _resolve_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) -> str:
+    """A review without a year joins the one film of that title, if there is exactly one."""
+    if review.year is None:
+        candidates = known.get(normalize_title(review.title), [])
+        if len(candidates) == 1:
+            return candidates[0][0]
+    fid = film_id(review.title, review.year)
+    known.setdefault(normalize_title(review.title), [])
+    if (fid, review.year) not in known[normalize_title(review.title)]:
+        known[normalize_title(review.title)].append((fid, review.year))
+    return fid
+
+
+def ingest(
+    paths: list[Path],
+    settings: Settings,
+    encoder: Encoder,
+    progress: Progress | None = None,
+    rebuild: bool = False,
+) -> IngestReport:
+    """Index new and changed reviews from `paths`; publish a new version only if anything changed.
+
+    All reading and embedding happens before anything is published: bad input costs nothing
+    already indexed, and a crash leaves the previous version live.
+    """
+    progress = progress or Progress()
+    started = time.perf_counter()
+    report = IngestReport()
+    read = read_all(paths, settings, progress)
+    report.rejected, report.warnings = read.rejected, read.warnings
+
+    store = IndexStore(settings.index_dir)
+    with store.lock():
+        base = store.current()
+        manifest = index_manifest(settings, encoder)
+        if base is not None and any(base.manifest.get(k) != v for k, v in manifest.items()):
+            rebuild = True  # model or passage size changed: old vectors are not comparable
+        writer = store.begin(None if rebuild else base)
+        try:
+            carried = _carry_over(store, base, writer) if rebuild else []
+            todo = _classify(read.reviews, writer, report)
+            todo = carried + todo
+            if not todo and base is not None and not rebuild:
+                writer.abort()
+                report.version = base.name
+                report.seconds = time.perf_counter() - started
+                return report
+            _embed_and_add(todo, writer, settings, encoder, progress, report)
+            report.version = writer.commit(manifest, settings.search.faiss_factory)
+        except BaseException:
+            writer.abort()
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _carry_over(store: IndexStore, base, writer: VersionWriter) -> list[tuple[Review, str]]:  # noqa: ANN001
+    """On a rebuild, every review already indexed is re-embedded from its stored text."""
+    if base is None:
+        return []
+    old = store.begin(base)
+    try:
+        return [(r, content_hash(r)) for r in old.stored_reviews()]
+    finally:
+        old.abort()
+
+
+def _classify(
+    reviews: list[Review], writer: VersionWriter, report: IngestReport
+) -> list[tuple[Review, str]]:
+    by_id, by_hash = writer.hashes()
+    batch: dict[str, tuple[Review, str]] = {}
+    for review in reviews:
+        digest = content_hash(review)
+        owner = by_hash.get(digest)
+        if owner is not None:
+            if owner == review.review_id:
+                report.unchanged += 1
+            else:
+                report.duplicates += 1
+                report.warnings.append(
+                    Problem(review.source, "", f"same review as {owner!r}; stored once")
+                )
+            continue
+        if review.review_id in batch:
+            report.warnings.append(
+                Problem(review.source, "", f"review id {review.review_id!r} appears twice; the last one wins")
+            )
+        batch[review.review_id] = (review, digest)
+        by_hash[digest] = review.review_id
+    for review_id in batch:
+        if review_id in by_id:
+            report.updated += 1
+            writer.delete_review(review_id)
+        else:
+            report.added += 1
+    return list(batch.values())
+
+
+def _embed_and_add(
+    todo: list[tuple[Review, str]],
+    writer: VersionWriter,
+    settings: Settings,
+    encoder: Encoder,
+    progress: Progress,
+    report: IngestReport,
+) -> None:
+    known = writer.films_by_title()
+    planned: list[tuple[Review, str, str, list[str]]] = []
+    texts: list[str] = []
+    for review, digest in todo:
+        passages = split_passages(review.text, encoder.count_tokens, settings.embedding.passage_max_tokens)
+        planned.append((review, digest, _resolve_film(review, known), passages))
+        texts += passages
+    progress.on_embed_start(len(texts))
+    vectors = encoder.encode(texts, progress=progress.on_embedded)
+    report.passages_embedded = len(texts)
+    start = 0
+    for review, digest, fid, passages in planned:
+        writer.add_review(review, fid, digest, passages, vectors[start : start + len(passages)])
+        start += len(passages)

@@ -1,0 +1,97 @@
+"""Filtered nearest-neighbour search over passages, aggregated into films.
+
+Filters are a bitmap selector inside the FAISS search, so a filter that leaves 0.1% of the
+passages still returns their true nearest neighbours. For approximate index types a very
+selective filter is answered by exact search over just the allowed rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.snapshot import Snapshot
+
+EXACT_BELOW = 20_000  # allowed passages under which exact search beats an ANN with a selector
+
+
+def search_passages(snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k (scores, rows) among allowed rows (None: all), best first."""
+    import faiss
+
+    n = snap.index.ntotal
+    if n == 0 or k <= 0:
+        return np.zeros(0, np.float32), np.zeros(0, np.int64)
+    query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+    if allowed is None:
+        scores, rows = snap.index.search(query, min(k, n))
+    else:
+        count = int(np.count_nonzero(allowed))
+        if count == 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        k = min(k, count)
+        if not snap.is_exact and count <= EXACT_BELOW:
+            candidates = np.flatnonzero(allowed)
+            sims = np.asarray(snap.vectors[candidates]) @ query[0]
+            top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+            order = top[np.argsort(-sims[top], kind="stable")]
+            return sims[order].astype(np.float32), candidates[order]
+        selector = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
+        params = faiss.SearchParameters(sel=selector)
+        scores, rows = snap.index.search(query, k, params=params)
+    keep = rows[0] >= 0
+    return scores[0][keep], rows[0][keep]
+
+
+@dataclass(frozen=True)
+class FilmScore:
+    film_row: int
+    score: float
+    # (review row, best passage row, passage score), best first
+    reviews: tuple[tuple[int, int, float], ...]
+
+
+def aggregate(snap: Snapshot, scores: np.ndarray, rows: np.ndarray) -> list[FilmScore]:
+    """Passages -> films: a film scores as its best passage; its reviews as theirs."""
+    per_film: dict[int, dict[int, tuple[int, float]]] = {}
+    for score, row in zip(scores.tolist(), rows.tolist(), strict=True):
+        review = int(snap.passage_review[row])
+        film = int(snap.review_film[review])
+        reviews = per_film.setdefault(film, {})
+        if review not in reviews:
+            reviews[review] = (row, score)
+    out = []
+    for film, reviews in per_film.items():
+        ordered = sorted(((r, p, s) for r, (p, s) in reviews.items()), key=lambda t: -t[2])
+        out.append(FilmScore(film, ordered[0][2], tuple(ordered)))
+    out.sort(key=lambda f: -f.score)
+    return out
+
+
+def top_films(snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, n_films: int) -> list[FilmScore]:
+    """Enough passages to fill `n_films` distinct films, widening the search until it does."""
+    total = snap.index.ntotal if allowed is None else int(np.count_nonzero(allowed))
+    k = max(64, n_films * 8)
+    while True:
+        scores, rows = search_passages(snap, vector, allowed, k)
+        films = aggregate(snap, scores, rows)
+        if len(films) >= n_films or k >= total:
+            return films
+        k *= 4
+
+
+def rank_by_rating(snap: Snapshot, reviews: np.ndarray) -> list[FilmScore]:
+    """With nothing to match semantically, the best-rated passing reviews come first."""
+    rows = np.flatnonzero(reviews)
+    ratings = np.nan_to_num(snap.review_rating[rows], nan=-1.0)
+    per_film: dict[int, list[tuple[int, float]]] = {}
+    for row, rating in zip(rows.tolist(), ratings.tolist(), strict=True):
+        per_film.setdefault(int(snap.review_film[row]), []).append((row, rating))
+    out = []
+    for film, items in per_film.items():
+        items.sort(key=lambda t: -t[1])
+        score = max(items[0][1], 0.0) / 10
+        out.append(FilmScore(film, score, tuple((r, -1, max(s, 0.0) / 10) for r, s in items)))
+    out.sort(key=lambda f: (-f.score, -len(f.reviews), snap.films[f.film_row].title))
+    return out

@@ -1,0 +1,72 @@
+"""Normalise a rating written on any common scale to 0-10."""
+
+from __future__ import annotations
+
+import re
+
+# Metacritic's letter-grade conversion, divided by ten.
+LETTER_GRADES: dict[str, float] = {
+    "A+": 10.0, "A": 10.0, "A-": 9.1, "B+": 8.3, "B": 7.5, "B-": 6.7, "C+": 5.8,
+    "C": 5.0, "C-": 4.2, "D+": 3.3, "D": 2.5, "D-": 1.6, "F": 0.0,
+}  # fmt: skip
+
+_NUM = r"(\d+(?:[.,]\d+)?)(\s*½)?"
+_OUT_OF = re.compile(rf"^{_NUM}\s*(?:/|out of|of)\s*(\d+(?:\.\d+)?)\s*(?:stars?)?$")
+_STARS = re.compile(rf"^{_NUM}\s*(?:stars?|\*)$")
+_PERCENT = re.compile(rf"^{_NUM}\s*%$")
+_GLYPHS = re.compile(r"^([★✭✮⭐*]+)\s*(½)?\s*([☆✩]*)$")
+_BARE = re.compile(rf"^{_NUM}$")
+
+
+class RatingError(ValueError):
+    pass
+
+
+def _number(digits: str, half: str | None) -> float:
+    return float(digits.replace(",", ".")) + (0.5 if half else 0.0)
+
+
+def _scaled(value: float, scale: float, raw: str) -> float:
+    if scale <= 0:
+        raise RatingError(f"rating {raw!r} has a zero scale")
+    if value < 0 or value > scale:
+        raise RatingError(f"rating {raw!r} is outside its scale 0-{scale:g}")
+    return round(value / scale * 10, 2)
+
+
+def normalize_rating(raw: str | float | int) -> float:
+    """Return the rating on 0-10, or raise RatingError saying why it is not one.
+
+    Bare numbers are read as out of 10 (or as a percentage above 10); star counts are out of 5.
+    """
+    if isinstance(raw, bool):
+        raise RatingError(f"rating {raw!r} is not a number or a grade")
+    if isinstance(raw, int | float):
+        value = float(raw)
+        if value != value:  # NaN
+            raise RatingError("rating is not a number")
+        if value < 0 or value > 100:
+            raise RatingError(f"rating {raw!r} is outside 0-10 (or 0-100%)")
+        return round(value if value <= 10 else value / 10, 2)
+    text = re.sub(r"\s+", " ", str(raw).strip()).replace("⁄", "/")
+    if not text:
+        raise RatingError("rating is empty")
+    lower = text.lower()
+    if text.upper() in LETTER_GRADES:
+        return LETTER_GRADES[text.upper()]
+    if m := _OUT_OF.match(lower):
+        return _scaled(_number(m[1], m[2]), float(m[3]), text)
+    if m := _STARS.match(lower):
+        return _scaled(_number(m[1], m[2]), 5, text)
+    if m := _PERCENT.match(lower):
+        return _scaled(_number(m[1], m[2]), 100, text)
+    if m := _GLYPHS.match(text):
+        filled = len(m[1]) + (0.5 if m[2] else 0.0)
+        # With empty stars shown the scale is explicit; otherwise stars are out of five.
+        total = len(m[1]) + (1 if m[2] else 0) + len(m[3]) if m[3] else 5
+        return _scaled(filled, total, text)
+    if m := _BARE.match(lower):
+        return normalize_rating(_number(m[1], m[2]))
+    if lower.startswith("-"):
+        raise RatingError(f"rating {text!r} is negative")
+    raise RatingError(f"rating {text!r} is not on a scale we know (x/10, x/5, stars, A-F, %)")

@@ -1,0 +1,107 @@
+"""What the engine answers with: small frozen dataclasses, and the stable JSON contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.query import ParsedQuery
+from index.types import Film, StoredReview
+
+
+@dataclass(frozen=True)
+class ReviewHit:
+    review_id: str
+    reviewer: str | None
+    rating: float | None
+    snippet: str
+    highlight: tuple[int, int]
+    source: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class FilmHit:
+    film: Film
+    score: float
+    reviews: tuple[ReviewHit, ...]
+
+    @property
+    def rating(self) -> float | None:
+        rated = [r.rating for r in self.reviews if r.rating is not None]
+        return max(rated) if rated else None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: ParsedQuery
+    hits: tuple[FilmHit, ...]
+    offset: int
+    total: int  # films passing every filter
+    has_more: bool
+    # When nothing passed every filter: which filter emptied it, and that hits are relaxed.
+    emptied_by: str | None = None
+    relaxed: tuple[str, ...] = ()
+    similar_to: Film | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` contract of `cinebot search`."""
+        return {
+            "query": self.query.text,
+            "filters": self.query.filters.model_dump(),
+            "semantic": self.query.semantic,
+            "offset": self.offset,
+            "total": self.total,
+            "has_more": self.has_more,
+            "emptied_by": self.emptied_by,
+            "relaxed": list(self.relaxed),
+            "similar_to": self.similar_to.film_id if self.similar_to else None,
+            "results": [
+                {
+                    "film_id": h.film.film_id,
+                    "title": h.film.title,
+                    "year": h.film.year,
+                    "countries": list(h.film.countries),
+                    "genres": list(h.film.genres),
+                    "director": h.film.director,
+                    "rating": h.rating,
+                    "score": round(h.score, 4),
+                    "reviews": [
+                        {"review_id": r.review_id, "reviewer": r.reviewer, "rating": r.rating,
+                         "snippet": r.snippet, "source": r.source}  # fmt: skip
+                        for r in h.reviews
+                    ],
+                }
+                for h in self.hits
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """A fuzzy title lookup: one film, or why not (ambiguous / not found) with candidates."""
+
+    query: str
+    film: Film | None
+    candidates: tuple[Film, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.film is None and len(self.candidates) > 1
+
+
+@dataclass(frozen=True)
+class FilmDetail:
+    film: Film
+    reviews: tuple[StoredReview, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **{k: (list(v) if isinstance(v, tuple) else v) for k, v in self.film.__dict__.items()},
+            "reviews": [r.__dict__ for r in self.reviews],
+        }
+
+
+@dataclass(frozen=True)
+class Stats:
+    counts: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,270 @@
+"""The on-disk index: immutable versions swapped in atomically.
+
+    <index_dir>/CURRENT         name of the live version (replaced with os.replace)
+    <index_dir>/LOCK            held by the one process writing a version
+    <index_dir>/v000007/        meta.sqlite, vectors.npy, index.faiss, manifest.json
+
+A writer builds the next version in a temporary folder beside the live one and only then
+points CURRENT at it, so readers never see a half-written index and a crash (even SIGKILL)
+leaves the previous version live. Rows of vectors.npy and the FAISS ids are passages in
+passage_id order, so the vectors and the metadata of one version always agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.films import merge_film
+from index.types import Review
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS films (
+    film_id TEXT PRIMARY KEY, title TEXT NOT NULL, year INTEGER, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (
+    review_id TEXT PRIMARY KEY, film_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+    rating REAL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS reviews_by_film ON reviews(film_id);
+CREATE INDEX IF NOT EXISTS reviews_by_hash ON reviews(content_hash);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id INTEGER PRIMARY KEY AUTOINCREMENT, review_id TEXT NOT NULL,
+    film_id TEXT NOT NULL, ordinal INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_by_review ON passages(review_id);
+"""
+
+
+class IndexBusy(RuntimeError):
+    """Another process is writing a new index version."""
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built at this location yet."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def build_faiss(vectors: np.ndarray, factory: str) -> Any:
+    import faiss
+
+    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[0] else 384
+    index = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
+    if not index.is_trained:
+        if len(vectors) < 40 * max(1, getattr(index, "nlist", 1)):
+            index = faiss.index_factory(dim, "Flat", faiss.METRIC_INNER_PRODUCT)
+        else:
+            index.train(vectors)
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+@dataclass
+class VersionInfo:
+    name: str
+    path: Path
+    manifest: dict[str, Any]
+
+
+class IndexStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # ------------------------------------------------------------------ reading
+    def current(self) -> VersionInfo | None:
+        try:
+            name = (self.root / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        path = self.root / name
+        manifest = json.loads((path / "manifest.json").read_text())
+        return VersionInfo(name, path, manifest)
+
+    def current_name(self) -> str | None:
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    # ------------------------------------------------------------------ writing
+    @contextlib.contextmanager
+    def lock(self, wait: bool = False) -> Iterator[None]:
+        """One writer at a time, across processes. Released by the OS if the writer dies."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "LOCK", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                raise IndexBusy(
+                    f"another ingest is writing {self.root}; try again when it finishes"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def begin(self, base: VersionInfo | None) -> VersionWriter:
+        """Start the next version from a copy of `base` (None: an empty index). Needs the lock."""
+        self._remove_leftovers()
+        return VersionWriter(self, base)
+
+    def _remove_leftovers(self) -> None:
+        for path in self.root.glob(".tmp-*"):
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _publish(self, tmp: Path, manifest: dict[str, Any]) -> str:
+        previous = self.current_name()
+        number = int(previous[1:]) + 1 if previous else 1
+        name = f"v{number:06d}"
+        manifest["version"] = name
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        for file in tmp.iterdir():
+            _fsync_file(file)
+        _fsync_dir(tmp)
+        final = self.root / name
+        if final.exists():  # a crashed publish left it; it was never CURRENT
+            shutil.rmtree(final)
+        os.rename(tmp, final)
+        pointer = self.root / "CURRENT.tmp"
+        pointer.write_text(name + "\n")
+        _fsync_file(pointer)
+        os.replace(pointer, self.root / "CURRENT")
+        _fsync_dir(self.root)
+        # Keep the previous version for readers still using it; drop older ones.
+        keep = {name, previous}
+        for path in self.root.glob("v[0-9]*"):
+            if path.name not in keep and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+        return name
+
+
+class VersionWriter:
+    """Edits a private copy of the live version; `commit` publishes it."""
+
+    def __init__(self, store: IndexStore, base: VersionInfo | None) -> None:
+        self.store = store
+        self.base = base
+        self.tmp = store.root / f".tmp-{uuid.uuid4().hex}"
+        self.tmp.mkdir(parents=True)
+        self.db = sqlite3.connect(self.tmp / "meta.sqlite")
+        if base is not None:
+            with sqlite3.connect(f"file:{base.path / 'meta.sqlite'}?mode=ro", uri=True) as src:
+                src.backup(self.db)
+            self.old_vectors = np.load(base.path / "vectors.npy")
+            self.old_ids = np.array(
+                [r[0] for r in self.db.execute("SELECT passage_id FROM passages ORDER BY passage_id")],
+                dtype=np.int64,
+            )
+        else:
+            self.old_vectors = None
+            self.old_ids = np.zeros(0, dtype=np.int64)
+        self.db.executescript(SCHEMA)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.deleted: set[int] = set()
+        self.new_vectors: list[np.ndarray] = []
+        self.touched_films: set[str] = set()
+
+    def hashes(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(review_id -> content_hash, content_hash -> review_id) of what is stored."""
+        by_id = dict(self.db.execute("SELECT review_id, content_hash FROM reviews"))
+        return by_id, {h: r for r, h in by_id.items()}
+
+    def stored_reviews(self) -> list[Review]:
+        return [Review.model_validate_json(d) for (d,) in self.db.execute("SELECT data FROM reviews")]
+
+    def films_by_title(self) -> dict[str, list[tuple[str, int | None]]]:
+        from index.films import normalize_title
+
+        out: dict[str, list[tuple[str, int | None]]] = {}
+        for fid, title, year in self.db.execute("SELECT film_id, title, year FROM films"):
+            out.setdefault(normalize_title(title), []).append((fid, year))
+        return out
+
+    def delete_review(self, review_id: str) -> None:
+        row = self.db.execute("SELECT film_id FROM reviews WHERE review_id=?", (review_id,)).fetchone()
+        if row is None:
+            return
+        self.touched_films.add(row[0])
+        self.deleted.update(
+            pid for (pid,) in self.db.execute("SELECT passage_id FROM passages WHERE review_id=?", (review_id,))
+        )
+        self.db.execute("DELETE FROM passages WHERE review_id=?", (review_id,))
+        self.db.execute("DELETE FROM reviews WHERE review_id=?", (review_id,))
+
+    def add_review(
+        self, review: Review, fid: str, content_hash: str, passages: list[str], vectors: np.ndarray
+    ) -> None:
+        if len(passages) != len(vectors):
+            raise ValueError("one vector per passage")
+        self.db.execute(
+            "INSERT INTO reviews(review_id, film_id, content_hash, rating, data) VALUES (?,?,?,?,?)",
+            (review.review_id, fid, content_hash, review.rating, review.model_dump_json()),
+        )
+        self.db.executemany(
+            "INSERT INTO passages(review_id, film_id, ordinal, text) VALUES (?,?,?,?)",
+            [(review.review_id, fid, i, text) for i, text in enumerate(passages)],
+        )
+        self.new_vectors.append(np.asarray(vectors, dtype=np.float32))
+        self.touched_films.add(fid)
+
+    def _refresh_films(self) -> None:
+        for fid in self.touched_films:
+            rows = self.db.execute("SELECT data FROM reviews WHERE film_id=?", (fid,)).fetchall()
+            self.db.execute("DELETE FROM films WHERE film_id=?", (fid,))
+            if rows:
+                film = merge_film(fid, (Review.model_validate_json(d) for (d,) in rows))
+                data = {k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}}
+                self.db.execute(
+                    "INSERT INTO films(film_id, title, year, data) VALUES (?,?,?,?)",
+                    (fid, film.title, film.year, json.dumps(data)),
+                )
+
+    def commit(self, manifest: dict[str, Any], faiss_factory: str) -> str:
+        import faiss
+
+        self._refresh_films()
+        self.db.commit()
+        n_passages = self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        if self.deleted:
+            self.db.execute("VACUUM")
+        self.db.close()
+        keep = ~np.isin(self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted)))
+        parts = [self.old_vectors[keep]] if self.old_vectors is not None else []
+        parts += self.new_vectors
+        dim = int(manifest["dim"])
+        vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dim), np.float32)
+        if len(vectors) != n_passages:
+            raise RuntimeError(f"index corrupt: {len(vectors)} vectors for {n_passages} passages")
+        np.save(self.tmp / "vectors.npy", vectors)
+        faiss.write_index(build_faiss(vectors, faiss_factory), str(self.tmp / "index.faiss"))
+        manifest = {**manifest, "passages": n_passages, "faiss_factory": faiss_factory,
+                    "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
+        return self.store._publish(self.tmp, manifest)
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.db.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
