@@ -9,4 +9,11 @@ from config.settings import (
     load_settings,
 )
 
-__all__ = ["ConfigError", "EmbeddingSettings", "IngestSettings", "SearchSettings", "Settings", "load_settings"]
+__all__ = [
+    "ConfigError",
+    "EmbeddingSettings",
+    "IngestSettings",
+    "SearchSettings",
+    "Settings",
+    "load_settings",
+]

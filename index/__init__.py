@@ -7,4 +7,13 @@ from index.engine import Engine
 from index.query import ParsedQuery, QueryFilters
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
 
-__all__ = ["Engine", "FilmDetail", "FilmHit", "ParsedQuery", "QueryFilters", "ReviewHit", "SearchResult", "TitleMatch"]
+__all__ = [
+    "Engine",
+    "FilmDetail",
+    "FilmHit",
+    "ParsedQuery",
+    "QueryFilters",
+    "ReviewHit",
+    "SearchResult",
+    "TitleMatch",
+]

@@ -12,7 +12,7 @@ from typing import Literal
 
 from index.engine import Engine
 from index.query import ParsedQuery
-from index.results import SearchResult, TitleMatch
+from index.results import FilmDetail, SearchResult, TitleMatch
 
 HELP = """Ask for films in plain words, for example:
   Korean action thrillers rated 8+
@@ -32,7 +32,9 @@ _LIKE_NTH = re.compile(
     r"(?P<n>first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|one|two|three|four|five|\d+)(?:\s+one)?$",
     re.I,
 )
-_LIKE_TITLE = re.compile(r"^(?:more |films? |movies? |something |anything )?(?:like|similar to)\s+(?P<title>.+)$", re.I)
+_LIKE_TITLE = re.compile(
+    r"^(?:more |films? |movies? |something |anything )?(?:like|similar to)\s+(?P<title>.+)$", re.I
+)
 _FILM = re.compile(r"^(?:film|movie|tell me about|info(?: on)?)\s+(?P<title>.+)$", re.I)
 _FOLLOW_UP = re.compile(
     r"^(?:only|just|but|and|also|now|then|not|no|non-?|without|except|excluding|after|before|since|"
@@ -46,6 +48,7 @@ class Reply:
     kind: Literal["search", "similar", "film", "help", "message", "bye"]
     result: SearchResult | None = None
     match: TitleMatch | None = None
+    detail: FilmDetail | None = None
     message: str = ""
     refined: bool = False
 
@@ -73,19 +76,28 @@ class Conversation:
             return Reply("help", message=HELP)
         if _MORE.match(text) or _BACK.match(text):
             if self.last_query is None and self.last_similar is None:
-                return Reply("message", message="Ask a question first; then 'more' shows the next page.")
+                return Reply(
+                    "message", message="Ask a question first; then 'more' shows the next page."
+                )
             step = self.limit if _MORE.match(text) else -self.limit
             return self._page(max(0, self.offset + step))
         if m := _LIKE_NTH.match(text):
             n = _ORDINALS.get(m["n"].lower()) or int(m["n"])
             if not self.shown:
-                return Reply("message", message="There is no list yet to pick from; ask a question first.")
+                return Reply(
+                    "message", message="There is no list yet to pick from; ask a question first."
+                )
             if not (-1 <= n <= len(self.shown)) or n == 0:
                 return Reply("message", message=f"Pick a number from 1 to {len(self.shown)}.")
             return self._similar(self.shown[n - 1] if n > 0 else self.shown[-1])
         if m := _FILM.match(text):
             match, detail = self.engine.film(m["title"])
-            return Reply("film", match=match, message="" if detail else _no_title(match))
+            return Reply(
+                "film",
+                match=match,
+                detail=detail,
+                message="" if detail else no_title_message(match),
+            )
         parsed = self.engine.parse(text)
         if m := _LIKE_TITLE.match(text):
             return self._similar(m["title"])
@@ -110,7 +122,7 @@ class Conversation:
         filters = self.last_query.filters if self.last_query else None
         match, result = self.engine.similar(title, limit=self.limit, filters=filters)
         if result is None:
-            return Reply("similar", match=match, message=_no_title(match))
+            return Reply("similar", match=match, message=no_title_message(match))
         self.last_similar, self.offset = title, 0
         self.shown = [_label(h.film.title, h.film.year) for h in result.hits]
         return Reply("similar", result=result, match=match)
@@ -122,7 +134,11 @@ class Conversation:
             kind: Literal["search", "similar"] = "similar"
         else:
             assert self.last_query is not None
-            result, match, kind = self.engine.search(self.last_query, self.limit, offset), None, "search"
+            result, match, kind = (
+                self.engine.search(self.last_query, self.limit, offset),
+                None,
+                "search",
+            )
         assert result is not None
         if not result.hits and offset > 0:
             return Reply("message", message="That's all I have for this question.")
@@ -135,7 +151,7 @@ def _label(title: str, year: int | None) -> str:
     return f"{title} ({year})" if year else title
 
 
-def _no_title(match: TitleMatch) -> str:
+def no_title_message(match: TitleMatch) -> str:
     if match.ambiguous:
         options = ", ".join(_label(f.title, f.year) for f in match.candidates)
         return f"'{match.query}' could be several films: {options}. Which one?"

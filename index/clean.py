@@ -124,7 +124,9 @@ def clean_page(text: str) -> CleanPage:
         key = line.casefold()
         if key in seen:
             page.notes.append("dropped a repeated paragraph")
-        elif (_BOILERPLATE.search(line) and not _is_prose(line)) or (_BOILERPLATE.search(line) and len(line.split()) < 25 and not body):
+        elif (_BOILERPLATE.search(line) and not _is_prose(line)) or (
+            _BOILERPLATE.search(line) and len(line.split()) < 25 and not body
+        ):
             pass
         else:
             seen.add(key)

@@ -14,17 +14,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from config import ConfigError, Settings, load_settings
-from index.chat import Conversation
+from index.chat import Conversation, no_title_message
 from index.console import print_film, print_report, print_result
 from index.engine import Engine
 from index.ingest import Progress as IngestProgress
 from index.store import IndexBusy, IndexMissing
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Film recommendations from reviews.")
-console = Console()
-errors = Console(stderr=True)
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Film recommendations from reviews."
+)
 
-IndexOption = Annotated[Path | None, typer.Option("--index", help="Index folder (default: config / CINEBOT_INDEX_DIR).")]
+
+def _console(stderr: bool = False) -> Console:
+    """Wrapped for people in a terminal; one line per line when piped, so scripts can grep."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, soft_wrap=not stream.isatty())
+
+
+IndexOption = Annotated[
+    Path | None, typer.Option("--index", help="Index folder (default: config / CINEBOT_INDEX_DIR).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
@@ -33,24 +42,26 @@ def _engine(index: Path | None) -> Engine:
     try:
         settings = load_settings(**({"index_dir": index} if index else {}))
     except ConfigError as exc:
-        errors.print(f"cinebot: {exc}")
+        _console(stderr=True).print(f"cinebot: {exc}")
         raise typer.Exit(2) from None
     return Engine(settings)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(Text(f"cinebot: {message}"))
+    _console(stderr=True).print(Text(f"cinebot: {message}"))
     return typer.Exit(code)
 
 
-def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False):  # noqa: ANN202
+def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False):
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=errors, disable=quiet, transient=True) as bar:  # fmt: skip
+                  console=_console(stderr=True), disable=quiet, transient=True) as bar:  # fmt: skip
         tasks: dict[str, int] = {}
         progress = IngestProgress(
             on_files=lambda n: tasks.__setitem__("read", bar.add_task("Reading files", total=n)),
             on_file=lambda _: bar.advance(tasks["read"]),
-            on_embed_start=lambda n: tasks.__setitem__("embed", bar.add_task("Embedding passages", total=n)),
+            on_embed_start=lambda n: tasks.__setitem__(
+                "embed", bar.add_task("Embedding passages", total=n)
+            ),
             on_embedded=lambda n: bar.advance(tasks["embed"], n),
         )
         try:
@@ -61,7 +72,10 @@ def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Review files or folders (default: configured review paths).")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Review files or folders (default: configured review paths)."),
+    ] = None,
     index: IndexOption = None,
     as_json: JsonOption = False,
     rebuild: Annotated[bool, typer.Option(help="Re-embed everything already indexed.")] = False,
@@ -72,14 +86,18 @@ def ingest(
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
-        print_report(console, report)
-    if report.rejected and not (report.added or report.updated or report.unchanged or report.duplicates):
+        print_report(_console(), report)
+    if report.rejected and not (
+        report.added or report.updated or report.unchanged or report.duplicates
+    ):
         raise typer.Exit(1)
 
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='A question, e.g. "Korean action thrillers rated 8+".')],
+    query: Annotated[
+        str, typer.Argument(help='A question, e.g. "Korean action thrillers rated 8+".')
+    ],
     limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     index: IndexOption = None,
@@ -94,7 +112,7 @@ def search(
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print_result(console, result)
+        print_result(_console(), result)
 
 
 @app.command()
@@ -111,13 +129,11 @@ def similar(
     except IndexMissing as exc:
         raise _fail(str(exc)) from None
     if result is None:
-        from index.chat import _no_title
-
-        raise _fail(_no_title(match))
+        raise _fail(no_title_message(match))
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print_result(console, result)
+        print_result(_console(), result)
 
 
 @app.command()
@@ -133,13 +149,11 @@ def film(
     except IndexMissing as exc:
         raise _fail(str(exc)) from None
     if detail is None:
-        from index.chat import _no_title
-
-        raise _fail(_no_title(match))
+        raise _fail(no_title_message(match))
     if as_json:
         print(json.dumps(detail.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print_film(console, detail)
+        print_film(_console(), detail)
 
 
 @app.command()
@@ -153,6 +167,7 @@ def stats(index: IndexOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print(json.dumps(counts, indent=2))
         return
+    console = _console()
     for key, value in counts.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
@@ -160,9 +175,8 @@ def stats(index: IndexOption = None, as_json: JsonOption = False) -> None:
 
 
 def _chat(engine: Engine) -> None:
-    from index.console import print_film as show_film
-
     conversation = Conversation(engine)
+    console = _console()
     interactive = sys.stdin.isatty()
     if interactive:
         console.print("cinebot: ask me for films ('help' for examples, 'quit' to leave).")
@@ -182,8 +196,8 @@ def _chat(engine: Engine) -> None:
             break
         if reply.result is not None:
             print_result(console, reply.result)
-        elif reply.kind == "film" and reply.match and reply.match.film and not reply.message:
-            show_film(console, engine.film(reply.match.film.title + f" {reply.match.film.year or ''}")[1])  # type: ignore[arg-type]
+        elif reply.detail is not None:
+            print_film(console, reply.detail)
         else:
             console.print(Text(reply.message))
 
@@ -203,12 +217,14 @@ def run(index: IndexOption = None) -> None:
     engine = _engine(index)
     if not engine.has_index():
         paths = engine.default_paths()
-        errors.print(f"Building the index from {', '.join(map(str, paths))} (first run only)…")
-        print_report(errors, _run_ingest(engine, paths, quiet=False), limit=10)
+        _console(stderr=True).print(
+            f"Building the index from {', '.join(map(str, paths))} (first run only)…"
+        )
+        print_report(_console(stderr=True), _run_ingest(engine, paths, quiet=False), limit=10)
     _chat(engine)
 
 
-def main() -> None:  # pragma: no cover - console script entry
+if __name__ == "__main__":
     app()
 
 

@@ -40,7 +40,9 @@ def film_hit(index: int, hit: FilmHit) -> Group:
     lines: list[Text] = [head]
     for review in hit.reviews:
         line = Text("   ")
-        line.append(f"{review.reviewer or 'anonymous'}, {rating_text(review.rating)}: ", style="italic")
+        line.append(
+            f"{review.reviewer or 'anonymous'}, {rating_text(review.rating)}: ", style="italic"
+        )
         a, b = review.highlight
         line.append(review.snippet[:a])
         line.append(review.snippet[a:b], style="bold")
@@ -67,12 +69,19 @@ def print_result(console: Console, result: SearchResult) -> None:
     shown = result.offset + len(result.hits)
     if result.has_more:
         total = f" of {result.total}" if result.total else ""
-        console.print(Text(f"Showing {result.offset + 1}-{shown}{total}. Say 'more' for the next page.", style="dim"))
+        console.print(
+            Text(
+                f"Showing {result.offset + 1}-{shown}{total}. Say 'more' for the next page.",
+                style="dim",
+            )
+        )
 
 
 def print_film(console: Console, detail: FilmDetail) -> None:
     film = detail.film
-    console.print(Text(f"{film.title}" + (f" ({film.year})" if film.year else ""), style="bold cyan"))
+    console.print(
+        Text(f"{film.title}" + (f" ({film.year})" if film.year else ""), style="bold cyan")
+    )
     table = Table.grid(padding=(0, 2))
     for label, value in (
         ("Countries", ", ".join(country_name(c) for c in film.countries)),
@@ -87,7 +96,10 @@ def print_film(console: Console, detail: FilmDetail) -> None:
     console.print(table)
     for review in detail.reviews:
         head = Text(f"\n{review.reviewer or 'anonymous'}", style="italic")
-        head.append(f" · {rating_text(review.rating)}" + (f" ({review.rating_raw})" if review.rating_raw else ""))
+        head.append(
+            f" · {rating_text(review.rating)}"
+            + (f" ({review.rating_raw})" if review.rating_raw else "")
+        )
         if review.date:
             head.append(f" · {review.date}", style="dim")
         console.print(head)
@@ -101,11 +113,16 @@ def print_report(console: Console, report: IngestReport, limit: int = 50) -> Non
     table.add_row(str(report.added), str(report.updated), str(report.unchanged), str(report.duplicates),
                   str(len(report.rejected)), str(report.passages_embedded))  # fmt: skip
     console.print(table)
-    for title, problems, style in (("Rejected", report.rejected, "red"), ("Warnings", report.warnings, "yellow")):
+    for title, problems, style in (
+        ("Rejected", report.rejected, "red"),
+        ("Warnings", report.warnings, "yellow"),
+    ):
         if problems:
             console.print(Text(f"{title} ({len(problems)}):", style=f"bold {style}"))
             for problem in problems[:limit]:
                 console.print(Text(f"  {problem}"))
             if len(problems) > limit:
-                console.print(Text(f"  … and {len(problems) - limit} more (use --json for all)", style="dim"))
+                console.print(
+                    Text(f"  … and {len(problems) - limit} more (use --json for all)", style="dim")
+                )
     console.print(Text(f"Index {report.version or '(none)'} · {report.seconds:.1f} s", style="dim"))

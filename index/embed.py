@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,20 @@ def resolve_model_path(model: str) -> Path:
     return path
 
 
+_MODEL_LOCK = threading.Lock()
+
+
+@cache
+def _load_model(path: str):
+    """One copy of the weights per process, however many Encoders (CLI, bot, tests) ask."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device="cpu", local_files_only=True)
+
+
 class Encoder:
     """sentence-transformers behind one `encode`; the backend is a setting."""
 
@@ -43,10 +57,9 @@ class Encoder:
             raise ValueError(f"unknown embedding backend {settings.backend!r}; valid: {BACKENDS}")
         self.settings = settings
         self.model_path = resolve_model_path(settings.model)
-        self._lock = threading.Lock()
 
     @cached_property
-    def _model(self):  # noqa: ANN202 - SentenceTransformer, imported lazily (seconds)
+    def _model(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -55,7 +68,7 @@ class Encoder:
         return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
 
     @cached_property
-    def _tokenizer(self):  # noqa: ANN202 - a fast `tokenizers.Tokenizer`, cheap to load
+    def _tokenizer(self):
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
@@ -66,7 +79,10 @@ class Encoder:
     @property
     def dimension(self) -> int:
         model = self._model
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        getter = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
         return int(getter())
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -81,7 +97,7 @@ class Encoder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         step = max(self.settings.batch_size * 8, 256)
         chunks: list[np.ndarray] = []
-        with self._lock:  # one encode at a time: torch already uses every core
+        with _MODEL_LOCK:  # one encode at a time: torch already uses every core
             for start in range(0, len(texts), step):
                 batch = list(texts[start : start + step])
                 chunks.append(

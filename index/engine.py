@@ -12,8 +12,9 @@ import numpy as np
 from config import Settings
 from index import filters as F
 from index.embed import Encoder
+from index.films import normalize_title
 from index.ingest import Progress, ingest
-from index.query import ParsedQuery, QueryFilters, QueryParser, Vocabulary, fold
+from index.query import ParsedQuery, QueryFilters, QueryParser, Vocabulary
 from index.rank import FilmScore, rank_by_rating, top_films
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
 from index.snapshot import Snapshot, load_snapshot
@@ -47,7 +48,9 @@ class Engine:
         """The live version, reloaded when CURRENT has moved on."""
         name = self.store.current_name()
         if name is None:
-            raise IndexMissing(f"no index at {self.settings.index_dir}; run `cinebot ingest PATH` first")
+            raise IndexMissing(
+                f"no index at {self.settings.index_dir}; run `cinebot ingest PATH` first"
+            )
         snap = self._snapshot
         if snap is not None and snap.name == name:
             return snap
@@ -71,7 +74,9 @@ class Engine:
         return self.store.current_name() is not None
 
     # ------------------------------------------------------------------ writing
-    def ingest(self, paths: list[Path], progress: Progress | None = None, rebuild: bool = False) -> IngestReport:
+    def ingest(
+        self, paths: list[Path], progress: Progress | None = None, rebuild: bool = False
+    ) -> IngestReport:
         return ingest(paths, self.settings, self.encoder, progress, rebuild)
 
     def default_paths(self) -> list[Path]:
@@ -82,7 +87,9 @@ class Engine:
         self.snapshot() if self.has_index() else None
         return (self._parser or self._empty_parser).parse(text)
 
-    def search(self, query: str | ParsedQuery, limit: int | None = None, offset: int = 0) -> SearchResult:
+    def search(
+        self, query: str | ParsedQuery, limit: int | None = None, offset: int = 0
+    ) -> SearchResult:
         snap = self.snapshot()
         parsed = self.parse(query) if isinstance(query, str) else query
         limit = limit or self.settings.search.page_size
@@ -97,7 +104,9 @@ class Engine:
                     relaxed.append(name)
                     masks = F.masks(snap, f)
         ranked = self._rank(snap, parsed.semantic, masks, f, offset + limit + 1)
-        hits = tuple(self._hit(snap, s, parsed, masks.reviews) for s in ranked[offset : offset + limit])
+        hits = tuple(
+            self._hit(snap, s, parsed, masks.reviews) for s in ranked[offset : offset + limit]
+        )
         total = masks.n_films
         return SearchResult(
             query=parsed, hits=hits, offset=offset, total=total if not relaxed else 0,
@@ -105,14 +114,18 @@ class Engine:
             emptied_by=emptied_by, relaxed=tuple(relaxed),
         )  # fmt: skip
 
-    def _rank(self, snap: Snapshot, semantic: str, masks: F.Masks, f: QueryFilters, n: int) -> list[FilmScore]:
+    def _rank(
+        self, snap: Snapshot, semantic: str, masks: F.Masks, f: QueryFilters, n: int
+    ) -> list[FilmScore]:
         if not semantic:
             return rank_by_rating(snap, masks.reviews)
         vector = self.encoder.encode([semantic])[0]
         allowed = None if f.is_empty() else masks.passages
         return top_films(snap, vector, allowed, n)
 
-    def _hit(self, snap: Snapshot, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray) -> FilmHit:
+    def _hit(
+        self, snap: Snapshot, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray
+    ) -> FilmHit:
         per_film = self.settings.search.reviews_per_film
         chosen = [(r, p) for r, p, _ in scored.reviews if passing[r]][:per_film]
         review_ids = [snap.review_ids[r] for r, _ in chosen]
@@ -122,7 +135,7 @@ class Engine:
         texts = snap.passage_texts(rows) if rows else {}
         question = parsed.semantic or parsed.text
         reviews = []
-        for (r, p), review_id in zip(chosen, review_ids, strict=True):
+        for (_r, p), review_id in zip(chosen, review_ids, strict=True):
             review = stored[review_id]
             passage = texts.get(p) or review.text
             snippet = make_snippet(passage, question, self.settings.search.snippet_chars)
@@ -147,7 +160,9 @@ class Engine:
         allowed = masks.passages & ~own
         ranked = top_films(snap, vector, allowed, offset + limit + 1)
         parsed = ParsedQuery(text=f"like {match.film.title}", filters=f, semantic="")
-        hits = tuple(self._hit(snap, s, parsed, masks.reviews) for s in ranked[offset : offset + limit])
+        hits = tuple(
+            self._hit(snap, s, parsed, masks.reviews) for s in ranked[offset : offset + limit]
+        )
         total = int(np.count_nonzero(masks.films)) - int(masks.films[row])
         result = SearchResult(query=parsed, hits=hits, offset=offset, total=total,
                               has_more=len(ranked) > offset + limit, similar_to=match.film)  # fmt: skip
@@ -161,22 +176,34 @@ class Engine:
         year = None
         if m := re.search(r"\(?\b((?:18|19|20)\d\d)\)?\s*$", title.strip()):
             year, title = int(m[1]), title[: m.start()].strip() or title
-        wanted = fold(title)
+        wanted = normalize_title(title)
         films = [f for f in snap.films if year is None or f.year == year] or snap.films
-        exact = [f for f in films if fold(f.title) == wanted]
+        exact = [f for f in films if normalize_title(f.title) == wanted]
         if len(exact) == 1:
             return TitleMatch(title, exact[0], tuple(exact))
         if len(exact) > 1:
-            return TitleMatch(title, None, tuple(sorted(exact, key=lambda f: f.year or 0)))
-        choices = {i: fold(f.title) for i, f in enumerate(films)}
+            return TitleMatch(
+                title, None, tuple(sorted(exact, key=lambda f: f.year or 0)), ambiguous=True
+            )
+        choices = {i: normalize_title(f.title) for i, f in enumerate(films)}
+        # Suggestions are ranked leniently; a match must resemble the whole title, or be
+        # words found in exactly one title ("fury road").
         found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
         candidates = tuple(films[i] for _, _, i in found)
-        if not found or found[0][1] < 80:
-            return TitleMatch(title, None, candidates)
-        if len(found) > 1 and found[1][1] >= found[0][1] - 2:
-            close = tuple(films[i] for _, s, i in found if s >= found[0][1] - 2)
-            return TitleMatch(title, None, close)
-        return TitleMatch(title, candidates[0], candidates)
+        close = [(fuzz.token_sort_ratio(wanted, choices[i]), i) for _, _, i in found]
+        close = sorted((c for c in close if c[0] >= 85), reverse=True)
+        if close and (len(close) == 1 or close[1][0] < close[0][0] - 3):
+            return TitleMatch(title, films[close[0][1]], candidates)
+        if len(close) > 1:
+            return TitleMatch(title, None, tuple(films[i] for _, i in close), ambiguous=True)
+        contained = [
+            i for i, name in choices.items() if wanted and set(wanted.split()) <= set(name.split())
+        ]
+        if len(contained) == 1 and len(wanted) >= 4:
+            return TitleMatch(title, films[contained[0]], candidates)
+        if len(contained) > 1:
+            return TitleMatch(title, None, tuple(films[i] for i in contained[:10]), ambiguous=True)
+        return TitleMatch(title, None, candidates)
 
     def film(self, title: str) -> tuple[TitleMatch, FilmDetail | None]:
         match = self.resolve_title(title)
@@ -184,7 +211,10 @@ class Engine:
             return match, None
         snap = self.snapshot()
         stored = snap.reviews(snap.film_review_ids(match.film.film_id))
-        reviews = sorted(stored.values(), key=lambda r: (-(r.rating if r.rating is not None else -1), r.review_id))
+        reviews = sorted(
+            stored.values(),
+            key=lambda r: (-(r.rating if r.rating is not None else -1), r.review_id),
+        )
         return match, FilmDetail(match.film, tuple(reviews))
 
     def titles(self) -> list[str]:

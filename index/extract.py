@@ -29,8 +29,8 @@ _FILM_NOUNS = (
     r"biopic|satire|tale|story|indie|import|release|entry|hit|offering|debut|rom-com)"
 )
 _CAP_WORD = r"(?:[A-Z]\.|[A-Z][\w'’\-]*)"
-_NAME_WORD = rf"(?:{_CAP_WORD}|de|da|del|van|von|der|le|la|di|bin)"
-_NAME = rf"(?:{_CAP_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}})"
+_NAME_WORD = rf"(?:Jr\.|Sr\.|{_CAP_WORD}|de|da|del|van|von|der|le|la|di|bin)"
+_NAME = rf"(?:{_CAP_WORD}(?:[ \t]+{_NAME_WORD}){{0,4}})"
 _DIRECTOR_PATTERNS = [
     re.compile(
         rf"\b(?i:directed|helmed|written and directed|co-written and directed)"
@@ -41,10 +41,14 @@ _DIRECTOR_PATTERNS = [
     re.compile(rf"(?P<name>{_NAME})['’]s\s+direction\b"),
 ]
 _CAST_PATTERNS = [
-    re.compile(rf"\b(?i:stars|starring|features|featuring|headlined by|led by)\s+"
-               rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"),
-    re.compile(rf"\b(?i:headlining(?: the (?:film|cast|movie))?\s+(?:is|are))\s+"
-               rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"),
+    re.compile(
+        rf"\b(?i:stars|starring|features|featuring|headlined by|led by)\s+"
+        rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"
+    ),
+    re.compile(
+        rf"\b(?i:headlining(?: the (?:film|cast|movie))?\s+(?:is|are))\s+"
+        rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"
+    ),
     re.compile(rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s+(?:stars?|co-stars?)\s+as\b"),
     re.compile(rf"(?P<names>{_NAME})\s+(?:plays|portrays)\b"),
 ]
@@ -69,7 +73,8 @@ def _country_pattern() -> re.Pattern[str]:
     return re.compile(
         rf"(?:(?:hailing|hails|comes|coming|arriving|arrives|straight|imported)\s+from|"
         rf"made in|produced in|out of)\s+(?:the\s+)?(?P<place>{alt})\b"
-        rf"|\b(?P<adj>{alt})(?:-made|-produced|-language)?\s+(?:[\w-]+\s+){{0,2}}{_FILM_NOUNS}\b"
+        # A lookahead, so co-productions ("Mexican-Spanish fantasy") yield every adjective.
+        rf"|\b(?P<adj>{alt})(?=(?:-made|-produced|-language)?(?:[\s-]+[\w-]+){{0,3}}?\s+{_FILM_NOUNS}\b)"
         rf"|\b(?P<k>K)-(?:drama|thriller|horror|movie|film|action|noir|zombie)",
         re.IGNORECASE,
     )
@@ -110,12 +115,36 @@ def genres_in(text: str) -> tuple[str, ...]:
         # A genre word counts when it names the film: followed by a film noun or another
         # genre word, or itself a noun form preceded by an article/demonstrative.
         noun_follows = re.match(rf"\s*(?:-|\s)?\s*{_FILM_NOUNS}\b", after, re.IGNORECASE)
-        describes = re.search(r"\b(?:a|an|this|the|its|it's|is|as)\s+(?:[\w-]+\s+){0,3}$", before,
-                              re.IGNORECASE)
-        noun_form = word in {"thriller", "thrillers", "comedy", "drama", "western", "musical",
-                             "documentary", "rom-com", "romcom", "biopic", "whodunit", "slasher",
-                             "romantic comedy", "horror", "actioner", "noir", "film noir",
-                             "satire", "mystery", "fantasy", "romance", "anime", "war epic"}
+        describes = re.search(
+            r"(?:\b(?:a|an|this|the|its|it's|is|as)|['’]s)\s+(?:[\w-]+\s+){0,3}$",
+            before,
+            re.IGNORECASE,
+        )
+        noun_form = word in {
+            "thriller",
+            "thrillers",
+            "comedy",
+            "drama",
+            "western",
+            "musical",
+            "documentary",
+            "rom-com",
+            "romcom",
+            "biopic",
+            "whodunit",
+            "slasher",
+            "romantic comedy",
+            "horror",
+            "actioner",
+            "noir",
+            "film noir",
+            "satire",
+            "mystery",
+            "fantasy",
+            "romance",
+            "anime",
+            "war epic",
+        }
         if noun_follows or (describes and noun_form):
             counts.update(SYNONYMS.get(word, ()))
     return tuple(g for g, _ in counts.most_common())

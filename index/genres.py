@@ -92,14 +92,25 @@ def _plural(word: str) -> str:
 
 SYNONYMS: dict[str, tuple[str, ...]] = dict(_SYNONYMS)
 for _form, _genres in _SYNONYMS.items():
-    if _form not in {"animated", "biographical", "historical", "romantic", "children", "children's", "kids", "imax"}:
+    if _form not in {
+        "animated",
+        "biographical",
+        "historical",
+        "romantic",
+        "children",
+        "children's",
+        "kids",
+        "imax",
+    }:
         SYNONYMS.setdefault(_plural(_form), _genres)
 for _genre in GENRES:
     SYNONYMS.setdefault(_genre.lower(), (_genre,))
 
 # Longest forms first so "romantic comedy" wins over "romantic".
 GENRE_PATTERN = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(SYNONYMS, key=len, reverse=True)) + r")(?![\w-])",
+    r"(?<![\w-])("
+    + "|".join(re.escape(f) for f in sorted(SYNONYMS, key=len, reverse=True))
+    + r")(?![\w-])",
     re.IGNORECASE,
 )
 

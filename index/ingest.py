@@ -13,7 +13,7 @@ from index.embed import Encoder
 from index.films import film_id, normalize_title
 from index.passages import split_passages
 from index.readers import ReadResult, find_files, read_file
-from index.store import IndexStore, VersionWriter
+from index.store import IndexStore, VersionInfo, VersionWriter, stored_reviews
 from index.types import IngestReport, Problem, Review
 
 
@@ -90,7 +90,7 @@ def ingest(
             rebuild = True  # model or passage size changed: old vectors are not comparable
         writer = store.begin(None if rebuild else base)
         try:
-            carried = _carry_over(store, base, writer) if rebuild else []
+            carried = _carry_over(base) if rebuild else []
             todo = _classify(read.reviews, writer, report)
             todo = carried + todo
             if not todo and base is not None and not rebuild:
@@ -107,15 +107,9 @@ def ingest(
     return report
 
 
-def _carry_over(store: IndexStore, base, writer: VersionWriter) -> list[tuple[Review, str]]:  # noqa: ANN001
+def _carry_over(base: VersionInfo | None) -> list[tuple[Review, str]]:
     """On a rebuild, every review already indexed is re-embedded from its stored text."""
-    if base is None:
-        return []
-    old = store.begin(base)
-    try:
-        return [(r, content_hash(r)) for r in old.stored_reviews()]
-    finally:
-        old.abort()
+    return [(r, content_hash(r)) for r in stored_reviews(base)] if base else []
 
 
 def _classify(
@@ -137,7 +131,11 @@ def _classify(
             continue
         if review.review_id in batch:
             report.warnings.append(
-                Problem(review.source, "", f"review id {review.review_id!r} appears twice; the last one wins")
+                Problem(
+                    review.source,
+                    "",
+                    f"review id {review.review_id!r} appears twice; the last one wins",
+                )
             )
         batch[review.review_id] = (review, digest)
         by_hash[digest] = review.review_id
@@ -162,7 +160,9 @@ def _embed_and_add(
     planned: list[tuple[Review, str, str, list[str]]] = []
     texts: list[str] = []
     for review, digest in todo:
-        passages = split_passages(review.text, encoder.count_tokens, settings.embedding.passage_max_tokens)
+        passages = split_passages(
+            review.text, encoder.count_tokens, settings.embedding.passage_max_tokens
+        )
         planned.append((review, digest, _resolve_film(review, known), passages))
         texts += passages
     progress.on_embed_start(len(texts))

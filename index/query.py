@@ -59,7 +59,12 @@ class QueryFilters(BaseModel):
         if self.countries:
             parts.append(("countries", " or ".join(country_name(c) for c in self.countries)))
         if self.countries_none:
-            parts.append(("countries_none", "not " + " or ".join(country_name(c) for c in self.countries_none)))
+            parts.append(
+                (
+                    "countries_none",
+                    "not " + " or ".join(country_name(c) for c in self.countries_none),
+                )
+            )
         if self.genres_all:
             parts.append(("genres_all", " + ".join(self.genres_all)))
         if self.genres_any:
@@ -120,7 +125,9 @@ class Vocabulary:
             from rapidfuzz import fuzz, process
 
             for n in range(min(4, len(words)), 1, -1):
-                hit = process.extractOne(fold(" ".join(words[:n])), table.keys(), scorer=fuzz.ratio, score_cutoff=88)
+                hit = process.extractOne(
+                    fold(" ".join(words[:n])), table.keys(), scorer=fuzz.ratio, score_cutoff=88
+                )
                 if hit:
                     return table[hit[0]], n
         return None
@@ -136,17 +143,60 @@ def fold(text: str) -> str:
 _NUM = r"(\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s*(?P<scale>/\s*10|/\s*5|/\s*100|out of (?:10|5|100)|stars?|%|points?))?"
 _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"\b(?:rated|rating|scored?|with a rating of|with a score of)?\s*{_NUM}{_SCALE}\s*(?:\+|plus\b|or (?:more|higher|better|above|up)\b|and (?:up|above|over)\b)", re.I), "min"),
-    (re.compile(rf"\b(?:rated|rating|scored?|score)?\s*(?:at least|no less than|minimum(?: of)?|>=|≥)\s*{_NUM}{_SCALE}", re.I), "min"),
-    (re.compile(rf"\b(?:rated|rating|scored?|score)\s*(?:above|over|more than|higher than|better than|greater than|>)\s*{_NUM}{_SCALE}", re.I), "gt"),
-    (re.compile(rf"(?:\babove|\bover|\bmore than|\bhigher than|\bbetter than|\bgreater than|>)\s*{_NUM}(?P<need>{_SCALE[3:-2]})?(?!\s*(?:hours?|minutes?|mins?|years?|films?|movies?))", re.I), "gt?"),
-    (re.compile(rf"\b(?:rated|rating|scored?|score)?\s*(?:at most|no more than|<=|≤|maximum(?: of)?)\s*{_NUM}{_SCALE}", re.I), "max"),
-    (re.compile(rf"\b(?:rated|rating|scored?|score)?\s*(?:below|under|less than|lower than|worse than|<)\s*{_NUM}{_SCALE}(?!\s*(?:hours?|minutes?|mins?|years?))", re.I), "lt"),
+    (
+        re.compile(
+            rf"\b(?:rated|rating|scored?|with a rating of|with a score of)?\s*{_NUM}{_SCALE}\s*(?:\+|plus\b|or (?:more|higher|better|above|up)\b|and (?:up|above|over)\b)",
+            re.I,
+        ),
+        "min",
+    ),
+    (
+        re.compile(
+            rf"\b(?:rated|rating|scored?|score)?\s*(?:at least|no less than|minimum(?: of)?|>=|≥)\s*{_NUM}{_SCALE}",
+            re.I,
+        ),
+        "min",
+    ),
+    (
+        re.compile(
+            rf"\b(?:rated|rating|scored?|score)\s*(?:above|over|more than|higher than|better than|greater than|>)\s*{_NUM}{_SCALE}",
+            re.I,
+        ),
+        "gt",
+    ),
+    (
+        re.compile(
+            rf"(?:\babove|\bover|\bmore than|\bhigher than|\bbetter than|\bgreater than|>)\s*{_NUM}(?P<need>{_SCALE[3:-2]})?(?!\s*(?:hours?|minutes?|mins?|years?|films?|movies?))",
+            re.I,
+        ),
+        "gt?",
+    ),
+    (
+        re.compile(
+            rf"\b(?:rated|rating|scored?|score)?\s*(?:at most|no more than|<=|≤|maximum(?: of)?)\s*{_NUM}{_SCALE}",
+            re.I,
+        ),
+        "max",
+    ),
+    (
+        re.compile(
+            rf"\b(?:rated|rating|scored?|score)?\s*(?:below|under|less than|lower than|worse than|<)\s*{_NUM}{_SCALE}(?!\s*(?:hours?|minutes?|mins?|years?))",
+            re.I,
+        ),
+        "lt",
+    ),
     (re.compile(rf"\b(?:rated|rating|scored?)\s*{_NUM}{_SCALE}", re.I), "min"),
     (re.compile(rf"\b{_NUM}(?P<stars>[- ]stars?)\b", re.I), "min"),
 ]
 _RATING_WORDS: list[tuple[re.Pattern[str], str, float]] = [
-    (re.compile(r"\b(?:highly|top|well|best|critically)[- ]?(?:rated|reviewed|acclaimed)\b|\bacclaimed\b", re.I), "min", 8.0),
+    (
+        re.compile(
+            r"\b(?:highly|top|well|best|critically)[- ]?(?:rated|reviewed|acclaimed)\b|\bacclaimed\b",
+            re.I,
+        ),
+        "min",
+        8.0,
+    ),
     (re.compile(r"\b(?:poorly|badly|low|worst)[- ]?(?:rated|reviewed)\b", re.I), "max", 4.0),
 ]
 _YEAR = r"((?:18|19|20)\d\d)"
@@ -163,7 +213,7 @@ _FILLER = {
     "about", "like", "only", "just", "also", "but", "out", "there", "ones", "one", "by",
     "starring", "directed", "between", "after", "before", "since", "stars", "star", "year",
     "years", "decade", "kind", "sort", "type", "genre", "country", "review", "reviews",
-    "really", "very", "well", "on", "lately", "some", "other", "more", "less", "need", "get",
+    "really", "very", "well", "on", "lately", "other", "more", "less", "need", "get",
 }  # fmt: skip
 _AMBIGUOUS_PLACES = {"chad", "georgia", "jordan", "turkey", "jersey", "guernsey", "man", "niger",
                      "guinea", "dominica", "china", "us", "english", "america"}  # fmt: skip
@@ -196,8 +246,12 @@ class QueryParser:
     def __init__(self, vocabulary: Vocabulary | None = None, today: dt.date | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
         self.today = today or dt.date.today()
-        forms = sorted((f for f in name_table() if f not in _AMBIGUOUS_PLACES), key=len, reverse=True)
-        self._country = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I)
+        forms = sorted(
+            (f for f in name_table() if f not in _AMBIGUOUS_PLACES), key=len, reverse=True
+        )
+        self._country = re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I
+        )
         self._table = name_table()
 
     def parse(self, text: str) -> ParsedQuery:
@@ -215,7 +269,11 @@ class QueryParser:
             for m in list(re.finditer(rf"\b{lead}\s+", work, re.I)):
                 words = work[m.end() :].split()
                 hit = self.vocabulary.match(words, kind)
-                if hit is None and lead and m.group(0).strip().lower() in {"directed by", "starring"}:
+                if (
+                    hit is None
+                    and lead
+                    and m.group(0).strip().lower() in {"directed by", "starring"}
+                ):
                     caps = []
                     for w in work[m.end() :].split():
                         if not w[:1].isupper():
@@ -234,7 +292,9 @@ class QueryParser:
         for pattern, kind in _RATING_PATTERNS:
             for m in list(pattern.finditer(work)):
                 value = float(m.group(1))
-                scale = m.groupdict().get("scale") or ("stars" if m.groupdict().get("stars") else None)
+                scale = m.groupdict().get("scale") or (
+                    "stars" if m.groupdict().get("stars") else None
+                )
                 if kind == "gt?" and not (m.groupdict().get("need") or value <= 10):
                     continue
                 if value >= 1800 and not scale:
@@ -242,22 +302,39 @@ class QueryParser:
                 rating = _to_ten(value, scale)
                 if not 0 <= rating <= 10:
                     continue
-                if kind in {"min", "gt", "gt?"}:
-                    f.rating_min, f.rating_min_exclusive = rating, kind != "min"
+                lower = kind in {"min", "gt", "gt?"}
+                exclusive = kind in {"gt", "gt?", "lt"}
+                negated = re.search(r"\bnot\s*(?:rated\s*)?$", work[: m.start()], re.I)
+                if negated:  # "not below 6" is "at least 6"
+                    lower, exclusive = not lower, not exclusive
+                if lower:
+                    f.rating_min, f.rating_min_exclusive = rating, exclusive
                 else:
-                    f.rating_max, f.rating_max_exclusive = rating, kind == "lt"
-                cut(m)
+                    f.rating_max, f.rating_max_exclusive = rating, exclusive
+                cut((negated.start(), m.end()) if negated else m)
         for pattern, kind, value in _RATING_WORDS:
             if (m := pattern.search(work)) and getattr(f, f"rating_{kind}") is None:
                 setattr(f, f"rating_{kind}", value)
                 cut(m)
 
         # Years and decades.
-        for m in list(re.finditer(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|-|–)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|–|to)\s*{_YEAR}\b", work, re.I)):
+        for m in list(
+            re.finditer(
+                rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|-|–)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|–|to)\s*{_YEAR}\b",
+                work,
+                re.I,
+            )
+        ):
             a, b = (int(x) for x in m.groups() if x)
             f.year_min, f.year_max = min(a, b), max(a, b)
             cut(m)
-        for m in list(re.finditer(rf"\b(?P<op>after|since|post|from|before|pre|prior to|until|up to|older than|newer than)[- ]\s*(?:{_YEAR}|{_DECADE})", work, re.I)):
+        for m in list(
+            re.finditer(
+                rf"\b(?P<op>after|since|post|from|before|pre|prior to|until|up to|older than|newer than)[- ]\s*(?:{_YEAR}|{_DECADE})",
+                work,
+                re.I,
+            )
+        ):
             op = m["op"].lower()
             decade = _years_for_decade(m)
             lo, hi = decade or (int(m.group(2)), int(m.group(2)))
@@ -275,15 +352,21 @@ class QueryParser:
         for m in list(re.finditer(rf"(?:\b(?:in|of|from)\s+)?{_DECADE}", work, re.I)):
             f.year_min, f.year_max = _years_for_decade(m) or (None, None)
             cut(m)
-        for m in list(re.finditer(rf"(?:\b(?:in|of|from|released in|made in)\s+)?\b{_YEAR}\b", work, re.I)):
+        for m in list(
+            re.finditer(rf"(?:\b(?:in|of|from|released in|made in)\s+)?\b{_YEAR}\b", work, re.I)
+        ):
             f.year_min = f.year_max = int(m.group(1))
             cut(m)
         if m := re.search(r"\b(?:recent|latest|new releases?|newest|this year)\b", work, re.I):
-            f.year_min = f.year_min or self.today.year - (0 if "this year" in m.group(0).lower() else 5)
+            f.year_min = f.year_min or self.today.year - (
+                0 if "this year" in m.group(0).lower() else 5
+            )
             cut(m)
 
         # The subject of "about ..." is semantic: genre or country words there are not filters.
-        about = re.search(r"\b(?:about|involving|where|in which|that has|with lots of)\b", work, re.I)
+        about = re.search(
+            r"\b(?:about|involving|where|in which|that has|with lots of)\b", work, re.I
+        )
         head_end = about.start() if about else len(work)
 
         # Negations ("not horror", "no musicals or westerns", "non-American").
@@ -295,11 +378,15 @@ class QueryParser:
                 if term is None:
                     break
                 if term is genre:
-                    f.genres_none += [g for g in SYNONYMS[term.group(0).lower()] if g not in f.genres_none]
+                    f.genres_none += [
+                        g for g in SYNONYMS[term.group(0).lower()] if g not in f.genres_none
+                    ]
                 elif (code := self._table[term.group(0).lower()]) not in f.countries_none:
                     f.countries_none.append(code)
                 end = term.end()
-                sep = re.compile(r"(?:\s+(?:films?|movies?))?(?:\s*,\s*|\s+(?:or|and|nor)\s+|\s*/\s*)").match(work, end)
+                sep = re.compile(
+                    r"(?:\s+(?:films?|movies?))?(?:\s*,\s*|\s+(?:or|and|nor)\s+|\s*/\s*)"
+                ).match(work, end)
                 if sep is None:
                     break
                 pos = sep.end()
@@ -326,6 +413,13 @@ class QueryParser:
             cut(m)
 
         # Countries.
+        # "from Japan" names the country wherever it stands, even after "about".
+        for m in list(re.finditer(r"\b(?:from|made in|out of)\s+(?:the\s+)?", work, re.I)):
+            if (place := self._country.match(work, m.end())) and m.start() >= head_end:
+                code = self._table[place.group(0).lower()]
+                if code not in f.countries:
+                    f.countries.append(code)
+                cut((m.start(), place.end()))
         for m in list(self._country.finditer(work[:head_end])):
             code = self._table[m.group(0).lower()]
             if code not in f.countries and code not in f.countries_none:

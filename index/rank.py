@@ -16,7 +16,9 @@ from index.snapshot import Snapshot
 EXACT_BELOW = 20_000  # allowed passages under which exact search beats an ANN with a selector
 
 
-def search_passages(snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+def search_passages(
+    snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Top-k (scores, rows) among allowed rows (None: all), best first."""
     import faiss
 
@@ -69,7 +71,9 @@ def aggregate(snap: Snapshot, scores: np.ndarray, rows: np.ndarray) -> list[Film
     return out
 
 
-def top_films(snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, n_films: int) -> list[FilmScore]:
+def top_films(
+    snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, n_films: int
+) -> list[FilmScore]:
     """Enough passages to fill `n_films` distinct films, widening the search until it does."""
     total = snap.index.ntotal if allowed is None else int(np.count_nonzero(allowed))
     k = max(64, n_films * 8)

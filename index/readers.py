@@ -101,7 +101,9 @@ def _date(value: Any) -> dt.date | None:
     raise ValueError(f"date {value!r} is not a calendar date")
 
 
-def review_key(title: str, year: int | None, reviewer: str | None, source: str, location: str) -> str:
+def review_key(
+    title: str, year: int | None, reviewer: str | None, source: str, location: str
+) -> str:
     """A stable id for a review with no id of its own: one reviewer reviews a film once."""
     who = (reviewer or "").casefold().strip() or f"{source}#{location}"
     basis = f"{title.casefold().strip()}|{year or ''}|{who}"
@@ -219,7 +221,9 @@ def build_review(
             extra={k: v for k, v in extra.items() if _jsonable(v)},
         )
     except ValidationError as exc:
-        return reject("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        return reject(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        )
     out.reviews.append(review)
 
 
@@ -237,12 +241,18 @@ def _jsonable(value: Any) -> bool:
 def decode(data: bytes, source: str) -> str:
     if not data.strip():
         raise FileError("file is empty")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise FileError(f"not valid {codec} after its byte-order mark: {exc.reason}") from None
+                raise FileError(
+                    f"not valid {codec} after its byte-order mark: {exc.reason}"
+                ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -263,9 +273,9 @@ def _read_page(text: str, source: str, limits: IngestSettings, out: ReadResult) 
 
 
 def _read_html(text: str, source: str, limits: IngestSettings, out: ReadResult) -> None:
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(text)
+    tree = LexborHTMLParser(text)
     meta: dict[str, Any] = {}
     for node in tree.css('script[type="application/ld+json"]'):
         meta.update(_ld_review(node.text()))
@@ -283,7 +293,9 @@ def _read_html(text: str, source: str, limits: IngestSettings, out: ReadResult) 
     meta.setdefault("reviewer", attr('meta[name="author"]') or attr('[rel="author"]', "title"))
     if not meta.get("reviewer") and (node := tree.css_first('[rel="author"], .author, .byline')):
         meta["reviewer"] = re.sub(r"^(?i:by)\s+", "", node.text(strip=True)) or None
-    meta.setdefault("date", attr('meta[property="article:published_time"]') or attr("time", "datetime"))
+    meta.setdefault(
+        "date", attr('meta[property="article:published_time"]') or attr("time", "datetime")
+    )
     if (value := attr('[itemprop="ratingValue"]')) and "rating" not in meta:
         best = attr('[itemprop="bestRating"]') or "10"
         meta["rating"] = f"{value}/{best}"
@@ -305,14 +317,24 @@ def _ld_review(raw: str | None) -> dict[str, Any]:
         data = json.loads(raw or "")
     except ValueError:
         return {}
-    items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    items = (
+        data
+        if isinstance(data, list)
+        else data.get("@graph", [data])
+        if isinstance(data, dict)
+        else []
+    )
     for item in items:
         if isinstance(item, dict) and item.get("@type") == "Review":
             found: dict[str, Any] = {}
             reviewed = item.get("itemReviewed") or {}
             if isinstance(reviewed, dict):
                 found["title"] = reviewed.get("name")
-                found["director"] = (reviewed.get("director") or {}).get("name") if isinstance(reviewed.get("director"), dict) else None
+                found["director"] = (
+                    (reviewed.get("director") or {}).get("name")
+                    if isinstance(reviewed.get("director"), dict)
+                    else None
+                )
                 found["year"] = str(reviewed.get("dateCreated") or "")[:4] or None
             author = item.get("author")
             found["reviewer"] = author.get("name") if isinstance(author, dict) else author
@@ -328,7 +350,9 @@ def _records_json(text: str) -> Iterator[tuple[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise FileError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
     except RecursionError:
         raise FileError("JSON is nested too deeply") from None
     if isinstance(data, dict) and isinstance(data.get("reviews"), list):
@@ -336,7 +360,7 @@ def _records_json(text: str) -> Iterator[tuple[str, Any]]:
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
-        raise FileError("expected a JSON object, a list of objects or {\"reviews\": [...]}")
+        raise FileError('expected a JSON object, a list of objects or {"reviews": [...]}')
     for i, item in enumerate(data, 1):
         yield f"record {i}", item
 
@@ -381,7 +405,9 @@ def read_file(path: Path, limits: IngestSettings, source: str | None = None) -> 
         size = path.stat().st_size
         limit = limits.max_document_mb if kind in {"page", "html"} else limits.max_file_mb
         if size > limit * 2**20:
-            raise FileError(f"file is {size / 2**20:.1f} MB, above the {limit:g} MB limit for {kind} files")
+            raise FileError(
+                f"file is {size / 2**20:.1f} MB, above the {limit:g} MB limit for {kind} files"
+            )
         text = decode(path.read_bytes(), source)
         if kind == "page":
             _read_page(text, source, limits, out)
@@ -398,7 +424,11 @@ def read_file(path: Path, limits: IngestSettings, source: str | None = None) -> 
                 if isinstance(record, Exception):
                     out.rejected.append(Problem(source, location, str(record)))
                 elif not isinstance(record, dict):
-                    out.rejected.append(Problem(source, location, f"expected an object, got {type(record).__name__}"))
+                    out.rejected.append(
+                        Problem(
+                            source, location, f"expected an object, got {type(record).__name__}"
+                        )
+                    )
                 else:
                     build_review(record, source, location, limits, out)
     except FileError as exc:

@@ -67,8 +67,13 @@ class SearchResult:
                     "rating": h.rating,
                     "score": round(h.score, 4),
                     "reviews": [
-                        {"review_id": r.review_id, "reviewer": r.reviewer, "rating": r.rating,
-                         "snippet": r.snippet, "source": r.source}  # fmt: skip
+                        {
+                            "review_id": r.review_id,
+                            "reviewer": r.reviewer,
+                            "rating": r.rating,
+                            "snippet": r.snippet,
+                            "source": r.source,
+                        }
                         for r in h.reviews
                     ],
                 }
@@ -84,10 +89,7 @@ class TitleMatch:
     query: str
     film: Film | None
     candidates: tuple[Film, ...] = ()
-
-    @property
-    def ambiguous(self) -> bool:
-        return self.film is None and len(self.candidates) > 1
+    ambiguous: bool = False  # several films fit equally well; candidates lists them
 
 
 @dataclass(frozen=True)

@@ -61,12 +61,19 @@ class Snapshot:
     def passage_texts(self, rows: list[int]) -> dict[int, str]:
         ids = [int(self.passage_ids[r]) for r in rows]
         marks = ",".join("?" * len(ids))
-        found = dict(self.query(f"SELECT passage_id, text FROM passages WHERE passage_id IN ({marks})", tuple(ids)))
+        found = dict(
+            self.query(
+                f"SELECT passage_id, text FROM passages WHERE passage_id IN ({marks})", tuple(ids)
+            )
+        )
         return {r: found[int(self.passage_ids[r])] for r in rows}
 
     def reviews(self, review_ids: list[str]) -> dict[str, StoredReview]:
         marks = ",".join("?" * len(review_ids))
-        rows = self.query(f"SELECT review_id, film_id, data FROM reviews WHERE review_id IN ({marks})", tuple(review_ids))
+        rows = self.query(
+            f"SELECT review_id, film_id, data FROM reviews WHERE review_id IN ({marks})",
+            tuple(review_ids),
+        )
         out: dict[str, StoredReview] = {}
         for review_id, fid, data in rows:
             d = json.loads(data)
@@ -78,7 +85,9 @@ class Snapshot:
         return out
 
     def film_review_ids(self, film_id: str) -> list[str]:
-        return [r for (r,) in self.query("SELECT review_id FROM reviews WHERE film_id=?", (film_id,))]
+        return [
+            r for (r,) in self.query("SELECT review_id FROM reviews WHERE film_id=?", (film_id,))
+        ]
 
     def counts(self) -> dict[str, Any]:
         countries: Counter[str] = Counter(c for f in self.films for c in f.countries)
@@ -87,7 +96,7 @@ class Snapshot:
         return {
             "reviews": len(self.review_ids),
             "films": len(self.films),
-            "passages": int(len(self.passage_review)),
+            "passages": len(self.passage_review),
             "countries": dict(countries.most_common()),
             "genres": dict(genres.most_common()),
             "index_bytes": size,
@@ -110,9 +119,13 @@ def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
 def load_snapshot(info: VersionInfo) -> Snapshot:
     import faiss
 
-    db = sqlite3.connect(f"file:{Path(info.path) / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+    db = sqlite3.connect(
+        f"file:{Path(info.path) / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False
+    )
     films: list[Film] = []
-    for fid, title, year, data in db.execute("SELECT film_id, title, year, data FROM films ORDER BY film_id"):
+    for fid, title, year, data in db.execute(
+        "SELECT film_id, title, year, data FROM films ORDER BY film_id"
+    ):
         d = json.loads(data)
         films.append(Film(film_id=fid, title=title, year=year, countries=tuple(d["countries"]),
                           genres=tuple(d["genres"]), director=d["director"], cast=tuple(d["cast"]),
@@ -136,19 +149,25 @@ def load_snapshot(info: VersionInfo) -> Snapshot:
     review_ids: list[str] = []
     review_film: list[int] = []
     ratings: list[float] = []
-    for review_id, fid, rating in db.execute("SELECT review_id, film_id, rating FROM reviews ORDER BY review_id"):
+    for review_id, fid, rating in db.execute(
+        "SELECT review_id, film_id, rating FROM reviews ORDER BY review_id"
+    ):
         review_ids.append(review_id)
         review_film.append(film_row[fid])
         ratings.append(np.nan if rating is None else rating)
     review_row = {r: i for i, r in enumerate(review_ids)}
     passage_ids: list[int] = []
     passage_review: list[int] = []
-    for pid, review_id in db.execute("SELECT passage_id, review_id FROM passages ORDER BY passage_id"):
+    for pid, review_id in db.execute(
+        "SELECT passage_id, review_id FROM passages ORDER BY passage_id"
+    ):
         passage_ids.append(pid)
         passage_review.append(review_row[review_id])
     index = faiss.read_index(str(Path(info.path) / "index.faiss"))
     if index.ntotal != len(passage_ids):
-        raise RuntimeError(f"index {info.name} is inconsistent: {index.ntotal} vectors, {len(passage_ids)} passages")
+        raise RuntimeError(
+            f"index {info.name} is inconsistent: {index.ntotal} vectors, {len(passage_ids)} passages"
+        )
     return Snapshot(
         info=info,
         index=index,

@@ -81,6 +81,14 @@ def build_faiss(vectors: np.ndarray, factory: str) -> Any:
     return index
 
 
+def stored_reviews(info: VersionInfo) -> list[Review]:
+    """Every review of a version, as it was ingested (for rebuilding with new settings)."""
+    with contextlib.closing(
+        sqlite3.connect(f"file:{info.path / 'meta.sqlite'}?mode=ro", uri=True)
+    ) as db:
+        return [Review.model_validate_json(d) for (d,) in db.execute("SELECT data FROM reviews")]
+
+
 @dataclass
 class VersionInfo:
     name: str
@@ -174,7 +182,10 @@ class VersionWriter:
                 src.backup(self.db)
             self.old_vectors = np.load(base.path / "vectors.npy")
             self.old_ids = np.array(
-                [r[0] for r in self.db.execute("SELECT passage_id FROM passages ORDER BY passage_id")],
+                [
+                    r[0]
+                    for r in self.db.execute("SELECT passage_id FROM passages ORDER BY passage_id")
+                ],
                 dtype=np.int64,
             )
         else:
@@ -192,9 +203,6 @@ class VersionWriter:
         by_id = dict(self.db.execute("SELECT review_id, content_hash FROM reviews"))
         return by_id, {h: r for r, h in by_id.items()}
 
-    def stored_reviews(self) -> list[Review]:
-        return [Review.model_validate_json(d) for (d,) in self.db.execute("SELECT data FROM reviews")]
-
     def films_by_title(self) -> dict[str, list[tuple[str, int | None]]]:
         from index.films import normalize_title
 
@@ -204,12 +212,17 @@ class VersionWriter:
         return out
 
     def delete_review(self, review_id: str) -> None:
-        row = self.db.execute("SELECT film_id FROM reviews WHERE review_id=?", (review_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT film_id FROM reviews WHERE review_id=?", (review_id,)
+        ).fetchone()
         if row is None:
             return
         self.touched_films.add(row[0])
         self.deleted.update(
-            pid for (pid,) in self.db.execute("SELECT passage_id FROM passages WHERE review_id=?", (review_id,))
+            pid
+            for (pid,) in self.db.execute(
+                "SELECT passage_id FROM passages WHERE review_id=?", (review_id,)
+            )
         )
         self.db.execute("DELETE FROM passages WHERE review_id=?", (review_id,))
         self.db.execute("DELETE FROM reviews WHERE review_id=?", (review_id,))
@@ -236,7 +249,9 @@ class VersionWriter:
             self.db.execute("DELETE FROM films WHERE film_id=?", (fid,))
             if rows:
                 film = merge_film(fid, (Review.model_validate_json(d) for (d,) in rows))
-                data = {k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}}
+                data = {
+                    k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}
+                }
                 self.db.execute(
                     "INSERT INTO films(film_id, title, year, data) VALUES (?,?,?,?)",
                     (fid, film.title, film.year, json.dumps(data)),
@@ -251,7 +266,9 @@ class VersionWriter:
         if self.deleted:
             self.db.execute("VACUUM")
         self.db.close()
-        keep = ~np.isin(self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted)))
+        keep = ~np.isin(
+            self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))
+        )
         parts = [self.old_vectors[keep]] if self.old_vectors is not None else []
         parts += self.new_vectors
         dim = int(manifest["dim"])

@@ -1,0 +1,56 @@
+"""Shared fixtures: the real model (loaded once per session) and the sample index (built once)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from config import Settings
+from index.embed import Encoder
+from index.engine import SAMPLE_CORPUS, Engine
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    return Encoder(Settings().embedding)
+
+
+def make_settings(index_dir: Path, **overrides: object) -> Settings:
+    return Settings(index_dir=index_dir, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def engine(tmp_path: Path, encoder: Encoder) -> Engine:
+    """An engine on an empty index of its own."""
+    return Engine(make_settings(tmp_path / "index"), encoder)
+
+
+@pytest.fixture(scope="session")
+def sample_engine(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Engine:
+    """The bundled sample corpus, indexed once for the whole session. Treat as read-only."""
+    engine = Engine(make_settings(tmp_path_factory.mktemp("sample") / "index"), encoder)
+    report = engine.ingest([SAMPLE_CORPUS])
+    assert not report.rejected, report.rejected
+    return engine
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a file under tmp_path/in and return its path."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / "in" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write

@@ -1,0 +1,114 @@
+"""Filtered search must equal brute force, however selective the filter (no post-filtering)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import faiss
+import numpy as np
+import pytest
+
+from index.rank import search_passages
+from index.store import build_faiss
+
+
+@dataclass
+class Vectors:
+    """Just what search_passages reads from a snapshot."""
+
+    index: Any
+    vectors: np.ndarray
+    is_exact: bool
+
+
+def unit(rng, n, d=384):
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def brute_force(vectors, query, allowed, k):
+    rows = np.flatnonzero(allowed)
+    sims = vectors[rows] @ query
+    order = np.argsort(-sims, kind="stable")[:k]
+    return rows[order]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    rng = np.random.default_rng(7)
+    return unit(rng, 20_000), unit(rng, 20), rng
+
+
+@pytest.fixture(scope="module")
+def indexes(corpus):
+    """One index per factory string, built once for the module."""
+    vectors = corpus[0]
+    cache = {}
+
+    def get(factory):
+        if factory not in cache:
+            cache[factory] = Vectors(build_faiss(vectors, factory), vectors, factory == "Flat")
+        return cache[factory]
+
+    return get
+
+
+@pytest.mark.parametrize("factory", ["Flat", "HNSW32", "IVF64,Flat"])
+@pytest.mark.parametrize("selectivity", [0.5, 0.05, 0.005, 0.0005])
+def test_filtered_top10_equals_brute_force(corpus, indexes, factory, selectivity):
+    vectors, queries, rng = corpus
+    snap = indexes(factory)
+    recalls = []
+    for query in queries:
+        allowed = rng.random(len(vectors)) < selectivity
+        allowed[rng.integers(len(vectors))] = True  # never empty
+        _, rows = search_passages(snap, query, allowed, 10)
+        truth = brute_force(vectors, query, allowed, 10)
+        assert allowed[rows].all()
+        recalls.append(len(set(rows.tolist()) & set(truth.tolist())) / len(truth))
+    if factory == "Flat" or selectivity <= 0.05:  # exact paths
+        assert min(recalls) == 1.0
+    else:  # an ANN with a selector over a broad filter: near-exact
+        assert np.mean(recalls) >= 0.9
+
+
+def test_post_filtering_loses_what_the_selector_finds(corpus, indexes):
+    """The control: top-k then filter (what a naive wrapper does) misses selective matches."""
+    vectors, queries, rng = corpus
+    snap = indexes("Flat")
+    allowed = rng.random(len(vectors)) < 0.001
+    lost = 0
+    for query in queries:
+        _, top = snap.index.search(query.reshape(1, -1), 40)
+        post = [r for r in top[0] if allowed[r]][:10]
+        _, rows = search_passages(snap, query, allowed, 10)
+        assert len(rows) == 10
+        lost += 10 - len(post)
+    assert lost > 150
+
+
+def test_selector_filters_inside_faiss_not_after(corpus, indexes, monkeypatch):
+    vectors, queries, rng = corpus
+    snap = indexes("Flat")
+    seen = {}
+    real = faiss.IDSelectorBitmap
+
+    def spy(bits):
+        seen["bits"] = bits
+        return real(bits)
+
+    monkeypatch.setattr(faiss, "IDSelectorBitmap", spy)
+    allowed = rng.random(len(vectors)) < 0.01
+    search_passages(snap, queries[0], allowed, 10)
+    assert np.array_equal(
+        np.unpackbits(seen["bits"], bitorder="little")[: len(allowed)].astype(bool), allowed
+    )
+
+
+def test_empty_filter_and_empty_index_answer_nothing(corpus, indexes):
+    vectors, queries, _ = corpus
+    snap = indexes("Flat")
+    assert len(search_passages(snap, queries[0], np.zeros(len(vectors), bool), 10)[1]) == 0
+    empty = Vectors(
+        build_faiss(np.zeros((0, 384), np.float32), "Flat"), np.zeros((0, 384), np.float32), True
+    )
+    assert len(search_passages(empty, queries[0], None, 10)[1]) == 0

