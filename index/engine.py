@@ -84,7 +84,9 @@ class Engine:
 
     # ------------------------------------------------------------------ reading
     def parse(self, text: str) -> ParsedQuery:
-        self.snapshot() if self.has_index() else None
+        """Parse with the directors and cast the live index knows, when there is one."""
+        if self.has_index():
+            self.snapshot()  # (re)builds the parser's vocabulary for the live version
         return (self._parser or self._empty_parser).parse(text)
 
     def search(

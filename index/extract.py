@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from index.countries import DEMONYMS, name_table
-from index.genres import GENRE_PATTERN, SYNONYMS
+from index.genres import SYNONYMS
+from index.phrases import PhraseTable, Token, phrase_key, tokenize
 
 PLATFORMS: dict[str, str] = {
     "netflix": "Netflix", "prime video": "Prime Video", "amazon prime": "Prime Video",
@@ -67,51 +69,61 @@ class Extracted:
     platform: str | None = None
 
 
-def _country_pattern() -> re.Pattern[str]:
-    forms = sorted(name_table(), key=len, reverse=True)
-    alt = "|".join(re.escape(f) for f in forms)
-    return re.compile(
-        rf"(?:(?:hailing|hails|comes|coming|arriving|arrives|straight|imported)\s+from|"
-        rf"made in|produced in|out of)\s+(?:the\s+)?(?P<place>{alt})\b"
-        # A lookahead, so co-productions ("Mexican-Spanish fantasy") yield every adjective.
-        rf"|\b(?P<adj>{alt})(?=(?:-made|-produced|-language)?(?:[\s-]+[\w-]+){{0,3}}?\s+{_FILM_NOUNS}\b)"
-        rf"|\b(?P<k>K)-(?:drama|thriller|horror|movie|film|action|noir|zombie)",
-        re.IGNORECASE,
-    )
+_FROM_BEFORE = re.compile(
+    r"(?:(?:hailing|hails|comes|coming|arriving|arrives|straight|imported)\s+from|made in|"
+    r"produced in|out of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_NOUN_AFTER = re.compile(
+    rf"(?:-made|-produced|-language)?(?:[\s-]+[\w-]+){{0,3}}?\s+{_FILM_NOUNS}\b", re.IGNORECASE
+)
+_K_PREFIX = re.compile(
+    r"\bK-(?:drama|thriller|horror|movie|film|action|noir|zombie)", re.IGNORECASE
+)
 
 
-_COUNTRY_RE: re.Pattern[str] | None = None
+# Genre words that name a film on their own ("a thriller"), unlike adjectives ("an action …").
+_GENRE_NOUNS = {phrase_key(w) for w in (
+    "thriller", "thrillers", "comedy", "drama", "western", "musical", "documentary", "rom-com",
+    "biopic", "whodunit", "slasher", "romantic comedy", "horror", "actioner", "noir", "film noir",
+    "satire", "mystery", "fantasy", "romance", "anime")}  # fmt: skip
 
 
-def countries_in(text: str) -> tuple[str, ...]:
-    global _COUNTRY_RE
-    if _COUNTRY_RE is None:
-        _COUNTRY_RE = _country_pattern()
+@cache
+def _country_phrases() -> PhraseTable:
+    return PhraseTable(name_table())
+
+
+@cache
+def _genre_phrases() -> PhraseTable:
+    return PhraseTable(SYNONYMS)
+
+
+def countries_in(text: str, tokens: list[Token] | None = None) -> tuple[str, ...]:
+    """Countries named as the film's origin: "hailing from X", or "X" before a film noun."""
     table = name_table()
     found: list[str] = []
-    for m in _COUNTRY_RE.finditer(text):
-        if _NEGATED.search(text[max(0, m.start() - 30) : m.start()]):
+    if _K_PREFIX.search(text):
+        found.append(DEMONYMS["k-"])
+    for start, end, form in _country_phrases().finditer(text, tokens):
+        before = text[max(0, start - 40) : start]
+        if _NEGATED.search(before[-30:]):
             continue
-        if m["k"]:
-            code = DEMONYMS["k-"]
-        else:
-            form = (m["place"] or m["adj"]).lower()
-            # "American" is too often a comparison ("unlike American remakes"); require it close.
-            code = table.get(form)
-        if code and code not in found:
-            found.append(code)
+        if _FROM_BEFORE.search(before) or _NOUN_AFTER.match(text, end):
+            code = table[form]
+            if code not in found:
+                found.append(code)
     return tuple(found)
 
 
-def genres_in(text: str) -> tuple[str, ...]:
+def genres_in(text: str, tokens: list[Token] | None = None) -> tuple[str, ...]:
     """Genres the text uses to describe the film, most mentioned first."""
     counts: Counter[str] = Counter()
-    for m in GENRE_PATTERN.finditer(text):
-        before = text[max(0, m.start() - 30) : m.start()]
-        after = text[m.end() : m.end() + 25]
+    for start, end, word in _genre_phrases().finditer(text, tokens):
+        before = text[max(0, start - 30) : start]
+        after = text[end : end + 25]
         if _NEGATED.search(before):
             continue
-        word = m.group(0).lower()
         # A genre word counts when it names the film: followed by a film noun or another
         # genre word, or itself a noun form preceded by an article/demonstrative.
         noun_follows = re.match(rf"\s*(?:-|\s)?\s*{_FILM_NOUNS}\b", after, re.IGNORECASE)
@@ -120,31 +132,7 @@ def genres_in(text: str) -> tuple[str, ...]:
             before,
             re.IGNORECASE,
         )
-        noun_form = word in {
-            "thriller",
-            "thrillers",
-            "comedy",
-            "drama",
-            "western",
-            "musical",
-            "documentary",
-            "rom-com",
-            "romcom",
-            "biopic",
-            "whodunit",
-            "slasher",
-            "romantic comedy",
-            "horror",
-            "actioner",
-            "noir",
-            "film noir",
-            "satire",
-            "mystery",
-            "fantasy",
-            "romance",
-            "anime",
-            "war epic",
-        }
+        noun_form = phrase_key(word) in _GENRE_NOUNS
         if noun_follows or (describes and noun_form):
             counts.update(SYNONYMS.get(word, ()))
     return tuple(g for g, _ in counts.most_common())
@@ -192,9 +180,10 @@ def platform_in(text: str) -> str | None:
 
 
 def extract(text: str) -> Extracted:
+    tokens = tokenize(text)
     return Extracted(
-        countries=countries_in(text),
-        genres=genres_in(text),
+        countries=countries_in(text, tokens),
+        genres=genres_in(text, tokens),
         director=director_in(text),
         cast=cast_in(text),
         platform=platform_in(text),

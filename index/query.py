@@ -401,14 +401,18 @@ class QueryParser:
 
         # Genres: "X or Y" means either; otherwise all are required.
         matches = list(GENRE_PATTERN.finditer(work[:head_end]))
+
+        def or_between(a: re.Match[str], b: re.Match[str]) -> bool:
+            return (
+                re.fullmatch(r"\s*(?:or|and/or|/)\s*", work[a.end() : b.start()], re.I) is not None
+            )
+
         for i, m in enumerate(matches):
             genres = [g for g in SYNONYMS[m.group(0).lower()] if g not in f.genres_none]
-            joined_by_or = any(
-                re.fullmatch(r"\s*(?:or|and/or|/)\s*", work[a.end() : b.start()], re.I)
-                for a, b in ((matches[i - 1], m), (m, matches[i + 1]) if i + 1 < len(matches) else (m, m))
-                if a is not b
-            ) if len(matches) > 1 else False  # fmt: skip
-            target = f.genres_any if joined_by_or else f.genres_all
+            either = (i > 0 and or_between(matches[i - 1], m)) or (
+                i + 1 < len(matches) and or_between(m, matches[i + 1])
+            )
+            target = f.genres_any if either else f.genres_all
             target += [g for g in genres if g not in target]
             cut(m)
 

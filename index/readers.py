@@ -366,7 +366,8 @@ def _records_json(text: str) -> Iterator[tuple[str, Any]]:
 
 
 def _records_jsonl(text: str) -> Iterator[tuple[str, Any]]:
-    for n, line in enumerate(text.splitlines(), 1):
+    # Only "\n" ends a record: str.splitlines() would also split on U+0085 or U+2028 inside text.
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
