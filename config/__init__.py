@@ -2,6 +2,7 @@
 
 from config.settings import (
     ConfigError,
+    DiscordSettings,
     EmbeddingSettings,
     IngestSettings,
     SearchSettings,
@@ -11,6 +12,7 @@ from config.settings import (
 
 __all__ = [
     "ConfigError",
+    "DiscordSettings",
     "EmbeddingSettings",
     "IngestSettings",
     "SearchSettings",

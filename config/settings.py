@@ -37,6 +37,37 @@ class IngestSettings(BaseModel):
     max_text_chars: int = Field(200_000, ge=1000)
 
 
+class DiscordSettings(BaseModel):
+    test_guild_id: int | None = Field(
+        None, description="sync commands to this guild at start (instant)"
+    )
+    admin_role: str | None = Field(
+        None, description="role name or id allowed to re-index, besides Manage Server"
+    )
+    shards: Literal["auto"] | int = Field(
+        1, description='"auto" or a count; above 1 uses AutoShardedBot'
+    )
+    message_content: bool = Field(
+        True, description="ask for the privileged intent (follow-ups without a mention)"
+    )
+    search_cooldown_seconds: float = Field(2.0, ge=0)
+    chat_ttl_seconds: int = Field(900, ge=10)
+    view_timeout_seconds: float = Field(300, gt=0)
+    upload_max_mb: float = Field(8, gt=0)
+    upload_dir: Path = Path("data/uploads")
+    upload_types: list[str] = Field(
+        default_factory=lambda: [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv", ".tsv"]
+    )
+    worker_threads: int = Field(4, ge=1, le=32)
+
+    @field_validator("shards")
+    @classmethod
+    def _positive_shards(cls, value: object) -> object:
+        if isinstance(value, int) and value < 1:
+            raise ValueError('must be "auto" or at least 1')
+        return value
+
+
 class Settings(BaseSettings):
     """All of cinebot's settings. Nested values come from env as ``CINEBOT_SEARCH__PAGE_SIZE``."""
 
@@ -52,6 +83,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     search: SearchSettings = SearchSettings()
     ingest: IngestSettings = IngestSettings()
+    discord: DiscordSettings = DiscordSettings()
     discord_token: SecretStr | None = Field(
         None, validation_alias="DISCORD_TOKEN", description="Bot token; only from env or .env."
     )

@@ -43,6 +43,14 @@ _FOLLOW_UP = re.compile(
 )
 
 
+def is_follow_up(text: str) -> bool:
+    """Would this message refine or page a previous question (so no mention is needed)?"""
+    text = text.strip().rstrip("?!. ")
+    return bool(
+        _MORE.match(text) or _BACK.match(text) or _LIKE_NTH.match(text) or _FOLLOW_UP.match(text)
+    )
+
+
 @dataclass
 class Reply:
     kind: Literal["search", "similar", "film", "help", "message", "bye"]

@@ -95,20 +95,21 @@ class Encoder:
         """Unit vectors, one row per text, in input order."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        step = max(self.settings.batch_size * 8, 256)
+        # The lock is taken per chunk, not per call: a query embedded during a long ingest
+        # waits for one chunk, not for the whole ingest.
+        step = self.settings.batch_size * 4
         chunks: list[np.ndarray] = []
-        with _MODEL_LOCK:  # one encode at a time: torch already uses every core
-            for start in range(0, len(texts), step):
-                batch = list(texts[start : start + step])
-                chunks.append(
-                    self._model.encode(
-                        batch,
-                        batch_size=self.settings.batch_size,
-                        normalize_embeddings=True,
-                        convert_to_numpy=True,
-                        show_progress_bar=False,
-                    ).astype(np.float32, copy=False)
+        for start in range(0, len(texts), step):
+            batch = list(texts[start : start + step])
+            with _MODEL_LOCK:  # torch already uses every core; two encodes would only contend
+                vectors = self._model.encode(
+                    batch,
+                    batch_size=self.settings.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
                 )
-                if progress:
-                    progress(len(batch))
+            chunks.append(vectors.astype(np.float32, copy=False))
+            if progress:
+                progress(len(batch))
         return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)

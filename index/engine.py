@@ -222,5 +222,21 @@ class Engine:
     def titles(self) -> list[str]:
         return [f"{f.title} ({f.year})" if f.year else f.title for f in self.snapshot().films]
 
+    def suggest_titles(self, typed: str, limit: int = 25) -> list[str]:
+        """Titles for what someone is typing: misspelt whole titles and fragments both work."""
+        from rapidfuzz import fuzz, process
+
+        labels = self.titles()
+        wanted = normalize_title(typed)
+        if not wanted:
+            return labels[:limit]
+        names = [normalize_title(label.rsplit(" (", 1)[0]) for label in labels]
+
+        def score(a: str, b: str, **_: object) -> float:
+            return max(fuzz.ratio(a, b), 0.9 * fuzz.partial_ratio(a, b))
+
+        found = process.extract(wanted, names, scorer=score, limit=limit, score_cutoff=50)
+        return [labels[i] for _, _, i in found]
+
     def stats(self) -> dict[str, object]:
         return self.snapshot().counts()

@@ -206,7 +206,10 @@ def test_review_without_id_gets_a_stable_key_from_title_year_and_reviewer(write)
 
 def test_jsonl_text_may_contain_unicode_line_separators(write):
     text = "First part\x85second part\u2028third part of a review."
-    lines = [json.dumps({"title": "Heat", "text": text}, ensure_ascii=False), json.dumps({"title": "Ronin", "text": TEXT})]
+    lines = [
+        json.dumps({"title": "Heat", "text": text}, ensure_ascii=False),
+        json.dumps({"title": "Ronin", "text": TEXT}),
+    ]
     result = read(write("r.jsonl", "\r\n".join(lines)))
     assert not result.rejected
     assert [r.title for r in result.reviews] == ["Heat", "Ronin"]

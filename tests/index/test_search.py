@@ -177,3 +177,11 @@ def test_json_contract_of_search(sample_engine):
     }
     assert set(result["reviews"][0]) == {"review_id", "reviewer", "rating", "snippet", "source"}
     assert isinstance(np.float64(result["score"]).item(), float)
+
+
+@pytest.mark.parametrize(("typed", "first"), [("dawn of teh dead", "Dawn of the Dead (1978)"), ("godfath", "The Godfather (1972)"),
+                                              ("SPIRITED", "Spirited Away (2001)"), ("amelie", "Amélie (2001)")])  # fmt: skip
+def test_title_suggestions_while_typing(sample_engine, typed, first):
+    suggestions = sample_engine.suggest_titles(typed)
+    assert suggestions[0] == first and len(suggestions) <= 25
+    assert len(sample_engine.suggest_titles("")) == 25

@@ -1,0 +1,1 @@
+"""Cogs, one folder per area; each `__init__` only defines `setup`."""

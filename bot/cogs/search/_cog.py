@@ -1,0 +1,115 @@
+"""/search, /similar and /film."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot import text as T
+from bot.app import CinebotMixin
+from bot.cogs.search._views import FilmView, ResultsView
+from index.chat import no_title_message
+from index.results import SearchResult
+
+
+def search_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    seconds = interaction.client.settings.discord.search_cooldown_seconds  # type: ignore[attr-defined]
+    return app_commands.Cooldown(1, seconds) if seconds > 0 else None
+
+
+class SearchCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot: CinebotMixin = bot  # type: ignore[assignment]
+
+    async def title_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Fuzzy, from the in-memory title list: well inside Discord's 3-second deadline."""
+        names = self.bot.engine.suggest_titles(current, T.CHOICES)
+        return [app_commands.Choice(name=T.cut(n, T.CHOICE_NAME), value=n[:100]) for n in names]
+
+    async def _similar(self, label: str, offset: int) -> SearchResult | None:
+        limit = self.bot.settings.search.page_size
+        _, result = await self.bot.call(self.bot.engine.similar, label, limit, offset)
+        return result
+
+    @app_commands.command()
+    @app_commands.describe(
+        query="What you feel like, e.g. Korean action thrillers rated 8+", limit="Films per page"
+    )
+    @app_commands.checks.dynamic_cooldown(search_cooldown)
+    async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 300],
+                     limit: app_commands.Range[int, 1, 10] = 5) -> None:  # fmt: skip
+        """Find films from reviews: say what you want in plain words."""
+        await interaction.response.defer(thinking=True)
+        result = await self.bot.call(self.bot.engine.search, query, limit)
+
+        async def page(offset: int) -> SearchResult:
+            return await self.bot.call(self.bot.engine.search, result.query, limit, offset)
+
+        view = ResultsView(
+            interaction.user.id,
+            self.bot.settings.discord.view_timeout_seconds,
+            result,
+            limit,
+            page,
+            self._similar,
+        )
+        view.message = await interaction.followup.send(
+            embed=render.results_embed(result), view=view, wait=True
+        )
+
+    @app_commands.command()
+    @app_commands.describe(title="A film in the index (start typing for suggestions)")
+    @app_commands.autocomplete(title=title_autocomplete)
+    @app_commands.checks.dynamic_cooldown(search_cooldown)
+    async def similar(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """Films whose reviews read like this film's reviews."""
+        await interaction.response.defer(thinking=True)
+        limit = self.bot.settings.search.page_size
+        match, result = await self.bot.call(self.bot.engine.similar, title, limit)
+        if result is None:
+            await interaction.followup.send(
+                T.safe_cut(no_title_message(match), T.CONTENT), ephemeral=True
+            )
+            return
+
+        async def page(offset: int) -> SearchResult:
+            found = await self._similar(title, offset)
+            assert found is not None
+            return found
+
+        view = ResultsView(
+            interaction.user.id,
+            self.bot.settings.discord.view_timeout_seconds,
+            result,
+            limit,
+            page,
+            self._similar,
+        )
+        view.message = await interaction.followup.send(
+            embed=render.results_embed(result), view=view, wait=True
+        )
+
+    @app_commands.command()
+    @app_commands.describe(title="A film in the index (start typing for suggestions)")
+    @app_commands.autocomplete(title=title_autocomplete)
+    async def film(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """One film: what the reviews say about it, and their ratings."""
+        await interaction.response.defer(thinking=True)
+        match, detail = await self.bot.call(self.bot.engine.film, title)
+        if detail is None:
+            await interaction.followup.send(
+                T.safe_cut(no_title_message(match), T.CONTENT), ephemeral=True
+            )
+            return
+        view = FilmView(interaction.user.id, self.bot.settings.discord.view_timeout_seconds, detail)
+        view.message = await interaction.followup.send(
+            embed=render.film_embed(detail, 0), view=view, wait=True
+        )

@@ -1,0 +1,397 @@
+"""A small fake Discord for end-to-end tests: REST and gateway on 127.0.0.1, recording what the
+real discord.py client sends. Only what cinebot uses is implemented; anything else is a 404
+that the test will notice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = 900000000000000001
+OWNER_ID = 900000000000000042
+GUILD_ID = 900000000000000100
+CHANNEL_ID = 900000000000000200
+ADMIN_ROLE_ID = 900000000000000300
+MANAGER_ROLE_ID = 900000000000000301
+MANAGE_GUILD = 1 << 5
+NOW = "2026-11-25T12:00:00.000000+00:00"
+
+
+def user(uid: int, name: str, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(uid),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+BOT_USER = user(APP_ID, "cinebot", bot=True)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    at: float = field(default_factory=time.monotonic)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py compares the content type exactly; aiohttp's json_response would add a charset.
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
+
+
+class FakeDiscord:
+    def __init__(self, refuse_privileged_intents: bool = False) -> None:
+        self.refuse_privileged_intents = refuse_privileged_intents
+        self.requests: list[Request] = []
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.originals: dict[str, str] = {}  # interaction token -> message id
+        self.interaction_times: dict[str, tuple[float, float | None]] = {}  # id -> (sent, answered)
+        self.attachments: dict[str, bytes] = {}
+        self.identify: dict[str, Any] | None = None
+        self.ready = asyncio.Event()
+        self._ids = itertools.count(910000000000000000)
+        self._seq = 0
+        self._ws: web.WebSocketResponse | None = None
+        self._changed = asyncio.Condition()
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        app = web.Application(client_max_size=64 * 2**20)
+        r = app.router
+        r.add_get("/gateway", self._gateway)
+        r.add_get("/attachments/{name}", self._attachment)
+        api = "/api/v10"
+        r.add_get(f"{api}/users/@me", self._me)
+        r.add_get(f"{api}/oauth2/applications/@me", self._application)
+        r.add_get(f"{api}/gateway", self._gateway_url)
+        r.add_get(f"{api}/gateway/bot", self._gateway_url)
+        r.add_put(f"{api}/applications/{{app}}/commands", self._commands)
+        r.add_put(f"{api}/applications/{{app}}/guilds/{{guild}}/commands", self._commands)
+        r.add_post(f"{api}/interactions/{{iid}}/{{token}}/callback", self._callback)
+        r.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
+        r.add_route(
+            "*", f"{api}/webhooks/{{app}}/{{token}}/messages/{{mid}}", self._webhook_message
+        )
+        r.add_post(f"{api}/channels/{{cid}}/messages", self._channel_message)
+        r.add_post(f"{api}/channels/{{cid}}/typing", self._typing)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api(self) -> str:
+        return f"{self.base}/api/v10"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # ------------------------------------------------------------------ REST
+    async def _body(self, request: web.Request) -> Any:
+        if request.content_type == "application/json":
+            return await request.json()
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            payload = form.get("payload_json")
+            return json.loads(payload) if isinstance(payload, str) else {}
+        text = await request.text()
+        return json.loads(text) if text else None
+
+    async def _record(self, request: web.Request) -> Any:
+        body = await self._body(request)
+        self.requests.append(Request(request.method, request.path, dict(request.query), body))
+        async with self._changed:
+            self._changed.notify_all()
+        return body
+
+    async def _typing(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        return web.Response(status=204)
+
+    async def _me(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        return _json(BOT_USER)
+
+    async def _gateway_url(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return _json({"url": self.ws_url, "shards": 1, "session_start_limit": limit})
+
+    async def _application(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        return _json({"id": str(APP_ID), "name": "cinebot", "icon": None, "description": "", "bot_public": True,
+                      "bot_require_code_grant": False, "owner": user(OWNER_ID, "owner"), "verify_key": "0" * 64,
+                      "flags": 0, "team": None, "summary": ""})  # fmt: skip
+
+    async def _commands(self, request: web.Request) -> web.Response:
+        body = await self._record(request)
+        return _json(
+            [
+                {**c, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"}
+                for c in body
+            ]
+        )
+
+    def _message(self, data: dict[str, Any], channel_id: str, webhook: bool) -> dict[str, Any]:
+        mid = str(next(self._ids))
+        message = {
+            "id": mid, "channel_id": channel_id, "type": 0, "author": BOT_USER, "content": data.get("content") or "",
+            "embeds": data.get("embeds") or [], "components": data.get("components") or [], "attachments": [],
+            "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
+            "timestamp": NOW, "edited_timestamp": None, "flags": data.get("flags") or 0,
+            **({"webhook_id": str(APP_ID), "application_id": str(APP_ID)} if webhook else {}),
+        }  # fmt: skip
+        self.messages[mid] = message
+        return message
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        body = await self._record(request)
+        iid, token = request.match_info["iid"], request.match_info["token"]
+        sent, _ = self.interaction_times.get(iid, (time.monotonic(), None))
+        self.interaction_times[iid] = (sent, time.monotonic())
+        kind, data = body["type"], body.get("data") or {}
+        interaction: dict[str, Any] = {"id": iid, "type": 2, "response_message_loading": kind == 5,
+                                       "response_message_ephemeral": bool((data.get("flags") or 0) & 64)}  # fmt: skip
+        resource: dict[str, Any] = {"type": kind}
+        if kind in (4, 5):
+            message = self._message(
+                data if kind == 4 else {"flags": data.get("flags")}, str(CHANNEL_ID), webhook=True
+            )
+            self.originals[token] = message["id"]
+            interaction["response_message_id"] = message["id"]
+            resource["message"] = message
+        elif kind == 7:  # update the message the component was on
+            original = self.originals.get(token)
+            if original:
+                self.messages[original].update(
+                    {k: v for k, v in data.items() if k in ("content", "embeds", "components")}
+                )
+                resource["message"] = self.messages[original]
+        return _json({"interaction": interaction, "resource": resource})
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        body = await self._record(request)
+        return _json(self._message(body, str(CHANNEL_ID), webhook=True))
+
+    async def _webhook_message(self, request: web.Request) -> web.Response:
+        body = await self._record(request)
+        mid = request.match_info["mid"]
+        if mid == "@original":
+            mid = self.originals.get(request.match_info["token"], "")
+        if mid not in self.messages:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        if request.method == "PATCH":
+            self.messages[mid].update(
+                {k: v for k, v in body.items() if k in ("content", "embeds", "components")}
+            )
+            self.messages[mid]["edited_timestamp"] = NOW
+        elif request.method == "DELETE":
+            return web.Response(status=204)
+        return _json(self.messages[mid])
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        body = await self._record(request)
+        return _json(self._message(body, request.match_info["cid"], webhook=False))
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.attachments[request.match_info["name"]])
+
+    # ------------------------------------------------------------------ gateway
+    async def _send(self, op: int, data: Any, event: str | None = None) -> None:
+        assert self._ws is not None, "no gateway connection"
+        payload: dict[str, Any] = {"op": op, "d": data}
+        if event:
+            self._seq += 1
+            payload.update(t=event, s=self._seq)
+        await self._ws.send_str(json.dumps(payload))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        if event == "INTERACTION_CREATE" and "message" in data:
+            # For a component, "@original" is the message the component is on.
+            self.originals[data["token"]] = data["message"]["id"]
+        await self._send(0, data, event)
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await self._send(10, {"heartbeat_interval": 41250})
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                break
+            frame = json.loads(msg.data)
+            if frame["op"] == 1:
+                await self._send(11, None)
+            elif frame["op"] == 2:
+                self.identify = frame["d"]
+                if self.refuse_privileged_intents and frame["d"]["intents"] & (1 << 15):
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
+                await self._ready(frame["d"].get("shard", [0, 1]))
+        return ws
+
+    async def _ready(self, shard: list[int]) -> None:
+        await self.dispatch("READY", {"v": 10, "user": BOT_USER, "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                                      "session_id": "fake-session", "resume_gateway_url": self.ws_url, "shard": shard,
+                                      "application": {"id": str(APP_ID), "flags": 0}})  # fmt: skip
+        await self.dispatch("GUILD_CREATE", {
+            "id": str(GUILD_ID), "name": "Film Club", "owner_id": str(OWNER_ID), "icon": None, "splash": None,
+            "discovery_splash": None, "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
+            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0, "system_channel_id": None,
+            "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None, "description": None,
+            "banner": None, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": None,
+            "nsfw_level": 0, "premium_progress_bar_enabled": False, "features": [], "emojis": [], "stickers": [],
+            "roles": [
+                {"id": str(GUILD_ID), "name": "@everyone", "permissions": str(1 << 11 | 1 << 10), "position": 0,
+                 "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+                {"id": str(ADMIN_ROLE_ID), "name": "cinebot-admin", "permissions": "0", "position": 1,
+                 "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+                {"id": str(MANAGER_ROLE_ID), "name": "managers", "permissions": str(MANAGE_GUILD), "position": 2,
+                 "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+            ],
+            "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "films", "position": 0, "permission_overwrites": [],
+                          "nsfw": False, "parent_id": None, "topic": None, "rate_limit_per_user": 0, "guild_id": str(GUILD_ID)}],
+            "joined_at": NOW, "large": False, "member_count": 3, "members": [], "threads": [], "presences": [],
+            "voice_states": [], "stage_instances": [], "guild_scheduled_events": [], "unavailable": False,
+        })  # fmt: skip
+        self.ready.set()
+
+    # ------------------------------------------------------------------ helpers for tests
+    async def wait_for(
+        self, predicate: Callable[[Request], bool], timeout: float = 30.0, after: int = 0
+    ) -> Request:
+        """The first request (from index `after`) that matches, waiting for it if needed."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                for request in self.requests[after:]:
+                    if predicate(request):
+                        return request
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    paths = [f"{r.method} {r.path}" for r in self.requests[after:]]
+                    raise TimeoutError(f"no matching request in {timeout} s; saw {paths}")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+
+    def sent_payloads(self) -> list[dict[str, Any]]:
+        """Every message body the bot sent or edited (callbacks' data included)."""
+        out = []
+        for r in self.requests:
+            if r.method in ("POST", "PATCH") and isinstance(r.body, dict):
+                if r.path.endswith("/callback"):
+                    if isinstance(r.body.get("data"), dict) and r.body["type"] in (4, 7):
+                        out.append(r.body["data"])
+                elif "/webhooks/" in r.path or r.path.endswith("/messages"):
+                    out.append(r.body)
+        return out
+
+
+# ---------------------------------------------------------------------- interaction payloads
+_ids = itertools.count(920000000000000000)
+OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
+
+
+def member(uid: int, roles: tuple[int, ...] = (), permissions: int = 0) -> dict[str, Any]:
+    return {"user": user(uid, f"user{uid % 1000}"), "roles": [str(r) for r in roles], "joined_at": NOW,
+            "deaf": False, "mute": False, "flags": 0, "permissions": str(permissions), "nick": None}  # fmt: skip
+
+
+def interaction(kind: int, data: dict[str, Any], uid: int = 1234, guild: bool = True, roles: tuple[int, ...] = (),
+                permissions: int = 1 << 11, message: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+    payload: dict[str, Any] = {
+        "id": str(next(_ids)), "application_id": str(APP_ID), "type": kind, "token": f"tok-{next(_ids)}", "version": 1,
+        "data": data, "locale": "en-US", "app_permissions": str((1 << 41) - 1), "entitlements": [],
+        "authorizing_integration_owners": {}, "attachment_size_limit": 25 * 2**20,
+    }  # fmt: skip
+    if guild:
+        payload.update(guild_id=str(GUILD_ID), guild_locale="en-US", channel_id=str(CHANNEL_ID), context=0,
+                       channel={"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "films",
+                                "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None},
+                       member=member(uid, roles, permissions))  # fmt: skip
+    else:
+        dm = str(next(_ids))
+        payload.update(channel_id=dm, context=1, user=user(uid, f"user{uid % 1000}"),
+                       channel={"id": dm, "type": 1, "recipients": [user(uid, f"user{uid % 1000}")]})  # fmt: skip
+    if message is not None:
+        payload["message"] = message
+    return payload
+
+
+def slash(name: str, uid: int = 1234, attachments: dict[str, dict[str, Any]] | None = None, focused: str | None = None,
+          **options: Any) -> tuple[int, dict[str, Any]]:  # fmt: skip
+    opts = []
+    for key, value in options.items():
+        if key in (attachments or {}):
+            opts.append({"name": key, "type": 11, "value": attachments[key]["id"]})  # type: ignore[index]
+        else:
+            opts.append(
+                {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
+                | ({"focused": True} if key == focused else {})
+            )
+    data: dict[str, Any] = {"id": str(next(_ids)), "name": name, "type": 1, "options": opts}
+    if attachments:
+        data["resolved"] = {"attachments": {a["id"]: a for a in attachments.values()}}
+    return (4 if focused else 2), data
+
+
+def attachment(fake: FakeDiscord, filename: str, content: bytes) -> dict[str, Any]:
+    fake.attachments[filename] = content
+    aid = str(next(_ids))
+    url = f"{fake.base}/attachments/{filename}"
+    return {"id": aid, "filename": filename, "size": len(content), "url": url, "proxy_url": url,
+            "content_type": "text/plain"}  # fmt: skip
+
+
+def message_create(content: str, uid: int = 1234, guild: bool = True, mentions_bot: bool = False,
+                   channel_id: int = CHANNEL_ID) -> dict[str, Any]:  # fmt: skip
+    data: dict[str, Any] = {
+        "id": str(next(_ids)), "channel_id": str(channel_id), "type": 0, "content": content,
+        "author": user(uid, f"user{uid % 1000}"), "embeds": [], "attachments": [], "components": [],
+        "mentions": [BOT_USER] if mentions_bot else [], "mention_roles": [], "mention_everyone": False,
+        "pinned": False, "tts": False, "timestamp": NOW, "edited_timestamp": None, "flags": 0,
+    }  # fmt: skip
+    if guild:
+        data.update(
+            guild_id=str(GUILD_ID), member={k: v for k, v in member(uid).items() if k != "user"}
+        )
+    return data
+
+
+def custom_ids(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message.get("components", []) for c in row.get("components", [])]
+
+
+def iso_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
