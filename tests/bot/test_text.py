@@ -23,7 +23,7 @@ def test_markdown_is_shown_not_applied(marker):
 def test_cut_prefers_sentence_then_word_boundaries():
     text = "First sentence here. Second sentence is much longer than the first one."
     assert T.cut(text, 30) == "First sentence here.…"  # the sentence end keeps most of the room
-    assert T.cut(text, 40) == "First sentence here. Second sentence…"  # too early: cut on a word
+    assert T.cut(text, 40) == "First sentence here. Second sentence is…"  # too early: cut on a word
     assert T.cut("one two three four five six", 14) == "one two three…"
     assert T.cut("short", 10) == "short"
     assert len(T.cut("x" * 5000, 1024)) <= 1024
