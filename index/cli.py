@@ -211,17 +211,47 @@ def chat(index: IndexOption = None) -> None:
     _chat(engine)
 
 
-@app.command()
-def run(index: IndexOption = None) -> None:
-    """What `make run` does: build the index from the configured reviews if absent, then chat."""
-    engine = _engine(index)
+def _ensure_index(engine: Engine) -> None:
     if not engine.has_index():
         paths = engine.default_paths()
         _console(stderr=True).print(
             f"Building the index from {', '.join(map(str, paths))} (first run only)…"
         )
         print_report(_console(stderr=True), _run_ingest(engine, paths, quiet=False), limit=10)
-    _chat(engine)
+
+
+@app.command()
+def bot(
+    index: IndexOption = None,
+    sync: Annotated[
+        bool, typer.Option("--sync", help="Publish the slash commands globally at start.")
+    ] = False,
+) -> None:
+    """Run the Discord bot (needs DISCORD_TOKEN in the environment or .env)."""
+    engine = _engine(index)
+    if engine.settings.discord_token is None:
+        raise _fail(
+            "DISCORD_TOKEN is not set (environment or .env); `cinebot chat` needs no token", 2
+        )
+    _ensure_index(engine)
+    # The Discord adapter is imported only here: the engine itself never imports discord.
+    from bot import app as discord_app
+
+    discord_app.run_bot(engine.settings, sync_globally=sync)
+
+
+@app.command()
+def run(index: IndexOption = None) -> None:
+    """What `make run` does: build the index if absent, then the Discord bot when DISCORD_TOKEN
+    is set, else the terminal chat."""
+    engine = _engine(index)
+    _ensure_index(engine)
+    if engine.settings.discord_token is not None:
+        from bot import app as discord_app
+
+        discord_app.run_bot(engine.settings)
+    else:
+        _chat(engine)
 
 
 if __name__ == "__main__":

@@ -108,3 +108,29 @@ def test_run_builds_the_index_from_configured_reviews_then_chats(tmp_path, monke
     )
     assert result.exit_code == 0, result.output
     assert "Building the index" in result.output and "1. Heat (1995)" in result.stdout
+
+
+def test_run_starts_the_bot_when_a_token_is_set(index_args, monkeypatch):
+    started = {}
+    monkeypatch.setenv("DISCORD_TOKEN", "a-token-for-this-test")
+    monkeypatch.setattr(
+        "bot.app.run_bot", lambda settings, **kw: started.update(token=settings.discord_token)
+    )
+    result = runner.invoke(app, ["run", *index_args], input="")
+    assert result.exit_code == 0, result.output
+    assert started["token"].get_secret_value() == "a-token-for-this-test"
+    assert "a-token-for-this-test" not in result.output
+
+
+def test_bot_without_a_token_says_which_setting_is_missing(index_args, monkeypatch):
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    result = runner.invoke(app, ["bot", *index_args])
+    assert result.exit_code == 2 and "DISCORD_TOKEN is not set" in result.output
+
+
+def test_the_engine_and_cli_never_import_discord():
+    import subprocess
+    import sys
+
+    code = "import sys, index, index.cli, index.engine; sys.exit('discord' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

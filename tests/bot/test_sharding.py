@@ -1,0 +1,39 @@
+"""Above one shard (or "auto"), the bot is discord.py's AutoShardedBot."""
+
+import asyncio
+
+import discord
+import pytest
+import yarl
+from discord.ext import commands
+
+from bot.app import create_bot
+from tests.bot import fake_discord as F
+from tests.bot.conftest import TOKEN
+
+
+@pytest.mark.asyncio
+async def test_auto_shards_use_auto_sharded_bot_and_ask_discord_for_the_count(sample_engine):
+    settings = sample_engine.settings.model_copy(deep=True)
+    settings.discord.shards = "auto"
+    fake = F.FakeDiscord()
+    await fake.start()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(discord.http.Route, "BASE", fake.api)
+        mp.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.ws_url))
+        bot = create_bot(settings, sample_engine, message_content=False, guild_ready_timeout=0.05)
+        assert isinstance(bot, commands.AutoShardedBot)
+        task = asyncio.create_task(bot.start(TOKEN))
+        try:
+            await fake.wait_for(lambda r: r.path == "/api/v10/gateway/bot")
+            await asyncio.wait_for(fake.ready.wait(), 30)
+            assert fake.identify["shard"] == [0, 1]
+        finally:
+            await bot.close()
+            task.cancel()
+            await fake.stop()
+
+
+def test_one_shard_is_a_plain_bot(sample_engine):
+    bot = create_bot(sample_engine.settings, sample_engine, message_content=False)
+    assert not isinstance(bot, commands.AutoShardedBot)
