@@ -140,3 +140,35 @@ async def test_stats_and_help(env):
         help_.body["data"]["flags"] & 64
         and "/search" in help_.body["data"]["embeds"][0]["description"]
     )
+
+
+async def test_per_user_cooldown_answers_kindly(env):
+    env.bot.settings.discord.search_cooldown_seconds = 30
+    try:
+        first = await env.command("search", query="westerns", uid=4242)
+        assert (await env.callback(first)).body["type"] == 5
+        second = await env.callback(await env.command("search", query="comedies", uid=4242))
+        other = await env.callback(await env.command("search", query="comedies", uid=4343))
+    finally:
+        env.bot.settings.discord.search_cooldown_seconds = 0
+    assert second.body["type"] == 4 and second.body["data"]["flags"] & 64
+    assert "try again in" in second.body["data"]["content"]
+    assert other.body["type"] == 5  # cooldowns are per user
+
+
+async def test_film_reviews_are_paged_with_buttons(env, tmp_path):
+    reviews = [{"id": f"page-{i}", "title": "Paging Film", "year": 2001, "reviewer": f"Critic {i}",
+                "rating": f"{i + 1}/10", "text": f"Review number {i} of the paging film."} for i in range(7)]  # fmt: skip
+    path = tmp_path / "paging.jsonl"
+    path.write_text("\n".join(__import__("json").dumps(r) for r in reviews))
+    await env.bot.call(env.engine.ingest, [path])
+    message = await env.answer(await env.command("film", title="Paging Film"))
+    assert (
+        len(message["embeds"][0]["fields"]) == 5
+        and "page 1 of 2" in message["embeds"][0]["footer"]["text"]
+    )
+    click = await press(env, message, button(message, "Next")["custom_id"])
+    callback = await env.callback(click)
+    assert callback.body["type"] == 7  # the message is updated in place
+    page2 = callback.body["data"]["embeds"][0]
+    assert len(page2["fields"]) == 2 and "page 2 of 2" in page2["footer"]["text"]
