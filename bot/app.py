@@ -29,7 +29,15 @@ class CinebotMixin:
     settings: Settings
     engine: Engine
 
-    def _init_cinebot(self, settings: Settings, engine: Engine, sync_globally: bool) -> None:
+    def __init__(self, settings: Settings, engine: Engine, *, intents: discord.Intents,
+                 sync_globally: bool = False, **options: Any) -> None:  # fmt: skip
+        super().__init__(  # type: ignore[call-arg]
+            command_prefix=commands.when_mentioned,  # no prefix commands: see on_message
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
         self.settings = settings
         self.engine = engine
         self.sync_globally = sync_globally
@@ -73,33 +81,11 @@ class CinebotMixin:
 
 
 class Cinebot(CinebotMixin, commands.Bot):
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        *,
-        intents: discord.Intents,
-        sync_globally: bool = False,
-        **options: Any,
-    ) -> None:
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
-                         allowed_mentions=discord.AllowedMentions.none(), **options)  # fmt: skip
-        self._init_cinebot(settings, engine, sync_globally)
+    """One connection to the gateway."""
 
 
 class ShardedCinebot(CinebotMixin, commands.AutoShardedBot):
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        *,
-        intents: discord.Intents,
-        sync_globally: bool = False,
-        **options: Any,
-    ) -> None:
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
-                         allowed_mentions=discord.AllowedMentions.none(), **options)  # fmt: skip
-        self._init_cinebot(settings, engine, sync_globally)
+    """Several shards (discord.py manages them); needed from 2,500 servers."""
 
 
 def create_bot(settings: Settings, engine: Engine | None = None, *, message_content: bool | None = None,

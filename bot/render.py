@@ -58,7 +58,9 @@ def results_embed(result: SearchResult, title: str | None = None) -> discord.Emb
         title = (
             f"Films like {result.similar_to.title}"
             if result.similar_to
-            else f"Films for “{result.query.text.split(' + ')[-1] if result.query.text else ''}”"
+            # A refined chat question reads "first question + refinement"; the Filters line
+            # below shows the refinements, so the title keeps the question as first asked.
+            else f"Films for “{result.query.text.split(' + ')[0]}”"
         )
     description = understood(result)
     if result.relaxed:

@@ -75,7 +75,3 @@ def bold_terms(text: str, terms: set[str], limit: int) -> str:
         return f"**{word}**" if len(word) > 2 and word.lower()[:5] in terms else word
 
     return cut(_WORD.sub(bold, safe(text)), limit)
-
-
-def embed_size(embed: discord.Embed) -> int:
-    return len(embed)

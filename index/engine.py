@@ -112,7 +112,7 @@ class Engine:
         total = masks.n_films
         return SearchResult(
             query=parsed, hits=hits, offset=offset, total=total if not relaxed else 0,
-            has_more=offset + limit < min(len(ranked), total) or len(ranked) > offset + limit,
+            has_more=len(ranked) > offset + limit,
             emptied_by=emptied_by, relaxed=tuple(relaxed),
         )  # fmt: skip
 

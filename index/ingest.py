@@ -53,14 +53,12 @@ def read_all(paths: list[Path], settings: Settings, progress: Progress) -> ReadR
 
 def _resolve_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) -> str:
     """A review without a year joins the one film of that title, if there is exactly one."""
-    if review.year is None:
-        candidates = known.get(normalize_title(review.title), [])
-        if len(candidates) == 1:
-            return candidates[0][0]
+    films = known.setdefault(normalize_title(review.title), [])
+    if review.year is None and len(films) == 1:
+        return films[0][0]
     fid = film_id(review.title, review.year)
-    known.setdefault(normalize_title(review.title), [])
-    if (fid, review.year) not in known[normalize_title(review.title)]:
-        known[normalize_title(review.title)].append((fid, review.year))
+    if (fid, review.year) not in films:
+        films.append((fid, review.year))
     return fid
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from index.query import ParsedQuery
@@ -102,8 +102,3 @@ class FilmDetail:
             **{k: (list(v) if isinstance(v, tuple) else v) for k, v in self.film.__dict__.items()},
             "reviews": [r.__dict__ for r in self.reviews],
         }
-
-
-@dataclass(frozen=True)
-class Stats:
-    counts: dict[str, Any] = field(default_factory=dict)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,15 @@ class Env:
         return max(self.fake.messages, key=int)
 
 
+@contextlib.contextmanager
+def pointed_at(fake: F.FakeDiscord) -> Iterator[None]:
+    """discord.py talks to the fake instead of Discord while this is open."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(discord.http.Route, "BASE", fake.api)
+        mp.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.ws_url))
+        yield
+
+
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def env(
     sample_engine: Engine, tmp_path_factory: pytest.TempPathFactory
@@ -80,9 +90,7 @@ async def env(
     engine = Engine(settings, sample_engine.encoder)
     fake = F.FakeDiscord()
     await fake.start()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(discord.http.Route, "BASE", fake.api)
-        mp.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.ws_url))
+    with pointed_at(fake):
         bot = create_bot(settings, engine, message_content=True, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(TOKEN))
         ready = asyncio.create_task(bot.wait_until_ready())

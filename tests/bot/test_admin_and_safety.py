@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import serve
 from tests.bot import fake_discord as F
-from tests.bot.conftest import TOKEN, within_limits
+from tests.bot.conftest import TOKEN, pointed_at, within_limits
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 WORDS = [
@@ -208,12 +208,7 @@ async def test_without_the_message_content_intent_the_bot_runs_on_and_says_so(en
     await fake.start()
     bots = []
     caplog.set_level(logging.DEBUG)
-    import discord
-    import yarl
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(discord.http.Route, "BASE", fake.api)
-        mp.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.ws_url))
+    with pointed_at(fake):
         task = asyncio.create_task(
             serve(
                 env.bot.settings,

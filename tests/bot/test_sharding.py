@@ -2,14 +2,12 @@
 
 import asyncio
 
-import discord
 import pytest
-import yarl
 from discord.ext import commands
 
 from bot.app import create_bot
 from tests.bot import fake_discord as F
-from tests.bot.conftest import TOKEN
+from tests.bot.conftest import TOKEN, pointed_at
 
 
 @pytest.mark.asyncio
@@ -18,9 +16,7 @@ async def test_auto_shards_use_auto_sharded_bot_and_ask_discord_for_the_count(sa
     settings.discord.shards = "auto"
     fake = F.FakeDiscord()
     await fake.start()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(discord.http.Route, "BASE", fake.api)
-        mp.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.ws_url))
+    with pointed_at(fake):
         bot = create_bot(settings, sample_engine, message_content=False, guild_ready_timeout=0.05)
         assert isinstance(bot, commands.AutoShardedBot)
         task = asyncio.create_task(bot.start(TOKEN))

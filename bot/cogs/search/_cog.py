@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot import render
 from bot import text as T
 from bot.app import CinebotMixin
-from bot.cogs.search._views import FilmView, ResultsView
+from bot.cogs.search._views import FilmView, PageFetcher, ResultsView
 from index.chat import no_title_message
 from index.results import SearchResult
 
@@ -35,6 +35,15 @@ class SearchCog(commands.Cog):
         _, result = await self.bot.call(self.bot.engine.similar, label, limit, offset)
         return result
 
+    async def _send_results(self, interaction: discord.Interaction, result: SearchResult, limit: int,
+                            page: PageFetcher) -> None:  # fmt: skip
+        """A page of films with its buttons and menu, bound to whoever asked."""
+        timeout = self.bot.settings.discord.view_timeout_seconds
+        view = ResultsView(interaction.user.id, timeout, result, limit, page, self._similar)
+        view.message = await interaction.followup.send(
+            embed=render.results_embed(result), view=view, wait=True
+        )
+
     @app_commands.command()
     @app_commands.describe(
         query="What you feel like, e.g. Korean action thrillers rated 8+", limit="Films per page"
@@ -49,17 +58,7 @@ class SearchCog(commands.Cog):
         async def page(offset: int) -> SearchResult:
             return await self.bot.call(self.bot.engine.search, result.query, limit, offset)
 
-        view = ResultsView(
-            interaction.user.id,
-            self.bot.settings.discord.view_timeout_seconds,
-            result,
-            limit,
-            page,
-            self._similar,
-        )
-        view.message = await interaction.followup.send(
-            embed=render.results_embed(result), view=view, wait=True
-        )
+        await self._send_results(interaction, result, limit, page)
 
     @app_commands.command()
     @app_commands.describe(title="A film in the index (start typing for suggestions)")
@@ -83,17 +82,7 @@ class SearchCog(commands.Cog):
             assert found is not None
             return found
 
-        view = ResultsView(
-            interaction.user.id,
-            self.bot.settings.discord.view_timeout_seconds,
-            result,
-            limit,
-            page,
-            self._similar,
-        )
-        view.message = await interaction.followup.send(
-            embed=render.results_embed(result), view=view, wait=True
-        )
+        await self._send_results(interaction, result, limit, page)
 
     @app_commands.command()
     @app_commands.describe(title="A film in the index (start typing for suggestions)")
