@@ -42,7 +42,7 @@ ALIASES: dict[str, str] = {
     "macedonia": "MK", "czech republic": "CZ", "the netherlands": "NL", "holland": "NL",
     "united states of america": "US", "america": "US", "hong kong": "HK", "macau": "MO",
     "palestine": "PS", "ivory coast": "CI", "cape verde": "CV", "swaziland": "SZ",
-    "united kingdom": "GB", "zaire": "CD", "kosovo": "XK",
+    "united kingdom": "GB", "zaire": "CD", "kosovo": "XK", "turkey": "TR",
 }  # fmt: skip
 
 _HISTORIC_NAMES: dict[str, str] = {"SU": "Soviet Union", "DD": "East Germany", "CS": "Czechoslovakia",

@@ -252,6 +252,11 @@ class QueryParser:
         self._country = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I
         )
+        # After "from" / "made in", even names that are ordinary words elsewhere ("Turkey", "Chad").
+        every = sorted(name_table(), key=len, reverse=True)
+        self._place = re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(f) for f in every) + r")(?![\w-])", re.I
+        )
         self._table = name_table()
 
     def parse(self, text: str) -> ParsedQuery:
@@ -417,9 +422,10 @@ class QueryParser:
             cut(m)
 
         # Countries.
-        # "from Japan" names the country wherever it stands, even after "about".
+        # "from Japan" names the country wherever it stands, even after "about", and even when
+        # the name is an ordinary word elsewhere ("from Turkey").
         for m in list(re.finditer(r"\b(?:from|made in|out of)\s+(?:the\s+)?", work, re.I)):
-            if (place := self._country.match(work, m.end())) and m.start() >= head_end:
+            if place := self._place.match(work, m.end()):
                 code = self._table[place.group(0).lower()]
                 if code not in f.countries:
                     f.countries.append(code)

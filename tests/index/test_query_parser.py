@@ -42,6 +42,8 @@ CASES = [
     ("British crime dramas", dict(countries=["GB"], genres_all=["Crime", "Drama"]), ""),
     ("Japanese or Korean horror", dict(countries=["JP", "KR"], genres_all=["Horror"]), ""),
     ("films from Iran", dict(countries=["IR"]), ""),
+    ("dramas from Turkey", dict(countries=["TR"], genres_all=["Drama"]), ""),
+    ("a turkey of a film", {}, "turkey"),  # the bird, or a flop: not a country
     ("Soviet science fiction", dict(countries=["SU"], genres_all=["Sci-Fi"]), ""),
     (
         "rom-coms between 2000 and 2010",

@@ -129,6 +129,14 @@ def test_csv_row_with_extra_cells_is_rejected_by_row_and_line(write):
     assert problem.location == "row 2 (line 3)" and "3 cells but 2 columns" in problem.reason
 
 
+def test_renamed_countries_still_resolve(write):
+    path = write(
+        "r.csv",
+        f'title,countries,text\nWinter Sleep,Turkey,"{TEXT}"\nX,Czech Republic|Burma,"{TEXT}"\n',
+    )
+    assert [r.countries for r in read(path).reviews] == [("TR",), ("CZ", "MM")]
+
+
 def test_unparseable_values_become_warnings_not_losses(write):
     record = {
         "title": "Heat",
