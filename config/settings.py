@@ -29,6 +29,8 @@ class SearchSettings(BaseModel):
     page_size: int = Field(5, ge=1, le=25)
     reviews_per_film: int = Field(3, ge=1, le=10)
     snippet_chars: int = Field(280, ge=80, le=1000)
+    # Semantic ranking adds weight x (rating - 5) / 5 to a review's similarity (0 turns it off).
+    rating_weight: float = Field(0.1, ge=0, le=1)
 
 
 class IngestSettings(BaseModel):

@@ -123,7 +123,7 @@ class Engine:
             return rank_by_rating(snap, masks.reviews)
         vector = self.encoder.encode([semantic])[0]
         allowed = None if f.is_empty() else masks.passages
-        return top_films(snap, vector, allowed, n)
+        return top_films(snap, vector, allowed, n, self.settings.search.rating_weight)
 
     def _hit(
         self, snap: Snapshot, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray
@@ -160,7 +160,9 @@ class Engine:
         vector /= np.linalg.norm(vector) or 1.0
         masks = F.masks(snap, f)
         allowed = masks.passages & ~own
-        ranked = top_films(snap, vector, allowed, offset + limit + 1)
+        ranked = top_films(
+            snap, vector, allowed, offset + limit + 1, self.settings.search.rating_weight
+        )
         parsed = ParsedQuery(text=f"like {match.film.title}", filters=f, semantic="")
         hits = tuple(
             self._hit(snap, s, parsed, masks.reviews) for s in ranked[offset : offset + limit]

@@ -54,15 +54,26 @@ class FilmScore:
     reviews: tuple[tuple[int, int, float], ...]
 
 
-def aggregate(snap: Snapshot, scores: np.ndarray, rows: np.ndarray) -> list[FilmScore]:
-    """Passages -> films: a film scores as its best passage; its reviews as theirs."""
+def rating_prior(ratings: np.ndarray, weight: float) -> np.ndarray:
+    """A small nudge towards what reviewers liked: weight x (rating - 5) / 5; unrated is neutral."""
+    return weight * np.nan_to_num((ratings - 5.0) / 5.0, nan=0.0)
+
+
+def aggregate(
+    snap: Snapshot, scores: np.ndarray, rows: np.ndarray, rating_weight: float = 0.0
+) -> list[FilmScore]:
+    """Passages -> films: a review scores as its best passage (plus the rating prior), a film
+    as its best review. We recommend films, so a rave outranks an equally close pan."""
     per_film: dict[int, dict[int, tuple[int, float]]] = {}
-    for score, row in zip(scores.tolist(), rows.tolist(), strict=True):
-        review = int(snap.passage_review[row])
+    review_rows = snap.passage_review[rows]
+    prior = rating_prior(snap.review_rating[review_rows], rating_weight)
+    for score, row, review, nudge in zip(
+        scores.tolist(), rows.tolist(), review_rows.tolist(), prior.tolist(), strict=True
+    ):
         film = int(snap.review_film[review])
         reviews = per_film.setdefault(film, {})
-        if review not in reviews:
-            reviews[review] = (row, score)
+        if review not in reviews or score + nudge > reviews[review][1]:  # passages come best first: the first is the review's best
+            reviews[review] = (row, score + nudge)
     out = []
     for film, reviews in per_film.items():
         ordered = sorted(((r, p, s) for r, (p, s) in reviews.items()), key=lambda t: -t[2])
@@ -72,14 +83,18 @@ def aggregate(snap: Snapshot, scores: np.ndarray, rows: np.ndarray) -> list[Film
 
 
 def top_films(
-    snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, n_films: int
+    snap: Snapshot,
+    vector: np.ndarray,
+    allowed: np.ndarray | None,
+    n_films: int,
+    rating_weight: float = 0.0,
 ) -> list[FilmScore]:
     """Enough passages to fill `n_films` distinct films, widening the search until it does."""
     total = snap.index.ntotal if allowed is None else int(np.count_nonzero(allowed))
     k = max(64, n_films * 8)
     while True:
         scores, rows = search_passages(snap, vector, allowed, k)
-        films = aggregate(snap, scores, rows)
+        films = aggregate(snap, scores, rows, rating_weight)
         if len(films) >= n_films or k >= total:
             return films
         k *= 4

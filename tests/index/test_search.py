@@ -185,3 +185,16 @@ def test_title_suggestions_while_typing(sample_engine, typed, first):
     suggestions = sample_engine.suggest_titles(typed)
     assert suggestions[0] == first and len(suggestions) <= 25
     assert len(sample_engine.suggest_titles("")) == 25
+
+
+def test_rated_higher_wins_between_equally_close_reviews(engine, write):
+    lines = [
+        '{"id": "a", "title": "Pan", "rating": "2/10", "text": "A lighthouse keeper loses his mind during a storm."}',
+        '{"id": "b", "title": "Rave", "rating": "9/10", "text": "A lighthouse keeper loses his mind in a storm."}',
+        '{"id": "c", "title": "Far", "rating": "10/10", "text": "A cheerful musical about bakers in Paris."}',
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(lines))])
+    assert titles(engine.search("lighthouse keeper storm madness"))[:2] == ["Rave", "Pan"]
+    engine.settings.search.rating_weight = 0.0
+    plain = engine.search("lighthouse keeper storm madness")
+    assert titles(plain)[-1] == "Far"  # relevance still dominates the prior
