@@ -72,7 +72,8 @@ def aggregate(
     ):
         film = int(snap.review_film[review])
         reviews = per_film.setdefault(film, {})
-        if review not in reviews or score + nudge > reviews[review][1]:  # passages come best first: the first is the review's best
+        # With the prior, a review's best passage is the one with the best nudged score.
+        if review not in reviews or score + nudge > reviews[review][1]:
             reviews[review] = (row, score + nudge)
     out = []
     for film, reviews in per_film.items():
