@@ -13,11 +13,11 @@ COPY bot/ bot/
 RUN pip install .
 
 FROM python:3.11-slim
-ENV PATH=/opt/venv/bin:$PATH HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false \
-    CINEBOT_INDEX_DIR=/data/index
+# (TOKENIZERS_PARALLELISM is set by cinebot itself when it loads the model.)
+ENV PATH=/opt/venv/bin:$PATH HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 CINEBOT_INDEX_DIR=/data/index
 COPY --from=build /opt/venv /opt/venv
 RUN useradd --create-home --uid 10001 cinebot && mkdir -p /data/index && chown cinebot /data/index
-USER cinebot
+USER 10001
 WORKDIR /home/cinebot
 VOLUME ["/data/index"]
 HEALTHCHECK --interval=60s --timeout=10s CMD ["cinebot", "stats", "--json"]

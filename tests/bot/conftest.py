@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -66,6 +67,19 @@ class Env:
         return max(self.fake.messages, key=int)
 
 
+class LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def text(self) -> str:
+        formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+        return "\n".join(formatter.format(r) for r in self.records)
+
+
 @contextlib.contextmanager
 def pointed_at(fake: F.FakeDiscord) -> Iterator[None]:
     """discord.py talks to the fake instead of Discord while this is open."""
@@ -90,6 +104,11 @@ async def env(
     engine = Engine(settings, sample_engine.encoder)
     fake = F.FakeDiscord()
     await fake.start()
+    logs = LogCapture()
+    root_logger = logging.getLogger()
+    old_level = root_logger.level
+    root_logger.addHandler(logs)
+    root_logger.setLevel(logging.DEBUG)
     with pointed_at(fake):
         bot = create_bot(settings, engine, message_content=True, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(TOKEN))
@@ -104,6 +123,11 @@ async def env(
             await bot.close()
             task.cancel()
             await fake.stop()
+            root_logger.removeHandler(logs)
+            root_logger.setLevel(old_level)
+    # Everything logged while the bot ran, at every level, from every library.
+    assert logs.records, "no log output captured"
+    assert TOKEN not in logs.text(), "the bot token appeared in the logs"
 
 
 def within_limits(message: dict[str, Any]) -> None:
