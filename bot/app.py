@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -110,6 +111,19 @@ def create_bot(settings: Settings, engine: Engine | None = None, *, message_cont
     return Cinebot(settings, engine, intents=intents, sync_globally=sync_globally, **options)
 
 
+async def tell_privately(interaction: discord.Interaction, message: str) -> None:
+    """An ephemeral answer, even after a public "thinking…" defer: Discord would turn the first
+    follow-up into that public message, so the placeholder is deleted first."""
+    message = message[:2000]
+    if not interaction.response.is_done():
+        await interaction.response.send_message(message, ephemeral=True)
+        return
+    if interaction.response.type == discord.InteractionResponseType.deferred_channel_message:
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.delete_original_response()
+    await interaction.followup.send(message, ephemeral=True)
+
+
 async def on_tree_error(
     interaction: discord.Interaction, error: app_commands.AppCommandError
 ) -> None:
@@ -128,10 +142,7 @@ async def on_tree_error(
         log.error("command /%s failed (interaction %s)", command, interaction.id, exc_info=original)
         message = "Sorry, something went wrong. The error was logged."
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
+        await tell_privately(interaction, message)
     except discord.HTTPException:
         log.warning("could not tell the user about an error in interaction %s", interaction.id)
 

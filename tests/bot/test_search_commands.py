@@ -118,8 +118,12 @@ async def test_title_autocomplete_is_fuzzy_and_capped(env):
 
 
 async def test_similar_with_an_unknown_title_answers_ephemerally(env):
-    message = await env.answer(await env.command("similar", title="Zzyzx Road"))
+    payload = await env.command("similar", title="Zzyzx Road")
+    message = await env.answer(payload)
     assert message["flags"] & 64 and "No film called" in message["content"]
+    # The public "thinking…" placeholder went first, or Discord would show the answer to all.
+    deleted = [r for r in env.fake.requests if r.method == "DELETE" and payload["token"] in r.path]
+    assert deleted and deleted[0].path.endswith("/messages/@original")
 
 
 async def test_film_shows_metadata_and_pages_reviews(env):

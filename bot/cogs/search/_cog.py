@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot import render
 from bot import text as T
-from bot.app import CinebotMixin
+from bot.app import CinebotMixin, tell_privately
 from bot.cogs.search._views import FilmView, PageFetcher, ResultsView
 from index.chat import no_title_message
 from index.results import SearchResult
@@ -72,9 +72,7 @@ class SearchCog(commands.Cog):
         limit = self.bot.settings.search.page_size
         match, result = await self.bot.call(self.bot.engine.similar, title, limit)
         if result is None:
-            await interaction.followup.send(
-                T.safe_cut(no_title_message(match), T.CONTENT), ephemeral=True
-            )
+            await tell_privately(interaction, T.safe_cut(no_title_message(match), T.CONTENT))
             return
 
         async def page(offset: int) -> SearchResult:
@@ -94,9 +92,7 @@ class SearchCog(commands.Cog):
         await interaction.response.defer(thinking=True)
         match, detail = await self.bot.call(self.bot.engine.film, title)
         if detail is None:
-            await interaction.followup.send(
-                T.safe_cut(no_title_message(match), T.CONTENT), ephemeral=True
-            )
+            await tell_privately(interaction, T.safe_cut(no_title_message(match), T.CONTENT))
             return
         view = FilmView(interaction.user.id, self.bot.settings.discord.view_timeout_seconds, detail)
         view.message = await interaction.followup.send(

@@ -9,6 +9,7 @@ import discord
 
 from bot import render
 from bot import text as T
+from bot.app import tell_privately
 from index.results import FilmDetail, SearchResult
 
 log = logging.getLogger("cinebot.bot")
@@ -99,7 +100,7 @@ class ResultsView(OwnedView):
         label = f"{hit.film.title} ({hit.film.year})" if hit.film.year else hit.film.title
         result = await self.similar(label, 0)
         if result is None:
-            await interaction.followup.send("I could not find that film any more.", ephemeral=True)
+            await tell_privately(interaction, "I could not find that film any more.")
             return
         similar = self.similar
 
