@@ -100,7 +100,11 @@ class Engine:
         emptied_by, relaxed = None, []
         if not masks.reviews.any() and not f.is_empty() and len(snap.review_ids):
             emptied_by = F.culprit(snap, f)
-            for name in F.RELAX_ORDER:  # drop filters, most specific first, until something passes
+            # Drop the filter that emptied the result first, then the most specific ones,
+            # until something passes.
+            order = [emptied_by] if emptied_by else []
+            order += [name for name in F.RELAX_ORDER if name != emptied_by]
+            for name in order:
                 if not masks.reviews.any() and any(n == name for n, _ in f.describe()):
                     f = F.without(f, name)
                     relaxed.append(name)

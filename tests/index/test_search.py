@@ -89,6 +89,12 @@ def test_empty_result_names_the_filter_that_emptied_it_and_offers_relaxed_result
     assert result.hits  # closest relaxed answers, labelled as such
 
 
+def test_relaxing_drops_the_filter_that_emptied_the_result_first(sample_engine):
+    result = sample_engine.search("Korean westerns rated 9+")
+    assert result.emptied_by == "genres_all" and result.relaxed == ("genres_all",)
+    assert all("KR" in h.film.countries and h.rating >= 9 for h in result.hits)
+
+
 def test_rating_filter_emptying_a_result_is_named(sample_engine):
     result = sample_engine.search("Korean action thrillers rated 10")
     assert result.emptied_by == "rating"
