@@ -106,9 +106,9 @@ class Conversation:
                 detail=detail,
                 message="" if detail else no_title_message(match),
             )
-        parsed = self.engine.parse(text)
         if m := _LIKE_TITLE.match(text):
             return self._similar(m["title"])
+        parsed = self.engine.parse(text)
         if self.last_query is not None and _FOLLOW_UP.match(text):
             previous = self.last_query
             semantic = " ".join(s for s in (previous.semantic, parsed.semantic) if s)
