@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# Query latency and filtered recall at 10k and 100k passages; writes benchmarks/RESULTS.md.
+bench: install
+	$(BIN)/python -m benchmarks.bench_search
 
 lint: install
 	$(BIN)/ruff check .

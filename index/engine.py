@@ -124,7 +124,7 @@ class Engine:
         self, snap: Snapshot, semantic: str, masks: F.Masks, f: QueryFilters, n: int
     ) -> list[FilmScore]:
         if not semantic:
-            return rank_by_rating(snap, masks.reviews)
+            return rank_by_rating(snap, masks.reviews, n)
         vector = self.encoder.encode([semantic])[0]
         allowed = None if f.is_empty() else masks.passages
         return top_films(snap, vector, allowed, n, self.settings.search.rating_weight)

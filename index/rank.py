@@ -101,17 +101,30 @@ def top_films(
         k *= 4
 
 
-def rank_by_rating(snap: Snapshot, reviews: np.ndarray) -> list[FilmScore]:
-    """With nothing to match semantically, the best-rated passing reviews come first."""
+def rank_by_rating(snap: Snapshot, reviews: np.ndarray, n_films: int) -> list[FilmScore]:
+    """With nothing to match semantically, films rank by their best passing review rating,
+    then by how many reviews pass, then by title. Vectorised; builds only `n_films` results."""
     rows = np.flatnonzero(reviews)
+    if not len(rows):
+        return []
     ratings = np.nan_to_num(snap.review_rating[rows], nan=-1.0)
-    per_film: dict[int, list[tuple[int, float]]] = {}
-    for row, rating in zip(rows.tolist(), ratings.tolist(), strict=True):
-        per_film.setdefault(int(snap.review_film[row]), []).append((row, rating))
+    films = snap.review_film[rows]
+    order = np.lexsort((-ratings, films))  # by film, best review first
+    rows, ratings, films = rows[order], ratings[order], films[order]
+    starts = np.flatnonzero(np.r_[True, films[1:] != films[:-1]])
+    counts = np.diff(np.r_[starts, len(films)])
+    best, film_rows = ratings[starts], films[starts]
+    ranked = np.lexsort((snap.film_title_rank[film_rows], -counts, -best))[:n_films]
     out = []
-    for film, items in per_film.items():
-        items.sort(key=lambda t: -t[1])
-        score = max(items[0][1], 0.0) / 10
-        out.append(FilmScore(film, score, tuple((r, -1, max(s, 0.0) / 10) for r, s in items)))
-    out.sort(key=lambda f: (-f.score, -len(f.reviews), snap.films[f.film_row].title))
+    for i in ranked.tolist():
+        start, count = int(starts[i]), int(counts[i])
+        scored = tuple(
+            (int(r), -1, max(float(x), 0.0) / 10)
+            for r, x in zip(
+                rows[start : start + count].tolist(),
+                ratings[start : start + count].tolist(),
+                strict=True,
+            )
+        )
+        out.append(FilmScore(int(film_rows[i]), max(float(best[i]), 0.0) / 10, scored))
     return out

@@ -47,6 +47,14 @@ class Snapshot:
         return self.review_film[self.passage_review]
 
     @cached_property
+    def film_title_rank(self) -> np.ndarray:
+        """Each film's position in title order, for tie-breaking without sorting strings."""
+        order = sorted(range(len(self.films)), key=lambda i: self.films[i].title.casefold())
+        rank = np.empty(len(self.films), dtype=np.int64)
+        rank[order] = np.arange(len(self.films))
+        return rank
+
+    @cached_property
     def vectors(self) -> np.ndarray:
         return np.load(self.info.path / "vectors.npy", mmap_mode="r")
 

@@ -204,3 +204,26 @@ def test_rated_higher_wins_between_equally_close_reviews(engine, write):
     engine.settings.search.rating_weight = 0.0
     plain = engine.search("lighthouse keeper storm madness")
     assert titles(plain)[-1] == "Far"  # relevance still dominates the prior
+
+
+def test_rating_ranking_matches_a_plain_sort(sample_engine):
+    """The vectorised ranking of filter-only questions equals sorting films by (best passing
+    rating, passing reviews, title) in plain Python."""
+    from index.filters import masks
+    from index.rank import rank_by_rating
+
+    snap = sample_engine.snapshot()
+    passing = masks(snap, sample_engine.parse("dramas not rated above 9").filters).reviews
+    reference: dict[int, list[float]] = {}
+    for row in passing.nonzero()[0]:
+        rating = snap.review_rating[row]
+        reference.setdefault(int(snap.review_film[row]), []).append(
+            -1.0 if rating != rating else float(rating)
+        )
+    expected = sorted(
+        reference,
+        key=lambda f: (-max(reference[f]), -len(reference[f]), snap.films[f].title.casefold()),
+    )
+    got = rank_by_rating(snap, passing, 1000)
+    assert [s.film_row for s in got] == expected
+    assert [len(s.reviews) for s in got] == [len(reference[f]) for f in expected]
