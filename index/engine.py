@@ -92,8 +92,10 @@ class Engine:
     def search(
         self, query: str | ParsedQuery, limit: int | None = None, offset: int = 0
     ) -> SearchResult:
-        snap = self.snapshot()
-        parsed = self.parse(query) if isinstance(query, str) else query
+        snap = self.snapshot()  # also (re)builds the parser for this version
+        parsed = (
+            (self._parser or self._empty_parser).parse(query) if isinstance(query, str) else query
+        )
         limit = limit or self.settings.search.page_size
         f = parsed.filters
         masks = F.masks(snap, f)

@@ -60,7 +60,8 @@ class Snapshot:
 
     @property
     def is_exact(self) -> bool:
-        return self.info.manifest.get("faiss_factory", "Flat") == "Flat"
+        # From the index itself: a factory that needs training may have fallen back to Flat.
+        return type(self.index).__name__.startswith("IndexFlat")
 
     def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self.lock:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from index.films import merge_film
+from index.films import merge_film, normalize_title
 from index.types import Review
 
 SCHEMA = """
@@ -67,6 +67,8 @@ def _fsync_file(path: Path) -> None:
 
 
 def build_faiss(vectors: np.ndarray, factory: str) -> Any:
+    """The index for these vectors; an index that needs training falls back to exact Flat
+    when there are too few vectors to train it (the manifest records what was built)."""
     import faiss
 
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[0] else 384
@@ -204,8 +206,6 @@ class VersionWriter:
         return by_id, {h: r for r, h in by_id.items()}
 
     def films_by_title(self) -> dict[str, list[tuple[str, int | None]]]:
-        from index.films import normalize_title
-
         out: dict[str, list[tuple[str, int | None]]] = {}
         for fid, title, year in self.db.execute("SELECT film_id, title, year FROM films"):
             out.setdefault(normalize_title(title), []).append((fid, year))
@@ -276,8 +276,10 @@ class VersionWriter:
         if len(vectors) != n_passages:
             raise RuntimeError(f"index corrupt: {len(vectors)} vectors for {n_passages} passages")
         np.save(self.tmp / "vectors.npy", vectors)
-        faiss.write_index(build_faiss(vectors, faiss_factory), str(self.tmp / "index.faiss"))
+        index = build_faiss(vectors, faiss_factory)
+        faiss.write_index(index, str(self.tmp / "index.faiss"))
         manifest = {**manifest, "passages": n_passages, "faiss_factory": faiss_factory,
+                    "faiss_index": type(index).__name__,
                     "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
         return self.store._publish(self.tmp, manifest)
 

@@ -169,6 +169,21 @@ def test_failure_while_publishing_leaves_the_previous_version_live(engine, write
     assert [h.film.title for h in engine.search("lighthouse").hits] == ["Heat"]
 
 
+def test_an_index_type_too_big_for_the_corpus_falls_back_to_exact_and_says_so(
+    tmp_path, encoder, write
+):
+    from index.engine import Engine
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "index")
+    settings.search.faiss_factory = "IVF64,Flat"
+    engine = Engine(settings, encoder)
+    engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
+    manifest = engine.store.current().manifest
+    assert (manifest["faiss_factory"], manifest["faiss_index"]) == ("IVF64,Flat", "IndexFlat")
+    assert engine.snapshot().is_exact and engine.search("lighthouse").hits
+
+
 def test_changing_the_passage_size_rebuilds_from_stored_reviews(engine, write):
     engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
     engine.settings.embedding.passage_max_tokens = 64
