@@ -72,8 +72,9 @@ def aggregate(
     ):
         film = int(snap.review_film[review])
         reviews = per_film.setdefault(film, {})
-        # With the prior, a review's best passage is the one with the best nudged score.
-        if review not in reviews or score + nudge > reviews[review][1]:
+        # Passages come best first and the nudge is the same for all of a review's passages,
+        # so a review's first passage is its best.
+        if review not in reviews:
             reviews[review] = (row, score + nudge)
     out = []
     for film, reviews in per_film.items():
