@@ -31,9 +31,7 @@ def understood(result: SearchResult) -> str:
 
 def _film_field(index: int, hit: FilmHit, wanted: set[str], budget: int) -> tuple[str, str]:
     film = hit.film
-    name = T.safe_cut(
-        f"{index}. {film.title}" + (f" ({film.year})" if film.year else ""), T.FIELD_NAME
-    )
+    name = T.safe_cut(f"{index}. {film.label}", T.FIELD_NAME)
     facts = " · ".join(
         b
         for b in (
@@ -90,7 +88,7 @@ def results_embed(result: SearchResult, title: str | None = None) -> discord.Emb
 
 def film_embed(detail: FilmDetail, page: int, per_page: int = 5) -> discord.Embed:
     film = detail.film
-    title = f"{film.title}" + (f" ({film.year})" if film.year else "")
+    title = film.label
     facts = [
         ("Countries", ", ".join(country_name(c) for c in film.countries)),
         ("Genres", ", ".join(film.genres)),

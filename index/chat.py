@@ -123,7 +123,7 @@ class Conversation:
     def _search(self, parsed: ParsedQuery, refined: bool = False) -> Reply:
         self.last_query, self.last_similar, self.offset = parsed, None, 0
         result = self.engine.search(parsed, limit=self.limit)
-        self.shown = [_label(h.film.title, h.film.year) for h in result.hits]
+        self.shown = [h.film.label for h in result.hits]
         return Reply("search", result=result, refined=refined)
 
     def _similar(self, title: str) -> Reply:
@@ -132,7 +132,7 @@ class Conversation:
         if result is None:
             return Reply("similar", match=match, message=no_title_message(match))
         self.last_similar, self.offset = title, 0
-        self.shown = [_label(h.film.title, h.film.year) for h in result.hits]
+        self.shown = [h.film.label for h in result.hits]
         return Reply("similar", result=result, match=match)
 
     def _page(self, offset: int) -> Reply:
@@ -151,19 +151,15 @@ class Conversation:
         if not result.hits and offset > 0:
             return Reply("message", message="That's all I have for this question.")
         self.offset = offset
-        self.shown = [_label(h.film.title, h.film.year) for h in result.hits]
+        self.shown = [h.film.label for h in result.hits]
         return Reply(kind, result=result, match=match)
-
-
-def _label(title: str, year: int | None) -> str:
-    return f"{title} ({year})" if year else title
 
 
 def no_title_message(match: TitleMatch) -> str:
     if match.ambiguous:
-        options = ", ".join(_label(f.title, f.year) for f in match.candidates)
+        options = ", ".join(f.label for f in match.candidates)
         return f"'{match.query}' could be several films: {options}. Which one?"
     if match.candidates:
-        options = ", ".join(_label(f.title, f.year) for f in match.candidates[:5])
+        options = ", ".join(f.label for f in match.candidates[:5])
         return f"No film called '{match.query}'. Did you mean: {options}?"
     return f"No film called '{match.query}' in the index."

@@ -33,7 +33,7 @@ def understood(result: SearchResult) -> Text:
 def film_hit(index: int, hit: FilmHit) -> Group:
     film = hit.film
     head = Text(f"{index}. ", style="bold")
-    head.append(f"{film.title}" + (f" ({film.year})" if film.year else ""), style="bold cyan")
+    head.append(film.label, style="bold cyan")
     bits = [", ".join(country_name(c) for c in film.countries), ", ".join(film.genres),
             rating_text(hit.rating)]  # fmt: skip
     head.append("  " + " · ".join(b for b in bits if b), style="dim")
@@ -79,9 +79,7 @@ def print_result(console: Console, result: SearchResult) -> None:
 
 def print_film(console: Console, detail: FilmDetail) -> None:
     film = detail.film
-    console.print(
-        Text(f"{film.title}" + (f" ({film.year})" if film.year else ""), style="bold cyan")
-    )
+    console.print(Text(film.label, style="bold cyan"))
     table = Table.grid(padding=(0, 2))
     for label, value in (
         ("Countries", ", ".join(country_name(c) for c in film.countries)),

@@ -228,7 +228,7 @@ class Engine:
         return match, FilmDetail(match.film, tuple(reviews))
 
     def titles(self) -> list[str]:
-        return [f"{f.title} ({f.year})" if f.year else f.title for f in self.snapshot().films]
+        return [f.label for f in self.snapshot().films]
 
     def suggest_titles(self, typed: str, limit: int = 25) -> list[str]:
         """Titles for what someone is typing: misspelt whole titles and fragments both work."""

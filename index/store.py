@@ -104,9 +104,8 @@ class IndexStore:
 
     # ------------------------------------------------------------------ reading
     def current(self) -> VersionInfo | None:
-        try:
-            name = (self.root / "CURRENT").read_text().strip()
-        except FileNotFoundError:
+        name = self.current_name()
+        if name is None:
             return None
         path = self.root / name
         manifest = json.loads((path / "manifest.json").read_text())

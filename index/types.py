@@ -67,6 +67,11 @@ class Film:
     platforms: tuple[str, ...]
     n_reviews: int
 
+    @property
+    def label(self) -> str:
+        """How a film is named to people: "Title (year)", or the title alone."""
+        return f"{self.title} ({self.year})" if self.year else self.title
+
 
 @dataclass(frozen=True)
 class StoredReview:

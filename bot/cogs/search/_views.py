@@ -58,9 +58,7 @@ class ResultsView(OwnedView):
         self.next.disabled = not self.result.has_more
         options = [
             discord.SelectOption(
-                label=T.cut(
-                    f"{h.film.title}" + (f" ({h.film.year})" if h.film.year else ""), T.SELECT_LABEL
-                ),
+                label=T.cut(h.film.label, T.SELECT_LABEL),
                 value=h.film.film_id,
             )
             for h in self.result.hits[: T.SELECT_OPTIONS]
@@ -97,7 +95,7 @@ class ResultsView(OwnedView):
             )
             return
         await interaction.response.defer(thinking=True)
-        label = f"{hit.film.title} ({hit.film.year})" if hit.film.year else hit.film.title
+        label = hit.film.label
         result = await self.similar(label, 0)
         if result is None:
             await tell_privately(interaction, "I could not find that film any more.")
