@@ -187,15 +187,17 @@ class Engine:
         if m := re.search(r"\(?\b((?:18|19|20)\d\d)\)?\s*$", title.strip()):
             year, title = int(m[1]), title[: m.start()].strip() or title
         wanted = normalize_title(title)
-        films = [f for f in snap.films if year is None or f.year == year] or snap.films
-        exact = [f for f in films if normalize_title(f.title) == wanted]
+        pool = [i for i, f in enumerate(snap.films) if year is None or f.year == year]
+        pool = pool or list(range(len(snap.films)))
+        films = [snap.films[i] for i in pool]
+        choices = {n: snap.title_keys[i] for n, i in enumerate(pool)}  # position in films -> key
+        exact = [films[n] for n, key in choices.items() if key == wanted]
         if len(exact) == 1:
             return TitleMatch(title, exact[0], tuple(exact))
         if len(exact) > 1:
             return TitleMatch(
                 title, None, tuple(sorted(exact, key=lambda f: f.year or 0)), ambiguous=True
             )
-        choices = {i: normalize_title(f.title) for i, f in enumerate(films)}
         # Suggestions are ranked leniently; a match must resemble the whole title, or be
         # words found in exactly one title ("fury road").
         found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
@@ -228,17 +230,17 @@ class Engine:
         return match, FilmDetail(match.film, tuple(reviews))
 
     def titles(self) -> list[str]:
-        return [f.label for f in self.snapshot().films]
+        return self.snapshot().title_labels
 
     def suggest_titles(self, typed: str, limit: int = 25) -> list[str]:
         """Titles for what someone is typing: misspelt whole titles and fragments both work."""
         from rapidfuzz import fuzz, process
 
-        labels = self.titles()
+        snap = self.snapshot()
+        labels, names = snap.title_labels, snap.title_keys
         wanted = normalize_title(typed)
         if not wanted:
             return labels[:limit]
-        names = [normalize_title(label.rsplit(" (", 1)[0]) for label in labels]
 
         def score(a: str, b: str, **_: object) -> float:
             return max(fuzz.ratio(a, b), 0.9 * fuzz.partial_ratio(a, b))

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from index.films import normalize_title
 from index.query import fold
 from index.store import VersionInfo
 from index.types import Film, StoredReview
@@ -45,6 +46,15 @@ class Snapshot:
     @cached_property
     def passage_film(self) -> np.ndarray:
         return self.review_film[self.passage_review]
+
+    @cached_property
+    def title_labels(self) -> list[str]:
+        return [f.label for f in self.films]
+
+    @cached_property
+    def title_keys(self) -> list[str]:
+        """Normalised titles for lookups, computed once per version, not once per keystroke."""
+        return [normalize_title(f.title) for f in self.films]
 
     @cached_property
     def film_title_rank(self) -> np.ndarray:
