@@ -1,32 +1,25 @@
-"""Query latency and filtered recall, end to end, on indexes grown past the sample corpus.
+"""Query latency and filtered recall, end to end, on indexes grown past the real corpus.
 
-Synthetic passages are real sample-corpus vectors plus Gaussian noise (renormalised), each
-carrying the metadata of a real sample review (film, countries, genres, year, rating), and
-are written through the real store, so the engine opens them as it opens any index.
-
-    python -m benchmarks.bench_search                      # 10k and 100k passages
-    python -m benchmarks.bench_search --sizes 10000,1000000  # bigger, slower
+Synthetic passages are real vectors plus Gaussian noise (renormalised), each carrying the
+text and metadata of a real review (film, countries, genres, year, rating), and are written
+through the real store, so the engine opens them as it opens any index.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import os
 import platform
 import statistics
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from config import Settings
 from index.console import print_result
-from index.embed import Encoder
-from index.engine import SAMPLE_CORPUS, Engine
+from index.engine import Engine
 from index.rank import search_passages
 from index.store import IndexStore
 
@@ -74,6 +67,7 @@ def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
 
     reviews = stored_reviews(stored)
     by_id = {r.review_id: r for r in reviews}
+    texts = snap.passage_texts(list(range(len(vectors))))  # real text, so BM25 is realistic
     rng = np.random.default_rng(seed)
     settings = base.settings.model_copy(deep=True)
     settings.index_dir = target
@@ -92,9 +86,7 @@ def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
             noisy /= np.linalg.norm(noisy)
             fid = f"syn-{copy}"
             digest = hashlib.sha1(review.review_id.encode()).hexdigest()
-            writer.add_review(
-                review, fid, digest, [f"Synthetic passage {i}."], noisy.reshape(1, -1)
-            )
+            writer.add_review(review, fid, digest, [texts[row]], noisy.reshape(1, -1))
         writer.commit({"model": settings.embedding.model, "dim": vectors.shape[1],
                        "passage_max_tokens": settings.embedding.passage_max_tokens}, settings.search.faiss_factory)  # fmt: skip
     return Engine(settings, base.encoder)
@@ -169,54 +161,53 @@ def filtered_recall(
     return out
 
 
-def run(sizes: list[int], queries: int, out: Path | None) -> str:
-    rng = np.random.default_rng(1)
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        settings = Settings(index_dir=root / "sample")
-        base = Engine(settings, Encoder(settings.embedding))
-        base.ingest([SAMPLE_CORPUS])
-        rows, recalls = [], {}
-        for size in sizes:
-            engine = grow_index(base, root / f"n{size}", size)
-            rows.append(time_queries(engine, queries))
-            recalls[size] = filtered_recall(engine, rng)
+def latency_lines(rows: list[Row], queries: int) -> list[str]:
     baseline = rows[0]
     lines = [
-        "# Search benchmark", "", f"Machine: {machine()}", "",
-        f"{queries} mixed questions per size (filters, semantic, both), end to end: parse, embed, "
-        "filtered FAISS search and per-film aggregation, rendering the reply. Synthetic passages: "
-        "sample-corpus vectors + noise (σ = 0.04), real sample metadata, written through the real store.", "",
         "## Query latency (ms)", "",
+        f"{queries} mixed questions per size (filters, semantic, both), end to end: parse, embed, "
+        "filtered FAISS search, BM25 fusion and per-film aggregation, rendering the reply.", "",
         "| passages | p50 | p95 | p99 | p50 vs smallest | parse p50 | embed p50 (questions with a semantic part) | search p50 | render p50 |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]  # fmt: skip
     for r in rows:
         lines.append(f"| {r.size:,} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | {r.p50 / baseline.p50:.2f}x | "
                      f"{r.parse:.2f} | {r.embed:.1f} | {r.search:.2f} | {r.render:.2f} |")  # fmt: skip
-    lines += ["", "## Filtered recall@10 against brute force", "",
-              "Selector search (cinebot) against top-40-then-filter (post-filtering, as a naive FAISS wrapper does).", "",
-              "| passages | selectivity | allowed (last query) | cinebot recall@10 | post-filter recall@10 |",
-              "| ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    return [*lines, ""]
+
+
+def recall_lines(recalls: dict[int, list[tuple[str, int, float, float]]]) -> list[str]:
+    lines = ["## Filtered recall@10 against brute force", "",
+             "Selector search (cinebot) against top-40-then-filter (post-filtering, as a naive FAISS wrapper does).", "",
+             "| passages | selectivity | allowed (last query) | cinebot recall@10 | post-filter recall@10 |",
+             "| ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
     for size, table in recalls.items():
         for name, allowed, ours, post in table:
             lines.append(f"| {size:,} | {name} | {allowed:,} | {ours:.3f} | {post:.3f} |")
-    report = "\n".join(lines) + "\n"
-    if out is not None:
-        out.write_text(report)
-    return report
+    return [*lines, ""]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", default="10000,100000", help="passage counts, comma-separated")
-    parser.add_argument("--queries", type=int, default=500)
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
-    args = parser.parse_args()
-    print(run([int(s) for s in args.sizes.split(",")], args.queries, args.out))
+def plot(rows: list[Row], path: Path) -> bool:
+    """Latency against index size (PNG); False when matplotlib (the bench extra) is missing."""
+    try:
+        import matplotlib
 
-
-if __name__ == "__main__":
-    main()
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(6, 4))
+    sizes = [r.size for r in rows]
+    for label, values in (("p50", [r.p50 for r in rows]), ("p95", [r.p95 for r in rows]),
+                          ("p99", [r.p99 for r in rows])):  # fmt: skip
+        ax.plot(sizes, values, marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("passages in the index")
+    ax.set_ylabel("end-to-end query latency (ms)")
+    ax.set_title("cinebot query latency against index size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return True

@@ -30,7 +30,9 @@ class SearchSettings(BaseModel):
     reviews_per_film: int = Field(3, ge=1, le=10)
     snippet_chars: int = Field(280, ge=80, le=1000)
     # Semantic ranking adds weight x (rating - 5) / 5 to a review's similarity (0 turns it off).
-    rating_weight: float = Field(0.1, ge=0, le=1)
+    rating_weight: float = Field(0.03, ge=0, le=1)
+    # Hybrid ranking: a passage scores cosine + weight x BM25 / best BM25 (0 = dense only).
+    lexical_weight: float = Field(0.1, ge=0, le=1)
 
 
 class IngestSettings(BaseModel):

@@ -60,12 +60,7 @@ class Encoder:
 
     @cached_property
     def _model(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer
-
-        return SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+        return _load_model(str(self.model_path))
 
     @cached_property
     def _tokenizer(self):
@@ -95,12 +90,14 @@ class Encoder:
         """Unit vectors, one row per text, in input order."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        # The lock is taken per chunk, not per call: a query embedded during a long ingest
-        # waits for one chunk, not for the whole ingest.
+        # Longest first over the whole input, not per chunk: batches hold texts of similar
+        # length, so little is spent on padding. The lock is taken per chunk, not per call:
+        # a query embedded during a long ingest waits for one chunk, not the whole ingest.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
         step = self.settings.batch_size * 4
         chunks: list[np.ndarray] = []
         for start in range(0, len(texts), step):
-            batch = list(texts[start : start + step])
+            batch = [texts[i] for i in order[start : start + step]]
             with _MODEL_LOCK:  # torch already uses every core; two encodes would only contend
                 vectors = self._model.encode(
                     batch,
@@ -112,4 +109,6 @@ class Encoder:
             chunks.append(vectors.astype(np.float32, copy=False))
             if progress:
                 progress(len(batch))
-        return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)
+        vectors = np.empty((len(texts), chunks[0].shape[1]), dtype=np.float32)
+        vectors[order] = np.vstack(chunks)
+        return vectors

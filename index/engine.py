@@ -129,7 +129,11 @@ class Engine:
             return rank_by_rating(snap, masks.reviews, n)
         vector = self.encoder.encode([semantic])[0]
         allowed = None if f.is_empty() else masks.passages
-        return top_films(snap, vector, allowed, n, self.settings.search.rating_weight)
+        search = self.settings.search
+        lexical = snap.lexical.scores(semantic) if search.lexical_weight > 0 else None
+        return top_films(
+            snap, vector, allowed, n, search.rating_weight, lexical, search.lexical_weight
+        )
 
     def _hit(
         self, snap: Snapshot, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray

@@ -132,6 +132,15 @@ class Vocabulary:
                     return table[hit[0]], n
         return None
 
+    def exact(self, words: list[str], kind: str) -> tuple[str, int] | None:
+        """A known name of two or more words at the start of `words`, exactly (no fuzz)."""
+        table = self._directors if kind == "director" else self._cast
+        words = [re.sub(r"['’]s$", "", w) for w in words[:5]]
+        for n in range(len(words), 1, -1):
+            if (key := fold(" ".join(words[:n]))) in table:
+                return table[key], n
+        return None
+
 
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -219,6 +228,10 @@ _AMBIGUOUS_PLACES = {"chad", "georgia", "jordan", "turkey", "jersey", "guernsey"
                      "guinea", "dominica", "china", "us", "english", "america"}  # fmt: skip
 
 
+_NAME_STOPWORDS = {"and", "the", "of", "or", "in", "on", "at", "to", "new", "old", "san", "los", "las",
+                   "saint", "st.", "city", "world", "war", "star", "wars"}  # fmt: skip
+
+
 def _to_ten(value: float, scale: str | None) -> float:
     scale = (scale or "").replace(" ", "").lower()
     if scale in {"/5", "outof5", "star", "stars"} or scale.startswith("star"):
@@ -292,6 +305,23 @@ class QueryParser:
                         end = re.search(r"\S+", work[end:]).end() + end  # type: ignore[union-attr]
                     (f.directors if kind == "director" else f.cast).append(name)
                     cut((m.start(), end))
+
+        # Bare names the index knows ("Alfred Hitchcock films"), whole and of two words or
+        # more; a name that both directs and acts is taken as the director.
+        for kind in ("director", "cast"):
+            tokens = list(re.finditer(r"\S+", work))
+            i = 0
+            while i < len(tokens):
+                hit = self.vocabulary.exact([t.group() for t in tokens[i : i + 5]], kind)
+                if hit is None:
+                    i += 1
+                    continue
+                name, n = hit
+                people = f.directors if kind == "director" else f.cast
+                if name not in f.directors + f.cast:
+                    people.append(name)
+                cut((tokens[i].start(), tokens[i + n - 1].end()))
+                i += n
 
         # Ratings.
         for pattern, kind in _RATING_PATTERNS:
@@ -376,7 +406,8 @@ class QueryParser:
 
         # Negations ("not horror", "no musicals or westerns", "non-American").
         for neg in list(re.finditer(rf"\b{_NEGATION}\s*", work[:head_end], re.I)):
-            pos = end = neg.end()
+            lead = re.compile(r"(?:for|a|an|any)\s+", re.I).match(work, neg.end())  # "not for kids"
+            pos, end = (lead.end() if lead else neg.end()), neg.end()
             while True:
                 genre, place = GENRE_PATTERN.match(work, pos), self._country.match(work, pos)
                 term = max((t for t in (genre, place) if t), key=lambda t: t.end(), default=None)
@@ -436,7 +467,27 @@ class QueryParser:
                 f.countries.append(code)
             cut(m)
 
-        return ParsedQuery(text=text, filters=f, semantic=_semantic(work))
+        semantic = _semantic(work)
+        if (
+            not f.directors
+            and not f.cast
+            and _looks_like_a_name(semantic)
+            and not re.search(r"\b(?:like|similar to|such as|as good as)\s", text, re.I)
+        ):
+            # A person the index does not know ("Alfred Hitchcock films"): better "nothing
+            # directed by X", with the closest matches marked as such, than unrelated films.
+            f.directors.append(semantic)
+        return ParsedQuery(text=text, filters=f, semantic=semantic)
+
+
+_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*")
+
+
+def _looks_like_a_name(rest: str) -> bool:
+    """Two to four capitalised words and nothing else: a person, not a theme."""
+    return _NAME.fullmatch(rest) is not None and not any(
+        w.lower() in _FILLER or w.lower() in _NAME_STOPWORDS for w in rest.split()
+    )
 
 
 def _semantic(rest: str) -> str:

@@ -84,18 +84,48 @@ def aggregate(
     return out
 
 
+def fuse(
+    snap: Snapshot,
+    vector: np.ndarray,
+    dense: tuple[np.ndarray, np.ndarray],
+    lexical: np.ndarray,
+    allowed: np.ndarray | None,
+    k: int,
+    weight: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dense top-k and BM25 top-k (among allowed rows) merged; each passage scores
+    cosine + weight x BM25 / (best BM25 among the allowed). Best first."""
+    if allowed is not None:
+        lexical = np.where(allowed, lexical, 0.0)
+    best = float(lexical.max(initial=0.0))
+    if best <= 0.0:
+        return dense
+    k = min(k, int(np.count_nonzero(lexical)))
+    lex_rows = np.argpartition(-lexical, k - 1)[:k]
+    rows = np.union1d(dense[1], lex_rows[lexical[lex_rows] > 0])
+    sims = np.asarray(snap.vectors[rows]) @ vector
+    fused = sims + weight * lexical[rows] / best
+    order = np.argsort(-fused, kind="stable")
+    return fused[order].astype(np.float32), rows[order]
+
+
 def top_films(
     snap: Snapshot,
     vector: np.ndarray,
     allowed: np.ndarray | None,
     n_films: int,
     rating_weight: float = 0.0,
+    lexical: np.ndarray | None = None,
+    lexical_weight: float = 0.0,
 ) -> list[FilmScore]:
-    """Enough passages to fill `n_films` distinct films, widening the search until it does."""
+    """Enough passages to fill `n_films` distinct films, widening the search until it does.
+    With `lexical` (a BM25 score per row) and a weight, dense and lexical hits are fused."""
     total = snap.index.ntotal if allowed is None else int(np.count_nonzero(allowed))
     k = max(64, n_films * 8)
     while True:
         scores, rows = search_passages(snap, vector, allowed, k)
+        if lexical is not None and lexical_weight > 0:
+            scores, rows = fuse(snap, vector, (scores, rows), lexical, allowed, k, lexical_weight)
         films = aggregate(snap, scores, rows, rating_weight)
         if len(films) >= n_films or k >= total:
             return films

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from index.films import normalize_title
+from index.lexical import LEXICAL_DIR, LexicalIndex
 from index.query import fold
 from index.store import VersionInfo
 from index.types import Film, StoredReview
@@ -67,6 +68,17 @@ class Snapshot:
     @cached_property
     def vectors(self) -> np.ndarray:
         return np.load(self.info.path / "vectors.npy", mmap_mode="r")
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over every passage: saved with the version, built here only for versions
+        written before it was (seconds per 10k passages)."""
+        folder = self.info.path / LEXICAL_DIR
+        if (folder / "size").is_file():
+            return LexicalIndex.load(folder)
+        rows = self.query("SELECT passage_id, text FROM passages")
+        text_of = dict(rows)
+        return LexicalIndex([text_of[int(pid)] for pid in self.passage_ids])
 
     @property
     def is_exact(self) -> bool:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from index.films import merge_film, normalize_title
+from index.lexical import LEXICAL_DIR, LexicalIndex
 from index.types import Review
 
 SCHEMA = """
@@ -149,8 +150,8 @@ class IndexStore:
         name = f"v{number:06d}"
         manifest["version"] = name
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        for file in tmp.iterdir():
-            _fsync_file(file)
+        for path in sorted(tmp.rglob("*"), reverse=True):  # files before their folders
+            (_fsync_file if path.is_file() else _fsync_dir)(path)
         _fsync_dir(tmp)
         final = self.root / name
         if final.exists():  # a crashed publish left it; it was never CURRENT
@@ -261,7 +262,8 @@ class VersionWriter:
 
         self._refresh_films()
         self.db.commit()
-        n_passages = self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        texts = [t for (t,) in self.db.execute("SELECT text FROM passages ORDER BY passage_id")]
+        n_passages = len(texts)
         if self.deleted:
             self.db.execute("VACUUM")
         self.db.close()
@@ -277,6 +279,7 @@ class VersionWriter:
         np.save(self.tmp / "vectors.npy", vectors)
         index = build_faiss(vectors, faiss_factory)
         faiss.write_index(index, str(self.tmp / "index.faiss"))
+        LexicalIndex(texts).save(self.tmp / LEXICAL_DIR)
         manifest = {**manifest, "passages": n_passages, "faiss_factory": faiss_factory,
                     "faiss_index": type(index).__name__,
                     "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip

@@ -1,0 +1,132 @@
+"""Every benchmark in one run -> benchmarks/RESULTS.md and benchmarks/latency.png.
+
+    python -m benchmarks.run                           # real corpus; 10k and 100k passages
+    python -m benchmarks.run --sizes 10000,100000,1000000 --factory HNSW32
+    python -m benchmarks.run --smoke --out /tmp/r.md   # seconds, on the sample corpus
+
+Every compared figure is measured in this run next to its baseline and reported as a ratio:
+these machines are small and noisy, absolute numbers move between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import bench_index, bench_memory, bench_peers, bench_search
+from benchmarks.imdb import find_corpus, read_records, real_engine
+from config import Settings
+from index.embed import Encoder
+from index.engine import SAMPLE_CORPUS, Engine
+
+HERE = Path(__file__).parent
+
+
+def sample_engine(root: Path) -> tuple[Engine, list[dict]]:
+    settings = Settings(index_dir=root / "sample")
+    engine = Engine(settings, Encoder(settings.embedding))
+    engine.ingest([SAMPLE_CORPUS])
+    records = list(read_records(SAMPLE_CORPUS / "reviews.jsonl"))
+    return engine, records
+
+
+def new_reviews(base: Engine, records: list[dict], passages: int, smoke: bool) -> list[dict]:
+    """Reviews the index has not seen, about `passages` passages' worth."""
+    snap = base.snapshot()
+    per_review = len(snap.passage_review) / max(len(snap.review_ids), 1)
+    wanted = max(1, round(passages / per_review))
+    if smoke:
+        return [dict(r, id=f"new-{i}", title=f"{r['title']} (new {i})")
+                for i, r in enumerate(records[:wanted])]  # fmt: skip
+    source = find_corpus()
+    assert source is not None
+    known = {r["review_id"] for r in records}
+    fresh = (r for r in read_records(source) if r["review_id"] not in known)
+    return [r for _, r in zip(range(wanted), fresh, strict=False)]
+
+
+def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | None,
+        throughput_reviews: int, chroma: bool) -> str:  # fmt: skip
+    rng = np.random.default_rng(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        base, records = sample_engine(root) if smoke else real_engine()
+        if factory:
+            search = base.settings.search.model_copy(update={"faiss_factory": factory})
+            base.settings = base.settings.model_copy(update={"search": search})
+        corpus = "the sample corpus" if smoke else (
+            f"{len(records):,} real IMDb reviews (one per film) from ../shared/data, read in place")  # fmt: skip
+        lines = ["# Benchmarks", "", f"Machine: {bench_search.machine()}", "",
+                 f"Base corpus: {corpus}; {base.snapshot().index.ntotal:,} passages. "
+                 f"FAISS factory: `{base.settings.search.faiss_factory}`.", ""]  # fmt: skip
+
+        speed = bench_index.throughput(base, records[:throughput_reviews], rounds=1 if smoke else 2)
+        rows, recalls, starts, grown = [], {}, [], {}
+        for size in sizes:
+            engine = bench_search.grow_index(base, root / f"n{size}", size)
+            grown[size] = engine
+            rows.append(bench_search.time_queries(engine, queries))
+            recalls[size] = bench_search.filtered_recall(engine, rng, queries=5 if smoke else 20)
+            starts.append(bench_memory.cold_start(engine.settings.index_dir))
+        peer_size = (
+            max(s for s in sizes if s <= 100_000) if any(s <= 100_000 for s in sizes) else sizes[0]
+        )
+        peers = (
+            bench_peers.compare_chroma(grown[peer_size], queries=5 if smoke else 50)
+            if chroma
+            else None
+        )
+        inc_size = peer_size
+        incremental = bench_index.incremental(
+            grown[inc_size], new_reviews(base, records, inc_size // 100, smoke), speed.ingest_rate
+        )
+
+        lines += bench_index.report_lines(speed, incremental)
+        lines += bench_search.latency_lines(rows, queries)
+        plotted = bench_search.plot(
+            rows, out.with_name(out.stem.lower().replace("results", "latency") + ".png")
+        )
+        if plotted:
+            lines += [
+                f"![query latency against index size]({out.stem.lower().replace('results', 'latency')}.png)",
+                "",
+            ]
+        lines += bench_search.recall_lines(recalls)
+        lines += bench_peers.report_lines(peer_size, peers) if chroma else []
+        lines += bench_memory.report_lines(starts)
+    report = "\n".join(lines) + "\n"
+    out.write_text(report + notes(out))
+    return report
+
+
+def notes(out: Path) -> str:
+    """Hand-written analysis kept below the generated tables (benchmarks/RESULTS_NOTES.md)."""
+    path = HERE / "RESULTS_NOTES.md"
+    return ("\n" + path.read_text()) if out.parent == HERE and path.is_file() else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--sizes", default="10000,100000", help="passage counts, comma-separated")
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--factory", default=None, help="FAISS factory string, e.g. HNSW32")
+    parser.add_argument("--throughput-reviews", type=int, default=150)
+    parser.add_argument("--no-chroma", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes on the sample corpus")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.smoke:
+        sizes, args.queries, args.throughput_reviews = [400, 800], 6, 8
+    print(run(sizes, args.queries, args.out, args.smoke, args.factory, args.throughput_reviews,
+              not args.no_chroma))  # fmt: skip
+    print(json.dumps({"written": str(args.out)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The evaluation harness end to end on a tiny corpus in the IMDb file's shape (our own text)."""
+
+import json
+
+from benchmarks import eval_quality
+from benchmarks.imdb import CORPUS_ENV, real_engine
+
+FILMS = [
+    ("The Long Night Shift", 1984, ["Horror"], ["United States"], "Ada Marsh", 9,
+     "Zombies shuffle through a hospital after dark and the nurses barricade the wards."),
+    ("Dust on the Saddle", 1956, ["Western"], ["United States"], "Cole Brandt", 8,
+     "Cowboys ride into a dry town and the gunfight at the well settles who owns the water."),
+    ("Paris in the Rain", 1999, ["Romance", "Comedy"], ["France"], "Lena Roux", 7,
+     "Two strangers share an umbrella and keep missing each other at every cafe."),
+    ("Seoul Runner", 2008, ["Action", "Thriller"], ["South Korea"], "Min Baek", 10,
+     "A courier sprints across rooftops with a stolen drive while the police close in."),
+    ("Quiet Harvest", 1972, ["Drama"], ["Italy"], "Pia Conti", 2,
+     "A farming family argues over the land for two slow hours and nothing much happens."),
+    ("Red Planet Lullaby", 2003, ["Sci-Fi"], [], "Ivo Petrov", 4,
+     "Astronauts drift toward Mars and the ship's computer starts singing to them."),
+]  # fmt: skip
+
+
+def test_eval_harness_scores_filters_exactly_and_writes_the_report(tmp_path, monkeypatch, encoder):
+    corpus = tmp_path / "reviews.jsonl"
+    corpus.write_text("\n".join(
+        json.dumps({"review_id": f"r{i}", "imdb_id": f"tt{i}", "title": t, "year": y, "genres": g,
+                    "countries": c, "director": d, "rating": r, "text": text})
+        for i, (t, y, g, c, d, r, text) in enumerate(FILMS)) + "\n")  # fmt: skip
+    monkeypatch.setenv(CORPUS_ENV, str(corpus))
+    engine, records = real_engine(tmp_path / "work", encoder=encoder)
+    assert len(records) == len(FILMS)
+    out = tmp_path / "EVAL.md"
+    report = eval_quality.run(engine, records, {"cinebot": {}}, out)
+    assert out.read_text().startswith(report)
+    rows = {line.split("|")[1].strip(): line.split("|")[2:6] for line in report.splitlines()
+            if line.startswith("| ") and "---" not in line and "system" not in line}  # fmt: skip
+    assert set(rows) == {"BM25 only (bm25s, whole question)", "dense only (FAISS, whole question)",
+                         "cinebot"}  # fmt: skip
+    # Every answer cinebot gives to a filter question meets the filters (or it says none does).
+    assert rows["cinebot"][0].strip() == "1.000"
+    # The baselines have no filters: "French films" alone cannot keep them all in line.
+    assert float(rows["dense only (FAISS, whole question)"][0]) < 1.0
+
+
+def test_condensed_ndcg_counts_rank_positions():
+    assert eval_quality.ndcg([True, False], 1) == 1.0
+    assert eval_quality.ndcg([False, True], 1) < 1.0
+    assert eval_quality.ndcg([], 0) == 1.0
