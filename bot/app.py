@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import logging
 import time
@@ -16,8 +17,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from config import Settings
-from index import Engine
+from index import Engine, telemetry
 from index.store import IndexBusy, IndexMissing
+from index.telemetry import Request
 
 log = logging.getLogger("cinebot.bot")
 T = TypeVar("T")
@@ -51,13 +53,16 @@ class CinebotMixin:
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run engine work (embedding, search, ingest) in a worker thread, never on the loop."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+        # The worker runs in a copy of this task's context: request id and timings carry over.
+        work = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+        return await loop.run_in_executor(self.executor, work)
 
     async def setup_hook(self) -> None:
         bot: commands.Bot = self  # type: ignore[assignment]
         for extension in EXTENSIONS:
             await bot.load_extension(extension)
         bot.tree.on_error = on_tree_error
+        bot.tree.interaction_check = begin_request  # type: ignore[method-assign]
         if self.settings.discord.test_guild_id:
             guild = discord.Object(id=self.settings.discord.test_guild_id)
             bot.tree.copy_global_to(guild=guild)
@@ -71,6 +76,11 @@ class CinebotMixin:
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: messages are for the chat cog's listener only."""
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        finish_request(interaction)
 
     async def on_ready(self) -> None:
         bot: commands.Bot = self  # type: ignore[assignment]
@@ -124,11 +134,26 @@ async def tell_privately(interaction: discord.Interaction, message: str) -> None
     await interaction.followup.send(message, ephemeral=True)
 
 
+async def begin_request(interaction: discord.Interaction) -> bool:
+    """Every slash command is one request: an id in every log line, timings, metrics."""
+    if interaction.type is discord.InteractionType.application_command and interaction.command:
+        name = interaction.command.qualified_name
+        interaction.extras["request"] = Request(name, interaction.id).begin()
+    return True
+
+
+def finish_request(interaction: discord.Interaction, error: str | None = None) -> None:
+    current = interaction.extras.get("request")
+    if isinstance(current, Request):
+        current.finish(error)
+
+
 async def on_tree_error(
     interaction: discord.Interaction, error: app_commands.AppCommandError
 ) -> None:
     """Short ephemeral words for the user; the details go to the log."""
     original = getattr(error, "original", error)
+    finish_request(interaction, type(original).__name__)
     if isinstance(error, app_commands.CommandOnCooldown):
         message = f"Easy there: try again in {error.retry_after:.0f} s."
     elif isinstance(error, app_commands.CheckFailure):
@@ -182,7 +207,7 @@ def run_bot(settings: Settings, *, sync_globally: bool = False) -> None:
     """`cinebot bot`: log to the console and serve until interrupted."""
     if settings.discord_token is None:
         raise SystemExit("cinebot: DISCORD_TOKEN is not set (environment or .env)")
-    discord.utils.setup_logging(level=logging.INFO)
+    telemetry.configure(settings.observability)
     started = time.monotonic()
     try:
         asyncio.run(

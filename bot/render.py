@@ -9,6 +9,7 @@ from bot import text as T
 from index.countries import country_name
 from index.results import FilmDetail, FilmHit, SearchResult
 from index.snippets import terms
+from index.telemetry import stage
 from index.types import IngestReport
 
 COLOUR = discord.Colour(0xE5A00D)
@@ -52,6 +53,11 @@ def _film_field(index: int, hit: FilmHit, wanted: set[str], budget: int) -> tupl
 
 def results_embed(result: SearchResult, title: str | None = None) -> discord.Embed:
     """One page of films; each film a field. Shrinks snippets until the embed fits."""
+    with stage("render"):
+        return _results_embed(result, title)
+
+
+def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
     if title is None:
         title = (
             f"Films like {result.similar_to.title}"
@@ -87,6 +93,11 @@ def results_embed(result: SearchResult, title: str | None = None) -> discord.Emb
 
 
 def film_embed(detail: FilmDetail, page: int, per_page: int = 5) -> discord.Embed:
+    with stage("render"):
+        return _film_embed(detail, page, per_page)
+
+
+def _film_embed(detail: FilmDetail, page: int, per_page: int) -> discord.Embed:
     film = detail.film
     title = film.label
     facts = [

@@ -72,6 +72,23 @@ class DiscordSettings(BaseModel):
         return value
 
 
+class ObservabilitySettings(BaseModel):
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Prometheus /metrics on this port when set (needs the `metrics` extra); off by default.
+    metrics_port: int | None = Field(None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+
+
+class QdrantSettings(BaseModel):
+    """Where the Qdrant vectors live: a server (`url`), a local folder (`path`, qdrant-client's
+    local mode, no server), or memory when neither is set."""
+
+    url: str | None = None
+    path: Path | None = None
+    prefix: str = Field("cinebot", pattern=r"^[A-Za-z0-9_-]+$")
+
+
 class Settings(BaseSettings):
     """All of cinebot's settings. Nested values come from env as ``CINEBOT_SEARCH__PAGE_SIZE``."""
 
@@ -88,9 +105,19 @@ class Settings(BaseSettings):
     search: SearchSettings = SearchSettings()
     ingest: IngestSettings = IngestSettings()
     discord: DiscordSettings = DiscordSettings()
+    observability: ObservabilitySettings = ObservabilitySettings()
+    # Vector store: "faiss" (embedded, the default) or "qdrant" (CINEBOT_STORE, CINEBOT_QDRANT_URL).
+    store: Literal["faiss", "qdrant"] = "faiss"
+    qdrant_url: str | None = None
+    qdrant_path: Path | None = None
+    qdrant_prefix: str = Field("cinebot", pattern=r"^[A-Za-z0-9_-]+$")
     discord_token: SecretStr | None = Field(
         None, validation_alias="DISCORD_TOKEN", description="Bot token; only from env or .env."
     )
+
+    @property
+    def qdrant(self) -> QdrantSettings:
+        return QdrantSettings(url=self.qdrant_url, path=self.qdrant_path, prefix=self.qdrant_prefix)
 
     @field_validator("discord_token", mode="before")
     @classmethod

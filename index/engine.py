@@ -20,6 +20,7 @@ from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMat
 from index.snapshot import Snapshot, load_snapshot
 from index.snippets import make_snippet
 from index.store import IndexMissing, IndexStore
+from index.telemetry import METRICS, stage
 from index.types import IngestReport
 
 SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
@@ -58,7 +59,9 @@ class Engine:
             if self._snapshot is None or self._snapshot.name != name:
                 info = self.store.current()
                 assert info is not None
-                self._snapshot = load_snapshot(info)
+                qdrant = self.settings.qdrant if self.settings.store == "qdrant" else None
+                self._snapshot = load_snapshot(info, qdrant)
+                METRICS.index_size(len(self._snapshot.review_ids), self._snapshot.index.ntotal)
                 films = self._snapshot.films
                 self._parser = QueryParser(Vocabulary(
                     directors={d.strip() for f in films if f.director for d in f.director.split(",")},
@@ -77,7 +80,9 @@ class Engine:
     def ingest(
         self, paths: list[Path], progress: Progress | None = None, rebuild: bool = False
     ) -> IngestReport:
-        return ingest(paths, self.settings, self.encoder, progress, rebuild)
+        report = ingest(paths, self.settings, self.encoder, progress, rebuild)
+        METRICS.reindexed(report.seconds)
+        return report
 
     def default_paths(self) -> list[Path]:
         return list(self.settings.review_paths) or [SAMPLE_CORPUS]
@@ -93,12 +98,16 @@ class Engine:
         self, query: str | ParsedQuery, limit: int | None = None, offset: int = 0
     ) -> SearchResult:
         snap = self.snapshot()  # also (re)builds the parser for this version
-        parsed = (
-            (self._parser or self._empty_parser).parse(query) if isinstance(query, str) else query
-        )
+        with stage("parse"):
+            parsed = (
+                (self._parser or self._empty_parser).parse(query)
+                if isinstance(query, str)
+                else query
+            )
         limit = limit or self.settings.search.page_size
         f = parsed.filters
-        masks = F.masks(snap, f)
+        with stage("filter"):
+            masks = F.masks(snap, f)
         emptied_by, relaxed = None, []
         if not masks.reviews.any() and not f.is_empty() and len(snap.review_ids):
             emptied_by = F.culprit(snap, f)
@@ -126,14 +135,17 @@ class Engine:
         self, snap: Snapshot, semantic: str, masks: F.Masks, f: QueryFilters, n: int
     ) -> list[FilmScore]:
         if not semantic:
-            return rank_by_rating(snap, masks.reviews, n)
-        vector = self.encoder.encode([semantic])[0]
-        allowed = None if f.is_empty() else masks.passages
-        search = self.settings.search
-        lexical = snap.lexical.scores(semantic) if search.lexical_weight > 0 else None
-        return top_films(
-            snap, vector, allowed, n, search.rating_weight, lexical, search.lexical_weight
-        )
+            with stage("search"):
+                return rank_by_rating(snap, masks.reviews, n)
+        with stage("embed"):
+            vector = self.encoder.encode([semantic])[0]
+        with stage("search"):  # filters were applied as masks before; this is FAISS + BM25
+            allowed = None if f.is_empty() else masks.passages
+            search = self.settings.search
+            lexical = snap.lexical.scores(semantic) if search.lexical_weight > 0 else None
+            where = None if f.is_empty() else (f, None)
+            return top_films(snap, vector, allowed, n, search.rating_weight, lexical,
+                             search.lexical_weight, where)  # fmt: skip
 
     def _hit(
         self, snap: Snapshot, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray
@@ -170,9 +182,8 @@ class Engine:
         vector /= np.linalg.norm(vector) or 1.0
         masks = F.masks(snap, f)
         allowed = masks.passages & ~own
-        ranked = top_films(
-            snap, vector, allowed, offset + limit + 1, self.settings.search.rating_weight
-        )
+        ranked = top_films(snap, vector, allowed, offset + limit + 1, self.settings.search.rating_weight,
+                           where=(f, match.film.film_id))  # fmt: skip
         parsed = ParsedQuery(text=f"like {match.film.title}", filters=f, semantic="")
         hits = tuple(
             self._hit(snap, s, parsed, masks.reviews) for s in ranked[offset : offset + limit]

@@ -12,6 +12,7 @@ from config import Settings
 from index.embed import Encoder
 from index.films import film_id, normalize_title
 from index.passages import split_passages
+from index.qdrant_store import retirer_for, sink_for
 from index.readers import ReadResult, find_files, read_file
 from index.store import IndexStore, VersionInfo, VersionWriter, stored_reviews
 from index.types import IngestReport, Problem, Review
@@ -80,9 +81,14 @@ def ingest(
     read = read_all(paths, settings, progress)
     report.rejected, report.warnings = read.rejected, read.warnings
 
-    store = IndexStore(settings.index_dir)
+    store = IndexStore(settings.index_dir, retire=retirer_for(settings))
+    sink = sink_for(settings)
     with store.lock():
         base = store.current()
+        # An index built with FAISS only gets its Qdrant collection from the stored vectors.
+        to_qdrant = (
+            sink is not None and base is not None and "qdrant_collection" not in base.manifest
+        )
         manifest = index_manifest(settings, encoder)
         if base is not None and any(base.manifest.get(k) != v for k, v in manifest.items()):
             rebuild = True  # model or passage size changed: old vectors are not comparable
@@ -91,13 +97,13 @@ def ingest(
             carried = _carry_over(base) if rebuild else []
             todo = _classify(read.reviews, writer, report)
             todo = carried + todo
-            if not todo and base is not None and not rebuild:
+            if not todo and base is not None and not rebuild and not to_qdrant:
                 writer.abort()
                 report.version = base.name
                 report.seconds = time.perf_counter() - started
                 return report
             _embed_and_add(todo, writer, settings, encoder, progress, report)
-            report.version = writer.commit(manifest, settings.search.faiss_factory)
+            report.version = writer.commit(manifest, settings.search.faiss_factory, sink)
         except BaseException:
             writer.abort()
             raise

@@ -11,20 +11,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.qdrant_store import payload_filter
+from index.query import QueryFilters
 from index.snapshot import Snapshot
 
 EXACT_BELOW = 20_000  # allowed passages under which exact search beats an ANN with a selector
 
 
+Where = tuple[QueryFilters, str | None]  # the filters and a film to leave out, for Qdrant
+
+
 def search_passages(
-    snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k (scores, rows) among allowed rows (None: all), best first."""
+    snap: Snapshot, vector: np.ndarray, allowed: np.ndarray | None, k: int,
+    where: Where | None = None,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Top-k (scores, rows) among allowed rows (None: all), best first. With Qdrant the same
+    rows are selected by `where` as a payload filter, next to the vectors."""
     import faiss
 
     n = snap.index.ntotal
     if n == 0 or k <= 0:
         return np.zeros(0, np.float32), np.zeros(0, np.int64)
+    remote = getattr(snap, "remote", None)
+    if remote is not None:
+        if allowed is not None and where is None:
+            raise ValueError("a filtered Qdrant search needs the filters themselves")
+        count = n if allowed is None else int(np.count_nonzero(allowed))
+        if count == 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        payload = payload_filter(*where) if where is not None else None
+        scores, ids = remote.search(vector, payload, min(k, count), exact=count <= EXACT_BELOW)
+        return scores, np.searchsorted(snap.passage_ids, ids)
     query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
     if allowed is None:
         scores, rows = snap.index.search(query, min(k, n))
@@ -117,13 +134,14 @@ def top_films(
     rating_weight: float = 0.0,
     lexical: np.ndarray | None = None,
     lexical_weight: float = 0.0,
+    where: Where | None = None,
 ) -> list[FilmScore]:
     """Enough passages to fill `n_films` distinct films, widening the search until it does.
     With `lexical` (a BM25 score per row) and a weight, dense and lexical hits are fused."""
     total = snap.index.ntotal if allowed is None else int(np.count_nonzero(allowed))
     k = max(64, n_films * 8)
     while True:
-        scores, rows = search_passages(snap, vector, allowed, k)
+        scores, rows = search_passages(snap, vector, allowed, k, where)
         if lexical is not None and lexical_weight > 0:
             scores, rows = fuse(snap, vector, (scores, rows), lexical, allowed, k, lexical_weight)
         films = aggregate(snap, scores, rows, rating_weight)

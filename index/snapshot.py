@@ -13,10 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from config import QdrantSettings
 from index.films import normalize_title
 from index.lexical import LEXICAL_DIR, LexicalIndex
+from index.qdrant_store import QdrantVectors
 from index.query import fold
-from index.store import VersionInfo
+from index.store import IndexMissing, VersionInfo
 from index.types import Film, StoredReview
 
 
@@ -39,6 +41,7 @@ class Snapshot:
     passage_ids: np.ndarray  # int64 passage_id per row
     db: sqlite3.Connection
     lock: threading.Lock
+    remote: QdrantVectors | None = None  # set when store = qdrant: nearest passages come from there
 
     @property
     def name(self) -> str:
@@ -147,8 +150,19 @@ def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
     return out
 
 
-def load_snapshot(info: VersionInfo) -> Snapshot:
+def load_snapshot(info: VersionInfo, qdrant: QdrantSettings | None = None) -> Snapshot:
+    """The version in `info`; with `qdrant`, its vectors are searched in Qdrant."""
     import faiss
+
+    remote = None
+    if qdrant is not None:
+        collection = info.manifest.get("qdrant_collection")
+        if not collection:
+            raise IndexMissing(
+                f"index {info.name} has no Qdrant collection (it was built with store=faiss); "
+                "run `cinebot ingest` with store=qdrant to fill one from the stored vectors"
+            )
+        remote = QdrantVectors(qdrant, collection)
 
     db = sqlite3.connect(
         f"file:{Path(info.path) / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False
@@ -217,4 +231,5 @@ def load_snapshot(info: VersionInfo) -> Snapshot:
         passage_ids=np.array(passage_ids, dtype=np.int64),
         db=db,
         lock=threading.Lock(),
+        remote=remote,
     )

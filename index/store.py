@@ -16,11 +16,12 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import logging
 import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,10 @@ import numpy as np
 
 from index.films import merge_film, normalize_title
 from index.lexical import LEXICAL_DIR, LexicalIndex
+from index.qdrant_store import passage_payloads
 from index.types import Review
+
+log = logging.getLogger("cinebot.store")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS films (
@@ -100,7 +104,9 @@ class VersionInfo:
 
 
 class IndexStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, retire: Callable[[dict[str, Any]], None] | None = None) -> None:
+        """`retire` is told the manifest of each version removed (to drop its Qdrant collection)."""
+        self.retire = retire
         self.root = Path(root)
 
     # ------------------------------------------------------------------ reading
@@ -166,8 +172,16 @@ class IndexStore:
         keep = {name, previous}
         for path in self.root.glob("v[0-9]*"):
             if path.name not in keep and path.is_dir():
+                if self.retire is not None:
+                    try:
+                        self.retire(json.loads((path / "manifest.json").read_text()))
+                    except Exception:  # the new version is live already; a leftover is harmless
+                        log.warning("could not drop the vectors of %s", path.name, exc_info=True)
                 shutil.rmtree(path, ignore_errors=True)
         return name
+
+
+VectorSink = Callable[[str, np.ndarray, np.ndarray, list[dict[str, Any]]], dict[str, Any]]
 
 
 class VersionWriter:
@@ -257,12 +271,17 @@ class VersionWriter:
                     (fid, film.title, film.year, json.dumps(data)),
                 )
 
-    def commit(self, manifest: dict[str, Any], faiss_factory: str) -> str:
+    def commit(
+        self, manifest: dict[str, Any], faiss_factory: str, sink: VectorSink | None = None
+    ) -> str:
+        """Publish this version. `sink` (the Qdrant store) receives every vector, its passage
+        id and payload before the version goes live, and returns what the manifest records."""
         import faiss
 
         self._refresh_films()
         self.db.commit()
         texts = [t for (t,) in self.db.execute("SELECT text FROM passages ORDER BY passage_id")]
+        payloads = passage_payloads(self.db) if sink is not None else None
         n_passages = len(texts)
         if self.deleted:
             self.db.execute("VACUUM")
@@ -280,6 +299,8 @@ class VersionWriter:
         index = build_faiss(vectors, faiss_factory)
         faiss.write_index(index, str(self.tmp / "index.faiss"))
         LexicalIndex(texts).save(self.tmp / LEXICAL_DIR)
+        if sink is not None and payloads is not None:
+            manifest = {**manifest, **sink(self.tmp.name, vectors, *payloads)}
         manifest = {**manifest, "passages": n_passages, "faiss_factory": faiss_factory,
                     "faiss_index": type(index).__name__,
                     "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip

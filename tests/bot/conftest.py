@@ -28,6 +28,7 @@ class Env:
     fake: F.FakeDiscord
     bot: Any
     engine: Engine
+    logs: LogCapture
 
     async def interact(self, kind: int, data: dict[str, Any], **who: Any) -> dict[str, Any]:
         payload = F.interaction(kind, data, **who)
@@ -118,7 +119,7 @@ async def env(
             task.result()
         assert ready.done(), "the bot did not become ready within 60 s"
         try:
-            yield Env(fake, bot, engine)
+            yield Env(fake, bot, engine, logs)
         finally:
             await bot.close()
             task.cancel()

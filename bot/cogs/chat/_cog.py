@@ -13,6 +13,7 @@ from bot import render
 from bot import text as T
 from bot.app import CinebotMixin
 from index.chat import Conversation, Reply, is_follow_up
+from index.telemetry import request
 
 log = logging.getLogger("cinebot.bot")
 Key = tuple[int, int]  # (channel id, user id)
@@ -76,16 +77,18 @@ class ChatCog(commands.Cog):
                 return
         conversation = self._conversation(key, create=True)
         assert conversation is not None
-        try:
-            async with message.channel.typing():
-                reply = await self.bot.call(conversation.ask, text)
-        except Exception:
-            log.exception("chat message %s failed", message.id)
-            await message.reply(
-                "Sorry, something went wrong. The error was logged.", mention_author=False
-            )
-            return
-        await self._send(message, reply)
+        with request("chat", message.id) as current:
+            try:
+                async with message.channel.typing():
+                    reply = await self.bot.call(conversation.ask, text)
+            except Exception as exc:
+                log.exception("chat message %s failed", message.id)
+                current.finish(type(exc).__name__)
+                await message.reply(
+                    "Sorry, something went wrong. The error was logged.", mention_author=False
+                )
+                return
+            await self._send(message, reply)
 
     async def _send(self, message: discord.Message, reply: Reply) -> None:
         if reply.result is not None:
