@@ -116,6 +116,7 @@ def create_bot(settings: Settings, engine: Engine | None = None, *, message_cont
             intents=intents,
             sync_globally=sync_globally,
             shard_count=count,
+            shard_ids=settings.discord.shard_ids,  # this process's share, when split across several
             **options,
         )
     return Cinebot(settings, engine, intents=intents, sync_globally=sync_globally, **options)

@@ -6,7 +6,14 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -51,6 +58,9 @@ class DiscordSettings(BaseModel):
     shards: Literal["auto"] | int = Field(
         1, description='"auto" or a count; above 1 uses AutoShardedBot'
     )
+    shard_ids: list[int] | None = Field(
+        None, description="the shards this process runs, of `shards` in all; none = every shard"
+    )
     message_content: bool = Field(
         True, description="ask for the privileged intent (follow-ups without a mention)"
     )
@@ -70,6 +80,15 @@ class DiscordSettings(BaseModel):
         if isinstance(value, int) and value < 1:
             raise ValueError('must be "auto" or at least 1')
         return value
+
+    @model_validator(mode="after")
+    def _shard_ids_within_the_count(self) -> DiscordSettings:
+        if self.shard_ids is not None:
+            if not isinstance(self.shards, int) or self.shards < 2:
+                raise ValueError("shard_ids needs shards set to the total count (2 or more)")
+            if not self.shard_ids or any(not 0 <= i < self.shards for i in self.shard_ids):
+                raise ValueError(f"shard_ids must be between 0 and {self.shards - 1}")
+        return self
 
 
 class ObservabilitySettings(BaseModel):

@@ -12,6 +12,7 @@ are read from there, so Qdrant answers one question only, which passages are nea
 
 from __future__ import annotations
 
+import atexit
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,8 +37,11 @@ def client(url: str | None, path: str | None) -> Any:
             "store = qdrant needs qdrant-client: pip install 'cinebot[qdrant]'"
         ) from None
     if url:
-        return QdrantClient(url=url)
-    return QdrantClient(path=path) if path else QdrantClient(location=":memory:")
+        opened = QdrantClient(url=url)
+    else:
+        opened = QdrantClient(path=path) if path else QdrantClient(location=":memory:")
+    atexit.register(opened.close)  # before interpreter teardown, not in __del__ during it
+    return opened
 
 
 def passage_payloads(db: sqlite3.Connection) -> tuple[np.ndarray, list[dict[str, Any]]]:

@@ -128,6 +128,24 @@ def test_bot_without_a_token_says_which_setting_is_missing(index_args, monkeypat
     assert result.exit_code == 2 and "DISCORD_TOKEN is not set" in result.output
 
 
+@pytest.mark.parametrize(("variable", "value", "named"), [
+    ("CINEBOT_SEARCH__PAGE_SIZE", "lots", "search.page_size"),
+    ("CINEBOT_DISCORD__SHARDS", "-2", "discord.shards"),
+    ("CINEBOT_STORE", "elastic", "store"),
+    ("CINEBOT_OBSERVABILITY__LOG_FORMAT", "xml", "observability.log_format"),
+])  # fmt: skip
+def test_a_bad_setting_stops_the_bot_with_one_line_naming_it(
+    index_args, monkeypatch, variable, value, named
+):
+    monkeypatch.setenv("DISCORD_TOKEN", "a-token-for-this-test")
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["bot", *index_args])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"invalid setting: {named}" in lines[0], result.output
+    assert "Traceback" not in result.output and "a-token-for-this-test" not in result.output
+
+
 def test_the_engine_and_cli_never_import_discord():
     import subprocess
     import sys

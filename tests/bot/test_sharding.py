@@ -30,6 +30,33 @@ async def test_auto_shards_use_auto_sharded_bot_and_ask_discord_for_the_count(sa
             await fake.stop()
 
 
+@pytest.mark.asyncio
+async def test_a_process_can_run_its_own_shard_ids_of_a_fixed_count(sample_engine):
+    settings = sample_engine.settings.model_copy(deep=True)
+    settings.discord.shards, settings.discord.shard_ids = 4, [2]
+    fake = F.FakeDiscord()
+    await fake.start()
+    with pointed_at(fake):
+        bot = create_bot(settings, sample_engine, message_content=False, guild_ready_timeout=0.05)
+        task = asyncio.create_task(bot.start(TOKEN))
+        try:
+            await asyncio.wait_for(fake.ready.wait(), 30)
+            assert fake.identify["shard"] == [2, 4]
+        finally:
+            await bot.close()
+            task.cancel()
+            await fake.stop()
+
+
+def test_shard_ids_outside_the_count_are_a_config_error(monkeypatch):
+    from config import ConfigError, load_settings
+
+    monkeypatch.setenv("CINEBOT_DISCORD__SHARDS", "2")
+    monkeypatch.setenv("CINEBOT_DISCORD__SHARD_IDS", "[3]")
+    with pytest.raises(ConfigError, match="shard_ids must be between 0 and 1"):
+        load_settings()
+
+
 def test_one_shard_is_a_plain_bot(sample_engine):
     bot = create_bot(sample_engine.settings, sample_engine, message_content=False)
     assert not isinstance(bot, commands.AutoShardedBot)
