@@ -18,7 +18,7 @@ from index.films import normalize_title
 from index.lexical import LEXICAL_DIR, LexicalIndex
 from index.qdrant_store import QdrantVectors
 from index.query import fold
-from index.store import IndexMissing, VersionInfo
+from index.store import IndexMissing, VersionInfo, open_readonly
 from index.types import Film, StoredReview
 
 
@@ -164,9 +164,7 @@ def load_snapshot(info: VersionInfo, qdrant: QdrantSettings | None = None) -> Sn
             )
         remote = QdrantVectors(qdrant, collection)
 
-    db = sqlite3.connect(
-        f"file:{Path(info.path) / 'meta.sqlite'}?mode=ro", uri=True, check_same_thread=False
-    )
+    db = open_readonly(Path(info.path) / "meta.sqlite", check_same_thread=False)
     films: list[Film] = []
     for fid, title, year, data in db.execute(
         "SELECT film_id, title, year, data FROM films ORDER BY film_id"

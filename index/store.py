@@ -34,6 +34,15 @@ from index.qdrant_store import passage_payloads
 from index.types import Review
 
 log = logging.getLogger("cinebot.store")
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_readonly(path: Path, **options: Any) -> sqlite3.Connection:
+    """A published version's SQLite file: never written again, so read-only with a timeout."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, **options)
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return db
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS films (
@@ -90,9 +99,7 @@ def build_faiss(vectors: np.ndarray, factory: str) -> Any:
 
 def stored_reviews(info: VersionInfo) -> list[Review]:
     """Every review of a version, as it was ingested (for rebuilding with new settings)."""
-    with contextlib.closing(
-        sqlite3.connect(f"file:{info.path / 'meta.sqlite'}?mode=ro", uri=True)
-    ) as db:
+    with contextlib.closing(open_readonly(info.path / "meta.sqlite")) as db:
         return [Review.model_validate_json(d) for (d,) in db.execute("SELECT data FROM reviews")]
 
 
@@ -194,7 +201,7 @@ class VersionWriter:
         self.tmp.mkdir(parents=True)
         self.db = sqlite3.connect(self.tmp / "meta.sqlite")
         if base is not None:
-            with sqlite3.connect(f"file:{base.path / 'meta.sqlite'}?mode=ro", uri=True) as src:
+            with contextlib.closing(open_readonly(base.path / "meta.sqlite")) as src:
                 src.backup(self.db)
             self.old_vectors = np.load(base.path / "vectors.npy")
             self.old_ids = np.array(
@@ -208,8 +215,12 @@ class VersionWriter:
             self.old_vectors = None
             self.old_ids = np.zeros(0, dtype=np.int64)
         self.db.executescript(SCHEMA)
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
+        # WAL while the version is written (with a busy timeout for anything that peeks in);
+        # switched back to a single self-contained file before it is published, so readers
+        # can open it read-only, even from a read-only volume.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.deleted: set[int] = set()
         self.new_vectors: list[np.ndarray] = []
         self.touched_films: set[str] = set()
@@ -285,6 +296,8 @@ class VersionWriter:
         n_passages = len(texts)
         if self.deleted:
             self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.close()
         keep = ~np.isin(
             self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))

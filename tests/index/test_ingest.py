@@ -190,3 +190,22 @@ def test_changing_the_passage_size_rebuilds_from_stored_reviews(engine, write):
     report = engine.ingest([])
     assert report.passages_embedded == 1
     assert engine.store.current().manifest["passage_max_tokens"] == 64
+
+
+def test_versions_are_written_in_wal_mode_and_published_as_one_read_only_file(engine, write):
+    import sqlite3
+
+    engine.ingest(
+        [write("a.jsonl", json.dumps({"title": "Quiet Harbour", "text": "Boats at dawn."}))]
+    )
+    info = engine.store.current()
+    assert not list(info.path.glob("meta.sqlite-*"))  # no -wal or -shm beside a live version
+    with sqlite3.connect(info.path / "meta.sqlite") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    snap = engine.snapshot()
+    assert snap.db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    writer = engine.store.begin(info)
+    try:
+        assert writer.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        writer.abort()
