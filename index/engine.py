@@ -92,7 +92,8 @@ class Engine:
         """Parse with the directors and cast the live index knows, when there is one."""
         if self.has_index():
             self.snapshot()  # (re)builds the parser's vocabulary for the live version
-        return (self._parser or self._empty_parser).parse(text)
+        with stage("parse"):
+            return (self._parser or self._empty_parser).parse(text)
 
     def search(
         self, query: str | ParsedQuery, limit: int | None = None, offset: int = 0

@@ -61,7 +61,7 @@ class Request:
             return
         self.done = True
         total = time.perf_counter() - self.started
-        fields = {f"{k}_ms": round(v, 2) for k, v in self.timings.items()}
+        fields = {f"{k}_ms": round(v, 3) for k, v in self.timings.items()}
         log.info("%s %s in %.0f ms", self.command, "failed" if error else "answered", total * 1000,
                  extra={"command": self.command, "request_id": self.id,
                         "total_ms": round(total * 1000, 2), "error": error, **fields})  # fmt: skip

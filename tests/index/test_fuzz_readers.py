@@ -141,3 +141,32 @@ def test_a_200_mb_file_within_the_limit_is_read_in_bounded_time(tmp_path):
             handle.write(line)
     result = read_file(path, IngestSettings(max_file_mb=256))
     assert result.reviews and not result.rejected
+
+
+@settings(max_examples=6 if not LONG else 30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@given(blobs=st.lists(st.tuples(st.sampled_from(sorted(SUFFIXES)), st.binary(max_size=2000)),
+                      min_size=1, max_size=4))  # fmt: skip
+def test_hostile_files_never_corrupt_an_index(tmp_path_factory, encoder, blobs):
+    """Whatever the files hold, the index opens afterwards and still answers as before."""
+    from config import Settings
+    from index.engine import Engine
+
+    root = tmp_path_factory.mktemp("hostile")
+    engine = Engine(Settings(index_dir=root / "index"), encoder)
+    good = root / "good.json"
+    good.write_text(
+        json.dumps(
+            {"id": "keep", "title": "Lantern Bay", "text": "A lighthouse keeper waits out a storm."}
+        )
+    )
+    engine.ingest([good])
+    paths = []
+    for i, (suffix, data) in enumerate(blobs):
+        paths.append(root / f"in{i}{suffix}")
+        paths[-1].write_bytes(data)
+    report = engine.ingest(paths)
+    assert all(p.reason for p in report.rejected)
+    reopened = Engine(engine.settings, encoder)
+    assert reopened.search("lighthouse keeper in a storm").hits[0].film.title == "Lantern Bay"
+    assert reopened.stats()["reviews"] == 1 + report.added
