@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM := false
 
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install run test lint bench bench-scale eval clean
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ $(BENCH): $(STAMP)
 # real reviews in ../shared/data -> benchmarks/RESULTS.md (+ latency.png). Bigger: ARGS="--sizes 10000,100000,1000000".
 bench: $(BENCH)
 	$(BIN)/python -m benchmarks.run $(ARGS)
+
+# Which FAISS index type at 1M passages (latency and recall per factory) -> benchmarks/SCALE.md.
+bench-scale: $(BENCH)
+	$(BIN)/python -m benchmarks.bench_scale $(ARGS)
 
 # Answer quality (80 questions) against BM25-only and dense-only -> benchmarks/EVAL.md.
 eval: $(BENCH)

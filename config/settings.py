@@ -34,6 +34,9 @@ class EmbeddingSettings(BaseModel):
 
 class SearchSettings(BaseModel):
     faiss_factory: str = "Flat"
+    # FAISS search parameters ("nprobe=32", "efSearch=128"); unset: nprobe=32 for IVF,
+    # efSearch=64 for HNSW (benchmarks/SCALE.md), nothing for Flat.
+    faiss_params: str | None = None
     page_size: int = Field(5, ge=1, le=25)
     reviews_per_film: int = Field(3, ge=1, le=10)
     snippet_chars: int = Field(280, ge=80, le=1000)

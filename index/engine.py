@@ -60,7 +60,7 @@ class Engine:
                 info = self.store.current()
                 assert info is not None
                 qdrant = self.settings.qdrant if self.settings.store == "qdrant" else None
-                self._snapshot = load_snapshot(info, qdrant)
+                self._snapshot = load_snapshot(info, qdrant, self.settings.search.faiss_params)
                 METRICS.index_size(len(self._snapshot.review_ids), self._snapshot.index.ntotal)
                 films = self._snapshot.films
                 self._parser = QueryParser(Vocabulary(

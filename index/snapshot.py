@@ -150,7 +150,28 @@ def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
     return out
 
 
-def load_snapshot(info: VersionInfo, qdrant: QdrantSettings | None = None) -> Snapshot:
+def search_parameters(index: Any, params: str | None) -> str:
+    """Apply FAISS search-time parameters; None picks ours per index type (FAISS's own default
+    of nprobe=1 misses most neighbours). Returns what was applied."""
+    import faiss
+
+    kind = type(index).__name__
+    if params is None:
+        params = "nprobe=32" if "IVF" in kind else "efSearch=64" if "HNSW" in kind else ""
+    if params:
+        try:
+            faiss.ParameterSpace().set_index_parameters(index, params)
+        except RuntimeError:
+            raise ValueError(
+                f"search.faiss_params {params!r} does not apply to a {kind} index "
+                "(IVF takes nprobe, HNSW efSearch, Flat nothing)"
+            ) from None
+    return params
+
+
+def load_snapshot(
+    info: VersionInfo, qdrant: QdrantSettings | None = None, faiss_params: str | None = None
+) -> Snapshot:
     """The version in `info`; with `qdrant`, its vectors are searched in Qdrant."""
     import faiss
 
@@ -207,6 +228,7 @@ def load_snapshot(info: VersionInfo, qdrant: QdrantSettings | None = None) -> Sn
         passage_ids.append(pid)
         passage_review.append(review_row[review_id])
     index = faiss.read_index(str(Path(info.path) / "index.faiss"))
+    search_parameters(index, faiss_params)
     if index.ntotal != len(passage_ids):
         raise RuntimeError(
             f"index {info.name} is inconsistent: {index.ntotal} vectors, {len(passage_ids)} passages"

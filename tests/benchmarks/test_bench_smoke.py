@@ -19,3 +19,14 @@ def test_benchmark_smoke_run_reports_every_section_with_exact_filtered_recall(tm
     assert all(line.split("|")[4].strip() == "1.000" for line in recall_rows)  # cinebot column
     # Feeding the same new reviews twice embeds nothing the second time.
     assert "passages embedded: 0)" in report
+
+
+def test_index_type_benchmark_smoke_run_reports_latency_and_recall(sample_engine, tmp_path):
+    from benchmarks.bench_scale import run as scale
+
+    out = tmp_path / "SCALE.md"
+    report = scale(3000, 5, out, factories=("Flat", "IVF16,Flat@4"), engine=sample_engine)
+    rows = [line.split("|") for line in report.splitlines() if line.startswith("| `")]
+    assert [r[1].strip() for r in rows] == ["`Flat`", "`IVF16,Flat@4`"]
+    assert rows[0][5].strip() == "1.000"  # Flat is exact
+    assert 0.0 < float(rows[1][5]) <= 1.0

@@ -112,3 +112,34 @@ def test_empty_filter_and_empty_index_answer_nothing(corpus, indexes):
         build_faiss(np.zeros((0, 384), np.float32), "Flat"), np.zeros((0, 384), np.float32), True
     )
     assert len(search_passages(empty, queries[0], None, 10)[1]) == 0
+
+
+@pytest.mark.parametrize(("factory", "params", "applied"), [
+    ("Flat", None, ""), ("IVF16,Flat", None, "nprobe=32"), ("HNSW16", None, "efSearch=64"),
+    ("IVF16,Flat", "nprobe=4", "nprobe=4"),
+])  # fmt: skip
+def test_approximate_indexes_get_search_parameters_that_find_neighbours(factory, params, applied):
+    import faiss
+
+    from index.snapshot import search_parameters
+
+    vectors = np.random.default_rng(0).random((2000, 8), dtype=np.float32)
+    index = faiss.index_factory(8, factory)
+    if not index.is_trained:
+        index.train(vectors)
+    assert search_parameters(index, params) == applied
+    if "IVF" in factory:
+        assert faiss.extract_index_ivf(index).nprobe == int(applied.split("=")[1])
+
+
+def test_search_parameters_that_do_not_fit_the_index_are_a_clear_error(sample_engine, tmp_path):
+    import shutil
+
+    from index.engine import Engine
+
+    shutil.copytree(sample_engine.settings.index_dir, tmp_path / "index")
+    settings = sample_engine.settings.model_copy(deep=True)
+    settings.index_dir = tmp_path / "index"
+    settings.search.faiss_params = "nprobe=8"
+    with pytest.raises(ValueError, match="nprobe=8' does not apply to a IndexFlatIP index"):
+        Engine(settings, sample_engine.encoder).search("anything")
