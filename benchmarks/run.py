@@ -64,7 +64,10 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
                  f"Base corpus: {corpus}; {base.snapshot().index.ntotal:,} passages. "
                  f"FAISS factory: `{base.settings.search.faiss_factory}`.", ""]  # fmt: skip
 
-        speed = bench_index.throughput(base, records[:throughput_reviews], rounds=1 if smoke else 2)
+        speed = None
+        if throughput_reviews:
+            rounds = 1 if smoke else 2
+            speed = bench_index.throughput(base, records[:throughput_reviews], rounds=rounds)
         rows, recalls, starts, grown = [], {}, [], {}
         for size in sizes:
             engine = bench_search.grow_index(base, root / f"n{size}", size)
@@ -72,20 +75,18 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
             rows.append(bench_search.time_queries(engine, queries))
             recalls[size] = bench_search.filtered_recall(engine, rng, queries=5 if smoke else 20)
             starts.append(bench_memory.cold_start(engine.settings.index_dir))
-        peer_size = (
-            max(s for s in sizes if s <= 100_000) if any(s <= 100_000 for s in sizes) else sizes[0]
-        )
-        peers = (
-            bench_peers.compare_chroma(grown[peer_size], queries=5 if smoke else 50)
-            if chroma
-            else None
-        )
-        inc_size = peer_size
-        incremental = bench_index.incremental(
-            grown[inc_size], new_reviews(base, records, inc_size // 100, smoke), speed.ingest_rate
-        )
+        # Chroma and the incremental re-index run at the largest size up to 100k: they copy
+        # or embed every vector, which at a million would outlast the rest of the run.
+        small = [s for s in sizes if s <= 100_000]
+        peer_size = max(small) if small else None
+        peers, incremental = None, None
+        if chroma and peer_size:
+            peers = bench_peers.compare_chroma(grown[peer_size], queries=5 if smoke else 50)
+        if speed and peer_size:
+            fresh = new_reviews(base, records, peer_size // 100, smoke)
+            incremental = bench_index.incremental(grown[peer_size], fresh, speed.ingest_rate)
 
-        lines += bench_index.report_lines(speed, incremental)
+        lines += bench_index.report_lines(speed, incremental) if speed else []
         lines += bench_search.latency_lines(rows, queries)
         plotted = bench_search.plot(
             rows, out.with_name(out.stem.lower().replace("results", "latency") + ".png")
@@ -96,7 +97,7 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
                 "",
             ]
         lines += bench_search.recall_lines(recalls)
-        lines += bench_peers.report_lines(peer_size, peers) if chroma else []
+        lines += bench_peers.report_lines(peer_size, peers) if chroma and peer_size else []
         lines += bench_memory.report_lines(starts)
     report = "\n".join(lines) + "\n"
     out.write_text(report + notes(out))
@@ -106,7 +107,7 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
 def notes(out: Path) -> str:
     """Hand-written analysis kept below the generated tables (benchmarks/RESULTS_NOTES.md)."""
     path = HERE / "RESULTS_NOTES.md"
-    return ("\n" + path.read_text()) if out.parent == HERE and path.is_file() else ""
+    return ("\n" + path.read_text()) if out == HERE / "RESULTS.md" and path.is_file() else ""
 
 
 def main() -> None:
@@ -115,7 +116,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="passage counts, comma-separated")
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--factory", default=None, help="FAISS factory string, e.g. HNSW32")
-    parser.add_argument("--throughput-reviews", type=int, default=150)
+    parser.add_argument("--throughput-reviews", type=int, default=150, help="0 skips it")
     parser.add_argument("--no-chroma", action="store_true")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes on the sample corpus")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,12 +22,14 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased words of two or more letters, English stopwords out, Snowball-stemmed."""
+def tokenize(texts: Sequence[str], ids: bool = False) -> Any:
+    """Lower-cased words of two or more letters, English stopwords out, Snowball-stemmed.
+    As token ids and a vocabulary for indexing (a million passages of strings would take
+    gigabytes), as strings for a question."""
     import bm25s
 
     return bm25s.tokenize(
-        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=ids, show_progress=False
     )
 
 
@@ -43,7 +46,7 @@ class LexicalIndex:
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
         if texts:
-            self._bm25.index(tokenize(texts), show_progress=False)
+            self._bm25.index(tokenize(texts, ids=True), show_progress=False)
 
     def save(self, folder: Path) -> None:
         folder.mkdir()
