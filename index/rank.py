@@ -8,6 +8,7 @@ selective filter is answered by exact search over just the allowed rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,10 +58,21 @@ def search_passages(
             order = top[np.argsort(-sims[top], kind="stable")]
             return sims[order].astype(np.float32), candidates[order]
         selector = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
-        params = faiss.SearchParameters(sel=selector)
-        scores, rows = snap.index.search(query, k, params=params)
+        scores, rows = snap.index.search(query, k, params=selector_params(snap.index, selector))
     keep = rows[0] >= 0
     return scores[0][keep], rows[0][keep]
+
+
+def selector_params(index: Any, selector: Any) -> Any:
+    """Search parameters carrying the selector, of the type the index needs, keeping its own
+    nprobe / efSearch (a fresh parameter object would reset them to FAISS's defaults)."""
+    import faiss
+
+    if (ivf := faiss.try_extract_index_ivf(index)) is not None:
+        return faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe)
+    if hasattr(index, "hnsw"):
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
+    return faiss.SearchParameters(sel=selector)
 
 
 @dataclass(frozen=True)

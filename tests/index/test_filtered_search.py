@@ -143,3 +143,35 @@ def test_search_parameters_that_do_not_fit_the_index_are_a_clear_error(sample_en
     settings.search.faiss_params = "nprobe=8"
     with pytest.raises(ValueError, match="nprobe=8' does not apply to a IndexFlatIP index"):
         Engine(settings, sample_engine.encoder).search("anything")
+
+
+@pytest.mark.parametrize("factory", ["HNSW32", "IVF64,Flat"])
+@pytest.mark.parametrize("selectivity", [0.5, 0.05])
+def test_approximate_indexes_search_with_the_selector_when_the_filter_is_broad(
+    corpus, indexes, factory, selectivity, monkeypatch
+):
+    """Above the exact-search threshold the selector goes into the ANN search itself, with
+    parameters of the index's own type (IVF and HNSW refuse generic ones) and its nprobe."""
+    from index import rank
+    from index.snapshot import search_parameters
+
+    monkeypatch.setattr(rank, "EXACT_BELOW", 0)
+    vectors, queries, rng = corpus
+    snap = indexes(factory)
+    search_parameters(snap.index, None)  # as opening a version does
+    recalls, unfiltered = [], []
+    everything = np.ones(len(vectors), dtype=bool)
+    for query in queries:
+        allowed = rng.random(len(vectors)) < selectivity
+        _, rows = search_passages(snap, query, allowed, 10)
+        assert len(rows) == 10 and allowed[rows].all()
+        truth = brute_force(vectors, query, allowed, 10)
+        recalls.append(len(set(rows.tolist()) & set(truth.tolist())) / 10)
+        _, top = snap.index.search(query.reshape(1, -1), 10)
+        unfiltered.append(
+            len(set(top[0].tolist()) & set(brute_force(vectors, query, everything, 10).tolist()))
+            / 10
+        )
+    # Uniform random 384-d vectors are an ANN's worst case; the point is that the filter
+    # costs no more recall than the index loses on its own.
+    assert np.mean(recalls) >= 0.8 * np.mean(unfiltered) > 0.2
