@@ -12,7 +12,7 @@ import numpy as np
 from config import Settings
 from index import filters as F
 from index.embed import Encoder
-from index.films import normalize_title
+from index.films import director_names, normalize_title
 from index.ingest import Progress, ingest
 from index.query import ParsedQuery, QueryFilters, QueryParser, Vocabulary
 from index.rank import FilmScore, rank_by_rating, top_films
@@ -64,7 +64,7 @@ class Engine:
                 METRICS.index_size(len(self._snapshot.review_ids), self._snapshot.index.ntotal)
                 films = self._snapshot.films
                 self._parser = QueryParser(Vocabulary(
-                    directors={d.strip() for f in films if f.director for d in f.director.split(",")},
+                    directors={d for f in films for d in director_names(f.director)},
                     cast={c for f in films for c in f.cast},
                 ))  # fmt: skip
             return self._snapshot

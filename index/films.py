@@ -16,6 +16,11 @@ def normalize_title(title: str) -> str:
     return re.sub(r"^(the|a|an) ", "", folded)
 
 
+def director_names(director: str | None) -> list[str]:
+    """A film's director field may name several, comma-separated."""
+    return [name.strip() for name in (director or "").split(",") if name.strip()]
+
+
 def film_id(title: str, year: int | None) -> str:
     slug = normalize_title(title).replace(" ", "-") or "untitled"
     return f"{slug}-{year}" if year else slug

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from config import QdrantSettings, Settings
+from index.films import director_names
 from index.query import QueryFilters, fold
 
 BATCH = 1024
@@ -56,7 +57,7 @@ def passage_payloads(db: sqlite3.Connection) -> tuple[np.ndarray, list[dict[str,
             "year": year if year is not None else -1,
             "countries": list(d["countries"]),
             "genres": list(d["genres"]),
-            "directors": [fold(n) for n in (d["director"] or "").split(",") if n.strip()],
+            "directors": [fold(n) for n in director_names(d["director"])],
             "cast": [fold(n) for n in d["cast"]],
         }
     ids, payloads = [], []

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from config import QdrantSettings
-from index.films import normalize_title
+from index.films import director_names, normalize_title
 from index.lexical import LEXICAL_DIR, LexicalIndex
 from index.qdrant_store import QdrantVectors
 from index.query import fold
@@ -204,9 +204,8 @@ def load_snapshot(
             countries.setdefault(c, []).append(i)
         for g in film.genres:
             genres.setdefault(g, []).append(i)
-        if film.director:
-            for name in film.director.split(","):
-                directors.setdefault(fold(name), []).append(i)
+        for name in director_names(film.director):
+            directors.setdefault(fold(name), []).append(i)
         for name in film.cast:
             cast.setdefault(fold(name), []).append(i)
     n = len(films)

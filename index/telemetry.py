@@ -91,6 +91,11 @@ class _RequestId(logging.Filter):
         return True
 
 
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    """What the caller passed as `extra=` (the request's command, timings, error)."""
+    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD and k != "request_id"}
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, request id, message, and any extras."""
 
@@ -102,9 +107,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
-        data |= {
-            k: v for k, v in record.__dict__.items() if k not in _STANDARD and k != "request_id"
-        }
+        data |= _extras(record)
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str, ensure_ascii=False)
@@ -115,9 +118,7 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        extras = {
-            k: v for k, v in record.__dict__.items() if k not in _STANDARD and k != "request_id"
-        }
+        extras = _extras(record)
         line = super().format(record)
         tail = " ".join(f"{k}={v}" for k, v in extras.items() if v is not None)
         return f"{line} {tail}" if tail else line
