@@ -3,7 +3,6 @@ incremental re-index costs next to a full rebuild."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.imdb import jsonl
 from index.embed import _load_model
 from index.engine import Engine
 
@@ -27,7 +27,7 @@ class Throughput:
 
 
 def write_jsonl(records: list[dict], path: Path) -> Path:
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    path.write_text(jsonl(records))
     return path
 
 

@@ -17,7 +17,6 @@ CHILD = """
 import json, resource, sys, time
 from config import Settings
 from index.engine import Engine
-from index.embed import Encoder
 engine = Engine(Settings(index_dir=sys.argv[1]))
 result = engine.search(sys.argv[2])
 answered = time.time()

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,20 +47,19 @@ class TruthFilm:
     ratings: tuple[float, ...]
 
 
-def _genres(names: list[str]) -> frozenset[str]:
+def _known(
+    names: list[str], values: Callable[[str], Iterable[str]], unknown: type[Exception]
+) -> frozenset[str]:
+    """Our vocabulary's values for the corpus's names; a name we do not know adds nothing."""
     out: set[str] = set()
     for name in names:
-        with contextlib.suppress(UnknownGenre):
-            out.update(canonical_genres(name))
+        with contextlib.suppress(unknown):
+            out.update(values(name))
     return frozenset(out)
 
 
-def _countries(names: list[str]) -> frozenset[str]:
-    out: set[str] = set()
-    for name in names:
-        with contextlib.suppress(UnknownCountry):
-            out.add(country_code(name))
-    return frozenset(out)
+def jsonl(records: list[dict]) -> str:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
 
 
 def film_key(title: str, year: int | None) -> str:
@@ -93,7 +92,7 @@ def slice_corpus(
         records.sort(key=lambda r: hashlib.sha1(r["review_id"].encode()).hexdigest())
         kept += records[:per_film]
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in kept) + "\n"
+    text = jsonl(kept)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return kept
@@ -108,8 +107,10 @@ def truth_films(records: list[dict]) -> dict[str, TruthFilm]:
             film_key=key,
             title=rs[0]["title"],
             year=rs[0].get("year"),
-            genres=_genres(rs[0].get("genres") or []),
-            countries=_countries(rs[0].get("countries") or []),
+            genres=_known(rs[0].get("genres") or [], canonical_genres, UnknownGenre),
+            countries=_known(
+                rs[0].get("countries") or [], lambda name: [country_code(name)], UnknownCountry
+            ),
             director=(rs[0].get("director") or "").casefold(),
             ratings=tuple(float(r["rating"]) for r in rs if r.get("rating") is not None),
         )

@@ -1,6 +1,7 @@
 """Above one shard (or "auto"), the bot is discord.py's AutoShardedBot."""
 
 import asyncio
+import contextlib
 
 import pytest
 from discord.ext import commands
@@ -10,42 +11,39 @@ from tests.bot import fake_discord as F
 from tests.bot.conftest import TOKEN, pointed_at
 
 
-@pytest.mark.asyncio
-async def test_auto_shards_use_auto_sharded_bot_and_ask_discord_for_the_count(sample_engine):
-    settings = sample_engine.settings.model_copy(deep=True)
-    settings.discord.shards = "auto"
+@contextlib.asynccontextmanager
+async def running(engine, **discord_settings):
+    """The bot for these `discord.*` settings, started against a fake Discord of its own."""
+    settings = engine.settings.model_copy(deep=True)
+    for name, value in discord_settings.items():
+        setattr(settings.discord, name, value)
     fake = F.FakeDiscord()
     await fake.start()
     with pointed_at(fake):
-        bot = create_bot(settings, sample_engine, message_content=False, guild_ready_timeout=0.05)
-        assert isinstance(bot, commands.AutoShardedBot)
+        bot = create_bot(settings, engine, message_content=False, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(TOKEN))
         try:
-            await fake.wait_for(lambda r: r.path == "/api/v10/gateway/bot")
-            await asyncio.wait_for(fake.ready.wait(), 30)
-            assert fake.identify["shard"] == [0, 1]
+            yield bot, fake
         finally:
             await bot.close()
             task.cancel()
             await fake.stop()
+
+
+@pytest.mark.asyncio
+async def test_auto_shards_use_auto_sharded_bot_and_ask_discord_for_the_count(sample_engine):
+    async with running(sample_engine, shards="auto") as (bot, fake):
+        assert isinstance(bot, commands.AutoShardedBot)
+        await fake.wait_for(lambda r: r.path == "/api/v10/gateway/bot")
+        await asyncio.wait_for(fake.ready.wait(), 30)
+        assert fake.identify["shard"] == [0, 1]
 
 
 @pytest.mark.asyncio
 async def test_a_process_can_run_its_own_shard_ids_of_a_fixed_count(sample_engine):
-    settings = sample_engine.settings.model_copy(deep=True)
-    settings.discord.shards, settings.discord.shard_ids = 4, [2]
-    fake = F.FakeDiscord()
-    await fake.start()
-    with pointed_at(fake):
-        bot = create_bot(settings, sample_engine, message_content=False, guild_ready_timeout=0.05)
-        task = asyncio.create_task(bot.start(TOKEN))
-        try:
-            await asyncio.wait_for(fake.ready.wait(), 30)
-            assert fake.identify["shard"] == [2, 4]
-        finally:
-            await bot.close()
-            task.cancel()
-            await fake.stop()
+    async with running(sample_engine, shards=4, shard_ids=[2]) as (_, fake):
+        await asyncio.wait_for(fake.ready.wait(), 30)
+        assert fake.identify["shard"] == [2, 4]
 
 
 def test_shard_ids_outside_the_count_are_a_config_error(monkeypatch):
