@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.imdb import jsonl
-from index.embed import _load_model
+from index.embedding.encoder import _load_model
 from index.engine import Engine
 
 
@@ -72,14 +72,14 @@ class Incremental:
 
 def incremental(engine: Engine, new_records: list[dict], ingest_rate: float) -> Incremental:
     """Add reviews to `engine`'s index, then feed the same file again."""
-    size = engine.snapshot().index.ntotal
+    size = engine.snapshot().n_passages
     with tempfile.TemporaryDirectory() as tmp:
         source = write_jsonl(new_records, Path(tmp) / "new.jsonl")
         added = engine.ingest([source])
         again = engine.ingest([source])
     embed_s = added.passages_embedded / ingest_rate
     write_s = max(added.seconds - embed_s, 0.0)
-    total = engine.snapshot().index.ntotal
+    total = engine.snapshot().n_passages
     return Incremental(size, added.added, added.passages_embedded, added.seconds,
                        again.seconds, again.passages_embedded, total / ingest_rate + write_s)  # fmt: skip
 

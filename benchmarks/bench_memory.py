@@ -23,7 +23,7 @@ answered = time.time()
 rss_kb = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmRSS")))
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"answered": answered, "rss": rss_kb * 1024, "peak": peak_kb * 1024,
-                  "passages": engine.snapshot().index.ntotal, "hits": len(result.hits)}))
+                  "passages": engine.snapshot().n_passages, "hits": len(result.hits)}))
 """
 
 

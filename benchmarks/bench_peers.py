@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.answering.rank import search_passages
 from index.engine import Engine
-from index.rank import search_passages
+from index.storage.vectors import Selection
+from index.types import QueryFilters
 
 SELECTIVITIES = (0.5, 0.05, 0.005)
 BUCKETS = 100_000
@@ -62,13 +64,14 @@ def compare_chroma(engine: Engine, queries: int = 50, seed: int = 3) -> list[Pee
         for selectivity in SELECTIVITIES:
             cut = int(BUCKETS * selectivity)
             allowed = bucket < cut
+            selection = Selection(allowed, QueryFilters())
             ours_t, ours_r, theirs_t, theirs_r = [], [], [], []
             for pick in picks.tolist():
                 query = vectors[pick] + rng.normal(0, 0.03, vectors.shape[1]).astype(np.float32)
                 query /= np.linalg.norm(query)
                 truth = _truth(vectors, allowed, query)
                 t = time.perf_counter()
-                _, rows = search_passages(snap, query, allowed, 10)
+                _, rows = search_passages(snap, query, selection, 10)
                 ours_t.append(time.perf_counter() - t)
                 ours_r.append(len(truth & set(rows.tolist())) / len(truth))
                 t = time.perf_counter()

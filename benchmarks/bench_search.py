@@ -19,11 +19,13 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from index.console import print_result
+from bot.terminal.console import print_result
+from index.answering.rank import search_passages
 from index.engine import Engine
-from index.rank import search_passages
-from index.store import IndexStore
+from index.storage.vectors import Selection, backend_for
+from index.storage.versions import IndexStore
 from index.telemetry import request, stage
+from index.types import QueryFilters
 
 QUESTIONS = [
     "Korean action thrillers rated 8+", "French comedies from the 90s", "zombies and the undead",
@@ -66,7 +68,7 @@ def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
     vectors = np.asarray(snap.vectors)
     stored = base.store.current()
     assert stored is not None
-    from index.store import stored_reviews
+    from index.storage.versions import stored_reviews
 
     reviews = stored_reviews(stored)
     by_id = {r.review_id: r for r in reviews}
@@ -91,7 +93,7 @@ def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
             digest = hashlib.sha1(review.review_id.encode()).hexdigest()
             writer.add_review(review, fid, digest, [texts[row]], noisy.reshape(1, -1))
         writer.commit({"model": settings.embedding.model, "dim": vectors.shape[1],
-                       "passage_max_tokens": settings.embedding.passage_max_tokens}, settings.search.faiss_factory)  # fmt: skip
+                       "passage_max_tokens": settings.embedding.passage_max_tokens}, backend_for(settings))  # fmt: skip
     return Engine(settings, base.encoder)
 
 
@@ -99,7 +101,7 @@ def time_queries(engine: Engine, n: int) -> Row:
     """Per question, end to end: the engine's own stage timings (parse, filter, embed, search
     with BM25 fusion and aggregation) plus rendering the bot's reply (the Discord embed). The
     terminal's rich rendering is timed too, in its own column."""
-    from bot.render import results_embed
+    from bot.discord.render import results_embed
 
     questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(n)]
     engine.search(questions[0])  # load the snapshot and warm the model first
@@ -123,7 +125,7 @@ def time_queries(engine: Engine, n: int) -> Row:
         float(np.percentile(parts[k], 50)) if parts[k] else 0.0
         for k in ("parse", "embed", "search", "render", "terminal")
     )
-    return Row(engine.snapshot().index.ntotal, float(np.percentile(totals, 50)),
+    return Row(engine.snapshot().n_passages, float(np.percentile(totals, 50)),
                float(np.percentile(totals, 95)), float(np.percentile(totals, 99)), *medians)  # fmt: skip
 
 
@@ -142,9 +144,9 @@ def filtered_recall(
             query = vectors[rng.integers(len(vectors))]
             rows = np.flatnonzero(allowed)
             truth = set(rows[np.argsort(-(vectors[rows] @ query), kind="stable")[:10]].tolist())
-            _, found = search_passages(snap, query, allowed, 10)
-            _, top = snap.index.search(query.reshape(1, -1), 40)
-            post_found = [r for r in top[0] if r >= 0 and allowed[r]][:10]
+            _, found = search_passages(snap, query, Selection(allowed, QueryFilters()), 10)
+            _, top = snap.vector_index.search(query, 40, None)
+            post_found = [r for r in top.tolist() if allowed[r]][:10]
             ours.append(len(truth & set(found.tolist())) / len(truth))
             post.append(len(truth & set(post_found)) / len(truth))
         out.append(

@@ -24,7 +24,7 @@ from benchmarks.bench_search import machine
 from benchmarks.eval_questions import QUESTIONS, Question
 from benchmarks.imdb import WORKDIR, TruthFilm, film_key, real_engine, truth_films
 from index.engine import Engine
-from index.lexical import LexicalIndex
+from index.storage.lexical import LexicalIndex
 
 PAGE = 10
 DEPTH = 3 * PAGE  # systems rank this deep, so a page survives dropping unjudged films

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config import Settings
-from index.countries import UnknownCountry, country_code
-from index.embed import Encoder
+from index.embedding.encoder import Encoder
 from index.engine import Engine
-from index.genres import UnknownGenre, canonical_genres
+from index.knowledge.countries import UnknownCountry, country_code
+from index.knowledge.genres import UnknownGenre, canonical_genres
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_ENV = "CINEBOT_IMDB_REVIEWS"

@@ -20,7 +20,7 @@ import numpy as np
 from benchmarks import bench_index, bench_memory, bench_peers, bench_search
 from benchmarks.imdb import find_corpus, read_records, real_engine
 from config import Settings
-from index.embed import Encoder
+from index.embedding.encoder import Encoder
 from index.engine import SAMPLE_CORPUS, Engine
 
 HERE = Path(__file__).parent
@@ -61,7 +61,7 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
         corpus = "the sample corpus" if smoke else (
             f"{len(records):,} real IMDb reviews (one per film) from ../shared/data, read in place")  # fmt: skip
         lines = ["# Benchmarks", "", f"Machine: {bench_search.machine()}", "",
-                 f"Base corpus: {corpus}; {base.snapshot().index.ntotal:,} passages. "
+                 f"Base corpus: {corpus}; {base.snapshot().n_passages:,} passages. "
                  f"FAISS factory: `{base.settings.search.faiss_factory}`.", ""]  # fmt: skip
 
         speed = None

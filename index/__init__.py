@@ -1,19 +1,51 @@
-"""cinebot's engine: ingestion, embedding, storage, query understanding and ranking.
+"""cinebot's engine: reading reviews, film knowledge, embedding, storage and answering.
 
-Nothing here imports discord; `Engine` is the facade every front end uses.
+The pipeline runs one way, one sub-package per stage:
+
+    reading/    review files -> validated reviews (and every rejected record, located)
+    knowledge/  countries, genres, people, titles: what a film is
+    embedding/  passages -> unit vectors (the packaged all-MiniLM-L6-v2)
+    storage/    immutable versions on disk, the vector-store seam (FAISS, Qdrant), snapshots
+    answering/  question -> filters -> masks -> ranked films -> snippets
+
+`Engine` (engine.py) is the facade on top. Front ends import only what this module
+exports; nothing here imports discord.
 """
 
-from index.engine import Engine
-from index.query import ParsedQuery, QueryFilters
+from index.conversation import Conversation, Reply, is_follow_up, no_title_message
+from index.engine import SAMPLE_CORPUS, Engine
+from index.errors import IndexBusy, IndexMissing
+from index.ingest import Progress
+from index.knowledge.countries import country_name
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
+from index.telemetry import METRICS, Request, configure_logging, request, stage
+from index.types import Film, IngestReport, ParsedQuery, Problem, QueryFilters, StoredReview
 
 __all__ = [
+    "METRICS",
+    "SAMPLE_CORPUS",
+    "Conversation",
     "Engine",
+    "Film",
     "FilmDetail",
     "FilmHit",
+    "IndexBusy",
+    "IndexMissing",
+    "IngestReport",
     "ParsedQuery",
+    "Problem",
+    "Progress",
     "QueryFilters",
+    "Reply",
+    "Request",
     "ReviewHit",
     "SearchResult",
+    "StoredReview",
     "TitleMatch",
+    "configure_logging",
+    "country_name",
+    "is_follow_up",
+    "no_title_message",
+    "request",
+    "stage",
 ]

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config import Settings
-from index.embed import Encoder
-from index.films import film_id, normalize_title
-from index.passages import split_passages
-from index.qdrant_store import retirer_for, sink_for
-from index.readers import ReadResult, find_files, read_file
-from index.store import IndexStore, VersionInfo, VersionWriter, stored_reviews
+from index.embedding.encoder import Encoder
+from index.knowledge.films import film_id, normalize_title
+from index.reading.passages import split_passages
+from index.reading.readers import ReadResult, find_files, read_file
+from index.storage.vectors import backend_for
+from index.storage.versions import IndexStore, VersionInfo, VersionWriter, stored_reviews
 from index.types import IngestReport, Problem, Review
 
 
@@ -81,14 +81,12 @@ def ingest(
     read = read_all(paths, settings, progress)
     report.rejected, report.warnings = read.rejected, read.warnings
 
-    store = IndexStore(settings.index_dir, retire=retirer_for(settings))
-    sink = sink_for(settings)
+    vectors_to = backend_for(settings)
+    store = IndexStore(settings.index_dir, retire=vectors_to.retire)
     with store.lock():
         base = store.current()
-        # An index built with FAISS only gets its Qdrant collection from the stored vectors.
-        to_qdrant = (
-            sink is not None and base is not None and "qdrant_collection" not in base.manifest
-        )
+        # A version written for another vector store gets this one's from the stored vectors.
+        restore = base is not None and not vectors_to.holds(base.manifest)
         manifest = index_manifest(settings, encoder)
         if base is not None and any(base.manifest.get(k) != v for k, v in manifest.items()):
             rebuild = True  # model or passage size changed: old vectors are not comparable
@@ -97,13 +95,13 @@ def ingest(
             carried = _carry_over(base) if rebuild else []
             todo = _classify(read.reviews, writer, report)
             todo = carried + todo
-            if not todo and base is not None and not rebuild and not to_qdrant:
+            if not todo and base is not None and not rebuild and not restore:
                 writer.abort()
                 report.version = base.name
                 report.seconds = time.perf_counter() - started
                 return report
             _embed_and_add(todo, writer, settings, encoder, progress, report)
-            report.version = writer.commit(manifest, settings.search.faiss_factory, sink)
+            report.version = writer.commit(manifest, vectors_to)
         except BaseException:
             writer.abort()
             raise

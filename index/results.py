@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from index.query import ParsedQuery
-from index.types import Film, StoredReview
+from index.types import Film, ParsedQuery, StoredReview
 
 
 @dataclass(frozen=True)
@@ -15,7 +14,7 @@ class ReviewHit:
     reviewer: str | None
     rating: float | None
     snippet: str
-    highlight: tuple[int, int]
+    spans: tuple[tuple[int, int], ...]  # words of the snippet that match the question
     source: str
     url: str | None = None
 

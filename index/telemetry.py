@@ -124,7 +124,7 @@ class TextFormatter(logging.Formatter):
         return f"{line} {tail}" if tail else line
 
 
-def configure(settings: ObservabilitySettings) -> None:
+def configure_logging(settings: ObservabilitySettings) -> None:
     """Log format and level from the settings; metrics endpoint when a port is set."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())

@@ -1,4 +1,5 @@
-"""Types shared along the pipeline: pydantic at the edges, frozen dataclasses inside."""
+"""Types shared along the pipeline: pydantic at the edges (reviews in, questions parsed), frozen
+dataclasses inside."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from index.knowledge.countries import country_name
 
 
 class Review(BaseModel):
@@ -110,3 +113,125 @@ class IngestReport:
             "seconds": round(self.seconds, 3),
             "version": self.version,
         }
+
+
+# A filter as a person sets it in one phrase ("rated 8+", "from the 90s") and the fields that
+# hold it: the first fields say whether it is set, the rest only qualify them.
+FILTER_GROUPS: dict[str, tuple[str, ...]] = {
+    "countries": ("countries",),
+    "genres_all": ("genres_all",),
+    "genres_none": ("genres_none",),
+    "rating": ("rating_min", "rating_max", "rating_min_exclusive", "rating_max_exclusive"),
+    "year": ("year_min", "year_max"),
+    "directors": ("directors",),
+    "cast": ("cast",),
+    "countries_none": ("countries_none",),
+    "genres_any": ("genres_any",),
+}
+_SETTING = {"rating": ("rating_min", "rating_max"), "year": ("year_min", "year_max")}
+
+
+class QueryFilters(BaseModel):
+    """Filters parsed from a question. Film-level filters, except rating (per review)."""
+
+    countries: list[str] = Field(default_factory=list, description="any of these ISO codes")
+    genres_all: list[str] = Field(default_factory=list)
+    genres_none: list[str] = Field(default_factory=list)
+    rating_min: float | None = None
+    rating_max: float | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    directors: list[str] = Field(default_factory=list)
+    cast: list[str] = Field(default_factory=list)
+    # Beyond the documented contract, appended after it.
+    countries_none: list[str] = Field(default_factory=list)
+    genres_any: list[str] = Field(default_factory=list)
+    rating_min_exclusive: bool = False
+    rating_max_exclusive: bool = False
+
+    def is_empty(self) -> bool:
+        return self == QueryFilters()
+
+    def active(self) -> list[str]:
+        """The filter groups that are set, in FILTER_GROUPS order."""
+        return [
+            name
+            for name, fields in FILTER_GROUPS.items()
+            if any(getattr(self, f) not in (None, []) for f in _SETTING.get(name, fields))
+        ]
+
+    def without(self, *names: str) -> QueryFilters:
+        """These filter groups cleared, the rest kept."""
+        fields = [f for name in names for f in FILTER_GROUPS[name]]
+        cleared = {f: QueryFilters.model_fields[f].get_default(call_default_factory=True)
+                   for f in fields}  # fmt: skip
+        return self.model_copy(update=cleared)
+
+    def only(self, *names: str) -> QueryFilters:
+        """Just these filter groups, as set here."""
+        fields = [f for name in names for f in FILTER_GROUPS[name]]
+        return QueryFilters(**{f: getattr(self, f) for f in fields})
+
+    def refined_by(self, other: QueryFilters) -> QueryFilters:
+        """A follow-up's filters on top of these: set values replace, exclusions add up."""
+        data = self.model_dump()
+        for name, value in other.model_dump().items():
+            if name in {"genres_none", "countries_none"}:
+                data[name] = list(dict.fromkeys(data[name] + value))
+            elif value not in (None, [], False):
+                data[name] = value
+        if other.rating_min is not None:
+            data["rating_min_exclusive"] = other.rating_min_exclusive
+        if other.rating_max is not None:
+            data["rating_max_exclusive"] = other.rating_max_exclusive
+        # An exclusion overrides an earlier inclusion of the same genre or country.
+        data["genres_all"] = [g for g in data["genres_all"] if g not in data["genres_none"]]
+        data["countries"] = [c for c in data["countries"] if c not in data["countries_none"]]
+        return QueryFilters(**data)
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(filter name, how it reads) for showing the user how they were understood."""
+        parts: list[tuple[str, str]] = []
+        if self.countries:
+            parts.append(("countries", " or ".join(country_name(c) for c in self.countries)))
+        if self.countries_none:
+            parts.append(
+                (
+                    "countries_none",
+                    "not " + " or ".join(country_name(c) for c in self.countries_none),
+                )
+            )
+        if self.genres_all:
+            parts.append(("genres_all", " + ".join(self.genres_all)))
+        if self.genres_any:
+            parts.append(("genres_any", " or ".join(self.genres_any)))
+        if self.genres_none:
+            parts.append(("genres_none", "not " + " or ".join(self.genres_none)))
+        if self.rating_min is not None or self.rating_max is not None:
+            bits = []
+            if self.rating_min is not None:
+                bits.append(f"{'>' if self.rating_min_exclusive else '≥'} {self.rating_min:g}")
+            if self.rating_max is not None:
+                bits.append(f"{'<' if self.rating_max_exclusive else '≤'} {self.rating_max:g}")
+            parts.append(("rating", "rating " + " and ".join(bits)))
+        if self.year_min is not None or self.year_max is not None:
+            if self.year_min == self.year_max:
+                text = str(self.year_min)
+            elif self.year_min is not None and self.year_max is not None:
+                text = f"{self.year_min}–{self.year_max}"
+            elif self.year_min is not None:
+                text = f"{self.year_min} or later"
+            else:
+                text = f"{self.year_max} or earlier"
+            parts.append(("year", text))
+        if self.directors:
+            parts.append(("directors", "directed by " + " or ".join(self.directors)))
+        if self.cast:
+            parts.append(("cast", "starring " + " or ".join(self.cast)))
+        return parts
+
+
+class ParsedQuery(BaseModel):
+    text: str
+    filters: QueryFilters = Field(default_factory=QueryFilters)
+    semantic: str = ""

@@ -12,7 +12,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from config import Settings
-from index.embed import Encoder
+from index.embedding.encoder import Encoder
 from index.engine import SAMPLE_CORPUS, Engine
 
 

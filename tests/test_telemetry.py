@@ -53,10 +53,10 @@ def free_port() -> int:
 
 def test_prometheus_endpoint_counts_queries_errors_and_index_size(sample_engine):
     port = free_port()
-    telemetry.configure(ObservabilitySettings(metrics_port=port, log_level="WARNING"))
+    telemetry.configure_logging(ObservabilitySettings(metrics_port=port, log_level="WARNING"))
     try:
         METRICS.index_size(
-            len(sample_engine.snapshot().review_ids), sample_engine.snapshot().index.ntotal
+            len(sample_engine.snapshot().review_ids), sample_engine.snapshot().n_passages
         )
         with request("search"):
             sample_engine.search("French comedies")
@@ -71,7 +71,7 @@ def test_prometheus_endpoint_counts_queries_errors_and_index_size(sample_engine)
     assert 'cinebot_queries_total{command="search"} 1.0' in body
     assert 'cinebot_errors_total{kind="ValueError"} 1.0' in body
     assert 'cinebot_query_seconds_count{command="similar"} 1.0' in body
-    passages = sample_engine.snapshot().index.ntotal
+    passages = sample_engine.snapshot().n_passages
     assert f"cinebot_index_passages {float(passages)}" in body
 
 

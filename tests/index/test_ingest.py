@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from index.store import IndexBusy, IndexStore
+from index.storage.versions import IndexBusy, IndexStore
 
 TEXT = (
     "A lighthouse keeper on a remote island slowly loses his grip on reality during a long storm."
@@ -136,7 +136,7 @@ def test_vectors_and_metadata_of_a_version_agree(engine, write):
         ]
     )
     snap = engine.snapshot()
-    assert snap.index.ntotal == len(snap.passage_ids) == 5
+    assert snap.vector_index.index.ntotal == len(snap.vectors) == len(snap.passage_ids) == 5
     rows = snap.passage_texts(list(range(5)))
     fresh = engine.encoder.encode([rows[i] for i in range(5)])
     assert np.allclose(np.asarray(snap.vectors), fresh, atol=1e-4)

@@ -1,7 +1,0 @@
-from discord.ext import commands
-
-
-async def setup(bot: commands.Bot) -> None:
-    from bot.cogs.admin._cog import AdminCog
-
-    await bot.add_cog(AdminCog(bot))

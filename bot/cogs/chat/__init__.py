@@ -1,7 +1,0 @@
-from discord.ext import commands
-
-
-async def setup(bot: commands.Bot) -> None:
-    from bot.cogs.chat._cog import ChatCog
-
-    await bot.add_cog(ChatCog(bot))

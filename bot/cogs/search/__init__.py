@@ -1,7 +1,0 @@
-from discord.ext import commands
-
-
-async def setup(bot: commands.Bot) -> None:
-    from bot.cogs.search._cog import SearchCog
-
-    await bot.add_cog(SearchCog(bot))

@@ -1,0 +1,27 @@
+"""/stats and /help."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import render
+from bot.discord.app import CinebotMixin
+
+
+class InfoCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot: CinebotMixin = bot  # type: ignore[assignment]
+
+    @app_commands.command()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """How many reviews, films, countries and genres the index holds."""
+        await interaction.response.defer(thinking=True)
+        counts = await self.bot.call(self.bot.engine.stats)
+        await interaction.followup.send(embed=render.stats_embed(counts, self.bot.last_reindex))
+
+    @app_commands.command(name="help")
+    async def help_(self, interaction: discord.Interaction) -> None:
+        """What to ask, with examples."""
+        await interaction.response.send_message(embed=render.help_embed(), ephemeral=True)

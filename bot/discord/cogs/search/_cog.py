@@ -1,0 +1,106 @@
+"""/search, /similar and /film."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import render, safety
+from bot.discord.app import CinebotMixin, tell_privately
+from bot.discord.cogs.search._views import FilmView, PageFetcher, ResultsView
+from index import SearchResult, no_title_message
+
+
+def search_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    seconds = interaction.client.settings.discord.search_cooldown_seconds  # type: ignore[attr-defined]
+    return app_commands.Cooldown(1, seconds) if seconds > 0 else None
+
+
+class SearchCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot: CinebotMixin = bot  # type: ignore[assignment]
+
+    async def title_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Fuzzy, from the titles of the version already in memory: never waits for an index
+        to open (that happens in a worker), so it answers well inside Discord's 3 seconds."""
+        names = self.bot.engine.suggest_titles(current, safety.CHOICES, wait=False)
+        return [
+            app_commands.Choice(name=safety.cut(n, safety.CHOICE_NAME), value=n[:100])
+            for n in names
+        ]
+
+    async def _similar(self, label: str, offset: int) -> SearchResult | None:
+        limit = self.bot.settings.search.page_size
+        _, result = await self.bot.call(self.bot.engine.similar, label, limit, offset)
+        return result
+
+    async def _send_results(self, interaction: discord.Interaction, result: SearchResult, limit: int,
+                            page: PageFetcher) -> None:  # fmt: skip
+        """A page of films with its buttons and menu, bound to whoever asked."""
+        timeout = self.bot.settings.discord.view_timeout_seconds
+        view = ResultsView(interaction.user.id, timeout, result, limit, page, self._similar)
+        view.message = await interaction.followup.send(
+            embed=render.results_embed(result), view=view, wait=True
+        )
+
+    @app_commands.command()
+    @app_commands.describe(
+        query="What you feel like, e.g. Korean action thrillers rated 8+", limit="Films per page"
+    )
+    @app_commands.checks.dynamic_cooldown(search_cooldown)
+    async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 300],
+                     limit: app_commands.Range[int, 1, 10] = 5) -> None:  # fmt: skip
+        """Find films from reviews: say what you want in plain words."""
+        await interaction.response.defer(thinking=True)
+        result = await self.bot.call(self.bot.engine.search, query, limit)
+
+        async def page(offset: int) -> SearchResult:
+            return await self.bot.call(self.bot.engine.search, result.query, limit, offset)
+
+        await self._send_results(interaction, result, limit, page)
+
+    @app_commands.command()
+    @app_commands.describe(title="A film in the index (start typing for suggestions)")
+    @app_commands.autocomplete(title=title_autocomplete)
+    @app_commands.checks.dynamic_cooldown(search_cooldown)
+    async def similar(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """Films whose reviews read like this film's reviews."""
+        await interaction.response.defer(thinking=True)
+        limit = self.bot.settings.search.page_size
+        match, result = await self.bot.call(self.bot.engine.similar, title, limit)
+        if result is None:
+            await tell_privately(
+                interaction, safety.safe_cut(no_title_message(match), safety.CONTENT)
+            )
+            return
+
+        async def page(offset: int) -> SearchResult:
+            found = await self._similar(title, offset)
+            assert found is not None
+            return found
+
+        await self._send_results(interaction, result, limit, page)
+
+    @app_commands.command()
+    @app_commands.describe(title="A film in the index (start typing for suggestions)")
+    @app_commands.autocomplete(title=title_autocomplete)
+    async def film(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """One film: what the reviews say about it, and their ratings."""
+        await interaction.response.defer(thinking=True)
+        match, detail = await self.bot.call(self.bot.engine.film, title)
+        if detail is None:
+            await tell_privately(
+                interaction, safety.safe_cut(no_title_message(match), safety.CONTENT)
+            )
+            return
+        view = FilmView(interaction.user.id, self.bot.settings.discord.view_timeout_seconds, detail)
+        view.message = await interaction.followup.send(
+            embed=render.film_embed(detail, 0), view=view, wait=True
+        )

@@ -1,0 +1,173 @@
+"""Engine results -> Discord embeds. Every string from a review or a user goes through
+`text.safe`; every embed is checked against Discord's limits before it is returned."""
+
+from __future__ import annotations
+
+import discord
+
+from bot import presentation
+from bot.discord import safety
+from index import FilmDetail, FilmHit, IngestReport, SearchResult, country_name, stage
+
+COLOUR = discord.Colour(0xE5A00D)
+
+
+def understood(result: SearchResult) -> str:
+    parts = presentation.filter_phrases(result)
+    line = "Filters: " + (" · ".join(parts) if parts else "none")
+    if result.query.semantic:
+        line += f" · about “{result.query.semantic}”"
+    return safety.safe_cut(line, 500)
+
+
+def _film_field(index: int, hit: FilmHit, budget: int) -> tuple[str, str]:
+    name = safety.safe_cut(f"{index}. {hit.film.label}", safety.FIELD_NAME)
+    lines = [safety.safe_cut(" · ".join(presentation.film_facts(hit.film, hit.rating)), 200)]
+    per_review = max(80, (budget - len(lines[0])) // max(1, len(hit.reviews))) - 4
+    for review in hit.reviews:
+        who = safety.safe_cut(presentation.reviewer(review.reviewer), 60)
+        head = f"*{who}*, {presentation.rating_text(review.rating)}: "
+        words = presentation.highlighted_words(review)
+        room = max(20, per_review - len(head))
+        lines.append(head + safety.bold_words(review.snippet, words, room))
+    return name, safety.cut("\n".join(lines), budget)
+
+
+def results_embed(result: SearchResult, title: str | None = None) -> discord.Embed:
+    """One page of films; each film a field. Shrinks snippets until the embed fits."""
+    with stage("render"):
+        return _results_embed(result, title)
+
+
+def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
+    if title is None:
+        title = (
+            f"Films like {result.similar_to.title}"
+            if result.similar_to
+            # A refined chat question reads "first question + refinement"; the Filters line
+            # below shows the refinements, so the title keeps the question as first asked.
+            else f"Films for “{result.query.text.split(' + ')[0]}”"
+        )
+    description = understood(result)
+    for notice in (presentation.relaxed_notice(result), presentation.empty_notice(result)):
+        if notice:
+            description += "\n" + notice
+    budget = safety.FIELD_VALUE
+    while True:
+        embed = discord.Embed(
+            title=safety.safe_cut(title, safety.EMBED_TITLE),
+            description=safety.cut(description, safety.EMBED_DESCRIPTION),
+            colour=COLOUR,
+        )
+        for i, hit in enumerate(result.hits[: safety.FIELDS], result.offset + 1):
+            name, value = _film_field(i, hit, budget)
+            embed.add_field(name=name, value=value, inline=False)
+        shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
+        total = f" of {result.total}" if result.total else ""
+        embed.set_footer(text=f"Films {shown}{total}")
+        if len(embed) <= safety.EMBED_TOTAL or budget <= 200:
+            return embed
+        budget -= 100
+
+
+def film_embed(detail: FilmDetail, page: int, per_page: int = 5) -> discord.Embed:
+    with stage("render"):
+        return _film_embed(detail, page, per_page)
+
+
+def _film_embed(detail: FilmDetail, page: int, per_page: int) -> discord.Embed:
+    facts = presentation.film_details(detail.film)
+    description = "\n".join(f"**{k}:** {safety.safe_cut(v, 300)}" for k, v in facts)
+    embed = discord.Embed(
+        title=safety.safe_cut(detail.film.label, safety.EMBED_TITLE),
+        description=safety.cut(description, safety.EMBED_DESCRIPTION) or None,
+        colour=COLOUR,
+    )
+    reviews = detail.reviews[page * per_page : (page + 1) * per_page]
+    budget = safety.FIELD_VALUE
+    while True:
+        embed.clear_fields()
+        for review in reviews:
+            name = safety.safe_cut(
+                f"{presentation.reviewer(review.reviewer)} · {presentation.rating_text(review.rating)}"
+                + (f" · {review.date}" if review.date else ""),
+                safety.FIELD_NAME,
+            )
+            embed.add_field(name=name, value=safety.safe_cut(review.text, budget), inline=False)
+        pages = max(1, -(-len(detail.reviews) // per_page))
+        embed.set_footer(text=f"{len(detail.reviews)} review(s) · page {page + 1} of {pages}")
+        if len(embed) <= safety.EMBED_TOTAL or budget <= 200:
+            return embed
+        budget -= 150
+
+
+def stats_embed(counts: dict[str, object], last_reindex: str | None) -> discord.Embed:
+    embed = discord.Embed(title="cinebot index", colour=COLOUR)
+    for key in ("reviews", "films", "passages"):
+        embed.add_field(name=key.capitalize(), value=str(counts[key]))
+    countries = counts["countries"]
+    genres = counts["genres"]
+    assert isinstance(countries, dict) and isinstance(genres, dict)
+    embed.add_field(
+        name=f"Countries ({len(countries)})",
+        value=safety.cut(
+            ", ".join(f"{country_name(c)} {n}" for c, n in countries.items()) or "none",
+            safety.FIELD_VALUE,
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name=f"Genres ({len(genres)})",
+        value=safety.cut(
+            ", ".join(f"{g} {n}" for g, n in genres.items()) or "none", safety.FIELD_VALUE
+        ),
+        inline=False,
+    )
+    embed.set_footer(
+        text=f"Index {counts['version']} built {counts['built']} · last re-index: {last_reindex or 'not since start'}"
+    )
+    return embed
+
+
+HELP_TEXT = """Ask in plain words; filters are understood and shown back to you.
+• `/search Korean action thrillers rated 8+`
+• `/search any good French comedies from the 90s`
+• `/search films about grief and the sea, not horror`
+• `/search by Bong Joon-ho` · `/search starring Mads Mikkelsen`
+• `/similar` a film (titles autocomplete) · `/film` one film and its reviews · `/stats`
+Chat: mention me or DM me the same questions. Then refine: `more`, `back`, `only after 2015`, `not horror`, `rated 9+`, `like the second one`.
+Admins: `/reindex` re-reads the review folders, `/ingest` indexes an uploaded review file."""
+
+
+def help_embed() -> discord.Embed:
+    return discord.Embed(title="What to ask cinebot", description=HELP_TEXT, colour=COLOUR)
+
+
+def report_embed(report: IngestReport, title: str) -> discord.Embed:
+    embed = discord.Embed(title=safety.safe_cut(title, safety.EMBED_TITLE), colour=COLOUR)
+    for name, value in (("Added", report.added), ("Updated", report.updated), ("Unchanged", report.unchanged),
+                        ("Duplicates", report.duplicates), ("Rejected", len(report.rejected))):  # fmt: skip
+        embed.add_field(name=name, value=str(value))
+    for label, problems in (("Rejected records", report.rejected), ("Warnings", report.warnings)):
+        if problems:
+            lines = "\n".join(
+                safety.safe_cut(f"{p.source.rsplit('/', 1)[-1]}:{p.location}: {p.reason}", 300)
+                for p in problems[:8]
+            )
+            more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
+            embed.add_field(
+                name=label, value=safety.cut(lines + more, safety.FIELD_VALUE), inline=False
+            )
+    embed.set_footer(
+        text=f"{report.passages_embedded} passage(s) embedded in {report.seconds:.1f} s · index {report.version or 'unchanged'}"
+    )
+    return embed
+
+
+def progress_embed(title: str, done: int, total: int, step: str) -> discord.Embed:
+    bar = "█" * int(20 * done / total) + "░" * (20 - int(20 * done / total)) if total else ""
+    return discord.Embed(
+        title=safety.safe_cut(title, safety.EMBED_TITLE),
+        description=f"{step}: {done}/{total}\n`{bar}`",
+        colour=COLOUR,
+    )

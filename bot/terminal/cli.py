@@ -1,0 +1,259 @@
+"""The `cinebot` command line: ingest, search, similar, film, stats, chat, run."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from bot.terminal.console import print_film, print_report, print_result
+from config import ConfigError, Settings, load_settings
+from index import Conversation, Engine, IndexBusy, IndexMissing, no_title_message
+from index import Progress as IngestProgress
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Film recommendations from reviews."
+)
+
+
+def _console(stderr: bool = False) -> Console:
+    """Wrapped for people in a terminal; one line per line when piped, so scripts can grep."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, soft_wrap=not stream.isatty())
+
+
+IndexOption = Annotated[
+    Path | None, typer.Option("--index", help="Index folder (default: config / CINEBOT_INDEX_DIR).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _engine(index: Path | None) -> Engine:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        settings = load_settings(**({"index_dir": index} if index else {}))
+    except ConfigError as exc:
+        _console(stderr=True).print(f"cinebot: {exc}")
+        raise typer.Exit(2) from None
+    return Engine(settings)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    _console(stderr=True).print(Text(f"cinebot: {message}"))
+    return typer.Exit(code)
+
+
+def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False):
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=_console(stderr=True), disable=quiet, transient=True) as bar:  # fmt: skip
+        tasks: dict[str, int] = {}
+        progress = IngestProgress(
+            on_files=lambda n: tasks.__setitem__("read", bar.add_task("Reading files", total=n)),
+            on_file=lambda _: bar.advance(tasks["read"]),
+            on_embed_start=lambda n: tasks.__setitem__(
+                "embed", bar.add_task("Embedding passages", total=n)
+            ),
+            on_embedded=lambda n: bar.advance(tasks["embed"], n),
+        )
+        try:
+            return engine.ingest(paths, progress, rebuild=rebuild)
+        except IndexBusy as exc:
+            raise _fail(str(exc)) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Review files or folders (default: configured review paths)."),
+    ] = None,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+    rebuild: Annotated[bool, typer.Option(help="Re-embed everything already indexed.")] = False,
+) -> None:
+    """Index new and changed reviews; unchanged ones cost nothing."""
+    engine = _engine(index)
+    report = _run_ingest(engine, paths or engine.default_paths(), quiet=as_json, rebuild=rebuild)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print_report(_console(), report)
+    if report.rejected and not (
+        report.added or report.updated or report.unchanged or report.duplicates
+    ):
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str, typer.Argument(help='A question, e.g. "Korean action thrillers rated 8+".')
+    ],
+    limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a film question."""
+    engine = _engine(index)
+    try:
+        result = engine.search(query, limit=limit, offset=offset)
+    except IndexMissing as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_result(_console(), result)
+
+
+@app.command()
+def similar(
+    title: Annotated[str, typer.Argument(help="A film title; fuzzy, add the year to pick one.")],
+    limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Films whose reviews read like this film's reviews."""
+    engine = _engine(index)
+    try:
+        match, result = engine.similar(title, limit=limit)
+    except IndexMissing as exc:
+        raise _fail(str(exc)) from None
+    if result is None:
+        raise _fail(no_title_message(match))
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_result(_console(), result)
+
+
+@app.command()
+def film(
+    title: Annotated[str, typer.Argument(help="A film title; fuzzy, add the year to pick one.")],
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One film: its metadata and all its reviews."""
+    engine = _engine(index)
+    try:
+        match, detail = engine.film(title)
+    except IndexMissing as exc:
+        raise _fail(str(exc)) from None
+    if detail is None:
+        raise _fail(no_title_message(match))
+    if as_json:
+        print(json.dumps(detail.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_film(_console(), detail)
+
+
+@app.command()
+def stats(index: IndexOption = None, as_json: JsonOption = False) -> None:
+    """Counts of reviews, films, passages, countries and genres."""
+    engine = _engine(index)
+    try:
+        counts = engine.stats()
+    except IndexMissing as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        print(json.dumps(counts, indent=2))
+        return
+    console = _console()
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        console.print(Text(f"{key:>14}  ", style="dim") + Text(str(value)))
+
+
+def _chat(engine: Engine) -> None:
+    conversation = Conversation(engine)
+    console = _console()
+    interactive = sys.stdin.isatty()
+    if interactive:
+        console.print("cinebot: ask me for films ('help' for examples, 'quit' to leave).")
+    while True:
+        try:
+            line = console.input("[bold]you>[/] ") if interactive else sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not interactive and line == "":
+            break
+        if not line.strip():
+            continue
+        if not interactive:
+            console.print(Text(f"you> {line.strip()}", style="bold"))
+        reply = conversation.ask(line)
+        if reply.kind == "bye":
+            break
+        if reply.result is not None:
+            print_result(console, reply.result)
+        elif reply.detail is not None:
+            print_film(console, reply.detail)
+        else:
+            console.print(Text(reply.message))
+
+
+@app.command()
+def chat(index: IndexOption = None) -> None:
+    """A conversation; follow-ups refine the last question. Reads stdin when it is not a terminal."""
+    engine = _engine(index)
+    if not engine.has_index():
+        raise _fail(f"no index at {engine.settings.index_dir}; run `cinebot ingest PATH` first")
+    _chat(engine)
+
+
+def _ensure_index(engine: Engine) -> None:
+    if not engine.has_index():
+        paths = engine.default_paths()
+        _console(stderr=True).print(
+            f"Building the index from {', '.join(map(str, paths))} (first run only)…"
+        )
+        print_report(_console(stderr=True), _run_ingest(engine, paths, quiet=False), limit=10)
+
+
+@app.command()
+def bot(
+    index: IndexOption = None,
+    sync: Annotated[
+        bool, typer.Option("--sync", help="Publish the slash commands globally at start.")
+    ] = False,
+) -> None:
+    """Run the Discord bot (needs DISCORD_TOKEN in the environment or .env)."""
+    engine = _engine(index)
+    if engine.settings.discord_token is None:
+        raise _fail(
+            "DISCORD_TOKEN is not set (environment or .env); `cinebot chat` needs no token", 2
+        )
+    _ensure_index(engine)
+    # Discord is imported only when it runs: the terminal needs none of it.
+    from bot.discord import app as discord_app
+
+    discord_app.run_bot(engine.settings, sync_globally=sync)
+
+
+@app.command()
+def run(index: IndexOption = None) -> None:
+    """What `make run` does: build the index if absent, then the Discord bot when DISCORD_TOKEN
+    is set, else the terminal chat."""
+    engine = _engine(index)
+    _ensure_index(engine)
+    if engine.settings.discord_token is not None:
+        from bot.discord import app as discord_app
+
+        discord_app.run_bot(engine.settings)
+    else:
+        _chat(engine)
+
+
+if __name__ == "__main__":
+    app()
+
+
+__all__ = ["Settings", "app"]

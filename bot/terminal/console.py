@@ -1,0 +1,101 @@
+"""Terminal rendering with rich. Review text is always a rich Text, never markup, so a review
+cannot inject styles or links."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from bot import presentation
+from index import FilmDetail, FilmHit, IngestReport, SearchResult
+
+
+def understood(result: SearchResult) -> Text:
+    parts = presentation.filter_phrases(result)
+    line = Text("Filters: ", style="dim")
+    line.append(" · ".join(parts) if parts else "none")
+    if result.query.semantic:
+        line.append("   About: ", style="dim")
+        line.append(result.query.semantic)
+    return line
+
+
+def film_hit(index: int, hit: FilmHit) -> Group:
+    head = Text(f"{index}. ", style="bold")
+    head.append(hit.film.label, style="bold cyan")
+    head.append("  " + " · ".join(presentation.film_facts(hit.film, hit.rating)), style="dim")
+    lines: list[Text] = [head]
+    for review in hit.reviews:
+        line = Text("   ")
+        line.append(
+            f"{presentation.reviewer(review.reviewer)}, {presentation.rating_text(review.rating)}: ",
+            style="italic",
+        )
+        for piece, highlighted in presentation.segments(review):
+            line.append(piece, style="bold" if highlighted else "")
+        lines.append(line)
+    return Group(*lines)
+
+
+def print_result(console: Console, result: SearchResult) -> None:
+    if result.similar_to is not None:
+        console.print(Text(f"Films like {result.similar_to.label}:", style="bold"))
+    console.print(understood(result))
+    if notice := presentation.relaxed_notice(result):
+        console.print(Text(notice, style="yellow"))
+    if notice := presentation.empty_notice(result):
+        console.print(notice)
+        return
+    for i, hit in enumerate(result.hits, result.offset + 1):
+        console.print(film_hit(i, hit))
+    shown = result.offset + len(result.hits)
+    if result.has_more:
+        total = f" of {result.total}" if result.total else ""
+        console.print(
+            Text(
+                f"Showing {result.offset + 1}-{shown}{total}. Say 'more' for the next page.",
+                style="dim",
+            )
+        )
+
+
+def print_film(console: Console, detail: FilmDetail) -> None:
+    film = detail.film
+    console.print(Text(film.label, style="bold cyan"))
+    table = Table.grid(padding=(0, 2))
+    for label, value in [*presentation.film_details(film), ("Reviews", str(film.n_reviews))]:
+        table.add_row(Text(label, style="dim"), Text(value))
+    console.print(table)
+    for review in detail.reviews:
+        head = Text(f"\n{presentation.reviewer(review.reviewer)}", style="italic")
+        head.append(
+            f" · {presentation.rating_text(review.rating)}"
+            + (f" ({review.rating_raw})" if review.rating_raw else "")
+        )
+        if review.date:
+            head.append(f" · {review.date}", style="dim")
+        console.print(head)
+        console.print(Text(review.text))
+
+
+def print_report(console: Console, report: IngestReport, limit: int = 50) -> None:
+    table = Table(title="Ingest", show_header=True)
+    for name in ("added", "updated", "unchanged", "duplicates", "rejected", "passages embedded"):
+        table.add_column(name, justify="right")
+    table.add_row(str(report.added), str(report.updated), str(report.unchanged), str(report.duplicates),
+                  str(len(report.rejected)), str(report.passages_embedded))  # fmt: skip
+    console.print(table)
+    for title, problems, style in (
+        ("Rejected", report.rejected, "red"),
+        ("Warnings", report.warnings, "yellow"),
+    ):
+        if problems:
+            console.print(Text(f"{title} ({len(problems)}):", style=f"bold {style}"))
+            for problem in problems[:limit]:
+                console.print(Text(f"  {problem}"))
+            if len(problems) > limit:
+                console.print(
+                    Text(f"  … and {len(problems) - limit} more (use --json for all)", style="dim")
+                )
+    console.print(Text(f"Index {report.version or '(none)'} · {report.seconds:.1f} s", style="dim"))

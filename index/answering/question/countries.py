@@ -1,0 +1,52 @@
+"""Countries in a question: "Korean", "French", "Bollywood", "from Iran", "made in Turkey"."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from index.answering.question.state import Question
+from index.knowledge.countries import name_table
+
+# Names that are ordinary words too: a country only after "from" / "made in".
+_AMBIGUOUS = {"chad", "georgia", "jordan", "turkey", "jersey", "guernsey", "man", "niger",
+              "guinea", "dominica", "china", "us", "english", "america"}  # fmt: skip
+_FROM = re.compile(r"\b(?:from|made in|out of)\s+(?:the\s+)?", re.I)
+
+
+def _alternation(forms: set[str]) -> re.Pattern[str]:
+    ordered = sorted(forms, key=len, reverse=True)  # "south korean" before "korean"
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])", re.I)
+
+
+@cache
+def country_pattern() -> re.Pattern[str]:
+    """Country names and demonyms that mean a country wherever they stand."""
+    return _alternation(set(name_table()) - _AMBIGUOUS)
+
+
+@cache
+def place_pattern() -> re.Pattern[str]:
+    """Every country name and demonym, for after "from" / "made in"."""
+    return _alternation(set(name_table()))
+
+
+def code_of(name: str) -> str:
+    return name_table()[name.lower()]
+
+
+def read(question: Question) -> None:
+    filters = question.filters
+    # "from Japan" names the country wherever it stands, even after "about", and even when
+    # the name is an ordinary word elsewhere ("from Turkey").
+    for m in list(_FROM.finditer(question.text)):
+        if place := place_pattern().match(question.text, m.end()):
+            code = code_of(place.group(0))
+            if code not in filters.countries:
+                filters.countries.append(code)
+            question.cut((m.start(), place.end()))
+    for m in list(country_pattern().finditer(question.head)):
+        code = code_of(m.group(0))
+        if code not in filters.countries and code not in filters.countries_none:
+            filters.countries.append(code)
+        question.cut(m)

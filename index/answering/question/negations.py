@@ -1,0 +1,43 @@
+"""Negations in a question: "not horror", "no musicals or westerns", "non-American",
+"not for kids". A negation covers the list of genres and countries right after it."""
+
+from __future__ import annotations
+
+import re
+
+from index.answering.question.countries import code_of, country_pattern
+from index.answering.question.state import Question
+from index.knowledge.genres import GENRE_PATTERN, SYNONYMS
+
+_NEGATION = re.compile(
+    r"\b(?:non-|(?:not|no|non|without|except|excluding|but not|anything but|minus|nothing|"
+    r"never|avoid|skip|other than)\b)\s*",
+    re.I,
+)
+_ARTICLE = re.compile(r"(?:for|a|an|any)\s+", re.I)  # "not for kids", "not a comedy"
+_LIST = re.compile(r"(?:\s+(?:films?|movies?))?(?:\s*,\s*|\s+(?:or|and|nor)\s+|\s*/\s*)")
+
+
+def read(question: Question) -> None:
+    filters = question.filters
+    for neg in list(_NEGATION.finditer(question.head)):
+        text = question.text
+        lead = _ARTICLE.match(text, neg.end())
+        pos, end = (lead.end() if lead else neg.end()), neg.end()
+        while True:
+            genre, place = GENRE_PATTERN.match(text, pos), country_pattern().match(text, pos)
+            term = max((t for t in (genre, place) if t), key=lambda t: t.end(), default=None)
+            if term is None:
+                break
+            if term is genre:
+                found = SYNONYMS[term.group(0).lower()]
+                filters.genres_none += [g for g in found if g not in filters.genres_none]
+            elif (code := code_of(term.group(0))) not in filters.countries_none:
+                filters.countries_none.append(code)
+            end = term.end()
+            separator = _LIST.match(text, end)
+            if separator is None:
+                break
+            pos = separator.end()
+        if end > neg.end():
+            question.cut((neg.start(), end))

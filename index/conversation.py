@@ -1,0 +1,165 @@
+"""A conversation with the engine: new questions, and follow-ups that refine the last one.
+
+Used by the terminal chat and the Discord chat, so both understand the same follow-ups:
+"more", "back", "only after 2015", "not horror", "like the second one".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from index.engine import Engine
+from index.results import FilmDetail, SearchResult, TitleMatch
+from index.types import ParsedQuery
+
+HELP = """Ask for films in plain words, for example:
+  Korean action thrillers rated 8+
+  any good French comedies from the 90s?
+  slow, quiet films about grief, not horror
+  films by Bong Joon-ho
+Then refine: "more", "back", "only after 2015", "not horror", "rated 9+", "like the second one".
+Also: "like <title>" for similar films, "film <title>" for one film, "quit" to leave."""
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+             "4th": 4, "fifth": 5, "5th": 5, "last": -1, "one": 1, "two": 2, "three": 3,
+             "four": 4, "five": 5}  # fmt: skip
+_MORE = re.compile(r"^(?:more|next|next page|show more|more please|keep going|and\?)$", re.I)
+_BACK = re.compile(r"^(?:back|previous|prev|previous page|go back)$", re.I)
+_LIKE_NTH = re.compile(
+    r"^(?:more |films? |movies? |something |anything )?(?:like|similar to)\s+(?:the\s+|number\s+|no\.?\s*|#)?"
+    r"(?P<n>first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|one|two|three|four|five|\d+)(?:\s+one)?$",
+    re.I,
+)
+_LIKE_TITLE = re.compile(
+    r"^(?:more |films? |movies? |something |anything )?(?:like|similar to)\s+(?P<title>.+)$", re.I
+)
+_FILM = re.compile(r"^(?:film|movie|tell me about|info(?: on)?)\s+(?P<title>.+)$", re.I)
+_FOLLOW_UP = re.compile(
+    r"^(?:only|just|but|and|also|now|then|not|no|non-?|without|except|excluding|after|before|since|"
+    r"rated|above|over|under|below|at least|between|newer|older|from the|in the|make it|what about|how about)\b",
+    re.I,
+)
+
+
+def is_follow_up(text: str) -> bool:
+    """Would this message refine or page a previous question (so no mention is needed)?"""
+    text = text.strip().rstrip("?!. ")
+    return bool(
+        _MORE.match(text) or _BACK.match(text) or _LIKE_NTH.match(text) or _FOLLOW_UP.match(text)
+    )
+
+
+@dataclass
+class Reply:
+    kind: Literal["search", "similar", "film", "help", "message", "bye"]
+    result: SearchResult | None = None
+    match: TitleMatch | None = None
+    detail: FilmDetail | None = None
+    message: str = ""
+    refined: bool = False
+
+
+@dataclass
+class Conversation:
+    engine: Engine
+    page_size: int | None = None
+    last_query: ParsedQuery | None = None
+    last_similar: str | None = None
+    offset: int = 0
+    shown: list[str] = field(default_factory=list)  # film titles on the current page
+
+    @property
+    def limit(self) -> int:
+        return self.page_size or self.engine.settings.search.page_size
+
+    def ask(self, text: str) -> Reply:
+        text = text.strip().rstrip("?!. ").strip() or text.strip()
+        if not text:
+            return Reply("message", message="Ask me for films, or type 'help'.")
+        if text.lower() in {"quit", "exit", "bye", ":q"}:
+            return Reply("bye", message="Bye!")
+        if text.lower() in {"help", "?", "what can you do"}:
+            return Reply("help", message=HELP)
+        if _MORE.match(text) or _BACK.match(text):
+            if self.last_query is None and self.last_similar is None:
+                return Reply(
+                    "message", message="Ask a question first; then 'more' shows the next page."
+                )
+            step = self.limit if _MORE.match(text) else -self.limit
+            return self._page(max(0, self.offset + step))
+        if m := _LIKE_NTH.match(text):
+            n = _ORDINALS.get(m["n"].lower()) or int(m["n"])
+            if not self.shown:
+                return Reply(
+                    "message", message="There is no list yet to pick from; ask a question first."
+                )
+            if not (-1 <= n <= len(self.shown)) or n == 0:
+                return Reply("message", message=f"Pick a number from 1 to {len(self.shown)}.")
+            return self._similar(self.shown[n - 1] if n > 0 else self.shown[-1])
+        if m := _FILM.match(text):
+            match, detail = self.engine.film(m["title"])
+            return Reply(
+                "film",
+                match=match,
+                detail=detail,
+                message="" if detail else no_title_message(match),
+            )
+        if m := _LIKE_TITLE.match(text):
+            return self._similar(m["title"])
+        parsed = self.engine.parse(text)
+        if self.last_query is not None and _FOLLOW_UP.match(text):
+            previous = self.last_query
+            semantic = " ".join(s for s in (previous.semantic, parsed.semantic) if s)
+            parsed = ParsedQuery(
+                text=f"{previous.text} + {text}",
+                filters=previous.filters.refined_by(parsed.filters),
+                semantic=semantic,
+            )
+            return self._search(parsed, refined=True)
+        return self._search(parsed)
+
+    def _search(self, parsed: ParsedQuery, refined: bool = False) -> Reply:
+        self.last_query, self.last_similar, self.offset = parsed, None, 0
+        result = self.engine.search(parsed, limit=self.limit)
+        self.shown = [h.film.label for h in result.hits]
+        return Reply("search", result=result, refined=refined)
+
+    def _similar(self, title: str) -> Reply:
+        filters = self.last_query.filters if self.last_query else None
+        match, result = self.engine.similar(title, limit=self.limit, filters=filters)
+        if result is None:
+            return Reply("similar", match=match, message=no_title_message(match))
+        self.last_similar, self.offset = title, 0
+        self.shown = [h.film.label for h in result.hits]
+        return Reply("similar", result=result, match=match)
+
+    def _page(self, offset: int) -> Reply:
+        if self.last_similar is not None:
+            filters = self.last_query.filters if self.last_query else None
+            match, result = self.engine.similar(self.last_similar, self.limit, offset, filters)
+            kind: Literal["search", "similar"] = "similar"
+        else:
+            assert self.last_query is not None
+            result, match, kind = (
+                self.engine.search(self.last_query, self.limit, offset),
+                None,
+                "search",
+            )
+        assert result is not None
+        if not result.hits and offset > 0:
+            return Reply("message", message="That's all I have for this question.")
+        self.offset = offset
+        self.shown = [h.film.label for h in result.hits]
+        return Reply(kind, result=result, match=match)
+
+
+def no_title_message(match: TitleMatch) -> str:
+    if match.ambiguous:
+        options = ", ".join(f.label for f in match.candidates)
+        return f"'{match.query}' could be several films: {options}. Which one?"
+    if match.candidates:
+        options = ", ".join(f.label for f in match.candidates[:5])
+        return f"No film called '{match.query}'. Did you mean: {options}?"
+    return f"No film called '{match.query}' in the index."

@@ -1,0 +1,1 @@
+"""Embedding: text -> unit vectors with the packaged all-MiniLM-L6-v2."""

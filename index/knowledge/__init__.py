@@ -1,0 +1,1 @@
+"""Film knowledge: countries, genres, people and titles, and what a film is."""

@@ -1,0 +1,1 @@
+"""Reading: review files in any format -> validated reviews, every rejected record reported."""

@@ -1,0 +1,456 @@
+"""Read review files in any supported format into validated Reviews, reporting every reject.
+
+One reader per format; all of them end in `build_review`, so a field means the same thing
+whichever file it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from config import IngestSettings
+from index.knowledge.countries import UnknownCountry, country_code
+from index.knowledge.genres import UnknownGenre, canonical_genres
+from index.reading.clean import _TITLE_LINE, clean_page, parse_date
+from index.reading.extract import extract
+from index.reading.ratings import RatingError, normalize_rating
+from index.types import Problem, Review
+
+FIELDS = ("id", "title", "year", "text", "rating", "reviewer", "date", "countries", "genres",
+          "director", "cast", "platform", "url")  # fmt: skip
+# Other names people give the same fields (IMDb dumps, scrapers, spreadsheets).
+FIELD_ALIASES = {
+    "review_id": "id", "name": "title", "film": "title", "movie": "title", "review": "text",
+    "body": "text", "content": "text", "review_text": "text", "score": "rating",
+    "stars": "rating", "grade": "rating", "author": "reviewer", "critic": "reviewer",
+    "user": "reviewer", "published": "date", "review_date": "date", "country": "countries",
+    "genre": "genres", "directors": "director", "actors": "cast", "starring": "cast",
+    "link": "url", "streaming": "platform",
+}  # fmt: skip
+SUFFIXES = {".txt": "page", ".text": "page", ".md": "page", ".html": "html", ".htm": "html",
+            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}  # fmt: skip
+
+
+@dataclass
+class ReadResult:
+    reviews: list[Review] = field(default_factory=list)
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def extend(self, other: ReadResult) -> None:
+        self.reviews += other.reviews
+        self.rejected += other.rejected
+        self.warnings += other.warnings
+
+
+class FileError(ValueError):
+    """The whole file is unusable (empty, too large, undecodable, unparsable)."""
+
+
+# ----------------------------------------------------------------------------- fields
+
+
+def _split_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in re.split(r"[|;,/]", str(value)) if part.strip()]
+
+
+def _text_of(value: Any) -> str:
+    text = str(value or "")
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
+    text = re.sub(r"</?(?:p|div)[^>]*>", "\n", text, flags=re.IGNORECASE)
+    text = re.sub(r"<[^>]{1,200}>", "", text)
+    paragraphs = [re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in re.split(r"\n\s*\n|\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    match = re.fullmatch(r"\s*((?:18|19|20|21)\d\d)(?:\.0)?\s*", str(value))
+    if not match:
+        raise ValueError(f"year {value!r} is not a four-digit year")
+    return int(match[1])
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    if parsed := parse_date(text):
+        return parsed
+    raise ValueError(f"date {value!r} is not a calendar date")
+
+
+def review_key(
+    title: str, year: int | None, reviewer: str | None, source: str, location: str
+) -> str:
+    """A stable id for a review with no id of its own: one reviewer reviews a film once."""
+    who = (reviewer or "").casefold().strip() or f"{source}#{location}"
+    basis = f"{title.casefold().strip()}|{year or ''}|{who}"
+    return "r-" + hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+def build_review(
+    record: Mapping[str, Any],
+    source: str,
+    location: str,
+    limits: IngestSettings,
+    out: ReadResult,
+    inferred: Mapping[str, Any] | None = None,
+) -> None:
+    """Validate one record into a Review, or add a Problem saying why it cannot be used."""
+
+    def reject(reason: str) -> None:
+        out.rejected.append(Problem(source, location, reason))
+
+    def warn(reason: str) -> None:
+        out.warnings.append(Problem(source, location, reason))
+
+    given: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in record.items():
+        name = FIELD_ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
+        if name in FIELDS and name not in given:
+            if value is not None and value != "" and value != []:
+                given[name] = value
+        else:
+            extra[str(key)] = value
+
+    text = _text_of(given.get("text"))
+    if not text.strip():
+        return reject("no review text (expected a 'text' field)")
+    if len(text) > limits.max_text_chars:
+        warn(f"text cut from {len(text)} to {limits.max_text_chars} characters")
+        text = text[: limits.max_text_chars]
+
+    inferred = dict(inferred or {})
+    title = str(given.get("title") or inferred.get("title") or "").strip()
+    year_value = given.get("year", inferred.get("year"))
+    if not title:
+        for line in text.splitlines()[:5]:
+            if m := _TITLE_LINE.match(line.strip()):
+                title, year_value = m["title"].strip(), year_value or m["year"]
+                break
+    if not title:
+        return reject("no film title (expected a 'title' field or a line like 'Title (2023)')")
+    if len(title) > 300:
+        return reject(f"title is {len(title)} characters long; is it the review text?")
+
+    try:
+        year = _year(year_value)
+    except ValueError as exc:
+        warn(str(exc))
+        year = None
+
+    rating = None
+    rating_raw = given.get("rating", inferred.get("rating_raw"))
+    if rating_raw is not None:
+        try:
+            rating = normalize_rating(rating_raw)
+        except RatingError as exc:
+            return reject(str(exc))
+
+    try:
+        date = _date(given.get("date")) or inferred.get("date")
+    except ValueError as exc:
+        warn(str(exc))
+        date = inferred.get("date")
+
+    countries: list[str] = []
+    for name in _split_list(given.get("countries")):
+        try:
+            code = country_code(name)
+        except UnknownCountry as exc:
+            warn(str(exc))
+            extra.setdefault("unrecognised_countries", []).append(name)
+            continue
+        if code not in countries:
+            countries.append(code)
+    genres: list[str] = []
+    for name in _split_list(given.get("genres")):
+        try:
+            genres += [g for g in canonical_genres(name) if g not in genres]
+        except UnknownGenre as exc:
+            warn(str(exc))
+            extra.setdefault("unrecognised_genres", []).append(name)
+
+    found = extract(text)
+    fields_given = tuple(
+        f for f in ("countries", "genres", "director", "cast", "platform") if f in given
+    )
+    reviewer = str(given.get("reviewer") or inferred.get("reviewer") or "").strip() or None
+    review_id = str(given["id"]).strip() if "id" in given else None
+    try:
+        review = Review(
+            review_id=review_id or review_key(title, year, reviewer, source, location),
+            title=title,
+            year=year,
+            text=text,
+            rating=rating,
+            rating_raw=None if rating_raw is None else str(rating_raw),
+            reviewer=reviewer,
+            date=date,
+            countries=tuple(countries) if "countries" in given else found.countries,
+            genres=tuple(genres) if "genres" in given else found.genres,
+            director=str(given["director"]).strip() if "director" in given else found.director,
+            cast=tuple(_split_list(given["cast"])) if "cast" in given else found.cast,
+            platform=str(given["platform"]).strip() if "platform" in given else found.platform,
+            url=str(given["url"]).strip() if "url" in given else None,
+            source=source,
+            given=fields_given,
+            extra={k: v for k, v in extra.items() if _jsonable(v)},
+        )
+    except ValidationError as exc:
+        return reject(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        )
+    out.reviews.append(review)
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def decode(data: bytes, source: str) -> str:
+    if not data.strip():
+        raise FileError("file is empty")
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise FileError(
+                    f"not valid {codec} after its byte-order mark: {exc.reason}"
+                ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise FileError("contains NUL bytes; is it a binary file?")
+    return text
+
+
+def _read_page(text: str, source: str, limits: IngestSettings, out: ReadResult) -> None:
+    page = clean_page(text)
+    out.warnings += [Problem(source, "", note) for note in page.notes if "rating" in note]
+    inferred = {"title": page.title, "year": page.year, "reviewer": page.reviewer,
+                "date": page.date, "rating_raw": page.rating_raw}  # fmt: skip
+    build_review({"text": page.body}, source, "", limits, out, inferred)
+
+
+def _read_html(text: str, source: str, limits: IngestSettings, out: ReadResult) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(text)
+    meta: dict[str, Any] = {}
+    for node in tree.css('script[type="application/ld+json"]'):
+        meta.update(_ld_review(node.text()))
+    for tag in tree.css("script, style, noscript, nav, footer, aside, form, iframe, svg"):
+        tag.decompose()
+
+    def attr(selector: str, name: str = "content") -> str | None:
+        node = tree.css_first(selector)
+        value = node.attributes.get(name) if node else None
+        return value.strip() if value else None
+
+    heading = tree.css_first("h1")
+    title_line = (attr('meta[property="og:title"]') or (heading.text(strip=True) if heading else None)
+                  or (tree.css_first("title").text(strip=True) if tree.css_first("title") else ""))  # fmt: skip
+    meta.setdefault("reviewer", attr('meta[name="author"]') or attr('[rel="author"]', "title"))
+    if not meta.get("reviewer") and (node := tree.css_first('[rel="author"], .author, .byline')):
+        meta["reviewer"] = re.sub(r"^(?i:by)\s+", "", node.text(strip=True)) or None
+    meta.setdefault(
+        "date", attr('meta[property="article:published_time"]') or attr("time", "datetime")
+    )
+    if (value := attr('[itemprop="ratingValue"]')) and "rating" not in meta:
+        best = attr('[itemprop="bestRating"]') or "10"
+        meta["rating"] = f"{value}/{best}"
+
+    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    blocks = [n.text(separator=" ", strip=True) for n in root.css("h1, h2, h3, p, li, blockquote, div.rating, .rating, .score")] if root else []  # fmt: skip
+    page = clean_page("\n".join([title_line or "", *blocks]))
+    if not page.title and title_line and (m := _TITLE_LINE.match(title_line)):
+        page.title, page.year = m["title"], int(m["year"])
+    inferred = {"title": page.title or (title_line or None), "year": page.year,
+                "reviewer": page.reviewer, "date": page.date, "rating_raw": page.rating_raw}  # fmt: skip
+    record = {k: v for k, v in meta.items() if v}
+    record["text"] = page.body
+    build_review(record, source, "", limits, out, inferred)
+
+
+def _ld_review(raw: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw or "")
+    except ValueError:
+        return {}
+    items = (
+        data
+        if isinstance(data, list)
+        else data.get("@graph", [data])
+        if isinstance(data, dict)
+        else []
+    )
+    for item in items:
+        if isinstance(item, dict) and item.get("@type") == "Review":
+            found: dict[str, Any] = {}
+            reviewed = item.get("itemReviewed") or {}
+            if isinstance(reviewed, dict):
+                found["title"] = reviewed.get("name")
+                found["director"] = (
+                    (reviewed.get("director") or {}).get("name")
+                    if isinstance(reviewed.get("director"), dict)
+                    else None
+                )
+                found["year"] = str(reviewed.get("dateCreated") or "")[:4] or None
+            author = item.get("author")
+            found["reviewer"] = author.get("name") if isinstance(author, dict) else author
+            found["date"] = item.get("datePublished")
+            rating = item.get("reviewRating")
+            if isinstance(rating, dict) and rating.get("ratingValue") is not None:
+                found["rating"] = f"{rating['ratingValue']}/{rating.get('bestRating', 5)}"
+            return {k: v for k, v in found.items() if v}
+    return {}
+
+
+def _records_json(text: str) -> Iterator[tuple[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise FileError("JSON is nested too deeply") from None
+    if isinstance(data, dict) and isinstance(data.get("reviews"), list):
+        data = data["reviews"]
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise FileError('expected a JSON object, a list of objects or {"reviews": [...]}')
+    for i, item in enumerate(data, 1):
+        yield f"record {i}", item
+
+
+def _records_jsonl(text: str) -> Iterator[tuple[str, Any]]:
+    # Only "\n" ends a record: str.splitlines() would also split on U+0085 or U+2028 inside text.
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {n}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield f"line {n}", ValueError(f"not valid JSON: {exc.msg} at column {exc.colno}")
+        except RecursionError:
+            yield f"line {n}", ValueError("JSON is nested too deeply")
+
+
+def _records_csv(text: str, delimiter: str) -> Iterator[tuple[str, Any]]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if not reader.fieldnames or not any(f and f.strip() for f in reader.fieldnames):
+        raise FileError("CSV has no header row")
+    try:
+        for n, row in enumerate(reader, 1):
+            if None in row:
+                yield f"row {n} (line {reader.line_num})", ValueError(
+                    f"{len(row[None]) + len(reader.fieldnames)} cells but {len(reader.fieldnames)} columns")  # fmt: skip
+                continue
+            yield f"row {n} (line {reader.line_num})", row
+    except csv.Error as exc:
+        raise FileError(f"CSV broken at line {reader.line_num}: {exc}") from None
+
+
+def read_file(path: Path, limits: IngestSettings, source: str | None = None) -> ReadResult:
+    """Read one file; a file-level problem becomes one rejected entry, never an exception."""
+    out = ReadResult()
+    source = source or str(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    try:
+        if kind is None:
+            raise FileError(f"unsupported file type {path.suffix or '(none)'!r} "
+                            f"(expected {', '.join(sorted(SUFFIXES))})")  # fmt: skip
+        size = path.stat().st_size
+        limit = limits.max_document_mb if kind in {"page", "html"} else limits.max_file_mb
+        if size > limit * 2**20:
+            raise FileError(
+                f"file is {size / 2**20:.1f} MB, above the {limit:g} MB limit for {kind} files"
+            )
+        text = decode(path.read_bytes(), source)
+        if kind == "page":
+            _read_page(text, source, limits, out)
+        elif kind == "html":
+            _read_html(text, source, limits, out)
+        else:
+            if kind == "json":
+                records = _records_json(text)
+            elif kind == "jsonl":
+                records = _records_jsonl(text)
+            else:
+                records = _records_csv(text, "\t" if path.suffix.lower() == ".tsv" else ",")
+            for location, record in records:
+                if isinstance(record, Exception):
+                    out.rejected.append(Problem(source, location, str(record)))
+                elif not isinstance(record, dict):
+                    out.rejected.append(
+                        Problem(
+                            source, location, f"expected an object, got {type(record).__name__}"
+                        )
+                    )
+                else:
+                    build_review(record, source, location, limits, out)
+    except FileError as exc:
+        out.rejected.append(Problem(source, "", str(exc)))
+    except OSError as exc:
+        out.rejected.append(Problem(source, "", f"cannot read: {exc.strerror or exc}"))
+    return out
+
+
+def find_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand folders (recursively, sorted, hidden files skipped); report missing paths."""
+    files: list[Path] = []
+    missing: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )  # fmt: skip
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(Problem(str(path), "", "no such file or folder"))
+    return files, missing

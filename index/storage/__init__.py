@@ -1,0 +1,1 @@
+"""Storage: immutable index versions on disk, the vector stores, and a version opened for search."""

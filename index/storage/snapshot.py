@@ -1,0 +1,229 @@
+"""One index version opened for answering: its films and the arrays filters are computed on,
+its vectors (in the chosen vector store), BM25, and its SQLite file for texts.
+
+Everything derived from a version (title lookup, the people a question may name) is built
+here once, in the thread that opens it, never on the first request that needs it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.knowledge.films import director_names
+from index.knowledge.people import People, fold
+from index.knowledge.titles import Titles
+from index.storage.lexical import LEXICAL_DIR, LexicalIndex
+from index.storage.vectors import VectorBackend, VectorIndex
+from index.storage.versions import VersionInfo, open_readonly
+from index.types import Film, StoredReview
+
+
+@dataclass
+class Snapshot:
+    info: VersionInfo
+    vector_index: VectorIndex
+    vectors: np.ndarray  # the local copy, memory-mapped: row = passage row
+    films: list[Film]
+    film_row: dict[str, int]
+    film_year: np.ndarray  # int32, -1 when unknown
+    country_films: dict[str, np.ndarray]  # code -> bool[n_films]
+    genre_films: dict[str, np.ndarray]
+    director_films: dict[str, np.ndarray]  # folded name -> film rows
+    cast_films: dict[str, np.ndarray]
+    review_ids: list[str]
+    review_row: dict[str, int]
+    review_film: np.ndarray  # int32 film row per review
+    review_rating: np.ndarray  # float32, NaN when unrated
+    passage_review: np.ndarray  # int32 review row per passage (row = FAISS id)
+    passage_ids: np.ndarray  # int64 passage_id per row
+    db: sqlite3.Connection
+    lock: threading.Lock
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @cached_property
+    def passage_film(self) -> np.ndarray:
+        return self.review_film[self.passage_review]
+
+    @property
+    def n_passages(self) -> int:
+        return len(self.passage_ids)
+
+    @cached_property
+    def titles(self) -> Titles:
+        return Titles(self.films)
+
+    @cached_property
+    def people(self) -> People:
+        """Every director and cast member of the version's films, for reading questions."""
+        return People(
+            directors={d for f in self.films for d in director_names(f.director)},
+            cast={c for f in self.films for c in f.cast},
+        )
+
+    @cached_property
+    def film_title_rank(self) -> np.ndarray:
+        """Each film's position in title order, for tie-breaking without sorting strings."""
+        order = sorted(range(len(self.films)), key=lambda i: self.films[i].title.casefold())
+        rank = np.empty(len(self.films), dtype=np.int64)
+        rank[order] = np.arange(len(self.films))
+        return rank
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over every passage: saved with the version, built here only for versions
+        written before it was (seconds per 10k passages)."""
+        folder = self.info.path / LEXICAL_DIR
+        if (folder / "size").is_file():
+            return LexicalIndex.load(folder)
+        rows = self.query("SELECT passage_id, text FROM passages")
+        text_of = dict(rows)
+        return LexicalIndex([text_of[int(pid)] for pid in self.passage_ids])
+
+    @property
+    def is_exact(self) -> bool:
+        return self.vector_index.exact
+
+    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.db.execute(sql, args).fetchall()
+
+    def passage_texts(self, rows: list[int]) -> dict[int, str]:
+        ids = [int(self.passage_ids[r]) for r in rows]
+        marks = ",".join("?" * len(ids))
+        found = dict(
+            self.query(
+                f"SELECT passage_id, text FROM passages WHERE passage_id IN ({marks})", tuple(ids)
+            )
+        )
+        return {r: found[int(self.passage_ids[r])] for r in rows}
+
+    def reviews(self, review_ids: list[str]) -> dict[str, StoredReview]:
+        marks = ",".join("?" * len(review_ids))
+        rows = self.query(
+            f"SELECT review_id, film_id, data FROM reviews WHERE review_id IN ({marks})",
+            tuple(review_ids),
+        )
+        out: dict[str, StoredReview] = {}
+        for review_id, fid, data in rows:
+            d = json.loads(data)
+            out[review_id] = StoredReview(
+                review_id=review_id, film_id=fid, reviewer=d.get("reviewer"), rating=d.get("rating"),
+                rating_raw=d.get("rating_raw"), date=d.get("date"), source=d.get("source", ""),
+                url=d.get("url"), text=d["text"],
+            )  # fmt: skip
+        return out
+
+    def film_review_ids(self, film_id: str) -> list[str]:
+        return [
+            r for (r,) in self.query("SELECT review_id FROM reviews WHERE film_id=?", (film_id,))
+        ]
+
+    def counts(self) -> dict[str, Any]:
+        countries: Counter[str] = Counter(c for f in self.films for c in f.countries)
+        genres: Counter[str] = Counter(g for f in self.films for g in f.genres)
+        size = sum(p.stat().st_size for p in self.info.path.iterdir() if p.is_file())
+        return {
+            "reviews": len(self.review_ids),
+            "films": len(self.films),
+            "passages": len(self.passage_review),
+            "countries": dict(countries.most_common()),
+            "genres": dict(genres.most_common()),
+            "index_bytes": size,
+            "model": self.info.manifest.get("model"),
+            "faiss_factory": self.info.manifest.get("faiss_factory"),
+            "version": self.name,
+            "built": self.info.manifest.get("created"),
+        }
+
+
+def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
+    out = {}
+    for key, rows in groups.items():
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        out[key] = mask
+    return out
+
+
+def open_snapshot(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
+    """The version in `info`, its vectors searched in the given store, ready to answer."""
+    db = open_readonly(Path(info.path) / "meta.sqlite", check_same_thread=False)
+    films: list[Film] = []
+    for fid, title, year, data in db.execute(
+        "SELECT film_id, title, year, data FROM films ORDER BY film_id"
+    ):
+        d = json.loads(data)
+        films.append(Film(film_id=fid, title=title, year=year, countries=tuple(d["countries"]),
+                          genres=tuple(d["genres"]), director=d["director"], cast=tuple(d["cast"]),
+                          platforms=tuple(d["platforms"]), n_reviews=d["n_reviews"]))  # fmt: skip
+    film_row = {f.film_id: i for i, f in enumerate(films)}
+    countries: dict[str, list[int]] = {}
+    genres: dict[str, list[int]] = {}
+    directors: dict[str, list[int]] = {}
+    cast: dict[str, list[int]] = {}
+    for i, film in enumerate(films):
+        for c in film.countries:
+            countries.setdefault(c, []).append(i)
+        for g in film.genres:
+            genres.setdefault(g, []).append(i)
+        for name in director_names(film.director):
+            directors.setdefault(fold(name), []).append(i)
+        for name in film.cast:
+            cast.setdefault(fold(name), []).append(i)
+    n = len(films)
+    review_ids: list[str] = []
+    review_film: list[int] = []
+    ratings: list[float] = []
+    for review_id, fid, rating in db.execute(
+        "SELECT review_id, film_id, rating FROM reviews ORDER BY review_id"
+    ):
+        review_ids.append(review_id)
+        review_film.append(film_row[fid])
+        ratings.append(np.nan if rating is None else rating)
+    review_row = {r: i for i, r in enumerate(review_ids)}
+    passage_ids: list[int] = []
+    passage_review: list[int] = []
+    for pid, review_id in db.execute(
+        "SELECT passage_id, review_id FROM passages ORDER BY passage_id"
+    ):
+        passage_ids.append(pid)
+        passage_review.append(review_row[review_id])
+    vectors = np.load(Path(info.path) / "vectors.npy", mmap_mode="r")
+    if len(vectors) != len(passage_ids):
+        raise RuntimeError(
+            f"index {info.name} is inconsistent: {len(vectors)} vectors, {len(passage_ids)} passages"
+        )
+    snapshot = Snapshot(
+        info=info,
+        vector_index=vectors_in.open(info, vectors),
+        vectors=vectors,
+        films=films,
+        film_row=film_row,
+        film_year=np.array([f.year or -1 for f in films], dtype=np.int32),
+        country_films=_bool_index(countries, n),
+        genre_films=_bool_index(genres, n),
+        director_films=_bool_index(directors, n),
+        cast_films=_bool_index(cast, n),
+        review_ids=review_ids,
+        review_row=review_row,
+        review_film=np.array(review_film, dtype=np.int32),
+        review_rating=np.array(ratings, dtype=np.float32),
+        passage_review=np.array(passage_review, dtype=np.int32),
+        passage_ids=np.array(passage_ids, dtype=np.int64),
+        db=db,
+        lock=threading.Lock(),
+    )
+    # Built now, in the thread that opens the version, not on the first keystroke.
+    _ = snapshot.titles, snapshot.people
+    return snapshot

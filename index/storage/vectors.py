@@ -1,0 +1,94 @@
+"""The vector-store seam: where one index version's passage vectors are searched.
+
+A store is chosen once, from the settings (`backend_for`). The version writer hands it the
+vectors of a new version before publishing; a snapshot opens it; the version store tells it
+which versions were retired. A search passes one `Selection` (which passages may answer) and
+each store turns it into its own form: FAISS a bitmap selector, Qdrant a payload filter.
+FAISS (`faiss_vectors`) and Qdrant (`qdrant_vectors`) implement it; another store is one
+more module and one more line in `backend_for`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from config import Settings
+from index.storage.versions import VersionInfo
+from index.types import QueryFilters
+
+# Allowed passages under which an exact scan of just those beats an approximate index with
+# a filter (the filter would make it walk far to find them).
+EXACT_BELOW = 20_000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which passages a search may return. `rows` says it as a mask over the version's passage
+    rows; `filters` and `exclude_film` say the same in words, for stores that filter by payload.
+    Both always agree: the store contract suite checks it."""
+
+    rows: np.ndarray  # bool per passage row
+    filters: QueryFilters
+    exclude_film: str | None = None
+
+    @cached_property
+    def count(self) -> int:
+        return int(np.count_nonzero(self.rows))
+
+
+class VectorIndex(Protocol):
+    """One version's vectors, opened for searching."""
+
+    @property
+    def exact(self) -> bool:
+        """Whether every search returns the true nearest neighbours."""
+        ...
+
+    def search(
+        self, query: np.ndarray, k: int, selection: Selection | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, passage rows) among the selected rows (None: all), best first.
+        Callers ask for at most as many as are selected, and never for none."""
+        ...
+
+
+class VectorBackend(Protocol):
+    name: str
+
+    def write(self, folder: Path, vectors: np.ndarray) -> dict[str, Any]:
+        """Store a new version's vectors (its folder is complete but for the manifest), before
+        it is published; returns what the manifest should record."""
+        ...
+
+    def holds(self, manifest: dict[str, Any]) -> bool:
+        """Whether this version's vectors are already in this store."""
+        ...
+
+    def open(self, version: VersionInfo, vectors: np.ndarray) -> VectorIndex:
+        """The version's vectors for searching; `vectors` is its local copy (memory-mapped)."""
+        ...
+
+    def retire(self, manifest: dict[str, Any]) -> None:
+        """Forget a version that is no longer kept (what lives outside its folder)."""
+        ...
+
+
+STORES = ("faiss", "qdrant")
+
+
+def backend_for(settings: Settings) -> VectorBackend:
+    """The store the settings name: the only place it is chosen."""
+    if settings.store == "faiss":
+        from index.storage.faiss_vectors import FaissBackend
+
+        return FaissBackend(settings.search.faiss_factory, settings.search.faiss_params)
+    if settings.store == "qdrant":
+        from index.storage.qdrant_vectors import QdrantBackend
+
+        return QdrantBackend(settings.qdrant)
+    raise ValueError(f"unknown vector store {settings.store!r}; valid: {', '.join(STORES)}")

@@ -1,0 +1,293 @@
+"""The on-disk index: immutable versions swapped in atomically.
+
+    <index_dir>/CURRENT         name of the live version (replaced with os.replace)
+    <index_dir>/LOCK            held by the one process writing a version
+    <index_dir>/v000007/        meta.sqlite, vectors.npy, bm25/, manifest.json, and what the
+                                vector store keeps there (index.faiss; Qdrant keeps a collection)
+
+A writer builds the next version in a temporary folder beside the live one and only then
+points CURRENT at it, so readers never see a half-written index and a crash (even SIGKILL)
+leaves the previous version live. Rows of vectors.npy and the FAISS ids are passages in
+passage_id order, so the vectors and the metadata of one version always agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from index.errors import IndexBusy
+from index.knowledge.films import merge_film, normalize_title
+from index.storage.lexical import LEXICAL_DIR, LexicalIndex
+from index.types import Review
+
+if TYPE_CHECKING:
+    from index.storage.vectors import VectorBackend
+
+log = logging.getLogger("cinebot.store")
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_readonly(path: Path, **options: Any) -> sqlite3.Connection:
+    """A published version's SQLite file: never written again, so read-only with a timeout."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, **options)
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return db
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS films (
+    film_id TEXT PRIMARY KEY, title TEXT NOT NULL, year INTEGER, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (
+    review_id TEXT PRIMARY KEY, film_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+    rating REAL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS reviews_by_film ON reviews(film_id);
+CREATE INDEX IF NOT EXISTS reviews_by_hash ON reviews(content_hash);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id INTEGER PRIMARY KEY AUTOINCREMENT, review_id TEXT NOT NULL,
+    film_id TEXT NOT NULL, ordinal INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_by_review ON passages(review_id);
+"""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def stored_reviews(info: VersionInfo) -> list[Review]:
+    """Every review of a version, as it was ingested (for rebuilding with new settings)."""
+    with contextlib.closing(open_readonly(info.path / "meta.sqlite")) as db:
+        return [Review.model_validate_json(d) for (d,) in db.execute("SELECT data FROM reviews")]
+
+
+@dataclass
+class VersionInfo:
+    name: str
+    path: Path
+    manifest: dict[str, Any]
+
+
+class IndexStore:
+    def __init__(self, root: Path, retire: Callable[[dict[str, Any]], None] | None = None) -> None:
+        """`retire` is told the manifest of each version removed (the vector store drops what
+        it keeps outside the folder, such as a Qdrant collection)."""
+        self.retire = retire
+        self.root = Path(root)
+
+    # ------------------------------------------------------------------ reading
+    def current(self) -> VersionInfo | None:
+        name = self.current_name()
+        if name is None:
+            return None
+        path = self.root / name
+        manifest = json.loads((path / "manifest.json").read_text())
+        return VersionInfo(name, path, manifest)
+
+    def current_name(self) -> str | None:
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    # ------------------------------------------------------------------ writing
+    @contextlib.contextmanager
+    def lock(self, wait: bool = False) -> Iterator[None]:
+        """One writer at a time, across processes. Released by the OS if the writer dies."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "LOCK", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                raise IndexBusy(
+                    f"another ingest is writing {self.root}; try again when it finishes"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def begin(self, base: VersionInfo | None) -> VersionWriter:
+        """Start the next version from a copy of `base` (None: an empty index). Needs the lock."""
+        self._remove_leftovers()
+        return VersionWriter(self, base)
+
+    def _remove_leftovers(self) -> None:
+        for path in self.root.glob(".tmp-*"):
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _publish(self, tmp: Path, manifest: dict[str, Any]) -> str:
+        previous = self.current_name()
+        number = int(previous[1:]) + 1 if previous else 1
+        name = f"v{number:06d}"
+        manifest["version"] = name
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        for path in sorted(tmp.rglob("*"), reverse=True):  # files before their folders
+            (_fsync_file if path.is_file() else _fsync_dir)(path)
+        _fsync_dir(tmp)
+        final = self.root / name
+        if final.exists():  # a crashed publish left it; it was never CURRENT
+            shutil.rmtree(final)
+        os.rename(tmp, final)
+        pointer = self.root / "CURRENT.tmp"
+        pointer.write_text(name + "\n")
+        _fsync_file(pointer)
+        os.replace(pointer, self.root / "CURRENT")
+        _fsync_dir(self.root)
+        # Keep the previous version for readers still using it; drop older ones.
+        keep = {name, previous}
+        for path in self.root.glob("v[0-9]*"):
+            if path.name not in keep and path.is_dir():
+                if self.retire is not None:
+                    try:
+                        self.retire(json.loads((path / "manifest.json").read_text()))
+                    except Exception:  # the new version is live already; a leftover is harmless
+                        log.warning("could not drop the vectors of %s", path.name, exc_info=True)
+                shutil.rmtree(path, ignore_errors=True)
+        return name
+
+
+class VersionWriter:
+    """Edits a private copy of the live version; `commit` publishes it."""
+
+    def __init__(self, store: IndexStore, base: VersionInfo | None) -> None:
+        self.store = store
+        self.base = base
+        self.tmp = store.root / f".tmp-{uuid.uuid4().hex}"
+        self.tmp.mkdir(parents=True)
+        self.db = sqlite3.connect(self.tmp / "meta.sqlite")
+        if base is not None:
+            with contextlib.closing(open_readonly(base.path / "meta.sqlite")) as src:
+                src.backup(self.db)
+            self.old_vectors = np.load(base.path / "vectors.npy")
+            self.old_ids = np.array(
+                [
+                    r[0]
+                    for r in self.db.execute("SELECT passage_id FROM passages ORDER BY passage_id")
+                ],
+                dtype=np.int64,
+            )
+        else:
+            self.old_vectors = None
+            self.old_ids = np.zeros(0, dtype=np.int64)
+        self.db.executescript(SCHEMA)
+        # WAL while the version is written (with a busy timeout for anything that peeks in);
+        # switched back to a single self-contained file before it is published, so readers
+        # can open it read-only, even from a read-only volume.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.deleted: set[int] = set()
+        self.new_vectors: list[np.ndarray] = []
+        self.touched_films: set[str] = set()
+
+    def hashes(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(review_id -> content_hash, content_hash -> review_id) of what is stored."""
+        by_id = dict(self.db.execute("SELECT review_id, content_hash FROM reviews"))
+        return by_id, {h: r for r, h in by_id.items()}
+
+    def films_by_title(self) -> dict[str, list[tuple[str, int | None]]]:
+        out: dict[str, list[tuple[str, int | None]]] = {}
+        for fid, title, year in self.db.execute("SELECT film_id, title, year FROM films"):
+            out.setdefault(normalize_title(title), []).append((fid, year))
+        return out
+
+    def delete_review(self, review_id: str) -> None:
+        row = self.db.execute(
+            "SELECT film_id FROM reviews WHERE review_id=?", (review_id,)
+        ).fetchone()
+        if row is None:
+            return
+        self.touched_films.add(row[0])
+        self.deleted.update(
+            pid
+            for (pid,) in self.db.execute(
+                "SELECT passage_id FROM passages WHERE review_id=?", (review_id,)
+            )
+        )
+        self.db.execute("DELETE FROM passages WHERE review_id=?", (review_id,))
+        self.db.execute("DELETE FROM reviews WHERE review_id=?", (review_id,))
+
+    def add_review(
+        self, review: Review, fid: str, content_hash: str, passages: list[str], vectors: np.ndarray
+    ) -> None:
+        if len(passages) != len(vectors):
+            raise ValueError("one vector per passage")
+        self.db.execute(
+            "INSERT INTO reviews(review_id, film_id, content_hash, rating, data) VALUES (?,?,?,?,?)",
+            (review.review_id, fid, content_hash, review.rating, review.model_dump_json()),
+        )
+        self.db.executemany(
+            "INSERT INTO passages(review_id, film_id, ordinal, text) VALUES (?,?,?,?)",
+            [(review.review_id, fid, i, text) for i, text in enumerate(passages)],
+        )
+        self.new_vectors.append(np.asarray(vectors, dtype=np.float32))
+        self.touched_films.add(fid)
+
+    def _refresh_films(self) -> None:
+        for fid in self.touched_films:
+            rows = self.db.execute("SELECT data FROM reviews WHERE film_id=?", (fid,)).fetchall()
+            self.db.execute("DELETE FROM films WHERE film_id=?", (fid,))
+            if rows:
+                film = merge_film(fid, (Review.model_validate_json(d) for (d,) in rows))
+                data = {
+                    k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}
+                }
+                self.db.execute(
+                    "INSERT INTO films(film_id, title, year, data) VALUES (?,?,?,?)",
+                    (fid, film.title, film.year, json.dumps(data)),
+                )
+
+    def commit(self, manifest: dict[str, Any], vectors_to: VectorBackend) -> str:
+        """Publish this version. The vector store receives every vector (row = passage in
+        passage_id order) before the version goes live, and says what the manifest records."""
+        self._refresh_films()
+        self.db.commit()
+        texts = [t for (t,) in self.db.execute("SELECT text FROM passages ORDER BY passage_id")]
+        n_passages = len(texts)
+        if self.deleted:
+            self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("PRAGMA journal_mode=DELETE")
+        self.db.close()
+        keep = ~np.isin(
+            self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))
+        )
+        parts = [self.old_vectors[keep]] if self.old_vectors is not None else []
+        parts += self.new_vectors
+        dim = int(manifest["dim"])
+        vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dim), np.float32)
+        if len(vectors) != n_passages:
+            raise RuntimeError(f"index corrupt: {len(vectors)} vectors for {n_passages} passages")
+        np.save(self.tmp / "vectors.npy", vectors)
+        LexicalIndex(texts).save(self.tmp / LEXICAL_DIR)
+        manifest = {**manifest, **vectors_to.write(self.tmp, vectors), "store": vectors_to.name,
+                    "passages": n_passages,
+                    "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
+        return self.store._publish(self.tmp, manifest)
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.db.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,0 +1,174 @@
+"""The question parser, phrasing by phrasing. Each row: question, expected filters, semantic rest."""
+
+import datetime as dt
+
+import pytest
+
+from index.answering.question import QueryParser
+from index.knowledge.people import People
+from index.types import QueryFilters
+
+PARSER = QueryParser(
+    People(
+        directors=[
+            "Bong Joon-ho",
+            "Park Chan-wook",
+            "Céline Sciamma",
+            "Hayao Miyazaki",
+            "John Woo",
+        ],
+        cast=["Song Kang-ho", "Michelle Yeoh", "Mads Mikkelsen", "Jeon Jong Seo"],
+    ),
+    today=dt.date(2026, 11, 25),
+)
+
+CASES = [
+    (
+        "Korean action thrillers rated 8+",
+        dict(countries=["KR"], genres_all=["Action", "Thriller"], rating_min=8.0),
+        "",
+    ),
+    ("South Korean thrillers", dict(countries=["KR"], genres_all=["Thriller"]), ""),
+    ("K-dramas with a twist", dict(countries=["KR"], genres_all=["Drama"]), "twist"),
+    (
+        "any good French comedies from the 90s?",
+        dict(countries=["FR"], genres_all=["Comedy"], year_min=1990, year_max=1999),
+        "",
+    ),
+    ("Bollywood musicals", dict(countries=["IN"], genres_all=["Musical"]), ""),
+    (
+        "Hong Kong action before 2000",
+        dict(countries=["HK"], genres_all=["Action"], year_max=1999),
+        "",
+    ),
+    ("British crime dramas", dict(countries=["GB"], genres_all=["Crime", "Drama"]), ""),
+    ("Japanese or Korean horror", dict(countries=["JP", "KR"], genres_all=["Horror"]), ""),
+    ("films from Iran", dict(countries=["IR"]), ""),
+    ("dramas from Turkey", dict(countries=["TR"], genres_all=["Drama"]), ""),
+    ("a turkey of a film", {}, "turkey"),  # the bird, or a flop: not a country
+    ("Soviet science fiction", dict(countries=["SU"], genres_all=["Sci-Fi"]), ""),
+    (
+        "rom-coms between 2000 and 2010",
+        dict(genres_all=["Romance", "Comedy"], year_min=2000, year_max=2010),
+        "",
+    ),
+    ("a slasher from 1980", dict(genres_all=["Horror"], year_min=1980, year_max=1980), ""),
+    ("sci-fi or fantasy", dict(genres_any=["Sci-Fi", "Fantasy"]), ""),
+    ("whodunits", dict(genres_all=["Mystery"]), ""),
+    ("animated films for kids", dict(genres_all=["Animation", "Family"]), ""),
+    ("biopics", dict(genres_all=["Biography"]), ""),
+    ("film noir", dict(genres_all=["Film-Noir"]), ""),
+    ("westerns 8 or more", dict(genres_all=["Western"], rating_min=8.0), ""),
+    ("thrillers rated at least 4 stars", dict(genres_all=["Thriller"], rating_min=8.0), ""),
+    ("at least 7.5", dict(rating_min=7.5), ""),
+    ("rated 9/10 or higher", dict(rating_min=9.0), ""),
+    ("horror films rated 3.5/5 or higher", dict(genres_all=["Horror"], rating_min=7.0), ""),
+    (
+        "comedies above 7",
+        dict(genres_all=["Comedy"], rating_min=7.0, rating_min_exclusive=True),
+        "",
+    ),
+    (
+        "dramas rated over 80%",
+        dict(genres_all=["Drama"], rating_min=8.0, rating_min_exclusive=True),
+        "",
+    ),
+    (
+        "thrillers below 5/10",
+        dict(genres_all=["Thriller"], rating_max=5.0, rating_max_exclusive=True),
+        "",
+    ),
+    ("films rated at most 4", dict(rating_max=4.0), ""),
+    ("4 star romances", dict(genres_all=["Romance"], rating_min=8.0), ""),
+    ("highly rated Italian films", dict(countries=["IT"], rating_min=8.0), ""),
+    ("war movies over 2 hours", dict(genres_all=["War"]), "over 2 hours"),
+    (
+        "documentaries from the 1970s",
+        dict(genres_all=["Documentary"], year_min=1970, year_max=1979),
+        "",
+    ),
+    ("films since the 80s", dict(year_min=1980), ""),
+    ("after the nineties", dict(year_min=2000), ""),
+    ("only after 2015", dict(year_min=2016), ""),
+    ("since 2015", dict(year_min=2015), ""),
+    ("films from 2019", dict(year_min=2019, year_max=2019), ""),
+    ("2000-2005 thrillers", dict(genres_all=["Thriller"], year_min=2000, year_max=2005), ""),
+    ("recent Korean films", dict(countries=["KR"], year_min=2021), ""),
+    ("not horror", dict(genres_none=["Horror"]), ""),
+    (
+        "animated films that are not for kids",
+        dict(genres_all=["Animation"], genres_none=["Family"]),
+        "",
+    ),
+    ("not for the faint of heart", dict(), "not for the faint of heart"),
+    ("no musicals, westerns or war films", dict(genres_none=["Musical", "Western", "War"]), ""),
+    (
+        "Mexican films not horror or comedy",
+        dict(countries=["MX"], genres_none=["Horror", "Comedy"]),
+        "",
+    ),
+    ("non-American sci-fi", dict(genres_all=["Sci-Fi"], countries_none=["US"]), ""),
+    ("Korean films, not thrillers", dict(countries=["KR"], genres_none=["Thriller"]), ""),
+    ("nothing scary, no horror please", dict(genres_none=["Horror"]), "nothing scary"),
+    ("films by Bong Joon-ho", dict(directors=["Bong Joon-ho"]), ""),
+    ("Park Chan-wook thrillers", dict(directors=["Park Chan-wook"], genres_all=["Thriller"]), ""),
+    ("hayao miyazaki's films about flying", dict(directors=["Hayao Miyazaki"]), "flying"),
+    ("Mads Mikkelsen dramas", dict(cast=["Mads Mikkelsen"], genres_all=["Drama"]), ""),
+    ("a woo-style shootout", dict(), "woo-style shootout"),
+    # A name the index does not know still reads as a person, so the answer can say "none".
+    ("Alfred Hitchcock films", dict(directors=["Alfred Hitchcock"]), "Alfred Hitchcock"),
+    ("Spike Lee films rated 7 or more", dict(directors=["Spike Lee"], rating_min=7.0), "Spike Lee"),
+    ("films like Blade Runner", dict(), "Blade Runner"),
+    ("Zombies And The Undead", dict(), "Zombies And The Undead"),
+    ("New York", dict(), "New York"),
+    ("directed by park chan wook", dict(directors=["Park Chan-wook"]), ""),
+    ("by Celine Sciamma", dict(directors=["Céline Sciamma"]), ""),
+    ("directed by Christopher Nolan", dict(directors=["Christopher Nolan"]), ""),
+    ("starring song kang ho", dict(cast=["Song Kang-ho"]), ""),
+    ("comedies with Michelle Yeoh", dict(genres_all=["Comedy"], cast=["Michelle Yeoh"]), ""),
+    (
+        "Danish dramas starring Mads Mikkelsen rated 9+",
+        dict(countries=["DK"], genres_all=["Drama"], cast=["Mads Mikkelsen"], rating_min=9.0),
+        "",
+    ),
+    ("movies about zombies and the undead", {}, "zombies and the undead"),
+    ("cowboys and gunfights", {}, "cowboys and gunfights"),
+    ("films about war and grief from Japan", dict(countries=["JP"]), "war and grief"),
+    ("slow quiet films about loneliness", {}, "slow quiet films about loneliness"),
+    ("South Korean revenge films", dict(countries=["KR"]), "revenge"),
+    (
+        "hand-drawn Japanese fantasy after 2000 not rated below 6",
+        dict(countries=["JP"], genres_all=["Fantasy"], year_min=2001, rating_min=6.0),
+        "hand-drawn",
+    ),
+    ("comedies not rated above 5", dict(genres_all=["Comedy"], rating_max=5.0), ""),
+]
+
+
+@pytest.mark.parametrize(("question", "filters", "semantic"), CASES, ids=[c[0] for c in CASES])
+def test_question_is_parsed_into_filters_and_semantic_rest(question, filters, semantic):
+    parsed = PARSER.parse(question)
+    assert parsed.filters == QueryFilters(**filters)
+    assert parsed.semantic == semantic
+
+
+def test_filters_are_described_for_the_user():
+    parsed = PARSER.parse("Korean action thrillers rated 8+ from the 2010s, not horror")
+    assert [text for _, text in parsed.filters.describe()] == [
+        "South Korea", "Action + Thriller", "not Horror", "rating ≥ 8", "2010–2019",
+    ]  # fmt: skip
+
+
+def test_follow_up_filters_refine_the_previous_ones():
+    first = PARSER.parse("Korean action thrillers rated 8+").filters
+    refined = first.refined_by(PARSER.parse("only after 2015").filters).refined_by(
+        PARSER.parse("not horror").filters
+    )
+    assert refined == QueryFilters(countries=["KR"], genres_all=["Action", "Thriller"], rating_min=8.0,
+                                   year_min=2016, genres_none=["Horror"])  # fmt: skip
+
+
+def test_json_contract_lists_the_documented_filter_keys_first():
+    keys = list(QueryFilters().model_dump())
+    assert keys[:9] == ["countries", "genres_all", "genres_none", "rating_min", "rating_max",
+                        "year_min", "year_max", "directors", "cast"]  # fmt: skip

@@ -1,0 +1,52 @@
+"""Another process re-indexing: searches here keep answering from the old or the new version,
+never an error, and a second re-index at the same time is refused with a clear message."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from index.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def ingest_process(index_dir: Path, path: Path) -> subprocess.Popen:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CINEBOT_INDEX_DIR": str(index_dir)}
+    return subprocess.Popen([sys.executable, "-m", "bot.terminal.cli", "ingest", str(path), "--json"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def test_searches_answer_throughout_another_process_reindexing(engine: Engine, write):
+    base = write("base.jsonl", "\n".join(json.dumps({"id": f"b{i}", "title": f"Harbour Film {i}",
+                                                     "text": f"A storm over the harbour, part {i}."})
+                                         for i in range(5)))  # fmt: skip
+    engine.ingest([base])
+    first = engine.store.current_name()
+    more = write("more.jsonl", "\n".join(json.dumps({"id": f"m{i}", "title": f"Lighthouse Film {i}",
+                                                     "text": f"A keeper alone in a lighthouse, night {i}. " * 8})
+                                         for i in range(120)))  # fmt: skip
+    writer = ingest_process(engine.settings.index_dir, more)
+    # Wait for the writer to hold the lock, then start a second one: it must be refused.
+    deadline = time.monotonic() + 120
+    while not list(engine.settings.index_dir.glob(".tmp-*")) and writer.poll() is None:
+        assert time.monotonic() < deadline, "the first ingest never started writing"
+        time.sleep(0.02)
+    second = ingest_process(engine.settings.index_dir, more)
+    _, err = second.communicate(timeout=120)
+    assert second.returncode != 0
+    assert "another ingest is writing" in err and "Traceback" not in err
+
+    versions, answers = set(), 0
+    while writer.poll() is None:
+        result = engine.search("a storm over the harbour")
+        assert result.hits  # from the old version or the new one, never an error
+        versions.add(engine.snapshot().name)
+        answers += 1
+    assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
+    result = engine.search("a keeper alone in a lighthouse")
+    assert result.hits[0].film.title.startswith("Lighthouse Film")
+    assert engine.store.current_name() != first and answers > 0
+    assert first in versions  # searches ran while the old version was live
