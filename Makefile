@@ -1,6 +1,7 @@
 # One source of truth for installing and running cinebot.
 #   make run   -> install what is missing, build the sample index if absent, start the chat
 #   make test  -> install what is missing, run the whole test suite
+#   make test-fast -> the inner loop: lint and the tests that need no model or index (seconds)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ export TOKENIZERS_PARALLELISM := false
 
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: install run test lint bench bench-scale eval clean
+.PHONY: install run test test-fast lint bench bench-scale eval clean
 
 install: $(STAMP)
 
@@ -30,6 +31,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow"
 
 $(BENCH): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -4,7 +4,7 @@ The Discord and terminal renderers only lay these out, each in its own medium.""
 
 from __future__ import annotations
 
-from index import Film, ReviewHit, SearchResult, country_name
+from index import Film, QueryFilters, ReviewHit, SearchResult, country_name
 
 # Filter groups as people call them, for "the genre filter left nothing".
 FILTER_NAMES = {"countries": "country", "genres_all": "genre", "genres_any": "genre",
@@ -16,9 +16,48 @@ def rating_text(value: float | None) -> str:
     return "unrated" if value is None else f"{value:g}/10"
 
 
-def filter_phrases(result: SearchResult) -> list[str]:
-    """How each filter of the question was understood ("South Korea", "rating ≥ 8")."""
-    return [text for _, text in result.query.filters.describe()]
+def _names(values: list[str], join: str = " or ") -> str:
+    return join.join(values)
+
+
+def _years(low: int | None, high: int | None) -> str:
+    if low == high:
+        return str(low)
+    if low is not None and high is not None:
+        return f"{low}–{high}"
+    return f"{low} or later" if low is not None else f"{high} or earlier"
+
+
+def _rating(filters: QueryFilters) -> str:
+    bits = []
+    if filters.rating_min is not None:
+        bits.append(f"{'>' if filters.rating_min_exclusive else '≥'} {filters.rating_min:g}")
+    if filters.rating_max is not None:
+        bits.append(f"{'<' if filters.rating_max_exclusive else '≤'} {filters.rating_max:g}")
+    return "rating " + " and ".join(bits)
+
+
+def filter_phrases(filters: QueryFilters) -> list[str]:
+    """How each filter of a question was understood ("South Korea", "rating ≥ 8")."""
+    phrase = {
+        "countries": lambda: _names([country_name(c) for c in filters.countries]),
+        "countries_none": lambda: (
+            "not " + _names([country_name(c) for c in filters.countries_none])
+        ),
+        "genres_all": lambda: _names(filters.genres_all, " + "),
+        "genres_any": lambda: _names(filters.genres_any),
+        "genres_none": lambda: "not " + _names(filters.genres_none),
+        "rating": lambda: _rating(filters),
+        "year": lambda: _years(filters.year_min, filters.year_max),
+        "directors": lambda: "directed by " + _names(filters.directors),
+        "cast": lambda: "starring " + _names(filters.cast),
+    }
+    return [phrase[name]() for name in _SHOWN_ORDER if name in filters.active()]
+
+
+# The order filters are read back in: what the film is, then how it was rated, when, by whom.
+_SHOWN_ORDER = ("countries", "countries_none", "genres_all", "genres_any", "genres_none",
+                "rating", "year", "directors", "cast")  # fmt: skip
 
 
 def relaxed_notice(result: SearchResult) -> str | None:

@@ -9,8 +9,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.knowledge.countries import country_name
-
 
 class Review(BaseModel):
     """A cleaned review ready to be indexed. Built by the readers, validated once."""
@@ -157,20 +155,20 @@ class QueryFilters(BaseModel):
         return [
             name
             for name, fields in FILTER_GROUPS.items()
-            if any(getattr(self, f) not in (None, []) for f in _SETTING.get(name, fields))
+            if any(getattr(self, field) not in (None, []) for field in _SETTING.get(name, fields))
         ]
 
     def without(self, *names: str) -> QueryFilters:
         """These filter groups cleared, the rest kept."""
-        fields = [f for name in names for f in FILTER_GROUPS[name]]
-        cleared = {f: QueryFilters.model_fields[f].get_default(call_default_factory=True)
-                   for f in fields}  # fmt: skip
+        fields = [field for name in names for field in FILTER_GROUPS[name]]
+        cleared = {field: QueryFilters.model_fields[field].get_default(call_default_factory=True)
+                   for field in fields}  # fmt: skip
         return self.model_copy(update=cleared)
 
     def only(self, *names: str) -> QueryFilters:
         """Just these filter groups, as set here."""
-        fields = [f for name in names for f in FILTER_GROUPS[name]]
-        return QueryFilters(**{f: getattr(self, f) for f in fields})
+        fields = [field for name in names for field in FILTER_GROUPS[name]]
+        return QueryFilters(**{field: getattr(self, field) for field in fields})
 
     def refined_by(self, other: QueryFilters) -> QueryFilters:
         """A follow-up's filters on top of these: set values replace, exclusions add up."""
@@ -188,47 +186,6 @@ class QueryFilters(BaseModel):
         data["genres_all"] = [g for g in data["genres_all"] if g not in data["genres_none"]]
         data["countries"] = [c for c in data["countries"] if c not in data["countries_none"]]
         return QueryFilters(**data)
-
-    def describe(self) -> list[tuple[str, str]]:
-        """(filter name, how it reads) for showing the user how they were understood."""
-        parts: list[tuple[str, str]] = []
-        if self.countries:
-            parts.append(("countries", " or ".join(country_name(c) for c in self.countries)))
-        if self.countries_none:
-            parts.append(
-                (
-                    "countries_none",
-                    "not " + " or ".join(country_name(c) for c in self.countries_none),
-                )
-            )
-        if self.genres_all:
-            parts.append(("genres_all", " + ".join(self.genres_all)))
-        if self.genres_any:
-            parts.append(("genres_any", " or ".join(self.genres_any)))
-        if self.genres_none:
-            parts.append(("genres_none", "not " + " or ".join(self.genres_none)))
-        if self.rating_min is not None or self.rating_max is not None:
-            bits = []
-            if self.rating_min is not None:
-                bits.append(f"{'>' if self.rating_min_exclusive else '≥'} {self.rating_min:g}")
-            if self.rating_max is not None:
-                bits.append(f"{'<' if self.rating_max_exclusive else '≤'} {self.rating_max:g}")
-            parts.append(("rating", "rating " + " and ".join(bits)))
-        if self.year_min is not None or self.year_max is not None:
-            if self.year_min == self.year_max:
-                text = str(self.year_min)
-            elif self.year_min is not None and self.year_max is not None:
-                text = f"{self.year_min}–{self.year_max}"
-            elif self.year_min is not None:
-                text = f"{self.year_min} or later"
-            else:
-                text = f"{self.year_max} or earlier"
-            parts.append(("year", text))
-        if self.directors:
-            parts.append(("directors", "directed by " + " or ".join(self.directors)))
-        if self.cast:
-            parts.append(("cast", "starring " + " or ".join(self.cast)))
-        return parts
 
 
 class ParsedQuery(BaseModel):

@@ -54,3 +54,14 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+# Fixtures that load the model or build an index: a test using any of them is `slow`, so
+# `make test-fast` (pytest -m "not slow") is the seconds-long inner loop. `make test` runs all.
+_SLOW_FIXTURES = {"encoder", "engine", "sample_engine", "env"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

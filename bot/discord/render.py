@@ -13,7 +13,7 @@ COLOUR = discord.Colour(0xE5A00D)
 
 
 def understood(result: SearchResult) -> str:
-    parts = presentation.filter_phrases(result)
+    parts = presentation.filter_phrases(result.query.filters)
     line = "Filters: " + (" · ".join(parts) if parts else "none")
     if result.query.semantic:
         line += f" · about “{result.query.semantic}”"

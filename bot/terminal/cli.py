@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +17,15 @@ from rich.text import Text
 
 from bot.terminal.console import print_film, print_report, print_result
 from config import ConfigError, Settings, load_settings
-from index import Conversation, Engine, IndexBusy, IndexMissing, no_title_message
+from index import (
+    Conversation,
+    Engine,
+    FilmDetail,
+    IndexBusy,
+    IndexMissing,
+    SearchResult,
+    no_title_message,
+)
 from index import Progress as IngestProgress
 
 app = typer.Typer(
@@ -50,6 +60,23 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextlib.contextmanager
+def _told() -> Iterator[None]:
+    """What the engine says went wrong (no index, another ingest writing) is one line on
+    stderr and exit code 1, never a traceback."""
+    try:
+        yield
+    except (IndexMissing, IndexBusy) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _emit(answer: SearchResult | FilmDetail, as_json: bool, show: Callable[..., None]) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        show(_console(), answer)
+
+
 def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False):
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=_console(stderr=True), disable=quiet, transient=True) as bar:  # fmt: skip
@@ -62,10 +89,8 @@ def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = 
             ),
             on_embedded=lambda n: bar.advance(tasks["embed"], n),
         )
-        try:
+        with _told():
             return engine.ingest(paths, progress, rebuild=rebuild)
-        except IndexBusy as exc:
-            raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -102,15 +127,9 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Answer a film question."""
-    engine = _engine(index)
-    try:
-        result = engine.search(query, limit=limit, offset=offset)
-    except IndexMissing as exc:
-        raise _fail(str(exc)) from None
-    if as_json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print_result(_console(), result)
+    with _told():
+        result = _engine(index).search(query, limit=limit, offset=offset)
+    _emit(result, as_json, print_result)
 
 
 @app.command()
@@ -121,17 +140,11 @@ def similar(
     as_json: JsonOption = False,
 ) -> None:
     """Films whose reviews read like this film's reviews."""
-    engine = _engine(index)
-    try:
-        match, result = engine.similar(title, limit=limit)
-    except IndexMissing as exc:
-        raise _fail(str(exc)) from None
+    with _told():
+        match, result = _engine(index).similar(title, limit=limit)
     if result is None:
         raise _fail(no_title_message(match))
-    if as_json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print_result(_console(), result)
+    _emit(result, as_json, print_result)
 
 
 @app.command()
@@ -141,27 +154,18 @@ def film(
     as_json: JsonOption = False,
 ) -> None:
     """One film: its metadata and all its reviews."""
-    engine = _engine(index)
-    try:
-        match, detail = engine.film(title)
-    except IndexMissing as exc:
-        raise _fail(str(exc)) from None
+    with _told():
+        match, detail = _engine(index).film(title)
     if detail is None:
         raise _fail(no_title_message(match))
-    if as_json:
-        print(json.dumps(detail.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print_film(_console(), detail)
+    _emit(detail, as_json, print_film)
 
 
 @app.command()
 def stats(index: IndexOption = None, as_json: JsonOption = False) -> None:
     """Counts of reviews, films, passages, countries and genres."""
-    engine = _engine(index)
-    try:
-        counts = engine.stats()
-    except IndexMissing as exc:
-        raise _fail(str(exc)) from None
+    with _told():
+        counts = _engine(index).stats()
     if as_json:
         print(json.dumps(counts, indent=2))
         return

@@ -12,7 +12,7 @@ from index import FilmDetail, FilmHit, IngestReport, SearchResult
 
 
 def understood(result: SearchResult) -> Text:
-    parts = presentation.filter_phrases(result)
+    parts = presentation.filter_phrases(result.query.filters)
     line = Text("Filters: ", style="dim")
     line.append(" · ".join(parts) if parts else "none")
     if result.query.semantic:

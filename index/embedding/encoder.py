@@ -59,7 +59,8 @@ def _load_model(path: str, backend: str = "sentence-transformers"):
 
 
 class Encoder:
-    """sentence-transformers behind one `encode`; the backend is a setting."""
+    """One `encode` for either backend (`index.embedding.bert` in plain torch, or the
+    sentence-transformers reference), chosen by `embedding.backend`."""
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         if settings.backend not in BACKENDS:

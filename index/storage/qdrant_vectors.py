@@ -77,43 +77,47 @@ def passage_payloads(meta: Path) -> list[dict[str, Any]]:
     return payloads
 
 
-def payload_filter(f: QueryFilters | None, exclude_film: str | None = None) -> Any:
+def payload_filter(filters: QueryFilters | None, exclude_film: str | None = None) -> Any:
     """Filters as a Qdrant filter, with the same meaning as their row mask
     (`index.answering.masks`)."""
     from qdrant_client import models as m
 
     must: list[Any] = []
     must_not: list[Any] = []
-    if f is not None:
-        if f.countries:
-            must.append(m.FieldCondition(key="countries", match=m.MatchAny(any=f.countries)))
-        if f.countries_none:
+    if filters is not None:
+        if filters.countries:
+            must.append(m.FieldCondition(key="countries", match=m.MatchAny(any=filters.countries)))
+        if filters.countries_none:
             must_not.append(
-                m.FieldCondition(key="countries", match=m.MatchAny(any=f.countries_none))
+                m.FieldCondition(key="countries", match=m.MatchAny(any=filters.countries_none))
             )
-        must += [m.FieldCondition(key="genres", match=m.MatchValue(value=g)) for g in f.genres_all]
-        if f.genres_any:
-            must.append(m.FieldCondition(key="genres", match=m.MatchAny(any=f.genres_any)))
-        if f.genres_none:
-            must_not.append(m.FieldCondition(key="genres", match=m.MatchAny(any=f.genres_none)))
-        if f.year_min is not None or f.year_max is not None:
+        must += [
+            m.FieldCondition(key="genres", match=m.MatchValue(value=g)) for g in filters.genres_all
+        ]
+        if filters.genres_any:
+            must.append(m.FieldCondition(key="genres", match=m.MatchAny(any=filters.genres_any)))
+        if filters.genres_none:
+            must_not.append(
+                m.FieldCondition(key="genres", match=m.MatchAny(any=filters.genres_none))
+            )
+        if filters.year_min is not None or filters.year_max is not None:
             # Unknown years are stored as -1: they fail any year filter, as in the masks.
-            low = f.year_min if f.year_min is not None else 0
-            must.append(m.FieldCondition(key="year", range=m.Range(gte=low, lte=f.year_max)))
-        if f.directors:
-            names = [fold(d) for d in f.directors]
+            low = filters.year_min if filters.year_min is not None else 0
+            must.append(m.FieldCondition(key="year", range=m.Range(gte=low, lte=filters.year_max)))
+        if filters.directors:
+            names = [fold(d) for d in filters.directors]
             must.append(m.FieldCondition(key="directors", match=m.MatchAny(any=names)))
-        if f.cast:
-            names = [fold(c) for c in f.cast]
+        if filters.cast:
+            names = [fold(c) for c in filters.cast]
             must.append(m.FieldCondition(key="cast", match=m.MatchAny(any=names)))
-        if f.rating_min is not None or f.rating_max is not None:
+        if filters.rating_min is not None or filters.rating_max is not None:
             # Unrated passages carry no rating and fail a range, as NaN does in the masks.
-            low, high = f.rating_min, f.rating_max
+            low, high = filters.rating_min, filters.rating_max
             must.append(m.FieldCondition(key="rating", range=m.Range(
-                gt=low if f.rating_min_exclusive else None,
-                gte=None if f.rating_min_exclusive else low,
-                lt=high if f.rating_max_exclusive else None,
-                lte=None if f.rating_max_exclusive else high,
+                gt=low if filters.rating_min_exclusive else None,
+                gte=None if filters.rating_min_exclusive else low,
+                lt=high if filters.rating_max_exclusive else None,
+                lte=None if filters.rating_max_exclusive else high,
             )))  # fmt: skip
     if exclude_film is not None:
         must_not.append(m.FieldCondition(key="film_id", match=m.MatchValue(value=exclude_film)))

@@ -1,6 +1,10 @@
 """A seconds-long run of every benchmark section, so none of them rots."""
 
+import pytest
+
 from benchmarks.run import run
+
+pytestmark = pytest.mark.slow  # the real model and an index of its own
 
 
 def test_benchmark_smoke_run_reports_every_section_with_exact_filtered_recall(tmp_path):

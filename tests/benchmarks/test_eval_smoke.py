@@ -2,8 +2,12 @@
 
 import json
 
+import pytest
+
 from benchmarks import eval_quality
 from benchmarks.imdb import CORPUS_ENV, real_engine
+
+pytestmark = pytest.mark.slow  # the real model and an index of its own
 
 FILMS = [
     ("The Long Night Shift", 1984, ["Horror"], ["United States"], "Ada Marsh", 9,

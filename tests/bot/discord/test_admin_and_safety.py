@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import threading
 import time
 
 import pytest
@@ -230,3 +231,41 @@ async def test_without_the_message_content_intent_the_bot_runs_on_and_says_so(en
     await fake.stop()
     assert "message content intent is not enabled" in caplog.text
     assert TOKEN not in caplog.text
+
+
+async def test_autocomplete_answers_from_memory_while_a_new_version_is_still_opening(
+    env, tmp_path, monkeypatch
+):
+    """Autocomplete never opens an index on the event loop: while a newly published version
+    takes its time to open (in a worker), suggestions come from the version in memory, and
+    the new version's titles follow once it is open."""
+    from index import engine as engine_module
+
+    env.engine.snapshot()
+    late = tmp_path / "late.jsonl"
+    late.write_text(json.dumps({"id": "late-1", "title": "Latecomer Lighthouse", "year": 2024,
+                                "text": "A keeper arrives late to a lighthouse in a storm."}))  # fmt: skip
+    await asyncio.to_thread(env.engine.ingest, [late])  # published, not yet opened
+    release = threading.Event()
+    real_open = engine_module.open_snapshot
+
+    def slow_open(*args, **kwargs):
+        release.wait(60)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "open_snapshot", slow_open)
+    try:
+        kind, data = fake_discord.slash("film", focused="title", title="dawn of teh dead")
+        callback = await env.callback(await env.interact(kind, data), timeout=10)
+        assert callback.body["data"]["choices"][0]["value"] == "Dawn of the Dead (1978)"
+        assert not release.is_set()  # answered while the new version was still opening
+    finally:
+        release.set()
+    live = env.engine.store.current_name()
+    for _ in range(200):  # opened in the background, not by anything called here
+        if (loaded := env.engine.loaded()) is not None and loaded.name == live:
+            break
+        await asyncio.sleep(0.05)
+    kind, data = fake_discord.slash("film", focused="title", title="latecomer")
+    callback = await env.callback(await env.interact(kind, data), timeout=10)
+    assert callback.body["data"]["choices"][0]["value"] == "Latecomer Lighthouse (2024)"

@@ -152,13 +152,6 @@ def test_question_is_parsed_into_filters_and_semantic_rest(question, filters, se
     assert parsed.semantic == semantic
 
 
-def test_filters_are_described_for_the_user():
-    parsed = PARSER.parse("Korean action thrillers rated 8+ from the 2010s, not horror")
-    assert [text for _, text in parsed.filters.describe()] == [
-        "South Korea", "Action + Thriller", "not Horror", "rating ≥ 8", "2010–2019",
-    ]  # fmt: skip
-
-
 def test_follow_up_filters_refine_the_previous_ones():
     first = PARSER.parse("Korean action thrillers rated 8+").filters
     refined = first.refined_by(PARSER.parse("only after 2015").filters).refined_by(

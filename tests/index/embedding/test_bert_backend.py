@@ -4,9 +4,12 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from config import EmbeddingSettings
 from index.embedding.encoder import Encoder
+
+pytestmark = pytest.mark.slow  # the real model and an index of its own
 
 TEXTS = [
     "zombies and the undead",

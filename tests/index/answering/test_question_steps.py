@@ -1,0 +1,120 @@
+"""Each step of the question parser on its own: what it takes out, and what it leaves."""
+
+import datetime as dt
+
+import pytest
+
+from index.answering.question import countries, genres, negations, people, ratings, years
+from index.answering.question.state import Question
+from index.knowledge.people import People
+from index.types import QueryFilters
+
+KNOWN = People(directors=["Bong Joon-ho", "Park Chan-wook"], cast=["Song Kang-ho", "Tony Leung"])
+
+
+def left(question: Question) -> str:
+    return " ".join(question.text.split())
+
+
+def test_cut_blanks_a_phrase_and_keeps_offsets():
+    question = Question("Korean thrillers rated 8+")
+    start = question.text.index("rated")
+    question.cut((start, start + len("rated 8+")))
+    assert left(question) == "Korean thrillers" and len(question.text) == len(
+        " Korean thrillers rated 8+ "
+    )
+
+
+def test_the_subject_starts_at_about():
+    question = Question("dramas about Korean immigrants")
+    assert question.head.strip() == "dramas"
+
+
+@pytest.mark.parametrize(("text", "expected", "rest"), [
+    ("films by bong joon ho", dict(directors=["Bong Joon-ho"]), "films"),
+    ("starring Song Kang-ho", dict(cast=["Song Kang-ho"]), ""),
+    ("with Tony Leung", dict(cast=["Tony Leung"]), ""),
+    ("Park Chan-wook thrillers", dict(directors=["Park Chan-wook"]), "thrillers"),
+    ("directed by Someone Unknown", dict(directors=["Someone Unknown"]), ""),
+    ("with a twist", {}, "with a twist"),  # "with" and no name: nothing taken
+])  # fmt: skip
+def test_people(text, expected, rest):
+    question = Question(text)
+    people.read(question, KNOWN)
+    assert question.filters == QueryFilters(**expected) and left(question) == rest
+
+
+def test_an_unknown_name_left_alone_is_guessed_as_a_director_but_not_after_like():
+    question = Question("Alfred Hitchcock")
+    assert people.guess_unknown(question, "Alfred Hitchcock", set())
+    assert question.filters.directors == ["Alfred Hitchcock"]
+    similar = Question("films like Mulholland Drive")
+    assert not people.guess_unknown(similar, "Mulholland Drive", set())
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("rated 8+", dict(rating_min=8.0)),
+    ("at least 4 stars", dict(rating_min=8.0)),
+    ("above 7", dict(rating_min=7.0, rating_min_exclusive=True)),
+    ("over 80%", dict(rating_min=8.0, rating_min_exclusive=True)),
+    ("below 5/10", dict(rating_max=5.0, rating_max_exclusive=True)),
+    ("not rated below 6", dict(rating_min=6.0)),
+    ("highly rated", dict(rating_min=8.0)),
+    ("in 1995", {}),  # a year, not a rating
+])  # fmt: skip
+def test_ratings(text, expected):
+    question = Question(text)
+    ratings.read(question)
+    assert question.filters == QueryFilters(**expected)
+
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("from the 90s", 1990, 1999), ("the nineties", 1990, 1999), ("1990s", 1990, 1999),
+    ("after 2015", 2016, None), ("since 2015", 2015, None), ("before 2000", None, 1999),
+    ("between 2010 and 2000", 2000, 2010), ("2000-2005", 2000, 2005), ("in 2019", 2019, 2019),
+    ("recent", 2021, None),
+])  # fmt: skip
+def test_years(text, low, high):
+    question = Question(text)
+    years.read(question, TODAY)
+    assert (question.filters.year_min, question.filters.year_max) == (low, high)
+    assert left(question) == ""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("not horror", dict(genres_none=["Horror"])),
+    ("no musicals or westerns", dict(genres_none=["Musical", "Western"])),
+    ("non-American", dict(countries_none=["US"])),
+    ("not for kids", dict(genres_none=["Family"])),
+    ("nothing about horror", {}),  # after "about": the subject, not a filter
+])  # fmt: skip
+def test_negations(text, expected):
+    question = Question(text)
+    negations.read(question)
+    assert question.filters == QueryFilters(**expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("action thrillers", dict(genres_all=["Action", "Thriller"])),
+    ("sci-fi or fantasy", dict(genres_any=["Sci-Fi", "Fantasy"])),
+    ("K-dramas", dict(countries=["KR"], genres_all=["Drama"])),
+    ("a story about comedy clubs", {}),
+])  # fmt: skip
+def test_genres(text, expected):
+    question = Question(text)
+    genres.read(question)
+    assert question.filters == QueryFilters(**expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Korean", ["KR"]), ("Bollywood", ["IN"]), ("from Iran", ["IR"]), ("from Turkey", ["TR"]),
+    ("turkey for dinner", []),  # an ordinary word unless after "from"
+    ("about French exchange students", []),
+])  # fmt: skip
+def test_countries(text, expected):
+    question = Question(text)
+    countries.read(question)
+    assert question.filters.countries == expected
