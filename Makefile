@@ -12,7 +12,7 @@ export TOKENIZERS_PARALLELISM := false
 
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: install run test test-fast lint bench bench-scale eval clean
+.PHONY: install run test test-fast lint bench bench-scale bench-catalogue eval clean
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ bench: $(BENCH)
 # Which FAISS index type at 1M passages (latency and recall per factory) -> benchmarks/SCALE.md.
 bench-scale: $(BENCH)
 	$(BIN)/python -m benchmarks.bench_scale $(ARGS)
+
+# Importing IMDb's dataset files at their real size (12M title.basics rows) -> benchmarks/CATALOGUE.md.
+bench-catalogue: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_catalogue $(ARGS)
 
 # Answer quality (80 questions) against BM25-only and dense-only -> benchmarks/EVAL.md.
 eval: $(BENCH)

@@ -4,7 +4,7 @@ The Discord and terminal renderers only lay these out, each in its own medium.""
 
 from __future__ import annotations
 
-from index import Film, QueryFilters, ReviewHit, SearchResult, country_name
+from index import Film, QueryFilters, ReviewHit, SearchResult, country_name, language_name
 
 # Filter groups as people call them, for "the genre filter left nothing".
 FILTER_NAMES = {"countries": "country", "genres_all": "genre", "genres_any": "genre",
@@ -89,20 +89,40 @@ def film_details(film: Film) -> list[tuple[str, str]]:
     """(label, value) for a film's page, only what is known."""
     rows = [
         ("Countries", ", ".join(country_name(c) for c in film.countries)),
+        ("Language", ", ".join(language_name(c) for c in film.languages)),
         ("Genres", ", ".join(film.genres)),
         ("Director", film.director or ""),
         ("Cast", ", ".join(film.cast)),
+        ("Runtime", f"{film.runtime} min" if film.runtime else ""),
         ("Streaming", ", ".join(film.platforms)),
     ]
     return [(label, value) for label, value in rows if value]
+
+
+def matching_line(counts: dict[str, int]) -> str:
+    """How reviews were matched to catalogue films."""
+    return (f"Reviews matched to catalogue films: {counts.get('matched', 0)}, "
+            f"ambiguous {counts.get('ambiguous', 0)}, not in the catalogue {counts.get('unmatched', 0)}")  # fmt: skip
+
+
+def poster(film: Film) -> str | None:
+    """A film's poster, when it is a web address a chat client may fetch (nothing else)."""
+    url = film.poster_url or ""
+    ok = url.startswith(("https://", "http://")) and len(url) <= 2000 and url.isprintable()
+    return url if ok and " " not in url else None
 
 
 def reviewer(name: str | None) -> str:
     return name or "anonymous"
 
 
+NO_WORDS = "(a rating, no review text)"
+
+
 def segments(review: ReviewHit) -> list[tuple[str, bool]]:
     """The snippet cut at the engine's highlight spans: (text, highlighted) in order."""
+    if not review.snippet.strip():
+        return [(NO_WORDS, False)]
     out: list[tuple[str, bool]] = []
     at = 0
     for start, end in review.spans:

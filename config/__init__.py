@@ -9,6 +9,7 @@ from config.settings import (
     QdrantSettings,
     SearchSettings,
     Settings,
+    TmdbSettings,
     load_settings,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "QdrantSettings",
     "SearchSettings",
     "Settings",
+    "TmdbSettings",
     "load_settings",
 ]

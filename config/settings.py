@@ -112,6 +112,25 @@ class QdrantSettings(BaseModel):
     prefix: str = Field("cinebot", pattern=r"^[A-Za-z0-9_-]+$")
 
 
+class TmdbSettings(BaseModel):
+    """TMDB fills what the catalogue lacks (countries, language, poster, cast) when
+    `cinebot catalogue` runs; never during a search. Off without a key."""
+
+    api_key: SecretStr | None = Field(None, description="v3 API key or v4 read token")
+    base_url: str = "https://api.themoviedb.org/3"
+    image_base: str = "https://image.tmdb.org/t/p/w342"
+    requests_per_second: float = Field(20, gt=0, le=50)
+    timeout_seconds: float = Field(10, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    max_wait_seconds: float = Field(60, ge=0, description="longest Retry-After honoured")
+    cache_dir: Path = Path("data/tmdb-cache")
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _blank_key_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
 class Settings(BaseSettings):
     """All of cinebot's settings. Nested values come from env as ``CINEBOT_SEARCH__PAGE_SIZE``."""
 
@@ -124,11 +143,15 @@ class Settings(BaseSettings):
 
     index_dir: Path = Path("data/index")
     review_paths: list[Path] = Field(default_factory=list)
+    # Catalogue files or IMDb dataset folders `cinebot catalogue` imports without arguments
+    # (and `make run` on a fresh index); empty with empty review_paths: the sample catalogue.
+    catalogue_paths: list[Path] = Field(default_factory=list)
     embedding: EmbeddingSettings = EmbeddingSettings()
     search: SearchSettings = SearchSettings()
     ingest: IngestSettings = IngestSettings()
     discord: DiscordSettings = DiscordSettings()
     observability: ObservabilitySettings = ObservabilitySettings()
+    tmdb: TmdbSettings = TmdbSettings()
     # Vector store: "faiss" (embedded, the default) or "qdrant" (CINEBOT_STORE, CINEBOT_QDRANT_URL).
     store: Literal["faiss", "qdrant"] = "faiss"
     qdrant_url: str | None = None

@@ -12,18 +12,22 @@ The pipeline runs one way, one sub-package per stage:
 exports; nothing here imports discord.
 """
 
+from index.cataloguing import CatalogueImport
 from index.conversation import Conversation, Reply, is_follow_up, no_title_message
-from index.engine import SAMPLE_CORPUS, Engine
+from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
 from index.errors import IndexBusy, IndexMissing
 from index.ingest import Progress
 from index.knowledge.countries import country_name
+from index.knowledge.languages import language_name
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
 from index.telemetry import METRICS, Request, configure_logging, request, stage
 from index.types import Film, IngestReport, ParsedQuery, Problem, QueryFilters, StoredReview
 
 __all__ = [
     "METRICS",
+    "SAMPLE_CATALOGUE",
     "SAMPLE_CORPUS",
+    "CatalogueImport",
     "Conversation",
     "Engine",
     "Film",
@@ -45,6 +49,7 @@ __all__ = [
     "configure_logging",
     "country_name",
     "is_follow_up",
+    "language_name",
     "no_title_message",
     "request",
     "stage",

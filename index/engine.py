@@ -13,9 +13,10 @@ from index.answering.masks import Masks, masks_for, relax
 from index.answering.question import QueryParser
 from index.answering.rank import FilmScore, rank_by_rating, top_films
 from index.answering.snippets import make_snippet
+from index.cataloguing import CatalogueImport, CatalogueProgress, import_catalogue
 from index.embedding.encoder import Encoder
 from index.errors import IndexMissing
-from index.ingest import Progress, ingest
+from index.ingest import Progress, index_manifest, ingest
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
 from index.storage.snapshot import Snapshot, open_snapshot
 from index.storage.vectors import Selection, VectorBackend, backend_for
@@ -24,6 +25,7 @@ from index.telemetry import METRICS, stage
 from index.types import IngestReport, ParsedQuery, QueryFilters
 
 SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
+SAMPLE_CATALOGUE = Path(__file__).with_name("sample_catalogue") / "films.csv"
 
 
 class Engine:
@@ -87,14 +89,37 @@ class Engine:
 
     # ------------------------------------------------------------------ writing
     def ingest(
-        self, paths: list[Path], progress: Progress | None = None, rebuild: bool = False
+        self,
+        paths: list[Path],
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        rating_scale: float | None = None,
     ) -> IngestReport:
-        report = ingest(paths, self.settings, self.encoder, progress, rebuild)
+        """Index new and changed reviews. `rating_scale`: what bare-number ratings are out
+        of, for files that do not say."""
+        report = ingest(paths, self.settings, self.encoder, progress, rebuild, rating_scale)
         METRICS.reindexed(report.seconds)
         return report
 
     def default_paths(self) -> list[Path]:
         return list(self.settings.review_paths) or [SAMPLE_CORPUS]
+
+    def default_catalogue_paths(self) -> list[Path]:
+        """The configured catalogue; with neither reviews nor a catalogue configured, the
+        sample catalogue of the sample corpus's films."""
+        if self.settings.catalogue_paths:
+            return list(self.settings.catalogue_paths)
+        return [] if self.settings.review_paths else [SAMPLE_CATALOGUE]
+
+    def import_catalogue(
+        self, paths: list[Path], progress: CatalogueProgress | None = None, tmdb: bool = True
+    ) -> CatalogueImport:
+        """Import film knowledge and file every indexed review under the film it names; with
+        `tmdb` and a key, TMDB fills what the catalogue lacks. Nothing is embedded."""
+        return import_catalogue(paths, self.settings, self._new_manifest, progress, tmdb)
+
+    def _new_manifest(self) -> dict[str, object]:
+        return index_manifest(self.settings, self.encoder)
 
     # ------------------------------------------------------------------ reading
     def parser(self) -> QueryParser:
@@ -178,6 +203,11 @@ class Engine:
         filters = filters or QueryFilters()
         row = snap.film_row[match.film.film_id]
         own = snap.passage_film == row
+        if not own.any():  # only ratings, no words to compare
+            parsed = ParsedQuery(text=f"like {match.film.title}", filters=filters)
+            empty = SearchResult(query=parsed, hits=(), offset=offset, total=0, has_more=False,
+                                 similar_to=match.film)  # fmt: skip
+            return match, empty
         vector = np.asarray(snap.vectors[np.flatnonzero(own)]).mean(axis=0)
         vector /= np.linalg.norm(vector) or 1.0
         masks = masks_for(snap, filters)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from config import Settings
 from index.embedding.encoder import Encoder
+from index.knowledge.catalogue import Catalogue, resolve
 from index.knowledge.films import film_id, normalize_title
 from index.reading.passages import split_passages
 from index.reading.readers import ReadResult, find_files, read_file
@@ -42,18 +44,39 @@ def index_manifest(settings: Settings, encoder: Encoder) -> dict[str, object]:
     }
 
 
-def read_all(paths: list[Path], settings: Settings, progress: Progress) -> ReadResult:
+def read_all(
+    paths: list[Path], settings: Settings, progress: Progress, rating_scale: float | None = None
+) -> ReadResult:
     files, missing = find_files(paths)
     result = ReadResult(rejected=list(missing))
     progress.on_files(len(files))
     for path in files:
-        result.extend(read_file(path, settings.ingest))
+        result.extend(read_file(path, settings.ingest, rating_scale=rating_scale))
         progress.on_file(path)
     return result
 
 
-def _resolve_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) -> str:
-    """A review without a year joins the one film of that title, if there is exactly one."""
+class FilmResolver:
+    """Which film each review is filed under: a catalogue film when the catalogue knows it
+    (by IMDb id, title and year, or an unambiguous fuzzy title), else a film of the reviews'
+    own (a review without a year joins the one film of that title, if there is exactly one).
+    Counts how reviews were matched, for the report."""
+
+    def __init__(self, catalogue: Catalogue, known: dict[str, list[tuple[str, int | None]]]):
+        self.catalogue, self.known = catalogue, known
+        self.counts: Counter[str] = Counter()
+        self.active = len(catalogue) > 0
+
+    def __call__(self, review: Review) -> str:
+        if self.active:
+            found = resolve(self.catalogue, review.title, review.year, review.imdb_id)
+            self.counts["matched" if found.film else found.how] += 1
+            if found.film is not None:
+                return found.film.key
+        return _own_film(review, self.known)
+
+
+def _own_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) -> str:
     films = known.setdefault(normalize_title(review.title), [])
     if review.year is None and len(films) == 1:
         return films[0][0]
@@ -69,6 +92,7 @@ def ingest(
     encoder: Encoder,
     progress: Progress | None = None,
     rebuild: bool = False,
+    rating_scale: float | None = None,
 ) -> IngestReport:
     """Index new and changed reviews from `paths`; publish a new version only if anything changed.
 
@@ -78,8 +102,8 @@ def ingest(
     progress = progress or Progress()
     started = time.perf_counter()
     report = IngestReport()
-    read = read_all(paths, settings, progress)
-    report.rejected, report.warnings = read.rejected, read.warnings
+    read = read_all(paths, settings, progress, rating_scale)
+    report.rejected, report.warnings, report.notes = read.rejected, read.warnings, read.notes
 
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, retire=vectors_to.retire)
@@ -90,7 +114,7 @@ def ingest(
         manifest = index_manifest(settings, encoder)
         if base is not None and any(base.manifest.get(k) != v for k, v in manifest.items()):
             rebuild = True  # model or passage size changed: old vectors are not comparable
-        writer = store.begin(None if rebuild else base)
+        writer = store.begin(None if rebuild else base, store.catalogue_path(base))
         try:
             carried = _carry_over(base) if rebuild else []
             todo = _classify(read.reviews, writer, report)
@@ -158,15 +182,18 @@ def _embed_and_add(
     progress: Progress,
     report: IngestReport,
 ) -> None:
-    known = writer.films_by_title()
+    film_of = FilmResolver(writer.catalogue, writer.films_by_title())
     planned: list[tuple[Review, str, str, list[str]]] = []
     texts: list[str] = []
     for review, digest in todo:
-        passages = split_passages(
-            review.text, encoder.count_tokens, settings.embedding.passage_max_tokens
+        passages = (
+            split_passages(review.text, encoder.count_tokens, settings.embedding.passage_max_tokens)
+            if review.text.strip()
+            else []  # a rating without words: nothing to embed
         )
-        planned.append((review, digest, _resolve_film(review, known), passages))
+        planned.append((review, digest, film_of(review), passages))
         texts += passages
+    report.films = dict(film_of.counts)
     progress.on_embed_start(len(texts))
     vectors = encoder.encode(texts, progress=progress.on_embedded)
     report.passages_embedded = len(texts)

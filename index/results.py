@@ -97,7 +97,8 @@ class FilmDetail:
     reviews: tuple[StoredReview, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            **{k: (list(v) if isinstance(v, tuple) else v) for k, v in self.film.__dict__.items()},
-            "reviews": [r.__dict__ for r in self.reviews],
-        }
+        """The film's facts, where each came from (`sources`: review, catalogue:<name> or
+        prose), and every review."""
+        facts = {k: list(v) if isinstance(v, tuple) else v for k, v in self.film.__dict__.items()}
+        return {**facts, "sources": dict(self.film.sources),
+                "reviews": [r.__dict__ for r in self.reviews]}  # fmt: skip

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Review(BaseModel):
@@ -18,7 +18,9 @@ class Review(BaseModel):
     review_id: str
     title: str = Field(min_length=1)
     year: int | None = Field(None, ge=1870, le=2100)
-    text: str = Field(min_length=1)
+    # Empty for a rating without words (a Letterboxd or IMDb ratings export): it counts for
+    # rating filters and rankings, but has no passages to match a question against.
+    text: str = ""
     rating: float | None = Field(None, ge=0, le=10)
     rating_raw: str | None = None
     reviewer: str | None = None
@@ -28,11 +30,20 @@ class Review(BaseModel):
     director: str | None = None
     cast: tuple[str, ...] = ()
     platform: str | None = None
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes of the film's original languages
+    runtime: int | None = Field(None, ge=1, le=1500)  # minutes
+    imdb_id: str | None = Field(None, pattern=r"^tt\d{7,10}$")
     url: str | None = None
     source: str = ""
     # Which of the metadata fields the source gave explicitly (they win over inferred ones).
     given: tuple[str, ...] = ()
     extra: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _words_or_a_rating(self) -> Review:
+        if not self.text.strip() and self.rating is None:
+            raise ValueError("neither review text nor a rating")
+        return self
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,11 @@ class Passage:
     text: str
 
 
+# Where a fact about a film came from, strongest first: a review record that gave it, the film
+# catalogue (a catalogue file, IMDb's datasets, TMDB), or the review prose.
+Source = str  # "review" | "catalogue:<name>" | "prose"
+
+
 @dataclass(frozen=True)
 class Film:
     film_id: str
@@ -63,10 +79,15 @@ class Film:
     year: int | None
     countries: tuple[str, ...]
     genres: tuple[str, ...]
-    director: str | None
+    director: str | None  # several are comma-separated
     cast: tuple[str, ...]
     platforms: tuple[str, ...]
     n_reviews: int
+    imdb_id: str | None = None
+    languages: tuple[str, ...] = ()
+    runtime: int | None = None
+    poster_url: str | None = None
+    sources: tuple[tuple[str, Source], ...] = ()  # (field, where it came from)
 
     @property
     def label(self) -> str:
@@ -98,6 +119,10 @@ class IngestReport:
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     version: str | None = None
+    # With a film catalogue: how the reviews read were matched to its films
+    # ("matched", "ambiguous", "unmatched").
+    films: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # formats recognised ("Letterboxd export")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +135,10 @@ class IngestReport:
             "warnings": [p.__dict__ for p in self.warnings],
             "seconds": round(self.seconds, 3),
             "version": self.version,
+            "films": {k: self.films.get(k, 0) for k in ("matched", "ambiguous", "unmatched")}
+            if self.films
+            else {},
+            "notes": self.notes,
         }
 
 
@@ -125,8 +154,12 @@ FILTER_GROUPS: dict[str, tuple[str, ...]] = {
     "cast": ("cast",),
     "countries_none": ("countries_none",),
     "genres_any": ("genres_any",),
+    "runtime": ("runtime_min", "runtime_max"),
+    "languages": ("languages",),
+    "languages_none": ("languages_none",),
 }
-_SETTING = {"rating": ("rating_min", "rating_max"), "year": ("year_min", "year_max")}
+_SETTING = {"rating": ("rating_min", "rating_max"), "year": ("year_min", "year_max"),
+            "runtime": ("runtime_min", "runtime_max")}  # fmt: skip
 
 
 class QueryFilters(BaseModel):
@@ -146,6 +179,11 @@ class QueryFilters(BaseModel):
     genres_any: list[str] = Field(default_factory=list)
     rating_min_exclusive: bool = False
     rating_max_exclusive: bool = False
+    # Facts a film catalogue supplies: minutes (inclusive bounds) and original languages.
+    runtime_min: int | None = None
+    runtime_max: int | None = None
+    languages: list[str] = Field(default_factory=list, description="any of these ISO 639-1 codes")
+    languages_none: list[str] = Field(default_factory=list)
 
     def is_empty(self) -> bool:
         return self == QueryFilters()
@@ -174,7 +212,7 @@ class QueryFilters(BaseModel):
         """A follow-up's filters on top of these: set values replace, exclusions add up."""
         data = self.model_dump()
         for name, value in other.model_dump().items():
-            if name in {"genres_none", "countries_none"}:
+            if name in {"genres_none", "countries_none", "languages_none"}:
                 data[name] = list(dict.fromkeys(data[name] + value))
             elif value not in (None, [], False):
                 data[name] = value
@@ -185,6 +223,7 @@ class QueryFilters(BaseModel):
         # An exclusion overrides an earlier inclusion of the same genre or country.
         data["genres_all"] = [g for g in data["genres_all"] if g not in data["genres_none"]]
         data["countries"] = [c for c in data["countries"] if c not in data["countries_none"]]
+        data["languages"] = [c for c in data["languages"] if c not in data["languages_none"]]
         return QueryFilters(**data)
 
 

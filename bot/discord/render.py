@@ -29,7 +29,8 @@ def _film_field(index: int, hit: FilmHit, budget: int) -> tuple[str, str]:
         head = f"*{who}*, {presentation.rating_text(review.rating)}: "
         words = presentation.highlighted_words(review)
         room = max(20, per_review - len(head))
-        lines.append(head + safety.bold_words(review.snippet, words, room))
+        snippet = review.snippet if review.snippet.strip() else presentation.NO_WORDS
+        lines.append(head + safety.bold_words(snippet, words, room))
     return name, safety.cut("\n".join(lines), budget)
 
 
@@ -62,6 +63,8 @@ def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
         for i, hit in enumerate(result.hits[: safety.FIELDS], result.offset + 1):
             name, value = _film_field(i, hit, budget)
             embed.add_field(name=name, value=value, inline=False)
+        if result.hits and (poster := presentation.poster(result.hits[0].film)):
+            embed.set_thumbnail(url=poster)
         shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
         total = f" of {result.total}" if result.total else ""
         embed.set_footer(text=f"Films {shown}{total}")
@@ -83,6 +86,8 @@ def _film_embed(detail: FilmDetail, page: int, per_page: int) -> discord.Embed:
         description=safety.cut(description, safety.EMBED_DESCRIPTION) or None,
         colour=COLOUR,
     )
+    if poster := presentation.poster(detail.film):
+        embed.set_thumbnail(url=poster)
     reviews = detail.reviews[page * per_page : (page + 1) * per_page]
     budget = safety.FIELD_VALUE
     while True:

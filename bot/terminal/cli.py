@@ -1,4 +1,4 @@
-"""The `cinebot` command line: ingest, search, similar, film, stats, chat, run."""
+"""The `cinebot` command line: ingest, catalogue, search, similar, film, stats, chat, run, bot."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from bot.terminal.console import print_film, print_report, print_result
+from bot.terminal.console import print_catalogue, print_film, print_report, print_result
 from config import ConfigError, Settings, load_settings
 from index import (
+    CatalogueImport,
     Conversation,
     Engine,
     FilmDetail,
     IndexBusy,
     IndexMissing,
+    IngestReport,
     SearchResult,
     no_title_message,
 )
@@ -77,9 +79,17 @@ def _emit(answer: SearchResult | FilmDetail, as_json: bool, show: Callable[..., 
         show(_console(), answer)
 
 
-def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False):
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=_console(stderr=True), disable=quiet, transient=True) as bar:  # fmt: skip
+def _bar(quiet: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=_console(stderr=True), disable=quiet,
+                    transient=True)  # fmt: skip
+
+
+def _run_ingest(
+    engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False,
+    rating_scale: float | None = None,
+) -> IngestReport:  # fmt: skip
+    with _bar(quiet) as bar:
         tasks: dict[str, int] = {}
         progress = IngestProgress(
             on_files=lambda n: tasks.__setitem__("read", bar.add_task("Reading files", total=n)),
@@ -90,7 +100,22 @@ def _run_ingest(engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = 
             on_embedded=lambda n: bar.advance(tasks["embed"], n),
         )
         with _told():
-            return engine.ingest(paths, progress, rebuild=rebuild)
+            return engine.ingest(paths, progress, rebuild=rebuild, rating_scale=rating_scale)
+
+
+def _run_catalogue(
+    engine: Engine, paths: list[Path], quiet: bool, tmdb: bool = True
+) -> CatalogueImport:
+    with _bar(quiet) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(f"Reading {what}", total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        with _told():
+            return engine.import_catalogue(paths, progress, tmdb=tmdb)
 
 
 @app.command()
@@ -102,10 +127,17 @@ def ingest(
     index: IndexOption = None,
     as_json: JsonOption = False,
     rebuild: Annotated[bool, typer.Option(help="Re-embed everything already indexed.")] = False,
+    rating_scale: Annotated[
+        float | None,
+        typer.Option(
+            min=1, help="What bare-number ratings are out of (e.g. 5), where a file does not say."
+        ),
+    ] = None,
 ) -> None:
     """Index new and changed reviews; unchanged ones cost nothing."""
     engine = _engine(index)
-    report = _run_ingest(engine, paths or engine.default_paths(), quiet=as_json, rebuild=rebuild)
+    paths = paths or engine.default_paths()
+    report = _run_ingest(engine, paths, quiet=as_json, rebuild=rebuild, rating_scale=rating_scale)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -213,13 +245,48 @@ def chat(index: IndexOption = None) -> None:
     _chat(engine)
 
 
+@app.command()
+def catalogue(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Catalogue files (.csv, .tsv, .jsonl) or folders of IMDb's dataset "
+            "files (default: configured catalogue paths)."
+        ),
+    ] = None,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+    tmdb: Annotated[
+        bool, typer.Option(help="Ask TMDB for what the catalogue lacks (needs a key).")
+    ] = True,
+) -> None:
+    """Import film knowledge (countries, languages, genres, people, runtimes, posters) and
+    file the indexed reviews under the films it knows; nothing is embedded again."""
+    engine = _engine(index)
+    paths = paths or engine.default_catalogue_paths()
+    if not paths and not (tmdb and engine.settings.tmdb.api_key):
+        raise _fail("nothing to import: name a catalogue file or an IMDb dataset folder", 2)
+    done = _run_catalogue(engine, paths, quiet=as_json, tmdb=tmdb)
+    if as_json:
+        print(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_catalogue(_console(), done)
+    if done.sources and not any(r.kept for r in done.sources.values()) and not done.tmdb:
+        raise typer.Exit(1)
+
+
 def _ensure_index(engine: Engine) -> None:
-    if not engine.has_index():
+    """On the first run: the catalogue first (so reviews are filed under its films), then the
+    reviews. A run cut short after the catalogue still indexes the reviews next time."""
+    err = _console(stderr=True)
+    fresh = not engine.has_index()
+    if fresh and (catalogues := engine.default_catalogue_paths()):
+        err.print(f"Importing the film catalogue {', '.join(map(str, catalogues))}…")
+        print_catalogue(err, _run_catalogue(engine, catalogues, quiet=False, tmdb=False))
+    if fresh or engine.stats()["reviews"] == 0:
         paths = engine.default_paths()
-        _console(stderr=True).print(
-            f"Building the index from {', '.join(map(str, paths))} (first run only)…"
-        )
-        print_report(_console(stderr=True), _run_ingest(engine, paths, quiet=False), limit=10)
+        err.print(f"Building the index from {', '.join(map(str, paths))} (first run only)…")
+        print_report(err, _run_ingest(engine, paths, quiet=False), limit=10)
 
 
 @app.command()

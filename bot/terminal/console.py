@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot import presentation
-from index import FilmDetail, FilmHit, IngestReport, SearchResult
+from index import CatalogueImport, FilmDetail, FilmHit, IngestReport, SearchResult
 
 
 def understood(result: SearchResult) -> Text:
@@ -98,4 +98,38 @@ def print_report(console: Console, report: IngestReport, limit: int = 50) -> Non
                 console.print(
                     Text(f"  … and {len(problems) - limit} more (use --json for all)", style="dim")
                 )
+    for note in report.notes:
+        console.print(Text(note, style="dim"))
+    if report.films:
+        console.print(Text(presentation.matching_line(report.films), style="dim"))
     console.print(Text(f"Index {report.version or '(none)'} · {report.seconds:.1f} s", style="dim"))
+
+
+def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) -> None:
+    table = Table(title="Catalogue", show_header=True)
+    for name in ("source", "rows", "films kept", "skipped", "problems"):
+        table.add_column(name, justify="left" if name == "source" else "right")
+    for source, report in done.sources.items():
+        table.add_row(Text(source), str(report.rows), str(report.kept), str(report.skipped),
+                      str(len(report.problems) + report.more_problems))  # fmt: skip
+    console.print(table)
+    for source, report in done.sources.items():
+        for problem in report.problems[:limit]:
+            console.print(Text(f"  {problem}", style="yellow"))
+        hidden = len(report.problems) - limit + report.more_problems
+        if hidden > 0:
+            console.print(Text(f"  … and {hidden} more in {source} (use --json)", style="dim"))
+    if done.tmdb is not None:
+        t = done.tmdb
+        console.print(Text(f"TMDB: asked about {t.asked} film(s): {t.found} found, "
+                           f"{t.not_found} not found, {t.from_cache} answers from the cache", style="dim"))  # fmt: skip
+        for failure in t.failures[:limit]:
+            console.print(Text(f"  TMDB: {failure}", style="yellow"))
+        if t.stopped:
+            console.print(Text(t.stopped, style="red"))
+    elif done.tmdb_off:
+        console.print(Text(done.tmdb_off, style="dim"))
+    if done.reviews:
+        console.print(Text(presentation.matching_line(done.reviews), style="dim"))
+    console.print(Text(f"{done.films} film(s) in the catalogue · index {done.version or '(none)'} "
+                       f"· {done.seconds:.1f} s", style="dim"))  # fmt: skip

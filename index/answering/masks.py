@@ -48,6 +48,14 @@ def film_mask(snap: Snapshot, filters: QueryFilters) -> np.ndarray:
         mask &= snap.film_year >= filters.year_min
     if filters.year_max is not None:
         mask &= (snap.film_year <= filters.year_max) & (snap.film_year >= 0)
+    if filters.runtime_min is not None:
+        mask &= snap.film_runtime >= filters.runtime_min
+    if filters.runtime_max is not None:
+        mask &= (snap.film_runtime <= filters.runtime_max) & (snap.film_runtime >= 0)
+    if filters.languages:
+        mask &= _any_of(snap.language_films, filters.languages, n)
+    if filters.languages_none:
+        mask &= ~_any_of(snap.language_films, filters.languages_none, n)
     if filters.directors:
         mask &= _any_of(snap.director_films, [fold(d) for d in filters.directors], n)
     if filters.cast:
@@ -77,11 +85,13 @@ def masks_for(snap: Snapshot, filters: QueryFilters) -> Masks:
 
 
 # Order in which filters are dropped when nothing passes: the most specific goes first.
-RELAX_ORDER = ("cast", "directors", "rating", "year", "genres_none", "countries_none",
-               "genres_any", "genres_all", "countries")  # fmt: skip
+RELAX_ORDER = ("cast", "directors", "runtime", "rating", "year", "genres_none",
+               "countries_none", "languages_none", "languages", "genres_any", "genres_all",
+               "countries")  # fmt: skip
 # Order in which filters are added back to find the one that empties the result.
-_CULPRIT_ORDER = ("countries", "genres_all", "genres_any", "genres_none", "countries_none",
-                  "year", "directors", "cast", "rating")  # fmt: skip
+_CULPRIT_ORDER = ("countries", "languages", "genres_all", "genres_any", "genres_none",
+                  "countries_none", "languages_none", "year", "runtime", "directors", "cast",
+                  "rating")  # fmt: skip
 
 
 def culprit(snap: Snapshot, filters: QueryFilters) -> str | None:

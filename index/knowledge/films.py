@@ -6,14 +6,40 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from index.types import Film, Review
 
+if TYPE_CHECKING:
+    from index.knowledge.catalogue import CatalogueFilm
+
+
+_MOVED_ARTICLE = re.compile(
+    r"^(?P<rest>.+?),\s*(?P<article>the|a|an|la|le|les|l'|el|los|las|il|lo|gli|der|die|das|de|het)$",
+    re.IGNORECASE,
+)
+_ALTERNATE = re.compile(r"^(?P<main>.+?)\s*\((?P<other>[^()]*[^\d\s()][^()]*)\)\s*$")
+
 
 def normalize_title(title: str) -> str:
+    """A title as it is compared: accents, case, punctuation and a leading English article gone;
+    "Janitor, The" reads as "The Janitor"."""
+    if m := _MOVED_ARTICLE.match(title.strip()):
+        title = f"{m['article']} {m['rest']}"
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     folded = re.sub(r"[^a-z0-9]+", " ", folded.lower()).strip()
     return re.sub(r"^(the|a|an) ", "", folded)
+
+
+def title_keys(title: str) -> list[str]:
+    """Every normalised name a title gives: "Eyewitness (Janitor, The)" is also "janitor"
+    (an alternate title in brackets, as MovieLens writes them), but "Heat (1995)" is not."""
+    keys = [normalize_title(title)]
+    if m := _ALTERNATE.match(title.strip()):
+        for part in (m["main"], re.sub(r"^(?:a\.k\.a\.|aka)\s+", "", m["other"], flags=re.I)):
+            if (key := normalize_title(part)) and key not in keys:
+                keys.append(key)
+    return [k for k in keys if k]
 
 
 def director_names(director: str | None) -> list[str]:
@@ -26,34 +52,77 @@ def film_id(title: str, year: int | None) -> str:
     return f"{slug}-{year}" if year else slug
 
 
-def merge_film(fid: str, reviews: Iterable[Review]) -> Film:
-    """Given values from any review win over values inferred from prose; votes break ties."""
-    reviews = list(reviews)
+# What a catalogue can know about a film (knowledge.catalogue.FACTS; not imported: it imports this).
+_CATALOGUE_FACTS = {
+    "countries",
+    "languages",
+    "genres",
+    "directors",
+    "cast",
+    "runtime",
+    "poster_url",
+}
 
-    def pick(attr: str) -> list[str]:
+
+def merge_film(fid: str, reviews: Iterable[Review], known: CatalogueFilm | None = None) -> Film:
+    """A film's facts from its reviews and the catalogue. Strongest first: what a review record
+    gave (votes break ties), then the catalogue, then what review prose says (for countries
+    and genres, what more than one review says, when more than two reviews speak). Prose is
+    used only for films the catalogue does not know: for a film it knows, a fact it lacks is
+    unknown, not guessed. `sources` records where each fact came from."""
+    reviews = list(reviews)
+    sources: dict[str, str] = {}
+
+    def pick(field: str, attr: str | None = None, fact: str | None = None) -> list:
+        """Values for the film's `field`, from the reviews' `attr` or the catalogue's `fact`."""
+        attr, fact = attr or field, fact or field
         given = [r for r in reviews if attr in r.given]
+        catalogued = getattr(known, fact, None) if known is not None else None
+        if not given and catalogued:
+            sources[field] = known.sources.get(fact, "catalogue")  # type: ignore[union-attr]
+            return list(catalogued) if isinstance(catalogued, tuple) else [catalogued]
+        if not given and known is not None and fact in _CATALOGUE_FACTS:
+            return []  # the catalogue knows this film: what it does not say is unknown
         pool = given or reviews
-        counts: Counter[str] = Counter()
+        counts: Counter = Counter()
         for r in pool:
             value = getattr(r, attr)
-            counts.update([value] if isinstance(value, str) else value or [])
+            counts.update([value] if isinstance(value, str | int) else value or [])
         if not given and attr in {"countries", "genres"} and len(pool) > 2:
             # Inferred from prose: keep what more than one review says, if anything is.
             agreed = [v for v, n in counts.items() if n > 1]
-            return agreed or [v for v, _ in counts.most_common()]
-        return [v for v, _ in counts.most_common()]
+            found = agreed or [v for v, _ in counts.most_common()]
+        else:
+            found = [v for v, _ in counts.most_common()]
+        if found:
+            sources[field] = "review" if given else "prose"
+        return found
 
     titles = Counter(r.title for r in reviews)
     years = Counter(r.year for r in reviews if r.year)
-    directors = pick("director")
+    directors = pick("director", fact="directors")
+    from_catalogue = sources.get("director", "").startswith("catalogue")
+    runtime = pick("runtime")
+    poster = known.poster_url if known is not None else None
+    if poster:
+        sources["poster_url"] = known.sources.get("poster_url", "catalogue")  # type: ignore[union-attr]
+    year = years.most_common(1)[0][0] if years else None
+    imdb_id = next((r.imdb_id for r in reviews if r.imdb_id), None)
+    if known is not None:
+        year, imdb_id = known.year or year, known.imdb_id or imdb_id
     return Film(
         film_id=fid,
-        title=titles.most_common(1)[0][0],
-        year=years.most_common(1)[0][0] if years else None,
+        title=known.title if known is not None else titles.most_common(1)[0][0],
+        year=year,
         countries=tuple(pick("countries")),
         genres=tuple(pick("genres")),
-        director=directors[0] if directors else None,
+        director=", ".join(directors) if from_catalogue else (directors[0] if directors else None),
         cast=tuple(pick("cast"))[:12],
-        platforms=tuple(pick("platform")),
+        platforms=tuple(pick("platforms", attr="platform")),
         n_reviews=len(reviews),
+        imdb_id=imdb_id,
+        languages=tuple(pick("languages")),
+        runtime=runtime[0] if runtime else None,
+        poster_url=poster,
+        sources=tuple(sorted(sources.items())),
     )

@@ -34,10 +34,18 @@ def _scaled(value: float, scale: float, raw: str) -> float:
     return round(value / scale * 10, 2)
 
 
-def normalize_rating(raw: str | float | int) -> float:
+def is_bare(raw: str | float | int) -> bool:
+    """A number with no scale written beside it ("4.5", 8): its scale has to be known or assumed."""
+    if isinstance(raw, bool):
+        return False
+    return isinstance(raw, int | float) or bool(_BARE.match(str(raw).strip().lower()))
+
+
+def normalize_rating(raw: str | float | int, scale: float | None = None) -> float:
     """Return the rating on 0-10, or raise RatingError saying why it is not one.
 
-    Bare numbers are read as out of 10 (or as a percentage above 10); star counts are out of 5.
+    Bare numbers are out of `scale` when it is given; otherwise out of 10 (or a percentage
+    above 10). Star counts are out of 5.
     """
     if isinstance(raw, bool):
         raise RatingError(f"rating {raw!r} is not a number or a grade")
@@ -45,6 +53,8 @@ def normalize_rating(raw: str | float | int) -> float:
         value = float(raw)
         if value != value:  # NaN
             raise RatingError("rating is not a number")
+        if scale is not None:
+            return _scaled(value, scale, f"{raw:g} (out of {scale:g})")
         if value < 0 or value > 100:
             raise RatingError(f"rating {raw!r} is outside 0-10 (or 0-100%)")
         return round(value if value <= 10 else value / 10, 2)
@@ -66,7 +76,7 @@ def normalize_rating(raw: str | float | int) -> float:
         total = len(m[1]) + (1 if m[2] else 0) + len(m[3]) if m[3] else 5
         return _scaled(filled, total, text)
     if m := _BARE.match(lower):
-        return normalize_rating(_number(m[1], m[2]))
+        return normalize_rating(_number(m[1], m[2]), scale)
     if lower.startswith("-"):
         raise RatingError(f"rating {text!r} is negative")
     raise RatingError(f"rating {text!r} is not on a scale we know (x/10, x/5, stars, A-F, %)")

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,15 +21,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from config import IngestSettings
+from index.knowledge.catalogue import imdb_id_in
 from index.knowledge.countries import UnknownCountry, country_code
 from index.knowledge.genres import UnknownGenre, canonical_genres
+from index.knowledge.languages import UnknownLanguage, language_code
 from index.reading.clean import _TITLE_LINE, clean_page, parse_date
 from index.reading.extract import extract
-from index.reading.ratings import RatingError, normalize_rating
+from index.reading.ratings import RatingError, is_bare, normalize_rating
 from index.types import Problem, Review
 
 FIELDS = ("id", "title", "year", "text", "rating", "reviewer", "date", "countries", "genres",
-          "director", "cast", "platform", "url")  # fmt: skip
+          "director", "cast", "platform", "url", "imdb_id", "runtime", "languages",
+          "rating_scale")  # fmt: skip
+FACT_FIELDS = ("countries", "genres", "director", "cast", "platform", "runtime", "languages")
 # Other names people give the same fields (IMDb dumps, scrapers, spreadsheets).
 FIELD_ALIASES = {
     "review_id": "id", "name": "title", "film": "title", "movie": "title", "review": "text",
@@ -37,8 +41,17 @@ FIELD_ALIASES = {
     "stars": "rating", "grade": "rating", "author": "reviewer", "critic": "reviewer",
     "user": "reviewer", "published": "date", "review_date": "date", "country": "countries",
     "genre": "genres", "directors": "director", "actors": "cast", "starring": "cast",
-    "link": "url", "streaming": "platform",
+    "link": "url", "streaming": "platform", "letterboxd uri": "url", "your rating": "rating",
+    "const": "imdb_id", "tconst": "imdb_id", "imdb": "imdb_id", "imdb id": "imdb_id",
+    "runtime (mins)": "runtime", "runtime_minutes": "runtime", "minutes": "runtime",
+    "language": "languages", "original_language": "languages", "date rated": "date",
+    "scale": "rating_scale", "out_of": "rating_scale",
 }  # fmt: skip
+# Export files people already have, known by their header: which scale their ratings are on.
+EXPORTS = {
+    "Letterboxd": ({"letterboxd uri", "name", "rating"}, 5.0),
+    "IMDb ratings": ({"const", "your rating"}, 10.0),
+}
 SUFFIXES = {".txt": "page", ".text": "page", ".md": "page", ".html": "html", ".htm": "html",
             ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}  # fmt: skip
 
@@ -48,11 +61,13 @@ class ReadResult:
     reviews: list[Review] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was recognised ("Letterboxd export")
 
     def extend(self, other: ReadResult) -> None:
         self.reviews += other.reviews
         self.rejected += other.rejected
         self.warnings += other.warnings
+        self.notes += other.notes
 
 
 class FileError(ValueError):
@@ -62,7 +77,7 @@ class FileError(ValueError):
 # ----------------------------------------------------------------------------- fields
 
 
-def _split_list(value: Any) -> list[str]:
+def split_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list | tuple):
@@ -102,10 +117,12 @@ def _date(value: Any) -> dt.date | None:
 
 
 def review_key(
-    title: str, year: int | None, reviewer: str | None, source: str, location: str
-) -> str:
-    """A stable id for a review with no id of its own: one reviewer reviews a film once."""
-    who = (reviewer or "").casefold().strip() or f"{source}#{location}"
+    title: str, year: int | None, reviewer: str | None, source: str, location: str,
+    url: str | None = None,
+) -> str:  # fmt: skip
+    """A stable id for a review with no id of its own: one reviewer reviews a film once; a
+    review with a URL of its own (a Letterboxd entry) is that URL."""
+    who = (reviewer or "").casefold().strip() or (url or "").strip() or f"{source}#{location}"
     basis = f"{title.casefold().strip()}|{year or ''}|{who}"
     return "r-" + hashlib.sha1(basis.encode()).hexdigest()[:16]
 
@@ -117,8 +134,10 @@ def build_review(
     limits: IngestSettings,
     out: ReadResult,
     inferred: Mapping[str, Any] | None = None,
+    rating_scale: float | None = None,
 ) -> None:
-    """Validate one record into a Review, or add a Problem saying why it cannot be used."""
+    """Validate one record into a Review, or add a Problem saying why it cannot be used.
+    `rating_scale` is what bare-number ratings are out of (a record's own wins)."""
 
     def reject(reason: str) -> None:
         out.rejected.append(Problem(source, location, reason))
@@ -137,8 +156,8 @@ def build_review(
             extra[str(key)] = value
 
     text = _text_of(given.get("text"))
-    if not text.strip():
-        return reject("no review text (expected a 'text' field)")
+    if not text.strip() and given.get("rating") is None:
+        return reject("no review text (expected a 'text' field) and no rating")
     if len(text) > limits.max_text_chars:
         warn(f"text cut from {len(text)} to {limits.max_text_chars} characters")
         text = text[: limits.max_text_chars]
@@ -164,9 +183,14 @@ def build_review(
 
     rating = None
     rating_raw = given.get("rating", inferred.get("rating_raw"))
+    if "rating_scale" in given:
+        try:
+            rating_scale = float(given["rating_scale"])
+        except (TypeError, ValueError):
+            return reject(f"rating_scale {given['rating_scale']!r} is not a number")
     if rating_raw is not None:
         try:
-            rating = normalize_rating(rating_raw)
+            rating = normalize_rating(rating_raw, rating_scale)
         except RatingError as exc:
             return reject(str(exc))
 
@@ -177,7 +201,7 @@ def build_review(
         date = inferred.get("date")
 
     countries: list[str] = []
-    for name in _split_list(given.get("countries")):
+    for name in split_list(given.get("countries")):
         try:
             code = country_code(name)
         except UnknownCountry as exc:
@@ -187,22 +211,38 @@ def build_review(
         if code not in countries:
             countries.append(code)
     genres: list[str] = []
-    for name in _split_list(given.get("genres")):
+    for name in split_list(given.get("genres")):
         try:
             genres += [g for g in canonical_genres(name) if g not in genres]
         except UnknownGenre as exc:
             warn(str(exc))
             extra.setdefault("unrecognised_genres", []).append(name)
 
+    languages: list[str] = []
+    for name in split_list(given.get("languages")):
+        try:
+            code = language_code(name)
+        except UnknownLanguage as exc:
+            warn(str(exc))
+            continue
+        if code not in languages:
+            languages.append(code)
+    runtime = None
+    if "runtime" in given:
+        try:
+            runtime = int(float(str(given["runtime"]).strip()))
+        except ValueError:
+            warn(f"runtime {given['runtime']!r} is not a number of minutes")
+    imdb_id = imdb_id_in(str(given.get("imdb_id") or "")) or imdb_id_in(given.get("url"))
+
     found = extract(text)
-    fields_given = tuple(
-        f for f in ("countries", "genres", "director", "cast", "platform") if f in given
-    )
+    fields_given = tuple(f for f in FACT_FIELDS if f in given)
     reviewer = str(given.get("reviewer") or inferred.get("reviewer") or "").strip() or None
     review_id = str(given["id"]).strip() if "id" in given else None
     try:
         review = Review(
-            review_id=review_id or review_key(title, year, reviewer, source, location),
+            review_id=review_id
+            or review_key(title, year, reviewer, source, location, given.get("url")),
             title=title,
             year=year,
             text=text,
@@ -213,8 +253,11 @@ def build_review(
             countries=tuple(countries) if "countries" in given else found.countries,
             genres=tuple(genres) if "genres" in given else found.genres,
             director=str(given["director"]).strip() if "director" in given else found.director,
-            cast=tuple(_split_list(given["cast"])) if "cast" in given else found.cast,
+            cast=tuple(split_list(given["cast"])) if "cast" in given else found.cast,
             platform=str(given["platform"]).strip() if "platform" in given else found.platform,
+            languages=tuple(languages),
+            runtime=runtime,
+            imdb_id=imdb_id,
             url=str(given["url"]).strip() if "url" in given else None,
             source=source,
             given=fields_given,
@@ -346,7 +389,7 @@ def _ld_review(raw: str | None) -> dict[str, Any]:
     return {}
 
 
-def _records_json(text: str) -> Iterator[tuple[str, Any]]:
+def records_json(text: str) -> Iterator[tuple[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -365,7 +408,7 @@ def _records_json(text: str) -> Iterator[tuple[str, Any]]:
         yield f"record {i}", item
 
 
-def _records_jsonl(text: str) -> Iterator[tuple[str, Any]]:
+def records_jsonl(text: str) -> Iterator[tuple[str, Any]]:
     # Only "\n" ends a record: str.splitlines() would also split on U+0085 or U+2028 inside text.
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -378,7 +421,7 @@ def _records_jsonl(text: str) -> Iterator[tuple[str, Any]]:
             yield f"line {n}", ValueError("JSON is nested too deeply")
 
 
-def _records_csv(text: str, delimiter: str) -> Iterator[tuple[str, Any]]:
+def records_csv(text: str, delimiter: str) -> Iterator[tuple[str, Any]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     if not reader.fieldnames or not any(f and f.strip() for f in reader.fieldnames):
@@ -394,8 +437,31 @@ def _records_csv(text: str, delimiter: str) -> Iterator[tuple[str, Any]]:
         raise FileError(f"CSV broken at line {reader.line_num}: {exc}") from None
 
 
-def read_file(path: Path, limits: IngestSettings, source: str | None = None) -> ReadResult:
-    """Read one file; a file-level problem becomes one rejected entry, never an exception."""
+def export_scale(keys: Iterable[str]) -> tuple[str, float] | None:
+    """The export format a record's keys show (Letterboxd, an IMDb ratings export), and the
+    scale of its ratings."""
+    names = {str(k).strip().lower() for k in keys}
+    for name, (header, scale) in EXPORTS.items():
+        if header <= names:
+            return name, scale
+    return None
+
+
+def _warn_assumed_scale(out: ReadResult, start: int, source: str) -> None:
+    """Bare-number ratings all of 5 or less were read out of 10: say so, once per file."""
+    bare = [r.rating for r in out.reviews[start:] if r.rating_raw and is_bare(r.rating_raw)]
+    if bare and max(r for r in bare if r is not None) <= 5:
+        out.warnings.append(Problem(source, "", (
+            f"{len(bare)} rating(s) are bare numbers of 5 or less; read as out of 10. "
+            "If they are stars out of 5, ingest again with --rating-scale 5")))  # fmt: skip
+
+
+def read_file(
+    path: Path, limits: IngestSettings, source: str | None = None,
+    rating_scale: float | None = None,
+) -> ReadResult:  # fmt: skip
+    """Read one file; a file-level problem becomes one rejected entry, never an exception.
+    `rating_scale`: what bare-number ratings are out of, when the file does not say."""
     out = ReadResult()
     source = source or str(path)
     kind = SUFFIXES.get(path.suffix.lower())
@@ -416,12 +482,18 @@ def read_file(path: Path, limits: IngestSettings, source: str | None = None) -> 
             _read_html(text, source, limits, out)
         else:
             if kind == "json":
-                records = _records_json(text)
+                records = records_json(text)
             elif kind == "jsonl":
-                records = _records_jsonl(text)
+                records = records_jsonl(text)
             else:
-                records = _records_csv(text, "\t" if path.suffix.lower() == ".tsv" else ",")
+                records = records_csv(text, "\t" if path.suffix.lower() == ".tsv" else ",")
+            scale, first = rating_scale, True
             for location, record in records:
+                if first and isinstance(record, dict):
+                    first = False
+                    if scale is None and (export := export_scale(record)):
+                        scale = export[1]
+                        out.notes.append(f"{export[0]} export: ratings out of {scale:g}")
                 if isinstance(record, Exception):
                     out.rejected.append(Problem(source, location, str(record)))
                 elif not isinstance(record, dict):
@@ -431,7 +503,9 @@ def read_file(path: Path, limits: IngestSettings, source: str | None = None) -> 
                         )
                     )
                 else:
-                    build_review(record, source, location, limits, out)
+                    build_review(record, source, location, limits, out, rating_scale=scale)
+            if scale is None:
+                _warn_assumed_scale(out, 0, source)
     except FileError as exc:
         out.rejected.append(Problem(source, "", str(exc)))
     except OSError as exc:

@@ -64,6 +64,8 @@ def passage_payloads(meta: Path) -> list[dict[str, Any]]:
                 "genres": list(d["genres"]),
                 "directors": [fold(n) for n in director_names(d["director"])],
                 "cast": [fold(n) for n in d["cast"]],
+                "languages": list(d.get("languages", ())),
+                "runtime": d.get("runtime") or -1,
             }
         payloads = []
         for rating, fid in db.execute(
@@ -104,6 +106,18 @@ def payload_filter(filters: QueryFilters | None, exclude_film: str | None = None
             # Unknown years are stored as -1: they fail any year filter, as in the masks.
             low = filters.year_min if filters.year_min is not None else 0
             must.append(m.FieldCondition(key="year", range=m.Range(gte=low, lte=filters.year_max)))
+        if filters.languages:
+            must.append(m.FieldCondition(key="languages", match=m.MatchAny(any=filters.languages)))
+        if filters.languages_none:
+            must_not.append(
+                m.FieldCondition(key="languages", match=m.MatchAny(any=filters.languages_none))
+            )
+        if filters.runtime_min is not None or filters.runtime_max is not None:
+            # Unknown runtimes are stored as -1: they fail any runtime filter, as in the masks.
+            low = filters.runtime_min if filters.runtime_min is not None else 0
+            must.append(
+                m.FieldCondition(key="runtime", range=m.Range(gte=low, lte=filters.runtime_max))
+            )
         if filters.directors:
             names = [fold(d) for d in filters.directors]
             must.append(m.FieldCondition(key="directors", match=m.MatchAny(any=names)))
@@ -155,6 +169,7 @@ class QdrantIndex:
         kinds = {"countries": m.PayloadSchemaType.KEYWORD, "genres": m.PayloadSchemaType.KEYWORD,
                  "directors": m.PayloadSchemaType.KEYWORD, "cast": m.PayloadSchemaType.KEYWORD,
                  "film_id": m.PayloadSchemaType.KEYWORD, "year": m.PayloadSchemaType.INTEGER,
+                 "languages": m.PayloadSchemaType.KEYWORD, "runtime": m.PayloadSchemaType.INTEGER,
                  "rating": m.PayloadSchemaType.FLOAT}  # fmt: skip
         for field, kind in kinds.items() if self.settings.url else ():  # local mode: none needed
             c.create_payload_index(self.collection, field, kind)

@@ -34,8 +34,10 @@ class Snapshot:
     films: list[Film]
     film_row: dict[str, int]
     film_year: np.ndarray  # int32, -1 when unknown
+    film_runtime: np.ndarray  # int32 minutes, -1 when unknown
     country_films: dict[str, np.ndarray]  # code -> bool[n_films]
     genre_films: dict[str, np.ndarray]
+    language_films: dict[str, np.ndarray]
     director_films: dict[str, np.ndarray]  # folded name -> film rows
     cast_films: dict[str, np.ndarray]
     review_ids: list[str]
@@ -147,6 +149,19 @@ class Snapshot:
         }
 
 
+def film_from_row(fid: str, title: str, year: int | None, data: str) -> Film:
+    """A film as the films table stores it (versions written before a field existed lack it)."""
+    d = json.loads(data)
+    return Film(
+        film_id=fid, title=title, year=year, countries=tuple(d["countries"]),
+        genres=tuple(d["genres"]), director=d["director"], cast=tuple(d["cast"]),
+        platforms=tuple(d["platforms"]), n_reviews=d["n_reviews"], imdb_id=d.get("imdb_id"),
+        languages=tuple(d.get("languages", ())), runtime=d.get("runtime"),
+        poster_url=d.get("poster_url"),
+        sources=tuple((field, source) for field, source in d.get("sources", ())),
+    )  # fmt: skip
+
+
 def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
     out = {}
     for key, rows in groups.items():
@@ -163,13 +178,11 @@ def open_snapshot(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
     for fid, title, year, data in db.execute(
         "SELECT film_id, title, year, data FROM films ORDER BY film_id"
     ):
-        d = json.loads(data)
-        films.append(Film(film_id=fid, title=title, year=year, countries=tuple(d["countries"]),
-                          genres=tuple(d["genres"]), director=d["director"], cast=tuple(d["cast"]),
-                          platforms=tuple(d["platforms"]), n_reviews=d["n_reviews"]))  # fmt: skip
+        films.append(film_from_row(fid, title, year, data))
     film_row = {f.film_id: i for i, f in enumerate(films)}
     countries: dict[str, list[int]] = {}
     genres: dict[str, list[int]] = {}
+    languages: dict[str, list[int]] = {}
     directors: dict[str, list[int]] = {}
     cast: dict[str, list[int]] = {}
     for i, film in enumerate(films):
@@ -177,6 +190,8 @@ def open_snapshot(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
             countries.setdefault(c, []).append(i)
         for g in film.genres:
             genres.setdefault(g, []).append(i)
+        for code in film.languages:
+            languages.setdefault(code, []).append(i)
         for name in director_names(film.director):
             directors.setdefault(fold(name), []).append(i)
         for name in film.cast:
@@ -211,8 +226,10 @@ def open_snapshot(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         films=films,
         film_row=film_row,
         film_year=np.array([f.year or -1 for f in films], dtype=np.int32),
+        film_runtime=np.array([f.runtime or -1 for f in films], dtype=np.int32),
         country_films=_bool_index(countries, n),
         genre_films=_bool_index(genres, n),
+        language_films=_bool_index(languages, n),
         director_films=_bool_index(directors, n),
         cast_films=_bool_index(cast, n),
         review_ids=review_ids,

@@ -4,6 +4,8 @@
     <index_dir>/LOCK            held by the one process writing a version
     <index_dir>/v000007/        meta.sqlite, vectors.npy, bm25/, manifest.json, and what the
                                 vector store keeps there (index.faiss; Qdrant keeps a collection)
+    <index_dir>/catalogues/c000003.sqlite   the film catalogue a version was built with (its
+                                manifest names it; versions share it until a new one is imported)
 
 A writer builds the next version in a temporary folder beside the live one and only then
 points CURRENT at it, so readers never see a half-written index and a crash (even SIGKILL)
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.errors import IndexBusy
+from index.knowledge.catalogue import Catalogue
 from index.knowledge.films import merge_film, normalize_title
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.types import Review
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cinebot.store")
 BUSY_TIMEOUT_MS = 5000
+CATALOGUES = "catalogues"
 
 
 def open_readonly(path: Path, **options: Any) -> sqlite3.Connection:
@@ -111,6 +115,11 @@ class IndexStore:
         except FileNotFoundError:
             return None
 
+    def catalogue_path(self, info: VersionInfo | None) -> Path | None:
+        """The catalogue file a version was built with, if any."""
+        name = info.manifest.get("catalogue") if info is not None else None
+        return self.root / name if name else None
+
     # ------------------------------------------------------------------ writing
     @contextlib.contextmanager
     def lock(self, wait: bool = False) -> Iterator[None]:
@@ -128,14 +137,32 @@ class IndexStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def begin(self, base: VersionInfo | None) -> VersionWriter:
-        """Start the next version from a copy of `base` (None: an empty index). Needs the lock."""
+    def begin(self, base: VersionInfo | None, catalogue: Path | None = None) -> VersionWriter:
+        """Start the next version from a copy of `base` (None: an empty index), built with the
+        `catalogue` file (None: none). Needs the lock."""
         self._remove_leftovers()
-        return VersionWriter(self, base)
+        return VersionWriter(self, base, catalogue)
+
+    def new_catalogue(self) -> Path:
+        """Where to write a new catalogue file; it is published with the next version."""
+        folder = self.root / CATALOGUES
+        folder.mkdir(parents=True, exist_ok=True)
+        for leftover in folder.glob(".tmp-*"):  # one writer at a time: these are a crash's
+            leftover.unlink(missing_ok=True)
+        return folder / f".tmp-{uuid.uuid4().hex}.sqlite"
 
     def _remove_leftovers(self) -> None:
         for path in self.root.glob(".tmp-*"):
             shutil.rmtree(path, ignore_errors=True)
+
+    def _publish_catalogue(self, tmp: Path) -> str:
+        """A new catalogue file under its final name (not yet named by any version)."""
+        numbers = [int(p.stem[1:]) for p in (self.root / CATALOGUES).glob("c[0-9]*.sqlite")]
+        name = f"{CATALOGUES}/c{max(numbers, default=0) + 1:06d}.sqlite"
+        _fsync_file(tmp)
+        os.rename(tmp, self.root / name)
+        _fsync_dir(self.root / CATALOGUES)
+        return name
 
     def _publish(self, tmp: Path, manifest: dict[str, Any]) -> str:
         previous = self.current_name()
@@ -165,15 +192,29 @@ class IndexStore:
                     except Exception:  # the new version is live already; a leftover is harmless
                         log.warning("could not drop the vectors of %s", path.name, exc_info=True)
                 shutil.rmtree(path, ignore_errors=True)
+        self._drop_unused_catalogues()
         return name
+
+    def _drop_unused_catalogues(self) -> None:
+        used = set()
+        for path in self.root.glob("v[0-9]*/manifest.json"):
+            with contextlib.suppress(OSError, ValueError):
+                used.add(json.loads(path.read_text()).get("catalogue"))
+        for path in (self.root / CATALOGUES).glob("c[0-9]*.sqlite"):
+            if f"{CATALOGUES}/{path.name}" not in used:
+                path.unlink(missing_ok=True)
 
 
 class VersionWriter:
     """Edits a private copy of the live version; `commit` publishes it."""
 
-    def __init__(self, store: IndexStore, base: VersionInfo | None) -> None:
+    def __init__(
+        self, store: IndexStore, base: VersionInfo | None, catalogue: Path | None = None
+    ) -> None:
         self.store = store
         self.base = base
+        self.catalogue_file = catalogue
+        self.catalogue = Catalogue(catalogue)
         self.tmp = store.root / f".tmp-{uuid.uuid4().hex}"
         self.tmp.mkdir(parents=True)
         self.db = sqlite3.connect(self.tmp / "meta.sqlite")
@@ -201,6 +242,32 @@ class VersionWriter:
         self.deleted: set[int] = set()
         self.new_vectors: list[np.ndarray] = []
         self.touched_films: set[str] = set()
+
+    def use_catalogue(self, path: Path) -> None:
+        """Build this version with a newly written catalogue file (from `store.new_catalogue`)."""
+        self.catalogue.close()
+        self.catalogue_file, self.catalogue = path, Catalogue(path)
+
+    def reviews(self) -> Iterator[tuple[Review, str]]:
+        """Every stored review and the film it is filed under."""
+        for data, fid in self.db.execute("SELECT data, film_id FROM reviews"):
+            yield Review.model_validate_json(data), fid
+
+    def refile(self, moves: dict[str, str]) -> None:
+        """File reviews under other films (review id -> film id): their vectors stay."""
+        for review_id, fid in moves.items():
+            old = self.db.execute(
+                "SELECT film_id FROM reviews WHERE review_id=?", (review_id,)
+            ).fetchone()
+            if old is None or old[0] == fid:
+                continue
+            self.touched_films.update((old[0], fid))
+            self.db.execute("UPDATE reviews SET film_id=? WHERE review_id=?", (fid, review_id))
+            self.db.execute("UPDATE passages SET film_id=? WHERE review_id=?", (fid, review_id))
+
+    def refresh_all_films(self) -> None:
+        """Merge every film's facts again (a new catalogue may know more about any of them)."""
+        self.touched_films.update(fid for (fid,) in self.db.execute("SELECT film_id FROM films"))
 
     def hashes(self) -> tuple[dict[str, str], dict[str, str]]:
         """(review_id -> content_hash, content_hash -> review_id) of what is stored."""
@@ -250,7 +317,8 @@ class VersionWriter:
             rows = self.db.execute("SELECT data FROM reviews WHERE film_id=?", (fid,)).fetchall()
             self.db.execute("DELETE FROM films WHERE film_id=?", (fid,))
             if rows:
-                film = merge_film(fid, (Review.model_validate_json(d) for (d,) in rows))
+                reviews = (Review.model_validate_json(d) for (d,) in rows)
+                film = merge_film(fid, reviews, self.catalogue.get(fid))
                 data = {
                     k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}
                 }
@@ -282,6 +350,12 @@ class VersionWriter:
             raise RuntimeError(f"index corrupt: {len(vectors)} vectors for {n_passages} passages")
         np.save(self.tmp / "vectors.npy", vectors)
         LexicalIndex(texts).save(self.tmp / LEXICAL_DIR)
+        self.catalogue.close()
+        if self.catalogue_file is not None:
+            catalogue = self.catalogue_file
+            if catalogue.name.startswith(".tmp-"):
+                catalogue = self.store.root / self.store._publish_catalogue(catalogue)
+            manifest = {**manifest, "catalogue": str(catalogue.relative_to(self.store.root))}
         manifest = {**manifest, **vectors_to.write(self.tmp, vectors), "store": vectors_to.name,
                     "passages": n_passages,
                     "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
@@ -290,4 +364,7 @@ class VersionWriter:
     def abort(self) -> None:
         with contextlib.suppress(Exception):
             self.db.close()
+        self.catalogue.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.catalogue_file is not None and self.catalogue_file.name.startswith(".tmp-"):
+            self.catalogue_file.unlink(missing_ok=True)

@@ -1,12 +1,23 @@
 """Understand a question without an LLM. Named steps, in order, each blanking out what it
 understood: people first (names may contain words that look like countries or genres), then
-ratings, years, negations, genres and countries. What is left is the semantic part."""
+runtime (before its minutes look like a rating), languages (before "Korean" in
+"Korean-language" looks like a country), ratings, years, negations, genres and countries.
+What is left is the semantic part."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from index.answering.question import countries, genres, negations, people, ratings, years
+from index.answering.question import (
+    countries,
+    genres,
+    languages,
+    negations,
+    people,
+    ratings,
+    runtime,
+    years,
+)
 from index.answering.question.state import Question
 from index.knowledge.people import People
 from index.types import ParsedQuery
@@ -46,6 +57,8 @@ class QueryParser:
     def parse(self, text: str) -> ParsedQuery:
         question = Question(text)
         people.read(question, self.people)
+        runtime.read(question)
+        languages.read(question)
         ratings.read(question)
         years.read(question, self.today)
         negations.read(question)

@@ -7,7 +7,7 @@ import re
 
 from index.answering.question.state import Question
 
-_NUM = r"(\d+(?:\.\d+)?)"
+_NUM = r"(\d+(?:\.\d+)?)(?![\d.])"
 _UNIT = r"\s*(?P<scale>/\s*10|/\s*5|/\s*100|out of (?:10|5|100)|stars?|%|points?)"
 _SCALE = rf"(?:{_UNIT})?"
 _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [

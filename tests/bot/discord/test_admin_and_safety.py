@@ -269,3 +269,20 @@ async def test_autocomplete_answers_from_memory_while_a_new_version_is_still_ope
     kind, data = fake_discord.slash("film", focused="title", title="latecomer")
     callback = await env.callback(await env.interact(kind, data), timeout=10)
     assert callback.body["data"]["choices"][0]["value"] == "Latecomer Lighthouse (2024)"
+
+
+async def test_a_catalogue_poster_is_the_thumbnail_of_the_top_film_and_of_its_page(env, tmp_path):
+    films = tmp_path / "posters.csv"
+    films.write_text("title,year,poster_url\nOldboy,2003,https://img.example/oldboy.jpg\n"
+                     "Heat,1995,javascript:alert(1)\n")  # fmt: skip
+    done = await asyncio.to_thread(env.engine.import_catalogue, [films], None, False)
+    assert done.sources[str(films)].kept == 2
+    page = await env.answer(await env.command("film", title="Oldboy"))
+    assert page["embeds"][0]["thumbnail"]["url"] == "https://img.example/oldboy.jpg"
+    found = await env.answer(
+        await env.command("search", query="Korean action thrillers rated 8+", uid=880)
+    )
+    assert found["embeds"][0]["fields"][0]["name"].endswith("Oldboy (2003)")
+    assert found["embeds"][0]["thumbnail"]["url"] == "https://img.example/oldboy.jpg"
+    heat = await env.answer(await env.command("film", title="Heat"))
+    assert "thumbnail" not in heat["embeds"][0]  # not a web address: never shown

@@ -81,7 +81,7 @@ CASES = [
     ("films rated at most 4", dict(rating_max=4.0), ""),
     ("4 star romances", dict(genres_all=["Romance"], rating_min=8.0), ""),
     ("highly rated Italian films", dict(countries=["IT"], rating_min=8.0), ""),
-    ("war movies over 2 hours", dict(genres_all=["War"]), "over 2 hours"),
+    ("war movies over 2 hours", dict(genres_all=["War"], runtime_min=121), ""),
     (
         "documentaries from the 1970s",
         dict(genres_all=["Documentary"], year_min=1970, year_max=1979),

@@ -4,7 +4,16 @@ import datetime as dt
 
 import pytest
 
-from index.answering.question import countries, genres, negations, people, ratings, years
+from index.answering.question import (
+    countries,
+    genres,
+    languages,
+    negations,
+    people,
+    ratings,
+    runtime,
+    years,
+)
 from index.answering.question.state import Question
 from index.knowledge.people import People
 from index.types import QueryFilters
@@ -118,3 +127,36 @@ def test_countries(text, expected):
     question = Question(text)
     countries.read(question)
     assert question.filters.countries == expected
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("under 100 minutes", None, 99), ("at most 100 min", None, 100),
+    ("longer than two hours", 121, None), ("at least 2 hours", 120, None),
+    ("an hour and a half or less", None, 90), ("between 90 and 120 minutes", 90, 120),
+    ("under 1h40", None, 99), ("two and a half hours or more", 150, None),
+])  # fmt: skip
+def test_runtime(text, low, high):
+    question = Question(text)
+    runtime.read(question)
+    assert (question.filters.runtime_min, question.filters.runtime_max) == (low, high)
+    assert left(question) == ""
+
+
+def test_a_runtime_is_never_read_as_a_rating():
+    question = Question("thrillers under 100 minutes")
+    runtime.read(question)
+    ratings.read(question)
+    assert question.filters.rating_max is None and question.filters.runtime_max == 99
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Korean-language thrillers", dict(languages=["ko"])),
+    ("films in French", dict(languages=["fr"])),
+    ("foreign-language comedies", dict(languages_none=["en"])),
+    ("non-English horror", dict(languages_none=["en"])),
+    ("films set in Japan", {}),  # a place, not a language
+])  # fmt: skip
+def test_languages(text, expected):
+    question = Question(text)
+    languages.read(question)
+    assert question.filters == QueryFilters(**expected)

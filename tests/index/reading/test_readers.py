@@ -46,10 +46,10 @@ def test_given_fields_win_over_inferred_ones(write):
     assert set(review.given) == {"countries", "director"}
 
 
-def test_unknown_columns_are_kept_as_extra_metadata(write):
+def test_unknown_columns_are_kept_as_extra_metadata_and_the_imdb_id_is_read(write):
     path = write("r.csv", f'title,text,imdb_id,mood\nHeat,"{TEXT}",tt0113277,tense\n')
     (review,) = read(path).reviews
-    assert review.extra == {"imdb_id": "tt0113277", "mood": "tense"}
+    assert review.extra == {"mood": "tense"} and review.imdb_id == "tt0113277"
 
 
 def test_csv_lists_and_movielens_genres_map_to_our_vocabulary(write):

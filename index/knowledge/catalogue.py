@@ -1,0 +1,246 @@
+"""The film catalogue: what is known about films independently of any review (countries,
+languages, genres, directors, cast, runtime, poster), and which film a review is about.
+
+One SQLite file per catalogue version, written once and then only read. Index versions name
+the catalogue they were built with (`storage.versions` keeps the files and publishes them
+with the index), so a search never sees half an import.
+
+    films   key (imdb id, or a title-year slug), title, year, data (JSON: every fact, and
+            the source of each)
+    titles  every normalised title and alternative title of a film, with its year
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from index.knowledge.films import film_id, normalize_title, title_keys
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS films (
+    key TEXT PRIMARY KEY, title TEXT NOT NULL, year INTEGER, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS titles (key TEXT NOT NULL, year INTEGER, film TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS titles_by_key ON titles(key);
+CREATE INDEX IF NOT EXISTS titles_by_year ON titles(year);
+"""
+FACTS = ("countries", "languages", "genres", "directors", "cast", "runtime", "poster_url")
+IMDB_ID = re.compile(r"\btt\d{7,10}\b")
+
+
+def imdb_id_in(text: str | None) -> str | None:
+    """An IMDb title id written out or inside a URL ("imdb.com/title/tt0111161/")."""
+    found = IMDB_ID.search(text or "")
+    return found.group(0) if found else None
+
+
+@dataclass(frozen=True)
+class CatalogueFilm:
+    """One film as the catalogue knows it; `sources` names where each fact came from."""
+
+    key: str
+    title: str
+    year: int | None = None
+    imdb_id: str | None = None
+    original_title: str | None = None
+    akas: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    directors: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+    runtime: int | None = None
+    poster_url: str | None = None
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @staticmethod
+    def key_for(imdb_id: str | None, title: str, year: int | None) -> str:
+        """Its IMDb id; else the id a review of this title and year would give its film."""
+        return imdb_id or film_id(title, year)
+
+    def missing(self) -> list[str]:
+        return [f for f in FACTS if not getattr(self, f)]
+
+    def merged(self, newer: CatalogueFilm, only_missing: bool = False) -> CatalogueFilm:
+        """These facts, with `newer`'s where it has them (or only where these have none)."""
+        update: dict[str, object] = {}
+        sources = dict(self.sources)
+        for name in FACTS:
+            value = getattr(newer, name)
+            if value and (not only_missing or not getattr(self, name)):
+                update[name] = value
+                sources[name] = newer.sources.get(name, "catalogue")
+        akas = tuple(dict.fromkeys(self.akas + newer.akas))
+        original = self.original_title or newer.original_title
+        imdb = self.imdb_id or newer.imdb_id
+        return replace(self, **update, akas=akas, original_title=original, imdb_id=imdb,
+                       sources=sources)  # fmt: skip
+
+    def _data(self) -> str:
+        data = asdict(self)
+        for name in ("key", "title", "year"):
+            del data[name]
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def _from_row(cls, key: str, title: str, year: int | None, data: str) -> CatalogueFilm:
+        d = json.loads(data)
+        tuples = {k: tuple(v) for k, v in d.items() if isinstance(v, list)}
+        return cls(key=key, title=title, year=year, **{**d, **tuples})
+
+
+class Catalogue:
+    """A catalogue file opened for reading (None: the empty catalogue)."""
+
+    def __init__(self, path: Path | None, db: sqlite3.Connection | None = None) -> None:
+        self.path = path
+        if db is None and path is not None:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db = db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+    def __len__(self) -> int:
+        if self._db is None:
+            return 0
+        return int(self._db.execute("SELECT COUNT(*) FROM films").fetchone()[0])
+
+    def get(self, key: str) -> CatalogueFilm | None:
+        if self._db is None:
+            return None
+        row = self._db.execute(
+            "SELECT key, title, year, data FROM films WHERE key=?", (key,)
+        ).fetchone()
+        return CatalogueFilm._from_row(*row) if row else None
+
+    def films(self) -> Iterator[CatalogueFilm]:
+        if self._db is not None:
+            for row in self._db.execute("SELECT key, title, year, data FROM films"):
+                yield CatalogueFilm._from_row(*row)
+
+    def named(self, key: str) -> list[tuple[str, int | None]]:
+        """(film key, year) of every film with this normalised title or alternative title."""
+        if self._db is None:
+            return []
+        rows = self._db.execute("SELECT DISTINCT film, year FROM titles WHERE key=?", (key,))
+        return list(rows)
+
+    def titled_in(self, low: int, high: int) -> list[tuple[str, str, int | None]]:
+        """(normalised title, film key, year) of every film of these years."""
+        if self._db is None:
+            return []
+        query = "SELECT key, film, year FROM titles WHERE year BETWEEN ? AND ?"
+        return list(self._db.execute(query, (low, high)))
+
+
+class CatalogueWriter:
+    """A new catalogue file: a copy of the previous one (if any), with films added or updated.
+    `reading` looks things up in it while it is written."""
+
+    def __init__(self, path: Path, base: Path | None = None) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path)
+        if base is not None:
+            with contextlib.closing(sqlite3.connect(f"file:{base}?mode=ro", uri=True)) as src:
+                src.backup(self.db)
+        self.db.executescript(SCHEMA)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")  # fsynced once, before it is published
+        self.reading = Catalogue(path, self.db)
+
+    def get(self, key: str) -> CatalogueFilm | None:
+        return self.reading.get(key)
+
+    def put(self, films: Iterable[CatalogueFilm], only_missing: bool = False) -> int:
+        """Add films, or merge them into the ones of the same key; returns how many."""
+        count = 0
+        for film in films:
+            old = self.get(film.key)
+            if old is not None:
+                film = old.merged(film, only_missing)
+                self.db.execute("DELETE FROM titles WHERE film=?", (film.key,))
+            self.db.execute(
+                "INSERT OR REPLACE INTO films(key, title, year, data) VALUES (?,?,?,?)",
+                (film.key, film.title, film.year, film._data()),
+            )
+            names = [
+                film.title,
+                *([film.original_title] if film.original_title else []),
+                *film.akas,
+            ]
+            keys = dict.fromkeys(k for name in names for k in title_keys(name))
+            self.db.executemany(
+                "INSERT INTO titles(key, year, film) VALUES (?,?,?)",
+                [(k, film.year, film.key) for k in keys],
+            )
+            count += 1
+        return count
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.execute("VACUUM")
+        self.db.close()
+
+
+How = Literal["imdb_id", "title", "fuzzy", "ambiguous", "unmatched"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    film: CatalogueFilm | None
+    how: How
+
+
+def resolve(
+    catalogue: Catalogue, title: str, year: int | None, imdb_id: str | None = None
+) -> Resolution:
+    """Which catalogue film a review is about: its IMDb id; else its title (or an alternative
+    title) and year, or the year either side; else a fuzzy title match in those years, only
+    when one film is clearly closest. Several films that fit equally are "ambiguous"."""
+    if imdb_id and (film := catalogue.get(imdb_id)):
+        return Resolution(film, "imdb_id")
+    named: dict[str, int | None] = {}
+    for key in title_keys(title):
+        named.update(catalogue.named(key))
+    if named:
+        if year is None:
+            pool = list(named)
+        else:
+            pool = [k for k, y in named.items() if y == year] or [
+                k for k, y in named.items() if y is not None and abs(y - year) == 1
+            ]
+        if len(pool) == 1:
+            return Resolution(catalogue.get(pool[0]), "title")
+        if len(pool) > 1:
+            return Resolution(None, "ambiguous")
+    if year is not None and (film := _fuzzy(catalogue, title, year)):
+        return Resolution(film, "fuzzy")
+    return Resolution(None, "unmatched")
+
+
+def _fuzzy(catalogue: Catalogue, title: str, year: int) -> CatalogueFilm | None:
+    from rapidfuzz import fuzz, process
+
+    wanted = normalize_title(title)
+    if len(wanted) < 4:
+        return None
+    rows = catalogue.titled_in(year - 1, year + 1)
+    if not rows:
+        return None
+    found = process.extract(wanted, [r[0] for r in rows], scorer=fuzz.ratio, limit=5,
+                            score_cutoff=88)  # fmt: skip
+    films = {}
+    for _, score, i in found:
+        films.setdefault(rows[i][1], score)
+    ranked = sorted(films.items(), key=lambda kv: -kv[1])
+    if ranked and (len(ranked) == 1 or ranked[1][1] < ranked[0][1] - 3):
+        return catalogue.get(ranked[0][0])
+    return None

@@ -1,0 +1,98 @@
+"""IMDb's dataset files, written here in exactly their format (tab-separated, \\N for none,
+plain or gzipped), read into catalogue films."""
+
+import gzip
+
+import pytest
+
+from index.reading.catalogue_files import CatalogueReport
+from index.reading.imdb_datasets import is_imdb_folder, read_imdb_folder
+from index.reading.readers import FileError
+
+BASICS = """tconst	titleType	primaryTitle	originalTitle	isAdult	startYear	endYear	runtimeMinutes	genres
+tt0113277	movie	Heat	Heat	0	1995	\\N	170	Action,Crime,Drama
+tt6751668	movie	Parasite	Gisaengchung	0	2019	\\N	132	Comedy,Drama,Thriller
+tt0944947	tvSeries	Game of Thrones	Game of Thrones	0	2011	2019	57	Action,Adventure,Drama
+tt1480055	tvEpisode	Winter Is Coming	Winter Is Coming	0	2011	\\N	62	Action,Adventure,Drama
+tt0099999	movie	Something Adult	Something Adult	1	1999	\\N	80	Adult
+tt0082351	tvMovie	The Janitor	The Janitor	0	1981	\\N	\\N	Short,Thriller
+"""
+CREW = """tconst	directors	writers
+tt0113277	nm0000520	nm0000520
+tt6751668	nm0094435	nm0094435,nm1310525
+tt1480055	nm0851930	\\N
+tt0082351	\\N	\\N
+"""
+NAMES = """nconst	primaryName	birthYear	deathYear	primaryProfession	knownForTitles
+nm0000520	Michael Mann	1943	\\N	producer,writer,director	tt0113277
+nm0094435	Bong Joon Ho	1969	\\N	writer,director	tt6751668
+nm0000199	Al Pacino	1940	\\N	actor	tt0113277
+nm0000134	Robert De Niro	1943	\\N	actor	tt0113277
+nm0814280	Song Kang-ho	1967	\\N	actor	tt6751668
+nm0851930	Tim Van Patten	1959	\\N	director	tt1480055
+"""
+PRINCIPALS = """tconst	ordering	nconst	category	job	characters
+tt0113277	1	nm0000199	actor	\\N	["Lt. Vincent Hanna"]
+tt0113277	2	nm0000134	actor	\\N	["Neil McCauley"]
+tt0113277	3	nm0000520	director	\\N	\\N
+tt6751668	1	nm0814280	actor	\\N	["Ki Taek"]
+"""
+AKAS = """titleId	ordering	title	region	language	types	attributes	isOriginalTitle
+tt6751668	1	Parasite	US	\\N	imdbDisplay	\\N	0
+tt6751668	2	Gisaengchung	\\N	\\N	original	\\N	1
+tt0082351	1	Eyewitness	US	\\N	imdbDisplay	\\N	0
+"""
+
+
+def dataset(folder, gz=False, principals=True, akas=True):
+    files = {"title.basics": BASICS, "title.crew": CREW, "name.basics": NAMES}
+    if principals:
+        files["title.principals"] = PRINCIPALS
+    if akas:
+        files["title.akas"] = AKAS
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        if gz:
+            (folder / f"{name}.tsv.gz").write_bytes(gzip.compress(text.encode()))
+        else:
+            (folder / f"{name}.tsv").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_films_are_kept_and_episodes_series_and_adult_titles_skipped(tmp_path, gz):
+    folder = dataset(tmp_path / "imdb", gz=gz)
+    assert is_imdb_folder(folder)
+    report = CatalogueReport()
+    films = {f.key: f for f in read_imdb_folder(folder, tmp_path / "scratch.sqlite", report)}
+    assert set(films) == {"tt0113277", "tt6751668", "tt0082351"}
+    assert (report.rows, report.kept, report.skipped) == (6, 3, 3)
+    heat = films["tt0113277"]
+    assert heat.directors == ("Michael Mann",) and heat.cast == ("Al Pacino", "Robert De Niro")
+    assert heat.runtime == 170 and heat.genres == ("Action", "Crime", "Drama")
+    assert heat.sources["directors"] == "catalogue:imdb"
+    parasite = films["tt6751668"]
+    assert parasite.original_title == "Gisaengchung" and parasite.directors == ("Bong Joon Ho",)
+    assert "Parasite" in (*parasite.akas, parasite.title)
+    assert films["tt0082351"].akas == ("Eyewitness",) and films["tt0082351"].genres == ("Thriller",)
+    assert not (tmp_path / "scratch.sqlite").exists()
+
+
+def test_principals_and_akas_are_optional(tmp_path):
+    folder = dataset(tmp_path / "imdb", principals=False, akas=False)
+    films = list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
+    assert all(f.cast == () and f.akas == () for f in films) and len(films) == 3
+
+
+def test_a_missing_required_file_is_named(tmp_path):
+    folder = dataset(tmp_path / "imdb")
+    (folder / "name.basics.tsv").unlink()
+    with pytest.raises(FileError, match=r"missing: name\.basics\.tsv"):
+        list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
+
+
+def test_a_file_with_other_columns_is_not_mistaken_for_imdb(tmp_path):
+    folder = dataset(tmp_path / "imdb")
+    (folder / "title.crew.tsv").write_text("id\twho\ntt0113277\tnm0000520\n")
+    with pytest.raises(FileError, match="no tconst, directors column"):
+        list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
