@@ -13,7 +13,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from config import Settings
 from index.embedding.encoder import Encoder
-from index.engine import SAMPLE_CORPUS, Engine
+from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +33,10 @@ def engine(tmp_path: Path, encoder: Encoder) -> Engine:
 
 @pytest.fixture(scope="session")
 def sample_engine(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Engine:
-    """The bundled sample corpus, indexed once for the whole session. Treat as read-only."""
+    """The bundled sample corpus with its catalogue, as `make run` builds it, indexed once for
+    the whole session. Treat as read-only."""
     engine = Engine(make_settings(tmp_path_factory.mktemp("sample") / "index"), encoder)
+    engine.import_catalogue([SAMPLE_CATALOGUE], tmdb=False)
     report = engine.ingest([SAMPLE_CORPUS])
     assert not report.rejected, report.rejected
     return engine

@@ -67,7 +67,8 @@ _CATALOGUE_FACTS = {
 def merge_film(fid: str, reviews: Iterable[Review], known: CatalogueFilm | None = None) -> Film:
     """A film's facts from its reviews and the catalogue. Strongest first: what a review record
     gave (votes break ties), then the catalogue, then what review prose says (for countries
-    and genres, what more than one review says, when more than two reviews speak). Prose is
+    and genres, what more than one review says, when more than two reviews speak; for
+    people, only what two reviews or more agree on). Prose is
     used only for films the catalogue does not know: for a film it knows, a fact it lacks is
     unknown, not guessed. `sources` records where each fact came from."""
     reviews = list(reviews)
@@ -88,7 +89,10 @@ def merge_film(fid: str, reviews: Iterable[Review], known: CatalogueFilm | None 
         for r in pool:
             value = getattr(r, attr)
             counts.update([value] if isinstance(value, str | int) else value or [])
-        if not given and attr in {"countries", "genres"} and len(pool) > 2:
+        if not given and attr in {"director", "cast"}:
+            # People named in prose are as often those of other films: two reviews must agree.
+            found = [v for v, n in counts.most_common() if n > 1]
+        elif not given and attr in {"countries", "genres"} and len(pool) > 2:
             # Inferred from prose: keep what more than one review says, if anything is.
             agreed = [v for v, n in counts.items() if n > 1]
             found = agreed or [v for v, _ in counts.most_common()]

@@ -233,7 +233,8 @@ def build_review(
             runtime = int(float(str(given["runtime"]).strip()))
         except ValueError:
             warn(f"runtime {given['runtime']!r} is not a number of minutes")
-    imdb_id = imdb_id_in(str(given.get("imdb_id") or "")) or imdb_id_in(given.get("url"))
+    url = str(given["url"]).strip() if "url" in given else None
+    imdb_id = imdb_id_in(str(given.get("imdb_id") or "")) or imdb_id_in(url)
 
     found = extract(text)
     fields_given = tuple(f for f in FACT_FIELDS if f in given)
@@ -241,8 +242,7 @@ def build_review(
     review_id = str(given["id"]).strip() if "id" in given else None
     try:
         review = Review(
-            review_id=review_id
-            or review_key(title, year, reviewer, source, location, given.get("url")),
+            review_id=review_id or review_key(title, year, reviewer, source, location, url),
             title=title,
             year=year,
             text=text,
@@ -258,7 +258,7 @@ def build_review(
             languages=tuple(languages),
             runtime=runtime,
             imdb_id=imdb_id,
-            url=str(given["url"]).strip() if "url" in given else None,
+            url=url,
             source=source,
             given=fields_given,
             extra={k: v for k, v in extra.items() if _jsonable(v)},

@@ -22,8 +22,10 @@ def test_example_shaped_page_yields_every_field():
     assert review.reviewer == "Marisol Okafor"
     assert review.date == dt.date(2023, 10, 10)
     assert review.rating == 8.0
-    assert review.countries == ("KR",)
-    assert {"Action", "Thriller"} <= set(review.genres)
+    # "Hailing from South Korea ... a lean action thriller": on real user reviews such
+    # phrases are too often about something else, so the page's country and genres come
+    # from the catalogue, not from its prose (see test_countries_... below).
+    assert review.countries == () and review.genres == ()
     assert review.director == "Lee Chung Hyun"
     assert review.platform == "Netflix"
     assert {"Jeon Jong Seo", "Kim Ji Hoon"} <= set(review.cast)
@@ -65,33 +67,39 @@ def test_prose_line_starting_with_score_is_not_a_rating_block():
     assert page.rating == 8.0
 
 
+# Measured on real user reviews (benchmarks/EVAL.md): only "this <demonym> <film noun>" names
+# the film's own country with precision of 0.9 or better; "from X", "a French film" and the
+# like are as often about characters, remakes or other films.
 @pytest.mark.parametrize(
     ("text", "countries"),
     [
-        ("Hailing from South Korea, this is a revenge story.", ("KR",)),
         ("This Japanese drama follows a family.", ("JP",)),
-        ("A Bollywood musical with six songs.", ("IN",)),
-        ("Guillermo del Toro's Mexican-Spanish dark fantasy is grim.", ("MX", "ES")),
-        ("Unlike American remakes, this is a French film.", ("FR",)),
-        ("A K-thriller with a twist.", ("KR",)),
+        ("Unlike the American remake, this French film takes its time.", ("FR",)),
+        ("This Korean revenge film never lets up.", ("KR",)),
+        ("Hailing from South Korea, this is a revenge story.", ()),
+        ("A Bollywood musical with six songs.", ()),
+        ("The best Vietnam war film ever; this Vietnam war film is not it.", ()),
+        ("Not a typical Hollywood movie, this one.", ()),
         ("The hero flies to Paris for the weekend.", ()),
     ],
-)
-def test_countries_come_from_phrases_that_describe_the_film(text, countries):
+)  # fmt: skip
+def test_countries_come_only_from_this_film_phrases(text, countries):
     assert extract(text).countries == countries
 
 
+# Only genres such phrases name reliably (Animation, Comedy, Documentary, Horror, Western).
 @pytest.mark.parametrize(
     ("text", "genres"),
     [
-        ("It is a lean action thriller about revenge.", {"Action", "Thriller"}),
-        ("A breezy rom-com set in Rome.", {"Romance", "Comedy"}),
-        ("Trier's Norwegian romantic comedy follows Julie.", {"Romance", "Comedy"}),
+        ("This western takes its time.", {"Western"}),
+        ("This horror film is mostly fog.", {"Horror"}),
+        ("This romantic comedy follows Julie.", {"Comedy"}),
+        ("This thriller about revenge is lean.", set()),  # "thriller" is used loosely
+        ("It is a lean action thriller about revenge.", set()),
         ("This is not a horror film, whatever the poster says.", set()),
-        ("A slasher movie in a summer camp.", {"Horror"}),
     ],
-)
-def test_genres_come_from_phrases_that_describe_the_film(text, genres):
+)  # fmt: skip
+def test_genres_come_only_from_this_film_phrases_of_reliable_genres(text, genres):
     assert set(extract(text).genres) == genres
 
 
@@ -100,8 +108,11 @@ def test_genres_come_from_phrases_that_describe_the_film(text, genres):
     [
         ("Directed and penned by Lee Chung Hyun, it moves fast.", "Lee Chung Hyun"),
         ("Written and directed by Céline Sciamma.", "Céline Sciamma"),
-        ("The director Bong Joon-ho returns.", "Bong Joon-ho"),
         ("It is helmed by S. S. Rajamouli with gusto.", "S. S. Rajamouli"),
+        ("Directed by Ridley Scott's protégé.", "Ridley Scott"),
+        ("The director Bong Joon-ho returns.", None),  # could be any film's director
+        ("Not directed by John Woo, sadly.", None),
+        ("Directed by AND a cast of nobodies.", None),
     ],
 )
 def test_director_phrases(text, director):

@@ -36,12 +36,12 @@ def test_jsonl_record_uses_given_fields(write):
 
 
 def test_given_fields_win_over_inferred_ones(write):
-    text = "This Japanese drama is directed by Someone Else and streaming on Hulu."
+    text = "This Japanese western is directed by Someone Else and streaming on Hulu."
     record = {"title": "X", "text": text, "countries": "France", "director": "Agnès Varda"}
     (review,) = read(write("r.jsonl", json.dumps(record))).reviews
     assert review.countries == ("FR",)
     assert review.director == "Agnès Varda"
-    assert review.genres == ("Drama",)  # not given: inferred
+    assert review.genres == ("Western",)  # not given: inferred
     assert review.platform == "Hulu"
     assert set(review.given) == {"countries", "director"}
 
@@ -95,7 +95,7 @@ def test_sample_html_reads_title_rating_and_byline():
         "Keiko Brandt",
         10.0,
     )
-    assert review.countries == ("JP",) and "Animation" in review.genres
+    assert "Japanese" in review.text  # the prose says it; the catalogue, not the prose, decides
 
 
 def test_bad_records_are_rejected_with_location_and_reason_and_the_rest_kept(write):
