@@ -47,7 +47,7 @@ class TruthFilm:
     ratings: tuple[float, ...]
 
 
-def _known(
+def known_values(
     names: list[str], values: Callable[[str], Iterable[str]], unknown: type[Exception]
 ) -> frozenset[str]:
     """Our vocabulary's values for the corpus's names; a name we do not know adds nothing."""
@@ -56,6 +56,14 @@ def _known(
         with contextlib.suppress(unknown):
             out.update(values(name))
     return frozenset(out)
+
+
+def known_genres(names: list[str]) -> frozenset[str]:
+    return known_values(names, canonical_genres, UnknownGenre)
+
+
+def known_countries(names: list[str]) -> frozenset[str]:
+    return known_values(names, lambda name: [country_code(name)], UnknownCountry)
 
 
 def jsonl(records: list[dict]) -> str:
@@ -107,10 +115,8 @@ def truth_films(records: list[dict]) -> dict[str, TruthFilm]:
             film_key=key,
             title=rs[0]["title"],
             year=rs[0].get("year"),
-            genres=_known(rs[0].get("genres") or [], canonical_genres, UnknownGenre),
-            countries=_known(
-                rs[0].get("countries") or [], lambda name: [country_code(name)], UnknownCountry
-            ),
+            genres=known_genres(rs[0].get("genres") or []),
+            countries=known_countries(rs[0].get("countries") or []),
             director=(rs[0].get("director") or "").casefold(),
             ratings=tuple(float(r["rating"]) for r in rs if r.get("rating") is not None),
         )

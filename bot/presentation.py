@@ -9,7 +9,9 @@ from index import Film, QueryFilters, ReviewHit, SearchResult, country_name, lan
 # Filter groups as people call them, for "the genre filter left nothing".
 FILTER_NAMES = {"countries": "country", "genres_all": "genre", "genres_any": "genre",
                 "genres_none": "genre exclusion", "countries_none": "country exclusion",
-                "rating": "rating", "year": "year", "directors": "director", "cast": "cast"}  # fmt: skip
+                "rating": "rating", "year": "year", "directors": "director", "cast": "cast",
+                "runtime": "runtime", "languages": "language",
+                "languages_none": "language exclusion"}  # fmt: skip
 
 
 def rating_text(value: float | None) -> str:
@@ -26,6 +28,12 @@ def _years(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f"{low}–{high}"
     return f"{low} or later" if low is not None else f"{high} or earlier"
+
+
+def _runtime(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}–{high} min"
+    return f"at least {low} min" if low is not None else f"at most {high} min"
 
 
 def _rating(filters: QueryFilters) -> str:
@@ -49,6 +57,11 @@ def filter_phrases(filters: QueryFilters) -> list[str]:
         "genres_none": lambda: "not " + _names(filters.genres_none),
         "rating": lambda: _rating(filters),
         "year": lambda: _years(filters.year_min, filters.year_max),
+        "runtime": lambda: _runtime(filters.runtime_min, filters.runtime_max),
+        "languages": lambda: _names([language_name(c) for c in filters.languages]) + " language",
+        "languages_none": lambda: (
+            "not in " + _names([language_name(c) for c in filters.languages_none])
+        ),
         "directors": lambda: "directed by " + _names(filters.directors),
         "cast": lambda: "starring " + _names(filters.cast),
     }
@@ -56,8 +69,8 @@ def filter_phrases(filters: QueryFilters) -> list[str]:
 
 
 # The order filters are read back in: what the film is, then how it was rated, when, by whom.
-_SHOWN_ORDER = ("countries", "countries_none", "genres_all", "genres_any", "genres_none",
-                "rating", "year", "directors", "cast")  # fmt: skip
+_SHOWN_ORDER = ("countries", "countries_none", "languages", "languages_none", "genres_all",
+                "genres_any", "genres_none", "rating", "year", "runtime", "directors", "cast")  # fmt: skip
 
 
 def relaxed_notice(result: SearchResult) -> str | None:

@@ -47,6 +47,25 @@ def test_eval_harness_scores_filters_exactly_and_writes_the_report(tmp_path, mon
     assert float(rows["dense only (FAISS, whole question)"][0]) < 1.0
 
 
+def test_knowledge_section_compares_prose_with_a_catalogue(tmp_path, monkeypatch):
+    from benchmarks import eval_knowledge
+
+    rows = [{"review_id": f"r{i}-{k}", "imdb_id": f"tt{i:07d}", "title": f"{t} {i}", "year": y,
+             "rating": r, "text": f"{text} This western has a slow middle." if "Saddle" in t else text}
+            for i, (t, y, g, c, d, r, text) in enumerate(FILMS * 8) for k in range(2)]  # fmt: skip
+    corpus = tmp_path / "reviews.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    films = ["imdb_id,title,year,genres,countries,director,n_reviews"]
+    films += [f"tt{i:07d},{t} {i},{y},{'|'.join(g)},{'|'.join(c)},{d},2"
+              for i, (t, y, g, c, d, r, text) in enumerate(FILMS * 8)]  # fmt: skip
+    (tmp_path / "films.csv").write_text("\n".join(films) + "\n")
+    monkeypatch.setenv(CORPUS_ENV, str(corpus))
+    report = eval_knowledge.section()
+    assert "## Real reviews without metadata" in report
+    with_catalogue = [line for line in report.splitlines() if "with the catalogue (films" in line]
+    assert with_catalogue and all("| 1.000 | 1.000 |" in line for line in with_catalogue)
+
+
 def test_condensed_ndcg_counts_rank_positions():
     assert eval_quality.ndcg([True, False], 1) == 1.0
     assert eval_quality.ndcg([False, True], 1) < 1.0

@@ -27,6 +27,24 @@ def test_every_filter_kind_has_words():
     ]  # fmt: skip
 
 
+def test_catalogue_filters_have_words():
+    filters = QueryFilters(languages=["ko", "yue"], languages_none=["en"], runtime_max=99)
+    assert presentation.filter_phrases(filters) == [
+        "Korean or Cantonese language",
+        "not in English",
+        "at most 99 min",
+    ]
+    assert presentation.filter_phrases(QueryFilters(runtime_min=90, runtime_max=120)) == [
+        "90–120 min"
+    ]
+
+
+def test_every_filter_group_has_a_name_and_words():
+    from index.types import FILTER_GROUPS
+
+    assert set(FILTER_GROUPS) == set(presentation.FILTER_NAMES) == set(presentation._SHOWN_ORDER)
+
+
 def test_relaxed_answers_name_the_filter_that_emptied_them_once():
     result = SearchResult(query=ParsedQuery(text="x"), hits=(), offset=0, total=0, has_more=False,
                           emptied_by="genres_all", relaxed=("genres_all", "genres_any", "year"))  # fmt: skip

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.imdb import known_countries, known_genres
 from index.engine import Engine
-from index.knowledge.countries import UnknownCountry, country_code, country_name
-from index.knowledge.genres import UnknownGenre, canonical_genres
+from index.knowledge.countries import country_name
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.slow
@@ -38,24 +38,12 @@ if DATA is None:
     pytest.skip("../shared/data/imdb-reviews is not beside this checkout", allow_module_level=True)
 
 
-def codes(names: str) -> list[str]:
-    out = []
-    for name in filter(None, names.split("|")):
-        try:
-            out.append(country_code(name))
-        except UnknownCountry:
-            continue
-    return out
+def codes(names: str) -> frozenset[str]:
+    return known_countries(names.split("|"))
 
 
-def genres(names: str) -> set[str]:
-    out: set[str] = set()
-    for name in filter(None, names.split("|")):
-        try:
-            out.update(canonical_genres(name))
-        except UnknownGenre:
-            continue
-    return out
+def genres(names: str) -> frozenset[str]:
+    return known_genres(names.split("|"))
 
 
 @pytest.fixture(scope="module")

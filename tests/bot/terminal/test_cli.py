@@ -110,6 +110,47 @@ def test_run_builds_the_index_from_configured_reviews_then_chats(tmp_path, monke
     assert "Building the index" in result.output and "1. Heat (1995)" in result.stdout
 
 
+def test_run_on_a_fresh_index_imports_the_sample_catalogue_first(tmp_path, monkeypatch):
+    monkeypatch.delenv("CINEBOT_REVIEW_PATHS", raising=False)
+    result = runner.invoke(
+        app, ["run", "--index", str(tmp_path / "index")], input="Cantonese-language films\nquit\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Importing the film catalogue" in result.output
+    assert "Reviews matched to catalogue films: 102" in result.output
+    assert (
+        "Filters: Cantonese language" in result.stdout
+        and "In the Mood for Love (2000)" in result.stdout
+    )
+
+
+def test_catalogue_command_reports_each_source_and_fails_when_nothing_was_kept(tmp_path):
+    good = tmp_path / "films.csv"
+    good.write_text("title,year,countries,runtime_minutes\nHeat,1995,US,170\n")
+    bad = tmp_path / "films.xml"
+    bad.write_text("<films/>")
+    args = ["--index", str(tmp_path / "index"), "--json"]
+    done = runner.invoke(app, ["catalogue", str(good), str(bad), *args])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert data["sources"][str(good)]["kept"] == 1 and data["films"] == 1
+    assert "unsupported catalogue file" in data["sources"][str(bad)]["problems"][0]["reason"]
+    assert data["tmdb_off"].startswith("TMDB is off")
+    failed = runner.invoke(app, ["catalogue", str(bad), *args])
+    assert failed.exit_code == 1
+
+
+def test_ingest_reads_bare_ratings_on_the_scale_given(tmp_path):
+    path = tmp_path / "club.csv"
+    path.write_text("title,year,rating,text\nHeat,1995,4.5,A long night of robberies.\n")
+    result = runner.invoke(app, ["ingest", str(path), "--index", str(tmp_path / "i"),
+                                 "--rating-scale", "5", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not json.loads(result.stdout)["warnings"]
+    film = runner.invoke(app, ["film", "Heat", "--index", str(tmp_path / "i"), "--json"])
+    assert json.loads(film.stdout)["reviews"][0]["rating"] == 9.0
+
+
 def test_run_starts_the_bot_when_a_token_is_set(index_args, monkeypatch):
     started = {}
     monkeypatch.setenv("DISCORD_TOKEN", "a-token-for-this-test")
