@@ -11,7 +11,7 @@ FILTER_NAMES = {"countries": "country", "genres_all": "genre", "genres_any": "ge
                 "genres_none": "genre exclusion", "countries_none": "country exclusion",
                 "rating": "rating", "year": "year", "directors": "director", "cast": "cast",
                 "runtime": "runtime", "languages": "language",
-                "languages_none": "language exclusion"}  # fmt: skip
+                "languages_none": "language exclusion", "cast_all": "cast"}  # fmt: skip
 
 
 def rating_text(value: float | None) -> str:
@@ -64,13 +64,15 @@ def filter_phrases(filters: QueryFilters) -> list[str]:
         ),
         "directors": lambda: "directed by " + _names(filters.directors),
         "cast": lambda: "starring " + _names(filters.cast),
+        "cast_all": lambda: "starring " + _names(filters.cast_all, " and "),
     }
     return [phrase[name]() for name in _SHOWN_ORDER if name in filters.active()]
 
 
 # The order filters are read back in: what the film is, then how it was rated, when, by whom.
 _SHOWN_ORDER = ("countries", "countries_none", "languages", "languages_none", "genres_all",
-                "genres_any", "genres_none", "rating", "year", "runtime", "directors", "cast")  # fmt: skip
+                "genres_any", "genres_none", "rating", "year", "runtime", "directors", "cast",
+                "cast_all")  # fmt: skip
 
 
 def relaxed_notice(result: SearchResult) -> str | None:
@@ -83,6 +85,13 @@ def relaxed_notice(result: SearchResult) -> str | None:
         f"No film passes every filter: the {culprit} filter left nothing. "
         f"Closest matches without the {names} filter:"
     )
+
+
+def ignored_notice(result: SearchResult) -> str | None:
+    """What in the question was understood but not used, and why."""
+    if not result.query.ignored:
+        return None
+    return "Not used: " + "; ".join(f"“{i.phrase}” ({i.why})" for i in result.query.ignored)
 
 
 def empty_notice(result: SearchResult) -> str | None:

@@ -72,7 +72,9 @@ class Conversation:
 
     @property
     def limit(self) -> int:
-        return self.page_size or self.engine.settings.search.page_size
+        """Films a page: what the question asked for ("top 3"), else the page size."""
+        asked = self.last_query.limit if self.last_query is not None else None
+        return asked or self.page_size or self.engine.settings.search.page_size
 
     def ask(self, text: str) -> Reply:
         text = text.strip().rstrip("?!. ").strip() or text.strip()
@@ -116,6 +118,10 @@ class Conversation:
                 text=f"{previous.text} + {text}",
                 filters=previous.filters.refined_by(parsed.filters),
                 semantic=semantic,
+                limit=parsed.limit or previous.limit,
+                like=parsed.like or previous.like,
+                title=parsed.title or previous.title,
+                phrases={**previous.phrases, **parsed.phrases},
             )
             return self._search(parsed, refined=True)
         return self._search(parsed)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from config import Settings
+from index.answering.coverage import usable
 from index.answering.masks import Masks, masks_for, relax
 from index.answering.question import QueryParser
 from index.answering.rank import FilmScore, rank_by_rating, top_films
@@ -22,7 +23,7 @@ from index.storage.snapshot import Snapshot, open_snapshot
 from index.storage.vectors import Selection, VectorBackend, backend_for
 from index.storage.versions import IndexStore
 from index.telemetry import METRICS, stage
-from index.types import IngestReport, ParsedQuery, QueryFilters
+from index.types import Ignored, IngestReport, ParsedQuery, QueryFilters
 
 SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
 SAMPLE_CATALOGUE = Path(__file__).with_name("sample_catalogue") / "films.csv"
@@ -125,7 +126,10 @@ class Engine:
     def parser(self) -> QueryParser:
         """The question parser for the live version (the people it knows); without an index,
         one that knows nobody."""
-        return QueryParser(self.snapshot().people if self.has_index() else None)
+        if not self.has_index():
+            return QueryParser()
+        snap = self.snapshot()
+        return QueryParser(snap.people, snap.titles)
 
     def parse(self, text: str) -> ParsedQuery:
         parser = self.parser()
@@ -138,8 +142,11 @@ class Engine:
         snap = self.snapshot()
         if isinstance(query, str):
             with stage("parse"):
-                query = QueryParser(snap.people).parse(query)
-        limit = limit or self.settings.search.page_size
+                query = QueryParser(snap.people, snap.titles).parse(query)
+        query = usable(snap, query)
+        limit = limit or query.limit or self.settings.search.page_size
+        if query.like:
+            return self._more_like(snap, query, limit, offset)
         filters = query.filters
         with stage("filter"):
             masks = masks_for(snap, filters)
@@ -149,6 +156,11 @@ class Engine:
             filters, masks = widened.filters, widened.masks
             emptied_by, relaxed = widened.emptied_by, widened.dropped
         ranked = self._rank(snap, query.semantic, masks, filters, offset + limit + 1)
+        if query.title and (named := self._named(snap, query.title, masks)) is not None:
+            ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
+            if not query.semantic and filters.is_empty():  # the film alone: then films like it
+                ranked = [named, *self._like_ranked(snap, named.film_row, masks, filters,
+                                                    offset + limit)]  # fmt: skip
         hits = tuple(
             self._hit(snap, s, query, masks.reviews) for s in ranked[offset : offset + limit]
         )
@@ -156,6 +168,49 @@ class Engine:
             query=query, hits=hits, offset=offset, total=masks.n_films if not relaxed else 0,
             has_more=len(ranked) > offset + limit, emptied_by=emptied_by, relaxed=relaxed,
         )  # fmt: skip
+
+    def _named(self, snap: Snapshot, title: str, masks: Masks) -> FilmScore | None:
+        """The film a question names, to show first, with its reviews best rated first."""
+        film = snap.titles.resolve(title).film
+        if film is None:
+            return None
+        row = snap.film_row[film.film_id]
+        own = snap.review_film == row
+        passing = own & masks.reviews if (own & masks.reviews).any() else own
+        ranked = rank_by_rating(snap, passing, 1)
+        return ranked[0] if ranked else None
+
+    def _like_ranked(
+        self, snap: Snapshot, row: int, masks: Masks, filters: QueryFilters, n: int
+    ) -> list[FilmScore]:
+        """Films whose passages are nearest the centroid of film `row`'s passages."""
+        own = snap.passage_film == row
+        if not own.any():  # only ratings, no words to compare
+            return []
+        vector = np.asarray(snap.vectors[np.flatnonzero(own)]).mean(axis=0)
+        vector /= np.linalg.norm(vector) or 1.0
+        selection = Selection(masks.passages & ~own, filters, exclude_film=snap.films[row].film_id)
+        return top_films(snap, vector, selection, n, self.settings.search.rating_weight)
+
+    def _more_like(
+        self, snap: Snapshot, query: ParsedQuery, limit: int, offset: int
+    ) -> SearchResult:
+        """ "More like Heat": the film's neighbours, within the question's filters; a film the
+        index does not know means nothing found, and the answer says why."""
+        assert query.like is not None
+        match = snap.titles.resolve(query.like)
+        if match.film is None:
+            why = ("several films have that title: add the year" if match.ambiguous
+                   else "no film of that title in the index")  # fmt: skip
+            missing = query.model_copy(
+                update={"ignored": [*query.ignored, Ignored(phrase=query.like, why=why)]}
+            )
+            return SearchResult(query=missing, hits=(), offset=offset, total=0, has_more=False)
+        _, result = self.similar(match.film.title if not match.film.year else match.film.label,
+                                 limit, offset, query.filters)  # fmt: skip
+        assert result is not None
+        return SearchResult(query=query, hits=result.hits, offset=offset, total=result.total,
+                            has_more=result.has_more, similar_to=match.film)  # fmt: skip
 
     def _rank(
         self, snap: Snapshot, semantic: str, masks: Masks, filters: QueryFilters, n: int
@@ -202,18 +257,8 @@ class Engine:
         limit = limit or self.settings.search.page_size
         filters = filters or QueryFilters()
         row = snap.film_row[match.film.film_id]
-        own = snap.passage_film == row
-        if not own.any():  # only ratings, no words to compare
-            parsed = ParsedQuery(text=f"like {match.film.title}", filters=filters)
-            empty = SearchResult(query=parsed, hits=(), offset=offset, total=0, has_more=False,
-                                 similar_to=match.film)  # fmt: skip
-            return match, empty
-        vector = np.asarray(snap.vectors[np.flatnonzero(own)]).mean(axis=0)
-        vector /= np.linalg.norm(vector) or 1.0
         masks = masks_for(snap, filters)
-        selection = Selection(masks.passages & ~own, filters, exclude_film=match.film.film_id)
-        ranked = top_films(snap, vector, selection, offset + limit + 1,
-                           self.settings.search.rating_weight)  # fmt: skip
+        ranked = self._like_ranked(snap, row, masks, filters, offset + limit + 1)
         parsed = ParsedQuery(text=f"like {match.film.title}", filters=filters, semantic="")
         hits = tuple(
             self._hit(snap, s, parsed, masks.reviews) for s in ranked[offset : offset + limit]

@@ -55,6 +55,12 @@ class SearchResult:
             "emptied_by": self.emptied_by,
             "relaxed": list(self.relaxed),
             "similar_to": self.similar_to.film_id if self.similar_to else None,
+            # Additions: how many films were asked for, a film named or wanted more like, and
+            # the parts of the question that were understood but could not be used, and why.
+            "limit": self.query.limit,
+            "like": self.query.like,
+            "title": self.query.title,
+            "ignored": [i.model_dump() for i in self.query.ignored],
             "results": [
                 {
                     "film_id": h.film.film_id,

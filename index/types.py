@@ -157,6 +157,7 @@ FILTER_GROUPS: dict[str, tuple[str, ...]] = {
     "runtime": ("runtime_min", "runtime_max"),
     "languages": ("languages",),
     "languages_none": ("languages_none",),
+    "cast_all": ("cast_all",),
 }
 _SETTING = {"rating": ("rating_min", "rating_max"), "year": ("year_min", "year_max"),
             "runtime": ("runtime_min", "runtime_max")}  # fmt: skip
@@ -184,6 +185,8 @@ class QueryFilters(BaseModel):
     runtime_max: int | None = None
     languages: list[str] = Field(default_factory=list, description="any of these ISO 639-1 codes")
     languages_none: list[str] = Field(default_factory=list)
+    # Films with every one of these actors ("with Tony Leung and Maggie Cheung").
+    cast_all: list[str] = Field(default_factory=list)
 
     def is_empty(self) -> bool:
         return self == QueryFilters()
@@ -227,7 +230,20 @@ class QueryFilters(BaseModel):
         return QueryFilters(**data)
 
 
+class Ignored(BaseModel):
+    """A part of the question that was understood but could not be used, and why."""
+
+    phrase: str
+    why: str
+
+
 class ParsedQuery(BaseModel):
     text: str
     filters: QueryFilters = Field(default_factory=QueryFilters)
     semantic: str = ""
+    limit: int | None = Field(None, ge=1, le=25, description="how many films were asked for")
+    like: str | None = None  # a film the question wants more like ("I loved Heat (1995)")
+    title: str | None = None  # a film the question names as what it wants ("Oldboy")
+    # The words each filter group was read from, to say which ones could not be used.
+    phrases: dict[str, str] = Field(default_factory=dict)
+    ignored: list[Ignored] = Field(default_factory=list)

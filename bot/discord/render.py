@@ -50,7 +50,9 @@ def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
             else f"Films for “{result.query.text.split(' + ')[0]}”"
         )
     description = understood(result)
-    for notice in (presentation.relaxed_notice(result), presentation.empty_notice(result)):
+    notices = (presentation.ignored_notice(result), presentation.relaxed_notice(result),
+               presentation.empty_notice(result))  # fmt: skip
+    for notice in notices:
         if notice:
             description += "\n" + notice
     budget = safety.FIELD_VALUE

@@ -153,7 +153,12 @@ def search(
     query: Annotated[
         str, typer.Argument(help='A question, e.g. "Korean action thrillers rated 8+".')
     ],
-    limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=50, help="Films to show (default: what the question asks, else 5)."
+        ),
+    ] = None,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     index: IndexOption = None,
     as_json: JsonOption = False,

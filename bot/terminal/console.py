@@ -42,6 +42,8 @@ def print_result(console: Console, result: SearchResult) -> None:
     if result.similar_to is not None:
         console.print(Text(f"Films like {result.similar_to.label}:", style="bold"))
     console.print(understood(result))
+    if notice := presentation.ignored_notice(result):
+        console.print(Text(notice, style="yellow"))
     if notice := presentation.relaxed_notice(result):
         console.print(Text(notice, style="yellow"))
     if notice := presentation.empty_notice(result):

@@ -60,6 +60,8 @@ def film_mask(snap: Snapshot, filters: QueryFilters) -> np.ndarray:
         mask &= _any_of(snap.director_films, [fold(d) for d in filters.directors], n)
     if filters.cast:
         mask &= _any_of(snap.cast_films, [fold(c) for c in filters.cast], n)
+    for name in filters.cast_all:
+        mask &= snap.cast_films.get(fold(name), np.zeros(n, dtype=bool))
     return mask
 
 
@@ -85,13 +87,13 @@ def masks_for(snap: Snapshot, filters: QueryFilters) -> Masks:
 
 
 # Order in which filters are dropped when nothing passes: the most specific goes first.
-RELAX_ORDER = ("cast", "directors", "runtime", "rating", "year", "genres_none",
+RELAX_ORDER = ("cast_all", "cast", "directors", "runtime", "rating", "year", "genres_none",
                "countries_none", "languages_none", "languages", "genres_any", "genres_all",
                "countries")  # fmt: skip
 # Order in which filters are added back to find the one that empties the result.
 _CULPRIT_ORDER = ("countries", "languages", "genres_all", "genres_any", "genres_none",
                   "countries_none", "languages_none", "year", "runtime", "directors", "cast",
-                  "rating")  # fmt: skip
+                  "cast_all", "rating")  # fmt: skip
 
 
 def culprit(snap: Snapshot, filters: QueryFilters) -> str | None:

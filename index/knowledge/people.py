@@ -1,17 +1,17 @@
-"""People the index knows (directors and cast), looked up the way questions name them.
-
-The question parser reads names against this gazetteer: "by bong joon ho" ends where the
-known name ends, and "Park Chan-wook thrillers" is a director because the index knows him.
-"""
+"""People the index knows (directors and cast), looked up the way questions name them:
+any case, accents or not, a little misspelt, or by the first two words of a longer name
+("Tony Leung" for "Tony Leung Chiu-wai", when only one known name starts so)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
 Role = Literal["director", "cast"]
+FUZZY_FLOOR = 88  # rapidfuzz ratio a misspelt name must reach
 
 
 def fold(text: str) -> str:
@@ -20,20 +20,42 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
+def _aliases(names: Iterable[str]) -> dict[str, str]:
+    """Folded name -> name, plus the first two words of longer names when unambiguous."""
+    table = {fold(n): n for n in names if fold(n)}
+    starts: dict[str, set[str]] = {}
+    for key, name in table.items():
+        words = key.split()
+        if len(words) >= 3:
+            starts.setdefault(" ".join(words[:2]), set()).add(name)
+    for start, found in starts.items():
+        if len(found) == 1 and start not in table:
+            table[start] = next(iter(found))
+    return table
+
+
 class People:
-    """Folded name -> the name as the index spells it, per role."""
+    """Folded name -> the name as the index spells it, per role, and how many films each has
+    in each role (a name that both directs and acts is read in the role it has more)."""
 
     def __init__(self, directors: Iterable[str] = (), cast: Iterable[str] = ()) -> None:
-        self._tables: dict[Role, dict[str, str]] = {
-            "director": {fold(n): n for n in directors},
-            "cast": {fold(n): n for n in cast},
+        self.counts: dict[Role, Counter[str]] = {
+            "director": Counter(directors),
+            "cast": Counter(cast),
         }
+        self._tables: dict[Role, dict[str, str]] = {
+            role: _aliases(counts) for role, counts in self.counts.items()
+        }
+
+    def __bool__(self) -> bool:
+        return any(self._tables.values())
 
     def match(self, words: list[str], role: Role) -> tuple[str, int] | None:
         """The longest run of leading words naming a known person: (name, words used). A
         one-word run counts only for a one-word name; two or more may be misspelt a little."""
         table = self._tables[role]
-        for n in range(min(5, len(words)), 0, -1):
+        words = [re.sub(r"['’]s$", "", w) for w in words[:5]]
+        for n in range(len(words), 0, -1):
             key = fold(" ".join(words[:n]))
             if key in table and (n > 1 or len(table[key].split()) == 1):
                 return table[key], n
@@ -42,8 +64,9 @@ class People:
 
             for n in range(min(4, len(words)), 1, -1):
                 hit = process.extractOne(
-                    fold(" ".join(words[:n])), table.keys(), scorer=fuzz.ratio, score_cutoff=88
-                )
+                    fold(" ".join(words[:n])), table.keys(), scorer=fuzz.ratio,
+                    score_cutoff=FUZZY_FLOOR,
+                )  # fmt: skip
                 if hit:
                     return table[hit[0]], n
         return None
@@ -56,3 +79,7 @@ class People:
             if (key := fold(" ".join(words[:n]))) in table:
                 return table[key], n
         return None
+
+    def role_of(self, name: str) -> Role:
+        """The role a known name has in more films (directing, on a tie)."""
+        return "cast" if self.counts["cast"][name] > self.counts["director"][name] else "director"

@@ -21,6 +21,14 @@ class Titles:
         self.films = list(films)
         self.labels = [f.label for f in self.films]
         self.keys = [normalize_title(f.title) for f in self.films]
+        # Each normalised title -> the title as the index spells it, for reading questions.
+        self.by_key = {key: f.title for key, f in zip(self.keys, self.films, strict=True) if key}
+        # "pans labyrinth" for "Pan's Labyrinth": the apostrophe's "s" joined to its word.
+        for key, film in list(self.by_key.items()):
+            self.by_key.setdefault(
+                key.replace(" s ", "s ").removesuffix(" s") + ("s" if key.endswith(" s") else ""),
+                film,
+            )
 
     def resolve(self, title: str) -> TitleMatch:
         """One film, or why not. "Ballerina (2023)" or "ballerina 2023" pins the year; a match

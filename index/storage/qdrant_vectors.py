@@ -124,6 +124,8 @@ def payload_filter(filters: QueryFilters | None, exclude_film: str | None = None
         if filters.cast:
             names = [fold(c) for c in filters.cast]
             must.append(m.FieldCondition(key="cast", match=m.MatchAny(any=names)))
+        must += [m.FieldCondition(key="cast", match=m.MatchValue(value=fold(c)))
+                 for c in filters.cast_all]  # fmt: skip
         if filters.rating_min is not None or filters.rating_max is not None:
             # Unrated passages carry no rating and fail a range, as NaN does in the masks.
             low, high = filters.rating_min, filters.rating_max

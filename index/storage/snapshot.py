@@ -69,8 +69,8 @@ class Snapshot:
     def people(self) -> People:
         """Every director and cast member of the version's films, for reading questions."""
         return People(
-            directors={d for f in self.films for d in director_names(f.director)},
-            cast={c for f in self.films for c in f.cast},
+            directors=[d for f in self.films for d in director_names(f.director)],
+            cast=[c for f in self.films for c in f.cast],
         )
 
     @cached_property

@@ -37,8 +37,10 @@ def test_eval_harness_scores_filters_exactly_and_writes_the_report(tmp_path, mon
     out = tmp_path / "EVAL.md"
     report = eval_quality.run(engine, records, {"cinebot": {}}, out)
     assert out.read_text().startswith(report)
-    rows = {line.split("|")[1].strip(): line.split("|")[2:6] for line in report.splitlines()
+    first_table = report.split("\n\n## ")[0]  # the answer-quality table; other sections follow
+    rows = {line.split("|")[1].strip(): line.split("|")[2:6] for line in first_table.splitlines()
             if line.startswith("| ") and "---" not in line and "system" not in line}  # fmt: skip
+    assert "## Other people's questions" in report
     assert set(rows) == {"BM25 only (bm25s, whole question)", "dense only (FAISS, whole question)",
                          "cinebot"}  # fmt: skip
     # Every answer cinebot gives to a filter question meets the filters (or it says none does).

@@ -40,7 +40,11 @@ def test_a_catalogue_imported_after_ingest_files_reviews_under_its_films_and_emb
     indexed, write
 ):
     before = np.load(indexed.snapshot().info.path / "vectors.npy")
-    assert not indexed.search("Korean thrillers").total  # the reviews never say it
+    blind = indexed.search("Korean thrillers")  # the reviews never say it: not used, and said
+    assert [(i.phrase, i.why) for i in blind.query.ignored] == [
+        ("Korean", "no film in the index has a known country"),
+        ("thrillers", "no film in the index has a known genre"),
+    ]
     done = indexed.import_catalogue([write("films.csv", CATALOGUE)], tmdb=False)
     assert done.reviews == {"matched": 3, "unmatched": 1} and done.films == 3
     snap = indexed.snapshot()

@@ -228,3 +228,58 @@ def test_rating_ranking_matches_a_plain_sort(sample_engine):
     got = rank_by_rating(snap, passing, 1000)
     assert [s.film_row for s in got] == expected
     assert [len(s.reviews) for s in got] == [len(reference[f]) for f in expected]
+
+
+def test_a_filter_the_index_cannot_judge_is_not_used_and_the_answer_says_so(engine, write):
+    engine.ingest(
+        [
+            write(
+                "r.jsonl", '{"title": "Heat", "year": 1995, "text": "A long night of robberies."}\n'
+            )
+        ]
+    )
+    result = engine.search("crime films under 100 minutes")
+    assert result.hits and result.query.filters.runtime_max is None
+    assert result.to_dict()["ignored"] == [
+        {"phrase": "crime", "why": "no film in the index has a known genre"},
+        {"phrase": "under 100 minutes", "why": "no film in the index has a known runtime"},
+    ]
+
+
+def test_a_title_the_index_knows_comes_first(sample_engine):
+    result = sample_engine.search("Oldboy", limit=4)
+    assert (
+        result.query.title == "Oldboy" and titles(result)[0] == "Oldboy" and len(result.hits) == 4
+    )
+    assert titles(sample_engine.search("is Whiplash any good?"))[0] == "Whiplash"
+
+
+def test_more_like_a_film_is_its_neighbours_and_a_year_beside_it_is_no_filter(sample_engine):
+    result = sample_engine.search("I loved Heat (1995), anything similar?")
+    assert result.query.like == "Heat" and result.query.filters.year_min is None
+    assert result.similar_to.title == "Heat" and "Heat" not in titles(result) and result.hits
+
+
+def test_more_like_a_film_the_index_does_not_know_is_nothing_and_says_so(sample_engine):
+    result = sample_engine.search("just watched 2046, more like that")
+    assert result.hits == () and result.query.filters.year_min is None
+    assert result.to_dict()["ignored"] == [
+        {"phrase": "2046", "why": "no film of that title in the index"}
+    ]
+
+
+def test_the_number_of_films_asked_for_is_shown(sample_engine):
+    assert len(sample_engine.search("top 3 horror films").hits) == 3
+    assert len(sample_engine.search("two Korean thrillers").hits) == 2
+    assert (
+        len(sample_engine.search("two Korean thrillers", limit=4).hits) == 4
+    )  # asked by the caller
+
+
+def test_an_actor_is_a_cast_filter_and_both_names_must_star(sample_engine):
+    solo = sample_engine.search("something with Choi Min-sik")
+    assert solo.query.filters.cast == ["Choi Min-sik"] and not solo.query.filters.directors
+    assert set(titles(solo)) == {"Oldboy", "I Saw the Devil"}
+    both = sample_engine.search("with tony leung and maggie cheung")
+    assert both.query.filters.cast_all == ["Tony Leung Chiu-wai", "Maggie Cheung"]
+    assert set(titles(both)) == {"In the Mood for Love", "Hero"}

@@ -31,8 +31,17 @@ def place_pattern() -> re.Pattern[str]:
     return _alternation(set(name_table()))
 
 
+# "US" is a word too ("us"): a country only in capitals, after "from" / "made in".
+_US = re.compile(r"(?<![\w.])U\.?S\.?(?:A\.?)?(?![\w-])")
+
+
 def code_of(name: str) -> str:
-    return name_table()[name.lower()]
+    return "US" if _US.fullmatch(name) else name_table()[name.lower()]
+
+
+def place_at(text: str, pos: int) -> re.Match[str] | None:
+    """A country named at `pos`, after "from" or "made in" (any name, "US" included)."""
+    return place_pattern().match(text, pos) or _US.match(text, pos)
 
 
 def read(question: Question) -> None:
@@ -40,13 +49,13 @@ def read(question: Question) -> None:
     # "from Japan" names the country wherever it stands, even after "about", and even when
     # the name is an ordinary word elsewhere ("from Turkey").
     for m in list(_FROM.finditer(question.text)):
-        if place := place_pattern().match(question.text, m.end()):
+        if place := place_at(question.text, m.end()):
             code = code_of(place.group(0))
             if code not in filters.countries:
                 filters.countries.append(code)
-            question.cut((m.start(), place.end()))
+            question.cut((m.start(), place.end()), "countries")
     for m in list(country_pattern().finditer(question.head)):
         code = code_of(m.group(0))
         if code not in filters.countries and code not in filters.countries_none:
             filters.countries.append(code)
-        question.cut(m)
+        question.cut(m, "countries")

@@ -1,8 +1,11 @@
-"""Genres in a question: "action thrillers" (both), "sci-fi or fantasy" (either), "K-drama"
-(South Korean drama). Genre words after "about" are the subject, not a filter."""
+"""Genres in a question: "action thrillers" (one kind of film: all of them), "sci-fi or
+fantasy", "horror, thrillers and sometimes sci-fi" (a list of kinds: any of them), "both
+horror and comedy" (all), "K-drama" (South Korean drama), "scary", "funny", "with lots of
+action". Genre words after "about" are the subject, not a filter."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from index.answering.question.state import Question
@@ -10,26 +13,54 @@ from index.knowledge.countries import DEMONYMS
 from index.knowledge.genres import GENRE_PATTERN, SYNONYMS
 
 _K_PREFIX = re.compile(r"\bK-(?=[a-z])")
-_EITHER = re.compile(r"\s*(?:or|and/or|/)\s*", re.I)
+# "with lots of action", "plenty of laughs": a genre said as an amount of something.
+_AMOUNT = re.compile(
+    r"\b(?:with\s+)?(?:lots|plenty|loads|tons|a\s+lot)\s+of\s+(?P<what>action|comedy|laughs|"
+    r"scares|romance|suspense|gore)\b",
+    re.IGNORECASE,
+)
+_AMOUNT_GENRES = {"action": "Action", "comedy": "Comedy", "laughs": "Comedy", "scares": "Horror",
+                  "romance": "Romance", "suspense": "Thriller", "gore": "Horror"}  # fmt: skip
+# Between two kinds of film in a list of alternatives.
+_LIST = re.compile(
+    r"(?:\s+(?:films?|movies?|flicks?))?\s*(?:,|/|&|\band/or\b|\bor\b|\band\b|\bnor\b)\s*"
+    r"(?:(?:sometimes|maybe|perhaps|also|even|occasionally|some|a\s+bit\s+of|the\s+odd|a|an|"
+    r"the|good|great)\s+)*$",
+    re.IGNORECASE,
+)
+_ADJACENT = re.compile(r"[\s-]*$")
+_BOTH = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 def read(question: Question) -> None:
     filters = question.filters
+    for m in list(_AMOUNT.finditer(question.text)):
+        genre = _AMOUNT_GENRES[m["what"].lower()]
+        if genre not in filters.genres_all:
+            filters.genres_all.append(genre)
+        question.cut(m, "genres_all")
     for m in list(_K_PREFIX.finditer(question.head)):
         if DEMONYMS["k-"] not in filters.countries:
             filters.countries.append(DEMONYMS["k-"])
-        question.cut(m)
+        question.cut(m, "countries")
     text = question.text
     matches = list(GENRE_PATTERN.finditer(question.head))
-
-    def either(a: re.Match[str], b: re.Match[str]) -> bool:
-        return _EITHER.fullmatch(text[a.end() : b.start()]) is not None
-
-    for i, m in enumerate(matches):
+    if not matches:
+        return
+    # Kinds of film: runs of genre words with nothing between them ("romantic comedy").
+    alternatives = False
+    for previous, m in itertools.pairwise(matches):
+        between = text[previous.end() : m.start()]
+        if not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between):
+            alternatives = True
+    if alternatives and _BOTH.search(text[: matches[0].start()]):
+        alternatives = False
+    target, group = (
+        (filters.genres_any, "genres_any") if alternatives else (filters.genres_all, "genres_all")
+    )
+    for m in matches:
         genres = [g for g in SYNONYMS[m.group(0).lower()] if g not in filters.genres_none]
-        any_of = (i > 0 and either(matches[i - 1], m)) or (
-            i + 1 < len(matches) and either(m, matches[i + 1])
-        )
-        target = filters.genres_any if any_of else filters.genres_all
         target += [g for g in genres if g not in target]
-        question.cut(m)
+        question.cut(m, group)
+    if both := _BOTH.search(text[: matches[0].start()]):
+        question.cut(both)

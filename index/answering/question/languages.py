@@ -37,10 +37,10 @@ def read(question: Question) -> None:
     for m in list(_FOREIGN.finditer(question.text)):
         if "en" not in filters.languages_none:
             filters.languages_none.append("en")
-        question.cut(m)
+        question.cut(m, "languages_none")
     for pattern in _patterns():
         for m in list(pattern.finditer(question.text)):
             code = language_code(m["name"])
             if code not in filters.languages:
                 filters.languages.append(code)
-            question.cut(m)
+            question.cut(m, "languages")

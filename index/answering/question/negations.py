@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from index.answering.question.countries import code_of, country_pattern
+from index.answering.question.countries import code_of, country_pattern, place_at
 from index.answering.question.state import Question
 from index.knowledge.genres import GENRE_PATTERN, SYNONYMS
 
@@ -14,7 +14,9 @@ _NEGATION = re.compile(
     r"never|avoid|skip|other than)\b)\s*",
     re.I,
 )
-_ARTICLE = re.compile(r"(?:for|a|an|any)\s+", re.I)  # "not for kids", "not a comedy"
+# "not for kids", "not a comedy", "nothing too scary": words between the negation and the genre.
+_ARTICLE = re.compile(r"(?:(?:for|a|an|any|too|very|so|overly|that|really|more|another)\s+)+", re.I)
+_FROM = re.compile(r"(?:from|made\s+in|out\s+of)\s+(?:the\s+)?", re.I)  # "not from the US"
 _LIST = re.compile(r"(?:\s+(?:films?|movies?))?(?:\s*,\s*|\s+(?:or|and|nor)\s+|\s*/\s*)")
 
 
@@ -22,10 +24,12 @@ def read(question: Question) -> None:
     filters = question.filters
     for neg in list(_NEGATION.finditer(question.head)):
         text = question.text
-        lead = _ARTICLE.match(text, neg.end())
+        lead = _ARTICLE.match(text, neg.end()) or _FROM.match(text, neg.end())
         pos, end = (lead.end() if lead else neg.end()), neg.end()
+        after_from = lead is not None and _FROM.match(lead.group()) is not None
         while True:
-            genre, place = GENRE_PATTERN.match(text, pos), country_pattern().match(text, pos)
+            genre = GENRE_PATTERN.match(text, pos)
+            place = place_at(text, pos) if after_from else country_pattern().match(text, pos)
             term = max((t for t in (genre, place) if t), key=lambda t: t.end(), default=None)
             if term is None:
                 break
@@ -40,4 +44,6 @@ def read(question: Question) -> None:
                 break
             pos = separator.end()
         if end > neg.end():
-            question.cut((neg.start(), end))
+            question.cut(
+                (neg.start(), end), "genres_none" if filters.genres_none else "countries_none"
+            )

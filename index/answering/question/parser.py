@@ -1,25 +1,37 @@
 """Understand a question without an LLM. Named steps, in order, each blanking out what it
-understood: people first (names may contain words that look like countries or genres), then
-runtime (before its minutes look like a rating), languages (before "Korean" in
-"Korean-language" looks like a country), ratings, years, negations, genres and countries.
+understood:
+
+1. conversation: greetings, thanks and ways of asking, so none of it is searched for;
+2. titles: films the question names (a title beats a guessed person, and its year or a
+   numeric title is never a year filter);
+3. people, before anything else might read a name's words as a country or genre;
+4. runtime, before its minutes look like a rating; languages, before "Korean" in
+   "Korean-language" looks like a country;
+5. ratings, years, how many films, negations, genres and countries.
+
 What is left is the semantic part."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from index.answering.question import (
+    conversation,
     countries,
+    counts,
     genres,
     languages,
     negations,
     people,
     ratings,
     runtime,
+    titles,
     years,
 )
 from index.answering.question.state import Question
 from index.knowledge.people import People
+from index.knowledge.titles import Titles
 from index.types import ParsedQuery
 
 # Words that carry no meaning at either end of the semantic part ("good films about ...").
@@ -33,6 +45,12 @@ FILLER = {
     "starring", "directed", "between", "after", "before", "since", "stars", "star", "year",
     "years", "decade", "kind", "sort", "type", "genre", "country", "review", "reviews",
     "really", "very", "well", "on", "lately", "other", "more", "less", "need", "get",
+    "similar", "else", "next", "got", "anyone", "watched", "saw", "seen", "loved", "liked",
+    "enjoyed", "adored", "recently", "tonight", "it", "this", "these", "those", "have", "has", "had", "your", "do", "does", "would", "could", "should",
+    "ideas", "options", "picks", "stuff", "now", "again", "yet", "too", "so",
+    "maybe", "perhaps", "sometimes", "etc", "mostly", "hi", "hello", "hey", "thanks", "thank", "cinebot", "bot", "cool",
+    "awesome", "perfect", "nice", "ok", "okay", "how", "was", "were", "be",
+    "been", "being", "am", "did", "what's", "whats", "all", "time", "ever",
 }  # fmt: skip
 
 
@@ -47,16 +65,33 @@ def semantic_rest(text: str) -> str:
     return " ".join(words)
 
 
-class QueryParser:
-    """Reads questions against the people an index knows; `today` anchors "recent"."""
+@cache
+def _vocabulary() -> set[str]:
+    """Words other steps read: never taken for a misspelt name."""
+    from index.knowledge.countries import name_table
+    from index.knowledge.genres import SYNONYMS
 
-    def __init__(self, known: People | None = None, today: dt.date | None = None) -> None:
+    return set(name_table()) | set(SYNONYMS) | FILLER
+
+
+class QueryParser:
+    """Reads questions against the people and titles an index knows; `today` anchors
+    "recent" and "in the last 20 years"."""
+
+    def __init__(
+        self, known: People | None = None, films: Titles | None = None,
+        today: dt.date | None = None,
+    ) -> None:  # fmt: skip
         self.people = known or People()
+        self.titles = films
         self.today = today or dt.date.today()
 
     def parse(self, text: str) -> ParsedQuery:
         question = Question(text)
-        people.read(question, self.people)
+        conversation.read(question)
+        titles.read(question, self.titles)
+        counts.read(question)
+        people.read(question, self.people, _vocabulary())
         runtime.read(question)
         languages.read(question)
         ratings.read(question)
@@ -66,4 +101,7 @@ class QueryParser:
         countries.read(question)
         rest = semantic_rest(question.text)
         people.guess_unknown(question, rest, FILLER)
-        return ParsedQuery(text=text, filters=question.filters, semantic=rest)
+        return ParsedQuery(
+            text=text, filters=question.filters, semantic=rest, limit=question.limit,
+            like=question.like, title=question.title, phrases=question.phrases,
+        )  # fmt: skip

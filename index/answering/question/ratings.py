@@ -20,10 +20,17 @@ _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            rf"\b(?:rated|rating|scored?|score)?\s*(?:at least|no less than|minimum(?: of)?|>=|≥)\s*{_NUM}{_SCALE}",
+            rf"\b(?:rated|rating|scored?|score)?\s*(?:at least|no less than|no lower than|not lower than|not less than|(?:above|greater than|higher than|more than) or equal(?: to)?|minimum(?: of)?|>=|≥)\s*{_NUM}{_SCALE}",
             re.I,
         ),
         "min",
+    ),
+    (
+        re.compile(
+            rf"\b(?:rated|rating|scored?|score)?\s*(?:at most|no more than|no higher than|not higher than|not more than|(?:below|less than|lower than) or equal(?: to)?|maximum(?: of)?|<=|≤)\s*{_NUM}{_SCALE}",
+            re.I,
+        ),
+        "max",
     ),
     (
         re.compile(
@@ -38,13 +45,6 @@ _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
             re.I,
         ),
         "gt?",
-    ),
-    (
-        re.compile(
-            rf"\b(?:rated|rating|scored?|score)?\s*(?:at most|no more than|<=|≤|maximum(?: of)?)\s*{_NUM}{_SCALE}",
-            re.I,
-        ),
-        "max",
     ),
     (
         re.compile(
@@ -101,8 +101,8 @@ def read(question: Question) -> None:
                 filters.rating_min, filters.rating_min_exclusive = rating, exclusive
             else:
                 filters.rating_max, filters.rating_max_exclusive = rating, exclusive
-            question.cut((negated.start(), m.end()) if negated else m)
+            question.cut((negated.start(), m.end()) if negated else m, "rating")
     for pattern, kind, value in _RATING_WORDS:
         if (m := pattern.search(question.text)) and getattr(filters, f"rating_{kind}") is None:
             setattr(filters, f"rating_{kind}", value)
-            question.cut(m)
+            question.cut(m, "rating")

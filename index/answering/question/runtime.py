@@ -33,6 +33,9 @@ _BETWEEN = re.compile(
 )
 
 
+_NEGATED = re.compile(r"\b(?:nothing|no|not|none)\s+(?:that\s+is\s+|that['’]s\s+)?$", re.I)
+
+
 def _minutes(m: re.Match[str], n: str) -> int:
     raw = m[n].lower()
     value = float(_WORDS.get(raw, 0) or raw)
@@ -55,19 +58,23 @@ def read(question: Question) -> None:
             first *= 60
         low, high = sorted((first, second))
         filters.runtime_min, filters.runtime_max = low, high
-        question.cut(m)
+        question.cut(m, "runtime")
     for pattern in (_BEFORE, _AFTER):
         for m in list(pattern.finditer(question.text)):
             minutes = _minutes(m, "a")
             op = m["op"].lower()
             strict = op in {"under", "less than", "shorter than", "below", "over", "more than",
                             "longer than", "above"}  # fmt: skip
-            if (
-                re.match(_LESS, op)
-                or op.startswith(("or less", "or shorter", "or under"))
-                or op in {"max", "maximum", "tops"}
-            ):
+            shorter = bool(re.match(_LESS, op)) or op.startswith(
+                ("or less", "or shorter", "or under")
+            )
+            shorter = shorter or op in {"max", "maximum", "tops"}
+            start = m.start()
+            if pattern is _BEFORE and (negated := _NEGATED.search(question.text[:start])):
+                # "nothing over 3 hours" is "at most 3 hours"
+                shorter, strict, start = not shorter, not strict, negated.start()
+            if shorter:
                 filters.runtime_max = minutes - 1 if strict else minutes
             else:
                 filters.runtime_min = minutes + 1 if strict else minutes
-            question.cut(m)
+            question.cut((start, m.end()), "runtime")

@@ -1,5 +1,6 @@
-"""A question being read: its text with each understood phrase blanked out, and the filters
-found so far. Every step of the parser reads from it and writes to it."""
+"""A question being read: its text with each understood phrase blanked out, the filters
+found so far, and what else it asks for (how many films, a film to find more like, a film it
+names). Every step of the parser reads from it and writes to it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ Span = re.Match[str] | tuple[int, int]
 
 # Where the subject of the question starts: genre or country words after "about" describe
 # what happens in the film ("about Korean immigrants"), not what the film is.
-_SUBJECT = re.compile(r"\b(?:about|involving|where|in which|that has|with lots of)\b", re.I)
+_SUBJECT = re.compile(
+    r"(?<!\bwhat\s)(?<!\bhow\s)\b(?:about|involving|where|in which|that has|with lots of)\b", re.I
+)
 
 
 class Question:
@@ -21,10 +24,20 @@ class Question:
         # Padded with spaces so that every phrase has a word boundary on both sides.
         self.text = " " + unicodedata.normalize("NFKC", text).strip() + " "
         self.filters = QueryFilters()
+        self.limit: int | None = None
+        self.like: str | None = None
+        self.title: str | None = None
+        self.phrases: dict[str, str] = {}  # filter group -> the words it was read from
 
-    def cut(self, span: Span) -> None:
-        """Blank out an understood phrase (offsets stay valid for the other steps)."""
+    def cut(self, span: Span, group: str | None = None) -> None:
+        """Blank out an understood phrase (offsets stay valid for the other steps); with a
+        filter group, remember the words it was read from."""
         start, end = (span.start(), span.end()) if isinstance(span, re.Match) else span
+        if group is not None:
+            words = " ".join(self.text[start:end].split())
+            self.phrases[group] = (
+                f"{self.phrases[group]}, {words}" if group in self.phrases else words
+            )
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
 
     @property

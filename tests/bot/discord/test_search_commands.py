@@ -21,6 +21,19 @@ async def test_commands_are_synced_to_the_test_guild(env):
     ]
 
 
+async def test_search_says_what_it_did_not_use_and_shows_as_many_films_as_asked(env):
+    missing = await env.answer(
+        await env.command("search", query="just watched 2046, more like that")
+    )
+    within_limits(missing)
+    assert (
+        "Not used: “2046” (no film of that title in the index)"
+        in missing["embeds"][0]["description"]
+    )
+    three = await env.answer(await env.command("search", query="top 3 horror films", uid=4321))
+    assert len(three["embeds"][0]["fields"]) == 3
+
+
 async def test_search_headline_returns_the_expected_films_in_an_embed(env):
     payload = await env.command("search", query="Korean action thrillers rated 8+", limit=10)
     callback = await env.callback(payload)

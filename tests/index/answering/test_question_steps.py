@@ -40,7 +40,7 @@ def test_the_subject_starts_at_about():
 
 
 @pytest.mark.parametrize(("text", "expected", "rest"), [
-    ("films by bong joon ho", dict(directors=["Bong Joon-ho"]), "films"),
+    ("films by bong joon ho", dict(directors=["Bong Joon-ho"]), ""),
     ("starring Song Kang-ho", dict(cast=["Song Kang-ho"]), ""),
     ("with Tony Leung", dict(cast=["Tony Leung"]), ""),
     ("Park Chan-wook thrillers", dict(directors=["Park Chan-wook"]), "thrillers"),

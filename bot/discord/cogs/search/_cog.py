@@ -11,6 +11,8 @@ from bot.discord.app import CinebotMixin, tell_privately
 from bot.discord.cogs.search._views import FilmView, PageFetcher, ResultsView
 from index import SearchResult, no_title_message
 
+MAX_PER_PAGE = 10  # films in one embed, whatever a question asks for
+
 
 def search_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
     seconds = interaction.client.settings.discord.search_cooldown_seconds  # type: ignore[attr-defined]
@@ -52,10 +54,12 @@ class SearchCog(commands.Cog):
     )
     @app_commands.checks.dynamic_cooldown(search_cooldown)
     async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 300],
-                     limit: app_commands.Range[int, 1, 10] = 5) -> None:  # fmt: skip
+                     limit: app_commands.Range[int, 1, 10] | None = None) -> None:  # fmt: skip
         """Find films from reviews: say what you want in plain words."""
         await interaction.response.defer(thinking=True)
-        result = await self.bot.call(self.bot.engine.search, query, limit)
+        parsed = await self.bot.call(self.bot.engine.parse, query)
+        limit = min(limit or parsed.limit or self.bot.settings.search.page_size, MAX_PER_PAGE)
+        result = await self.bot.call(self.bot.engine.search, parsed, limit)
 
         async def page(offset: int) -> SearchResult:
             return await self.bot.call(self.bot.engine.search, result.query, limit, offset)

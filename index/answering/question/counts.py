@@ -1,0 +1,49 @@
+"""How many films a question asks for: "two movies", "top 5", "list 3 films", "a couple of".
+Read after ratings, years and runtime (their numbers are gone by then) and after titles ("3
+Idiots" is a film)."""
+
+from __future__ import annotations
+
+import re
+
+from index.answering.question.state import Question
+
+MAX = 25  # the most films one answer shows
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a couple": 2, "a pair of": 2,
+            "a dozen": 12, "a single": 1}  # fmt: skip
+_AMOUNT = r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple(?: of)?|a pair of|a dozen|a single)"
+_NOUNS = (
+    r"(?:films?|movies?|flicks?|picks?|titles?|recommendations?|suggestions?|options?|ones?|"
+    r"comedies|dramas|thrillers|westerns|musicals|documentaries|horrors?|romances|"
+    r"[\w-]+\s+(?:films|movies|comedies|dramas|thrillers|westerns))"
+)
+_MODIFIERS = (
+    r"(?:(?:good|great|best|more|other|different|new|old|classic|short|fun|scary|funny|recent|"
+    r"(?-i:[A-Z][\w-]*)|[\w-]+ian|[\w-]+ese|[\w-]+ish)\s+){0,2}"
+)
+_COUNTED = re.compile(
+    r"\b(?:(?:top|best|list|give\s+me|show\s+me|recommend|suggest|name|pick)\s+)?"
+    + _AMOUNT
+    + r"\s+"
+    + _MODIFIERS
+    + _NOUNS
+    + r"\b",
+    re.IGNORECASE,
+)
+_TOP = re.compile(
+    rf"\btop\s+(?P<n>\d{{1,2}}|{'|'.join(k for k in _NUMBERS if ' ' not in k)})\b", re.I
+)
+
+
+def read(question: Question) -> None:
+    for pattern in (_TOP, _COUNTED):
+        if question.limit is not None:
+            return
+        if m := pattern.search(question.text):
+            raw = m["n"].lower()
+            number = int(raw) if raw.isdigit() else _NUMBERS[raw]
+            if number >= 1:
+                question.limit = min(number, MAX)
+                # Only the number goes: "three Korean thrillers" keeps "Korean thrillers".
+                question.cut((m.start("n"), m.end("n")))
