@@ -15,11 +15,12 @@ exports; nothing here imports discord.
 from index.cataloguing import CatalogueImport
 from index.conversation import Conversation, Reply, is_follow_up, no_title_message
 from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
-from index.errors import IndexBusy, IndexMissing
+from index.errors import IndexBusy, IndexDamaged, IndexMissing
 from index.ingest import Progress
 from index.knowledge.countries import country_name
 from index.knowledge.languages import language_name
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
+from index.sanitize import clean, visible
 from index.telemetry import METRICS, Request, configure_logging, request, stage
 from index.types import Film, IngestReport, ParsedQuery, Problem, QueryFilters, StoredReview
 
@@ -34,6 +35,7 @@ __all__ = [
     "FilmDetail",
     "FilmHit",
     "IndexBusy",
+    "IndexDamaged",
     "IndexMissing",
     "IngestReport",
     "ParsedQuery",
@@ -46,6 +48,7 @@ __all__ = [
     "SearchResult",
     "StoredReview",
     "TitleMatch",
+    "clean",
     "configure_logging",
     "country_name",
     "is_follow_up",
@@ -53,4 +56,5 @@ __all__ = [
     "no_title_message",
     "request",
     "stage",
+    "visible",
 ]

@@ -66,7 +66,7 @@ def import_catalogue(
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, retire=vectors_to.retire)
     with store.lock():
-        base = store.current()
+        base, _ = store.live_or_damaged()  # a damaged index: the catalogue starts a new one
         path = store.new_catalogue()
         catalogue = CatalogueWriter(path, base=store.catalogue_path(base))
         writer: VersionWriter | None = None

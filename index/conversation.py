@@ -12,6 +12,7 @@ from typing import Literal
 
 from index.engine import Engine
 from index.results import FilmDetail, SearchResult, TitleMatch
+from index.sanitize import clean
 from index.types import ParsedQuery
 
 HELP = """Ask for films in plain words, for example:
@@ -77,7 +78,8 @@ class Conversation:
         return asked or self.page_size or self.engine.settings.search.page_size
 
     def ask(self, text: str) -> Reply:
-        text = text.strip().rstrip("?!. ").strip() or text.strip()
+        text = clean(text).strip()
+        text = text.rstrip("?!. ").strip() or text
         if not text:
             return Reply("message", message="Ask me for films, or type 'help'.")
         if text.lower() in {"quit", "exit", "bye", ":q"}:

@@ -16,7 +16,7 @@ from index.answering.rank import FilmScore, rank_by_rating, top_films
 from index.answering.snippets import make_snippet
 from index.cataloguing import CatalogueImport, CatalogueProgress, import_catalogue
 from index.embedding.encoder import Encoder
-from index.errors import IndexMissing
+from index.errors import IndexDamaged, IndexMissing
 from index.ingest import Progress, index_manifest, ingest
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
 from index.storage.snapshot import Snapshot, open_snapshot
@@ -72,7 +72,11 @@ class Engine:
         event loop). When a newer version is live, it is opened in a background thread and
         the next call gets it."""
         snap = self._snapshot
-        if (snap is None or snap.name != self.store.current_name()) and self.has_index():
+        try:
+            live = self.store.current_name()
+        except IndexDamaged:
+            return snap  # a search will say what is wrong
+        if (snap is None or snap.name != live) and live is not None:
             with self._lock:
                 if self._loading is None or not self._loading.is_alive():
                     self._loading = threading.Thread(
@@ -82,11 +86,15 @@ class Engine:
         return snap
 
     def _open_quietly(self) -> None:
-        with contextlib.suppress(IndexMissing):  # a search will report it
+        with contextlib.suppress(IndexMissing, IndexDamaged):  # a search will report it
             self.snapshot()
 
     def has_index(self) -> bool:
-        return self.store.current_name() is not None
+        """Whether there is an index here at all (a damaged one counts: opening it says so)."""
+        try:
+            return self.store.current_name() is not None
+        except IndexDamaged:
+            return True
 
     # ------------------------------------------------------------------ writing
     def ingest(

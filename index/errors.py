@@ -9,3 +9,10 @@ class IndexMissing(RuntimeError):
 
 class IndexBusy(RuntimeError):
     """Another process is writing a new index version."""
+
+
+class IndexDamaged(RuntimeError):
+    """The live index cannot be read: the message names what is damaged and the remedy."""
+
+
+REBUILD = "rebuild it from your review files: `cinebot ingest --rebuild PATH...`"

@@ -32,7 +32,7 @@ class Progress:
 
 def content_hash(review: Review) -> str:
     """Same content, same hash, wherever the file came from and whatever id it carried."""
-    payload = review.model_dump_json(exclude={"source", "review_id"})
+    payload = review.model_dump_json(exclude={"source", "review_id", "location"})
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -104,11 +104,15 @@ def ingest(
     report = IngestReport()
     read = read_all(paths, settings, progress, rating_scale)
     report.rejected, report.warnings, report.notes = read.rejected, read.warnings, read.notes
+    report.rejected_more, report.warnings_more = read.rejected_more, read.warnings_more
 
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, retire=vectors_to.retire)
     with store.lock():
-        base = store.current()
+        base, damage = store.live_or_damaged()
+        if damage:
+            report.warn(Problem(str(settings.index_dir), "", f"{damage}: a new index was started "
+                                "from the files given; what was indexed before is not in it"))  # fmt: skip
         # A version written for another vector store gets this one's from the stored vectors.
         restore = base is not None and not vectors_to.holds(base.manifest)
         manifest = index_manifest(settings, encoder)
@@ -143,7 +147,9 @@ def _classify(
 ) -> list[tuple[Review, str]]:
     by_id, by_hash = writer.hashes()
     batch: dict[str, tuple[Review, str]] = {}
+    seen: dict[str, list[Review]] = {}  # review id -> every record that carried it, in order
     for review in reviews:
+        seen.setdefault(review.review_id, []).append(review)
         digest = content_hash(review)
         owner = by_hash.get(digest)
         if owner is not None:
@@ -151,20 +157,19 @@ def _classify(
                 report.unchanged += 1
             else:
                 report.duplicates += 1
-                report.warnings.append(
-                    Problem(review.source, "", f"same review as {owner!r}; stored once")
-                )
+                report.warn(Problem(review.source, review.location,
+                                    f"same review as {owner!r}; stored once"))  # fmt: skip
             continue
-        if review.review_id in batch:
-            report.warnings.append(
-                Problem(
-                    review.source,
-                    "",
-                    f"review id {review.review_id!r} appears twice; the last one wins",
-                )
-            )
         batch[review.review_id] = (review, digest)
         by_hash[digest] = review.review_id
+    for review_id, records in seen.items():
+        if len({content_hash(r) for r in records}) > 1:  # one id, different reviews
+            where = ", ".join(
+                f"{r.source}:{r.location}" if r.location else r.source for r in records
+            )
+            report.warn(Problem(records[-1].source, "",
+                                f"review id {review_id!r} appears {len(records)} times ({where}); "
+                                "the last one wins"))  # fmt: skip
     for review_id in batch:
         if review_id in by_id:
             report.updated += 1

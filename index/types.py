@@ -35,6 +35,7 @@ class Review(BaseModel):
     imdb_id: str | None = Field(None, pattern=r"^tt\d{7,10}$")
     url: str | None = None
     source: str = ""
+    location: str = ""  # where in the source: "line 4", "row 2 (line 3)"
     # Which of the metadata fields the source gave explicitly (they win over inferred ones).
     given: tuple[str, ...] = ()
     extra: dict[str, Any] = Field(default_factory=dict)
@@ -123,6 +124,23 @@ class IngestReport:
     # ("matched", "ambiguous", "unmatched").
     films: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # formats recognised ("Letterboxd export")
+    # Problems past the first MAX_LISTED of each are only counted.
+    rejected_more: int = 0
+    warnings_more: int = 0
+
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rejected) + self.rejected_more
+
+    @property
+    def n_warnings(self) -> int:
+        return len(self.warnings) + self.warnings_more
+
+    def warn(self, problem: Problem) -> None:
+        if len(self.warnings) < 1000:
+            self.warnings.append(problem)
+        else:
+            self.warnings_more += 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +151,8 @@ class IngestReport:
             "passages_embedded": self.passages_embedded,
             "rejected": [p.__dict__ for p in self.rejected],
             "warnings": [p.__dict__ for p in self.warnings],
+            "rejected_count": self.n_rejected,  # the lists hold the first 1,000 of each
+            "warnings_count": self.n_warnings,
             "seconds": round(self.seconds, 3),
             "version": self.version,
             "films": {k: self.films.get(k, 0) for k in ("matched", "ambiguous", "unmatched")}

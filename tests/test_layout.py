@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The engine's stages in the order data flows; a module imports only from its own stage or
 # earlier ones. "base" modules (shared types, errors, telemetry) come before all of them.
 STAGES = ["base", "knowledge", "reading", "embedding", "storage", "answering", "pipeline", "api"]
-BASE = {"types", "results", "errors", "telemetry"}
+BASE = {"types", "results", "errors", "telemetry", "sanitize"}
 PIPELINE = {"ingest", "cataloguing", "engine", "conversation"}
 SEAM = "index.storage.vectors"
 QDRANT = "index.storage.qdrant_vectors"

@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from config import Settings
-from index import Engine, IndexBusy, IndexMissing, Request, configure_logging
+from index import Engine, IndexBusy, IndexDamaged, IndexMissing, Request, configure_logging
 
 log = logging.getLogger("cinebot.bot")
 Result = TypeVar("Result")
@@ -166,6 +166,9 @@ async def on_tree_error(
         message = "There is no index yet: an admin can build one with /reindex."
     elif isinstance(original, IndexBusy):
         message = "A re-index is already running; try again when it finishes."
+    elif isinstance(original, IndexDamaged):
+        log.error("index damaged: %s", original)
+        message = "The index is damaged and cannot answer; an operator has to rebuild it."
     else:
         command = interaction.command.qualified_name if interaction.command else "?"
         log.error("command /%s failed (interaction %s)", command, interaction.id, exc_info=original)

@@ -153,15 +153,16 @@ def help_embed() -> discord.Embed:
 def report_embed(report: IngestReport, title: str) -> discord.Embed:
     embed = discord.Embed(title=safety.safe_cut(title, safety.EMBED_TITLE), colour=COLOUR)
     for name, value in (("Added", report.added), ("Updated", report.updated), ("Unchanged", report.unchanged),
-                        ("Duplicates", report.duplicates), ("Rejected", len(report.rejected))):  # fmt: skip
+                        ("Duplicates", report.duplicates), ("Rejected", report.n_rejected)):  # fmt: skip
         embed.add_field(name=name, value=str(value))
-    for label, problems in (("Rejected records", report.rejected), ("Warnings", report.warnings)):
+    for label, problems, total in (("Rejected records", report.rejected, report.n_rejected),
+                                   ("Warnings", report.warnings, report.n_warnings)):  # fmt: skip
         if problems:
             lines = "\n".join(
                 safety.safe_cut(f"{p.source.rsplit('/', 1)[-1]}:{p.location}: {p.reason}", 300)
                 for p in problems[:8]
             )
-            more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
+            more = f"\n… and {total - 8:,} more" if total > 8 else ""
             embed.add_field(
                 name=label, value=safety.cut(lines + more, safety.FIELD_VALUE), inline=False
             )

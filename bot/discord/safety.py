@@ -7,6 +7,8 @@ import re
 
 import discord
 
+from index import clean
+
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT = 2000
 EMBED_TITLE = 256
@@ -29,7 +31,10 @@ _ANGLE_SYNTAX = re.compile(r"<(@|#|a?:|/|t:)")
 
 
 def safe(text: str) -> str:
-    """Escape markdown, mentions (@everyone, @here, users, roles, channels) and links."""
+    """Escape markdown, mentions (@everyone, @here, users, roles, channels) and links; drop
+    control and invisible characters (a right-to-left override would make a title read
+    backwards to everyone)."""
+    text = clean(text)
     text = discord.utils.escape_markdown(text, ignore_links=False)
     text = discord.utils.escape_mentions(text)
     # escape_mentions only knows real-length ids; any "<@", "<#", "<:", "<t:" is broken up.

@@ -13,9 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.text import Text
 
-from bot.terminal.console import print_catalogue, print_film, print_report, print_result
+from bot.terminal.console import Plain, print_catalogue, print_film, print_report, print_result
 from config import ConfigError, Settings, load_settings
 from index import (
     CatalogueImport,
@@ -23,6 +22,7 @@ from index import (
     Engine,
     FilmDetail,
     IndexBusy,
+    IndexDamaged,
     IndexMissing,
     IngestReport,
     SearchResult,
@@ -52,13 +52,13 @@ def _engine(index: Path | None) -> Engine:
     try:
         settings = load_settings(**({"index_dir": index} if index else {}))
     except ConfigError as exc:
-        _console(stderr=True).print(f"cinebot: {exc}")
+        _console(stderr=True).print(Plain(f"cinebot: {exc}"))
         raise typer.Exit(2) from None
     return Engine(settings)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    _console(stderr=True).print(Text(f"cinebot: {message}"))
+    _console(stderr=True).print(Plain(f"cinebot: {message}"))
     return typer.Exit(code)
 
 
@@ -68,7 +68,7 @@ def _told() -> Iterator[None]:
     stderr and exit code 1, never a traceback."""
     try:
         yield
-    except (IndexMissing, IndexBusy) as exc:
+    except (IndexMissing, IndexBusy, IndexDamaged) as exc:
         raise _fail(str(exc)) from None
 
 
@@ -210,7 +210,7 @@ def stats(index: IndexOption = None, as_json: JsonOption = False) -> None:
     for key, value in counts.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
-        console.print(Text(f"{key:>14}  ", style="dim") + Text(str(value)))
+        console.print(Plain(f"{key:>14}  ", style="dim") + Plain(str(value)))
 
 
 def _chat(engine: Engine) -> None:
@@ -229,8 +229,12 @@ def _chat(engine: Engine) -> None:
         if not line.strip():
             continue
         if not interactive:
-            console.print(Text(f"you> {line.strip()}", style="bold"))
-        reply = conversation.ask(line)
+            console.print(Plain(f"you> {line.strip()}", style="bold"))
+        try:
+            reply = conversation.ask(line)
+        except (IndexMissing, IndexDamaged, ValueError) as exc:
+            console.print(Plain(f"cinebot: could not answer that: {exc}", style="red"))
+            continue
         if reply.kind == "bye":
             break
         if reply.result is not None:
@@ -238,7 +242,7 @@ def _chat(engine: Engine) -> None:
         elif reply.detail is not None:
             print_film(console, reply.detail)
         else:
-            console.print(Text(reply.message))
+            console.print(Plain(reply.message))
 
 
 @app.command()
@@ -283,6 +287,11 @@ def catalogue(
 def _ensure_index(engine: Engine) -> None:
     """On the first run: the catalogue first (so reviews are filed under its films), then the
     reviews. A run cut short after the catalogue still indexes the reviews next time."""
+    with _told():
+        _build_first(engine)
+
+
+def _build_first(engine: Engine) -> None:
     err = _console(stderr=True)
     fresh = not engine.has_index()
     if fresh and (catalogues := engine.default_catalogue_paths()):

@@ -1,5 +1,6 @@
-"""Terminal rendering with rich. Review text is always a rich Text, never markup, so a review
-cannot inject styles or links."""
+"""Terminal rendering with rich. Every string goes out as `Plain` text: never markup (a review
+cannot inject styles or links) and never a control character (a review cannot clear the
+screen, retitle the window or plant a hidden link with escape sequences)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,23 @@ from rich.table import Table
 from rich.text import Text
 
 from bot import presentation
-from index import CatalogueImport, FilmDetail, FilmHit, IngestReport, SearchResult
+from index import CatalogueImport, FilmDetail, FilmHit, IngestReport, SearchResult, visible
+
+
+class Plain(Text):
+    """Rich text whose strings reach the terminal with control characters made visible."""
+
+    def __init__(self, text: str = "", *args: object, **kwargs: object) -> None:
+        super().__init__(visible(text), *args, **kwargs)  # type: ignore[arg-type]
+
+    def append(self, text: str | Text, style: object = None) -> Plain:  # type: ignore[override]
+        super().append(visible(text) if isinstance(text, str) else text, style)  # type: ignore[arg-type]
+        return self
 
 
 def understood(result: SearchResult) -> Text:
     parts = presentation.filter_phrases(result.query.filters)
-    line = Text("Filters: ", style="dim")
+    line = Plain("Filters: ", style="dim")
     line.append(" · ".join(parts) if parts else "none")
     if result.query.semantic:
         line.append("   About: ", style="dim")
@@ -22,12 +34,12 @@ def understood(result: SearchResult) -> Text:
 
 
 def film_hit(index: int, hit: FilmHit) -> Group:
-    head = Text(f"{index}. ", style="bold")
+    head = Plain(f"{index}. ", style="bold")
     head.append(hit.film.label, style="bold cyan")
     head.append("  " + " · ".join(presentation.film_facts(hit.film, hit.rating)), style="dim")
     lines: list[Text] = [head]
     for review in hit.reviews:
-        line = Text("   ")
+        line = Plain("   ")
         line.append(
             f"{presentation.reviewer(review.reviewer)}, {presentation.rating_text(review.rating)}: ",
             style="italic",
@@ -40,14 +52,14 @@ def film_hit(index: int, hit: FilmHit) -> Group:
 
 def print_result(console: Console, result: SearchResult) -> None:
     if result.similar_to is not None:
-        console.print(Text(f"Films like {result.similar_to.label}:", style="bold"))
+        console.print(Plain(f"Films like {result.similar_to.label}:", style="bold"))
     console.print(understood(result))
     if notice := presentation.ignored_notice(result):
-        console.print(Text(notice, style="yellow"))
+        console.print(Plain(notice, style="yellow"))
     if notice := presentation.relaxed_notice(result):
-        console.print(Text(notice, style="yellow"))
+        console.print(Plain(notice, style="yellow"))
     if notice := presentation.empty_notice(result):
-        console.print(notice)
+        console.print(Plain(notice))
         return
     for i, hit in enumerate(result.hits, result.offset + 1):
         console.print(film_hit(i, hit))
@@ -55,7 +67,7 @@ def print_result(console: Console, result: SearchResult) -> None:
     if result.has_more:
         total = f" of {result.total}" if result.total else ""
         console.print(
-            Text(
+            Plain(
                 f"Showing {result.offset + 1}-{shown}{total}. Say 'more' for the next page.",
                 style="dim",
             )
@@ -64,13 +76,13 @@ def print_result(console: Console, result: SearchResult) -> None:
 
 def print_film(console: Console, detail: FilmDetail) -> None:
     film = detail.film
-    console.print(Text(film.label, style="bold cyan"))
+    console.print(Plain(film.label, style="bold cyan"))
     table = Table.grid(padding=(0, 2))
     for label, value in [*presentation.film_details(film), ("Reviews", str(film.n_reviews))]:
-        table.add_row(Text(label, style="dim"), Text(value))
+        table.add_row(Plain(label, style="dim"), Plain(value))
     console.print(table)
     for review in detail.reviews:
-        head = Text(f"\n{presentation.reviewer(review.reviewer)}", style="italic")
+        head = Plain(f"\n{presentation.reviewer(review.reviewer)}", style="italic")
         head.append(
             f" · {presentation.rating_text(review.rating)}"
             + (f" ({review.rating_raw})" if review.rating_raw else "")
@@ -78,7 +90,7 @@ def print_film(console: Console, detail: FilmDetail) -> None:
         if review.date:
             head.append(f" · {review.date}", style="dim")
         console.print(head)
-        console.print(Text(review.text))
+        console.print(Plain(review.text))
 
 
 def print_report(console: Console, report: IngestReport, limit: int = 50) -> None:
@@ -86,25 +98,26 @@ def print_report(console: Console, report: IngestReport, limit: int = 50) -> Non
     for name in ("added", "updated", "unchanged", "duplicates", "rejected", "passages embedded"):
         table.add_column(name, justify="right")
     table.add_row(str(report.added), str(report.updated), str(report.unchanged), str(report.duplicates),
-                  str(len(report.rejected)), str(report.passages_embedded))  # fmt: skip
+                  str(report.n_rejected), str(report.passages_embedded))  # fmt: skip
     console.print(table)
-    for title, problems, style in (
-        ("Rejected", report.rejected, "red"),
-        ("Warnings", report.warnings, "yellow"),
+    for title, problems, total, style in (
+        ("Rejected", report.rejected, report.n_rejected, "red"),
+        ("Warnings", report.warnings, report.n_warnings, "yellow"),
     ):
         if problems:
-            console.print(Text(f"{title} ({len(problems)}):", style=f"bold {style}"))
+            console.print(Plain(f"{title} ({total:,}):", style=f"bold {style}"))
             for problem in problems[:limit]:
-                console.print(Text(f"  {problem}"))
-            if len(problems) > limit:
-                console.print(
-                    Text(f"  … and {len(problems) - limit} more (use --json for all)", style="dim")
-                )
+                console.print(Plain(f"  {visible(str(problem))}"))
+            if total > limit:
+                more = "use --json for the first 1,000" if total > 1000 else "use --json for all"
+                console.print(Plain(f"  … and {total - limit:,} more ({more})", style="dim"))
     for note in report.notes:
-        console.print(Text(note, style="dim"))
+        console.print(Plain(note, style="dim"))
     if report.films:
-        console.print(Text(presentation.matching_line(report.films), style="dim"))
-    console.print(Text(f"Index {report.version or '(none)'} · {report.seconds:.1f} s", style="dim"))
+        console.print(Plain(presentation.matching_line(report.films), style="dim"))
+    console.print(
+        Plain(f"Index {report.version or '(none)'} · {report.seconds:.1f} s", style="dim")
+    )
 
 
 def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) -> None:
@@ -112,26 +125,26 @@ def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) ->
     for name in ("source", "rows", "films kept", "skipped", "problems"):
         table.add_column(name, justify="left" if name == "source" else "right")
     for source, report in done.sources.items():
-        table.add_row(Text(source), str(report.rows), str(report.kept), str(report.skipped),
+        table.add_row(Plain(source), str(report.rows), str(report.kept), str(report.skipped),
                       str(len(report.problems) + report.more_problems))  # fmt: skip
     console.print(table)
     for source, report in done.sources.items():
         for problem in report.problems[:limit]:
-            console.print(Text(f"  {problem}", style="yellow"))
+            console.print(Plain(f"  {problem}", style="yellow"))
         hidden = len(report.problems) - limit + report.more_problems
         if hidden > 0:
-            console.print(Text(f"  … and {hidden} more in {source} (use --json)", style="dim"))
+            console.print(Plain(f"  … and {hidden} more in {source} (use --json)", style="dim"))
     if done.tmdb is not None:
         t = done.tmdb
-        console.print(Text(f"TMDB: asked about {t.asked} film(s): {t.found} found, "
+        console.print(Plain(f"TMDB: asked about {t.asked} film(s): {t.found} found, "
                            f"{t.not_found} not found, {t.from_cache} answers from the cache", style="dim"))  # fmt: skip
         for failure in t.failures[:limit]:
-            console.print(Text(f"  TMDB: {failure}", style="yellow"))
+            console.print(Plain(f"  TMDB: {failure}", style="yellow"))
         if t.stopped:
-            console.print(Text(t.stopped, style="red"))
+            console.print(Plain(t.stopped, style="red"))
     elif done.tmdb_off:
-        console.print(Text(done.tmdb_off, style="dim"))
+        console.print(Plain(done.tmdb_off, style="dim"))
     if done.reviews:
-        console.print(Text(presentation.matching_line(done.reviews), style="dim"))
-    console.print(Text(f"{done.films} film(s) in the catalogue · index {done.version or '(none)'} "
+        console.print(Plain(presentation.matching_line(done.reviews), style="dim"))
+    console.print(Plain(f"{done.films} film(s) in the catalogue · index {done.version or '(none)'} "
                        f"· {done.seconds:.1f} s", style="dim"))  # fmt: skip

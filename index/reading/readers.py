@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from index.knowledge.languages import UnknownLanguage, language_code
 from index.reading.clean import _TITLE_LINE, clean_page, parse_date
 from index.reading.extract import extract
 from index.reading.ratings import RatingError, is_bare, normalize_rating
+from index.sanitize import clean, cleaned
 from index.types import Problem, Review
 
 FIELDS = ("id", "title", "year", "text", "rating", "reviewer", "date", "countries", "genres",
@@ -56,17 +58,42 @@ SUFFIXES = {".txt": "page", ".text": "page", ".md": "page", ".html": "html", ".h
             ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}  # fmt: skip
 
 
+MAX_LISTED = 1000  # problems listed in a report; past that they are only counted
+
+
 @dataclass
 class ReadResult:
+    """What reading gave: reviews, and every rejected record and warning, located. Past
+    MAX_LISTED of either only a count is kept, so a file of a million bad rows costs a
+    number, not a million entries."""
+
     reviews: list[Review] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was recognised ("Letterboxd export")
+    rejected_more: int = 0
+    warnings_more: int = 0
+
+    def reject(self, problem: Problem) -> None:
+        if len(self.rejected) < MAX_LISTED:
+            self.rejected.append(problem)
+        else:
+            self.rejected_more += 1
+
+    def warn(self, problem: Problem) -> None:
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(problem)
+        else:
+            self.warnings_more += 1
 
     def extend(self, other: ReadResult) -> None:
         self.reviews += other.reviews
-        self.rejected += other.rejected
-        self.warnings += other.warnings
+        for problem in other.rejected:
+            self.reject(problem)
+        for problem in other.warnings:
+            self.warn(problem)
+        self.rejected_more += other.rejected_more
+        self.warnings_more += other.warnings_more
         self.notes += other.notes
 
 
@@ -135,34 +162,41 @@ def build_review(
     out: ReadResult,
     inferred: Mapping[str, Any] | None = None,
     rating_scale: float | None = None,
+    no_text: str = "no review text (expected a 'text' field) and no rating",
 ) -> None:
     """Validate one record into a Review, or add a Problem saying why it cannot be used.
     `rating_scale` is what bare-number ratings are out of (a record's own wins)."""
 
     def reject(reason: str) -> None:
-        out.rejected.append(Problem(source, location, reason))
+        out.reject(Problem(source, location, reason))
 
     def warn(reason: str) -> None:
-        out.warnings.append(Problem(source, location, reason))
+        out.warn(Problem(source, location, reason))
 
     given: dict[str, Any] = {}
     extra: dict[str, Any] = {}
+    scrubbed: list[str] = []
     for key, value in record.items():
-        name = FIELD_ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
+        name = FIELD_ALIASES.get(clean(str(key)).strip().lower(), clean(str(key)).strip().lower())
+        value, changed = _clean_value(value)
+        if changed:
+            scrubbed.append(name)
         if name in FIELDS and name not in given:
             if value is not None and value != "" and value != []:
                 given[name] = value
         else:
             extra[str(key)] = value
+    inferred = {k: _clean_value(v)[0] for k, v in (inferred or {}).items()}
+    if scrubbed:
+        warn(f"control or invisible characters removed from {', '.join(dict.fromkeys(scrubbed))}")
 
     text = _text_of(given.get("text"))
     if not text.strip() and given.get("rating") is None:
-        return reject("no review text (expected a 'text' field) and no rating")
+        return reject(no_text)
     if len(text) > limits.max_text_chars:
         warn(f"text cut from {len(text)} to {limits.max_text_chars} characters")
         text = text[: limits.max_text_chars]
 
-    inferred = dict(inferred or {})
     title = str(given.get("title") or inferred.get("title") or "").strip()
     year_value = given.get("year", inferred.get("year"))
     if not title:
@@ -260,6 +294,7 @@ def build_review(
             imdb_id=imdb_id,
             url=url,
             source=source,
+            location=location,
             given=fields_given,
             extra={k: v for k, v in extra.items() if _jsonable(v)},
         )
@@ -268,6 +303,16 @@ def build_review(
             "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         )
     out.reviews.append(review)
+
+
+def _clean_value(value: Any) -> tuple[Any, bool]:
+    """A record's value without control or invisible characters, and whether it had any."""
+    if isinstance(value, str):
+        return cleaned(value)
+    if isinstance(value, list | tuple):
+        parts = [_clean_value(v) for v in value]
+        return [v for v, _ in parts], any(changed for _, changed in parts)
+    return value, False
 
 
 def _jsonable(value: Any) -> bool:
@@ -309,14 +354,43 @@ def decode(data: bytes, source: str) -> str:
 
 def _read_page(text: str, source: str, limits: IngestSettings, out: ReadResult) -> None:
     page = clean_page(text)
-    out.warnings += [Problem(source, "", note) for note in page.notes if "rating" in note]
+    for note in page.notes:
+        if "rating" in note:
+            out.warn(Problem(source, "", note))
     inferred = {"title": page.title, "year": page.year, "reviewer": page.reviewer,
                 "date": page.date, "rating_raw": page.rating_raw}  # fmt: skip
-    build_review({"text": page.body}, source, "", limits, out, inferred)
+    build_review({"text": page.body}, source, "", limits, out, inferred, no_text=_NO_PAGE_TEXT)
+
+
+_NO_PAGE_TEXT = "no review text found on the page"
+MAX_HTML_DEPTH = 1000
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}  # fmt: skip
+
+
+def html_depth(text: str, limit: int = MAX_HTML_DEPTH) -> int:
+    """How deeply the page's elements nest (stopping once past `limit`): one linear scan, so a
+    hostile page is refused before the parser spends seconds on it."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name not in _VOID:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
 
 
 def _read_html(text: str, source: str, limits: IngestSettings, out: ReadResult) -> None:
     from selectolax.lexbor import LexborHTMLParser
+
+    if html_depth(text) > MAX_HTML_DEPTH:
+        raise FileError(f"HTML is nested too deeply (more than {MAX_HTML_DEPTH:,} levels)")
 
     tree = LexborHTMLParser(text)
     meta: dict[str, Any] = {}
@@ -352,7 +426,7 @@ def _read_html(text: str, source: str, limits: IngestSettings, out: ReadResult) 
                 "reviewer": page.reviewer, "date": page.date, "rating_raw": page.rating_raw}  # fmt: skip
     record = {k: v for k, v in meta.items() if v}
     record["text"] = page.body
-    build_review(record, source, "", limits, out, inferred)
+    build_review(record, source, "", limits, out, inferred, no_text=_NO_PAGE_TEXT)
 
 
 def _ld_review(raw: str | None) -> dict[str, Any]:
@@ -410,8 +484,12 @@ def records_json(text: str) -> Iterator[tuple[str, Any]]:
 
 def records_jsonl(text: str) -> Iterator[tuple[str, Any]]:
     # Only "\n" ends a record: str.splitlines() would also split on U+0085 or U+2028 inside text.
-    for n, line in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    if lines and not lines[-1].strip():
+        lines.pop()  # the newline that ends the last record
+    for n, line in enumerate(lines, 1):
         if not line.strip():
+            yield f"line {n}", None  # blank: counted, not a record
             continue
         try:
             yield f"line {n}", json.loads(line)
@@ -451,7 +529,7 @@ def _warn_assumed_scale(out: ReadResult, start: int, source: str) -> None:
     """Bare-number ratings all of 5 or less were read out of 10: say so, once per file."""
     bare = [r.rating for r in out.reviews[start:] if r.rating_raw and is_bare(r.rating_raw)]
     if bare and max(r for r in bare if r is not None) <= 5:
-        out.warnings.append(Problem(source, "", (
+        out.warn(Problem(source, "", (
             f"{len(bare)} rating(s) are bare numbers of 5 or less; read as out of 10. "
             "If they are stars out of 5, ingest again with --rating-scale 5")))  # fmt: skip
 
@@ -466,6 +544,8 @@ def read_file(
     source = source or str(path)
     kind = SUFFIXES.get(path.suffix.lower())
     try:
+        if (reason := not_a_file(path)) is not None:
+            raise FileError(reason)
         if kind is None:
             raise FileError(f"unsupported file type {path.suffix or '(none)'!r} "
                             f"(expected {', '.join(sorted(SUFFIXES))})")  # fmt: skip
@@ -487,30 +567,56 @@ def read_file(
                 records = records_jsonl(text)
             else:
                 records = records_csv(text, "\t" if path.suffix.lower() == ".tsv" else ",")
-            scale, first = rating_scale, True
+            scale, first, blank = rating_scale, True, 0
             for location, record in records:
+                if record is None or (isinstance(record, dict) and _blank(record)):
+                    blank += 1
+                    continue
                 if first and isinstance(record, dict):
                     first = False
                     if scale is None and (export := export_scale(record)):
                         scale = export[1]
                         out.notes.append(f"{export[0]} export: ratings out of {scale:g}")
                 if isinstance(record, Exception):
-                    out.rejected.append(Problem(source, location, str(record)))
+                    out.reject(Problem(source, location, str(record)))
                 elif not isinstance(record, dict):
-                    out.rejected.append(
-                        Problem(
-                            source, location, f"expected an object, got {type(record).__name__}"
-                        )
-                    )
+                    kind_of = type(record).__name__
+                    out.reject(Problem(source, location, f"expected an object, got {kind_of}"))
                 else:
                     build_review(record, source, location, limits, out, rating_scale=scale)
             if scale is None:
                 _warn_assumed_scale(out, 0, source)
+            if blank:
+                out.warn(Problem(source, "", f"{blank:,} blank row(s) skipped"))
     except FileError as exc:
-        out.rejected.append(Problem(source, "", str(exc)))
+        out.reject(Problem(source, "", str(exc)))
     except OSError as exc:
-        out.rejected.append(Problem(source, "", f"cannot read: {exc.strerror or exc}"))
+        out.reject(Problem(source, "", f"cannot read: {exc.strerror or exc}"))
     return out
+
+
+def _blank(record: dict[str, Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in record.values())
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why a path that exists is no file to read (a dangling link, a FIFO, a device), if it
+    is not one. Never opens it: opening a FIFO would wait for a writer forever."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return (
+            "a link to nothing (dangling symlink)"
+            if path.is_symlink()
+            else "no such file or folder"
+        )
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")  # fmt: skip
+    return f"{kind}; not read"
 
 
 def find_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -519,12 +625,17 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     missing: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
-        elif path.is_file():
+            for found in sorted(path.rglob("*")):
+                if any(part.startswith(".") for part in found.relative_to(path).parts):
+                    continue
+                if found.is_dir() and not found.is_symlink():
+                    continue
+                if (reason := not_a_file(found)) is None and found.is_file():
+                    files.append(found)
+                elif reason is not None:
+                    missing.append(Problem(str(found), "", reason))
+        elif (reason := not_a_file(path)) is None:
             files.append(path)
         else:
-            missing.append(Problem(str(path), "", "no such file or folder"))
+            missing.append(Problem(str(path), "", reason))
     return files, missing

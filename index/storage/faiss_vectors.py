@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from index.errors import IndexMissing
-from index.storage.vectors import EXACT_BELOW, Selection
+from index.errors import REBUILD, IndexDamaged, IndexMissing
+from index.storage.vectors import EXACT_BELOW, Selection, SettingError
 from index.storage.versions import VersionInfo
 
 INDEX_FILE = "index.faiss"
@@ -47,6 +47,11 @@ def build_faiss(vectors: np.ndarray, factory: str) -> Any:
     return index
 
 
+class UnfitParameters(SettingError):
+    """search.faiss_params names parameters the index type does not have: a setting to fix,
+    not damage."""
+
+
 def search_parameters(index: Any, params: str | None) -> str:
     """Apply FAISS search-time parameters; None picks ours per index type (FAISS's own default
     of nprobe=1 misses most neighbours). Returns what was applied."""
@@ -59,7 +64,7 @@ def search_parameters(index: Any, params: str | None) -> str:
         try:
             faiss.ParameterSpace().set_index_parameters(index, params)
         except RuntimeError:
-            raise ValueError(
+            raise UnfitParameters(
                 f"search.faiss_params {params!r} does not apply to a {kind} index "
                 "(IVF takes nprobe, HNSW efSearch, Flat nothing)"
             ) from None
@@ -137,6 +142,10 @@ class FaissBackend:
         import faiss
 
         path = version.path / INDEX_FILE
+        if not path.is_file() and self.holds(version.manifest):
+            raise IndexDamaged(
+                f"index {version.name} is damaged ({INDEX_FILE} is missing); {REBUILD}"
+            )
         if not path.is_file():
             raise IndexMissing(
                 f"index {version.name} has no FAISS index (it was built with store="

@@ -17,11 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from index.errors import REBUILD, IndexDamaged, IndexMissing
 from index.knowledge.films import director_names
 from index.knowledge.people import People, fold
 from index.knowledge.titles import Titles
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
-from index.storage.vectors import VectorBackend, VectorIndex
+from index.storage.vectors import SettingError, VectorBackend, VectorIndex
 from index.storage.versions import VersionInfo, open_readonly
 from index.types import Film, StoredReview
 
@@ -172,7 +173,20 @@ def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
 
 
 def open_snapshot(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
-    """The version in `info`, its vectors searched in the given store, ready to answer."""
+    """The version in `info`, its vectors searched in the given store, ready to answer. A
+    version that cannot be read is IndexDamaged, with what is damaged and the remedy."""
+    try:
+        return _open(info, vectors_in)
+    except (IndexDamaged, IndexMissing, SettingError):
+        raise
+    except Exception as exc:  # any file of the version that cannot be read is damage
+        what = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise IndexDamaged(
+            f"index {info.name} is damaged ({what.splitlines()[0][:160]}); {REBUILD}"
+        ) from None
+
+
+def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
     db = open_readonly(Path(info.path) / "meta.sqlite", check_same_thread=False)
     films: list[Film] = []
     for fid, title, year, data in db.execute(
@@ -241,6 +255,7 @@ def open_snapshot(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         db=db,
         lock=threading.Lock(),
     )
-    # Built now, in the thread that opens the version, not on the first keystroke.
-    _ = snapshot.titles, snapshot.people
+    # Built now, in the thread that opens the version, not on the first keystroke; and BM25
+    # read now, so that a damaged file is found on opening, not in the middle of a search.
+    _ = snapshot.titles, snapshot.people, snapshot.lexical
     return snapshot

@@ -41,6 +41,10 @@ class Selection:
         return int(np.count_nonzero(self.rows))
 
 
+class SettingError(ValueError):
+    """A store setting that does not fit the index: fix the setting, the index is fine."""
+
+
 class VectorIndex(Protocol):
     """One version's vectors, opened for searching."""
 

@@ -21,6 +21,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import uuid
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.errors import IndexBusy
+from index.errors import REBUILD, IndexBusy, IndexDamaged
 from index.knowledge.catalogue import Catalogue
 from index.knowledge.films import merge_film, normalize_title
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
@@ -42,6 +43,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cinebot.store")
 BUSY_TIMEOUT_MS = 5000
+_VERSION = re.compile(r"v\d{6}")
+
+
+def _why(exc: BaseException) -> str:
+    """An exception as a few words for a one-line message."""
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return text.splitlines()[0][:120]
+
+
 CATALOGUES = "catalogues"
 
 
@@ -106,14 +116,59 @@ class IndexStore:
         if name is None:
             return None
         path = self.root / name
-        manifest = json.loads((path / "manifest.json").read_text())
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as exc:
+            raise IndexDamaged(
+                f"index {name} in {self.root} is damaged (manifest.json: {_why(exc)}); {REBUILD}"
+            ) from None
         return VersionInfo(name, path, manifest)
 
     def current_name(self) -> str | None:
+        """The live version's name. Only a version folder inside the index is ever accepted:
+        whatever else CURRENT says is damage, never a path to follow."""
         try:
-            return (self.root / "CURRENT").read_text().strip() or None
+            raw = (self.root / "CURRENT").read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise IndexDamaged(
+                f"{self.root}/CURRENT cannot be read ({_why(exc)}); {REBUILD}"
+            ) from None
+        name = raw.decode("utf-8", "replace").strip()
+        if not _VERSION.fullmatch(name) or not (self.root / name).is_dir():
+            shown = name[:40].encode("unicode_escape").decode()
+            raise IndexDamaged(
+                f"{self.root}/CURRENT names {shown!r}, which is not a version of this index; {REBUILD}"
+            )
+        return name
+
+    def live_or_damaged(self) -> tuple[VersionInfo | None, str | None]:
+        """The live version to build on, or None and what is wrong with it when it is
+        damaged: a writer then starts afresh instead of failing on it forever."""
+        try:
+            info = self.current()
+            if info is not None:
+                self.check(info)
+            return info, None
+        except IndexDamaged as exc:
+            return None, str(exc).split("; ")[0]
+
+    def check(self, info: VersionInfo) -> None:
+        """Raise IndexDamaged unless the version's metadata and vectors can be read."""
+        try:
+            with contextlib.closing(open_readonly(info.path / "meta.sqlite")) as db:
+                db.execute("SELECT COUNT(*) FROM reviews").fetchone()
+                passages = db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+            vectors = np.load(info.path / "vectors.npy", mmap_mode="r")
+        except (OSError, ValueError, sqlite3.DatabaseError) as exc:
+            raise IndexDamaged(f"index {info.name} is damaged ({_why(exc)}); {REBUILD}") from None
+        if len(vectors) != passages:
+            raise IndexDamaged(
+                f"index {info.name} is damaged ({len(vectors)} vectors for {passages} passages); {REBUILD}"
+            )
 
     def catalogue_path(self, info: VersionInfo | None) -> Path | None:
         """The catalogue file a version was built with, if any."""

@@ -24,6 +24,11 @@ def read(question: Question) -> None:
     filters = question.filters
     for neg in list(_NEGATION.finditer(question.head)):
         text = question.text
+        if not text[neg.start() : neg.end()].strip():
+            continue  # blanked: the second half of a double negative
+        if double := _NEGATION.match(text, neg.end()):
+            question.cut((neg.start(), double.end()))  # "not not horror" is horror
+            continue
         lead = _ARTICLE.match(text, neg.end()) or _FROM.match(text, neg.end())
         pos, end = (lead.end() if lead else neg.end()), neg.end()
         after_from = lead is not None and _FROM.match(lead.group()) is not None

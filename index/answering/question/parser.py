@@ -32,6 +32,7 @@ from index.answering.question import (
 from index.answering.question.state import Question
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
+from index.sanitize import clean
 from index.types import ParsedQuery
 
 # Words that carry no meaning at either end of the semantic part ("good films about ...").
@@ -87,6 +88,7 @@ class QueryParser:
         self.today = today or dt.date.today()
 
     def parse(self, text: str) -> ParsedQuery:
+        text = clean(text)  # no control, invisible or undecodable characters: "Kor\u200bean"
         question = Question(text)
         conversation.read(question)
         titles.read(question, self.titles)
@@ -104,4 +106,5 @@ class QueryParser:
         return ParsedQuery(
             text=text, filters=question.filters, semantic=rest, limit=question.limit,
             like=question.like, title=question.title, phrases=question.phrases,
+            ignored=question.ignored,
         )  # fmt: skip

@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from index.answering.question.state import Question
+from index.types import Ignored
 
 _NUM = r"(\d+(?:\.\d+)?)(?![\d.])"
 _UNIT = r"\s*(?P<scale>/\s*10|/\s*5|/\s*100|out of (?:10|5|100)|stars?|%|points?)"
 _SCALE = rf"(?:{_UNIT})?"
 _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # "rated 3-": three or less (a range "3-5" or a word "8-year-old" is not one)
+    (re.compile(rf"\b(?:rated|rating|scored?)?\s*{_NUM}{_SCALE}\s*-(?![\w-])", re.I), "max"),
     (
         re.compile(
             rf"\b(?:rated|rating|scored?|with a rating of|with a score of)?\s*{_NUM}{_SCALE}\s*(?:\+|plus\b|or (?:more|higher|better|above|up)\b|and (?:up|above|over)\b)",
@@ -78,8 +82,28 @@ def _to_ten(value: float, scale: str | None) -> float:
     return value
 
 
+@dataclass(frozen=True)
+class _Bound:
+    at: int  # where it was said, to keep the order the question said them in
+    lower: bool
+    value: float
+    exclusive: bool
+    phrase: str
+
+
+def _stricter(old: _Bound | None, new: _Bound) -> bool:
+    if old is None:
+        return True
+    if new.lower:
+        return (new.value, new.exclusive) > (old.value, old.exclusive)
+    return (new.value, not new.exclusive) < (old.value, not old.exclusive)
+
+
 def read(question: Question) -> None:
-    filters = question.filters
+    """Every rating phrase, in the order the question says them: of two lower (or upper)
+    bounds the stricter is kept ("rated 8+ and rated 3+" is 8+), and a bound that contradicts
+    the other ("rated 8+ … 3-") is not used, and listed as such."""
+    bounds: list[_Bound] = []
     for pattern, kind in _RATING_PATTERNS:
         for m in list(pattern.finditer(question.text)):
             value = float(m.group(1))
@@ -97,12 +121,31 @@ def read(question: Question) -> None:
             negated = re.search(r"\bnot\s*(?:rated\s*)?$", question.text[: m.start()], re.I)
             if negated:  # "not below 6" is "at least 6"
                 lower, exclusive = not lower, not exclusive
-            if lower:
-                filters.rating_min, filters.rating_min_exclusive = rating, exclusive
-            else:
-                filters.rating_max, filters.rating_max_exclusive = rating, exclusive
-            question.cut((negated.start(), m.end()) if negated else m, "rating")
+            start = negated.start() if negated else m.start()
+            bounds.append(_Bound(start, lower, rating, exclusive,
+                                 " ".join(question.text[start : m.end()].split())))  # fmt: skip
+            question.cut((start, m.end()), "rating")
     for pattern, kind, value in _RATING_WORDS:
-        if (m := pattern.search(question.text)) and getattr(filters, f"rating_{kind}") is None:
-            setattr(filters, f"rating_{kind}", value)
+        if m := pattern.search(question.text):
+            bounds.append(_Bound(m.start(), kind == "min", value, False, m.group(0)))
             question.cut(m, "rating")
+    low: _Bound | None = None
+    high: _Bound | None = None
+    for bound in sorted(bounds, key=lambda b: b.at):
+        other = high if bound.lower else low
+        if other is not None and (
+            bound.value > other.value if bound.lower else bound.value < other.value
+        ):
+            question.ignored.append(
+                Ignored(phrase=bound.phrase, why=f"contradicts “{other.phrase}”")
+            )
+            continue
+        if bound.lower and _stricter(low, bound):
+            low = bound
+        elif not bound.lower and _stricter(high, bound):
+            high = bound
+    filters = question.filters
+    if low is not None:
+        filters.rating_min, filters.rating_min_exclusive = low.value, low.exclusive
+    if high is not None:
+        filters.rating_max, filters.rating_max_exclusive = high.value, high.exclusive

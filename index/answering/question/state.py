@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from index.types import QueryFilters
+from index.types import Ignored, QueryFilters
 
 Span = re.Match[str] | tuple[int, int]
 
@@ -28,6 +28,7 @@ class Question:
         self.like: str | None = None
         self.title: str | None = None
         self.phrases: dict[str, str] = {}  # filter group -> the words it was read from
+        self.ignored: list[Ignored] = []  # understood, not used, and why
 
     def cut(self, span: Span, group: str | None = None) -> None:
         """Blank out an understood phrase (offsets stay valid for the other steps); with a

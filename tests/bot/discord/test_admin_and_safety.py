@@ -286,3 +286,25 @@ async def test_a_catalogue_poster_is_the_thumbnail_of_the_top_film_and_of_its_pa
     assert found["embeds"][0]["thumbnail"]["url"] == "https://img.example/oldboy.jpg"
     heat = await env.answer(await env.command("film", title="Heat"))
     assert "thumbnail" not in heat["embeds"][0]  # not a web address: never shown
+
+
+async def test_invisible_and_control_characters_neither_break_a_reply_nor_spoof_a_title(env):
+    """A right-to-left override would show "Night of the Living Dead" reversed to others;
+    zero-width characters would hide words from the parser; escapes would reach clients."""
+    record = {"id": "spoof", "title": "Sp\u202eoof\u200b Film\x07", "year": 2001,
+              "reviewer": "Mal\u2066lory\u2069", "rating": "8/10", "countries": ["Iceland"],
+              "text": "A lonely lighth\u200bouse keeper \x07and a storm over the \u202efjord."}  # fmt: skip
+    upload = fake_discord.attachment(env.fake, "spoof.jsonl", json.dumps(record).encode())
+    payload = await env.command(
+        "ingest", roles=(fake_discord.MANAGER_ROLE_ID,), attachments={"file": upload}, file="x"
+    )
+    done = await env.fake.wait_for(lambda r: payload["token"] in r.path and r.method == "PATCH"
+                                   and "fields" in (r.body.get("embeds") or [{}])[0], timeout=120)  # fmt: skip
+    assert "control or invisible characters removed" in json.dumps(done.body)
+    question = "Ice\u200blandic lighthouse \u202estories\x1b[2J"
+    message = await env.answer(await env.command("search", query=question, uid=991))
+    within_limits(message)
+    shown = json.dumps(message, ensure_ascii=False)
+    assert "Spoof Film (2001)" in shown and "Filters: Iceland" in shown
+    for hidden in ("\u202e", "\u200b", "\u2066", "\x1b", "\x07"):
+        assert hidden not in shown

@@ -117,7 +117,7 @@ class AdminCog(commands.Cog):
                 await self.bot.call(self.bot.engine.snapshot)
             self.bot.last_reindex = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
             log.info("%s by %s: +%d ~%d =%d rejected %d in %.1f s", title, interaction.user.id, report.added,
-                     report.updated, report.unchanged, len(report.rejected), report.seconds)  # fmt: skip
+                     report.updated, report.unchanged, report.n_rejected, report.seconds)  # fmt: skip
             await interaction.edit_original_response(embed=render.report_embed(report, title))
 
     @app_commands.command()
