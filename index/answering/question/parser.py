@@ -51,7 +51,7 @@ FILLER = {
     "ideas", "options", "picks", "stuff", "now", "again", "yet", "too", "so",
     "maybe", "perhaps", "sometimes", "etc", "mostly", "hi", "hello", "hey", "thanks", "thank", "cinebot", "bot", "cool",
     "awesome", "perfect", "nice", "ok", "okay", "how", "was", "were", "be",
-    "been", "being", "am", "did", "what's", "whats", "all", "time", "ever",
+    "been", "being", "am", "did", "what's", "whats",
 }  # fmt: skip
 
 

@@ -89,13 +89,17 @@ def _known(question: Question, titles: Titles) -> tuple[tuple[int, int], str] | 
             if film is None:
                 continue
             start, end = span[0].start(), span[-1].end()
+            before = question.text[:start]
+            cued = bool(_LIKE_BEFORE.search(before) or _SEEN_BEFORE.search(before)
+                        or _ABOUT_BEFORE.search(before))  # fmt: skip
+            phrase = " ".join(t.group() for t in span).lower().strip("\"'“”‘’")
+            if not cued and (phrase in SYNONYMS or phrase in name_table()):
+                continue  # "science fiction", "the heist": words the question means as such
             if len(key.split()) == 1:
-                before = question.text[:start]
-                alone = len(words_only) <= n + 1 and n >= len(words_only) - 1
+                alone = n >= len(words_only)  # the title is the whole question
                 named = (
                     alone
-                    or _LIKE_BEFORE.search(before) or _SEEN_BEFORE.search(before)
-                    or _ABOUT_BEFORE.search(before)
+                    or cued
                     or (i > 0 and _capitalised(span[0].group()) and not span[0].group()[:1].isdigit()
                         and not _in_a_name(tokens, i, n))
                 )  # fmt: skip

@@ -160,3 +160,21 @@ def test_languages(text, expected):
     question = Question(text)
     languages.read(question)
     assert question.filters == QueryFilters(**expected)
+
+
+def test_words_the_question_means_as_such_are_not_titles():
+    """Found by the evaluation: films called "Science Fiction" and "The Bank" exist, but
+    "science fiction rated 9+" and "a bank robbery" name no film."""
+    from index.answering.question import titles
+    from index.knowledge.titles import Titles
+    from index.types import Film
+
+    known = Titles([Film(f"f{i}", t, 2000, (), (), None, (), (), 1)
+                    for i, t in enumerate(["Science Fiction", "The Bank", "Heat"])])  # fmt: skip
+    for text in ("science fiction rated at least 9/10", "a bank robbery"):
+        question = Question(text)
+        titles.read(question, known)
+        assert (question.title, question.like) == (None, None), text
+    named = Question("Heat")
+    titles.read(named, known)
+    assert named.title == "Heat"
