@@ -77,6 +77,8 @@ class DiscordSettings(BaseModel):
         default_factory=lambda: [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv", ".tsv"]
     )
     worker_threads: int = Field(4, ge=1, le=32)
+    # Who may re-index the base library besides the bot's owner (user ids).
+    operator_ids: list[int] = Field(default_factory=list)
 
     @field_validator("shards")
     @classmethod
@@ -110,6 +112,20 @@ class QdrantSettings(BaseModel):
     url: str | None = None
     path: Path | None = None
     prefix: str = Field("cinebot", pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class LibrarySettings(BaseModel):
+    """Each server's own library: how long it is kept after the bot leaves, and how much its
+    members and managers may add."""
+
+    keep_days: float = Field(30, ge=0, description="days a left server's library is kept")
+    member_reviews_per_hour: int = Field(10, ge=1)
+    server_reviews_per_hour: int = Field(200, ge=1)
+    uploads_per_day: int = Field(20, ge=1, description="files one server may /ingest a day")
+    review_max_chars: int = Field(4000, ge=100, le=4000)
+    write_wait_seconds: float = Field(
+        60, ge=0, description="how long a member's review waits behind a re-index"
+    )
 
 
 class TmdbSettings(BaseModel):
@@ -152,6 +168,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     observability: ObservabilitySettings = ObservabilitySettings()
     tmdb: TmdbSettings = TmdbSettings()
+    libraries: LibrarySettings = LibrarySettings()
     # Vector store: "faiss" (embedded, the default) or "qdrant" (CINEBOT_STORE, CINEBOT_QDRANT_URL).
     store: Literal["faiss", "qdrant"] = "faiss"
     qdrant_url: str | None = None

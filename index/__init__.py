@@ -15,16 +15,26 @@ exports; nothing here imports discord.
 from index.cataloguing import CatalogueImport
 from index.conversation import Conversation, Reply, is_follow_up, no_title_message
 from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
-from index.errors import IndexBusy, IndexDamaged, IndexMissing
+from index.errors import IndexBusy, IndexDamaged, IndexMissing, NotYours
 from index.ingest import Progress
 from index.knowledge.countries import country_name
 from index.knowledge.languages import language_name
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
 from index.sanitize import clean, visible
 from index.telemetry import METRICS, Request, configure_logging, request, stage
-from index.types import Film, IngestReport, ParsedQuery, Problem, QueryFilters, StoredReview
+from index.types import (
+    BASE_LIBRARY,
+    Film,
+    IngestReport,
+    ParsedQuery,
+    Problem,
+    QueryFilters,
+    StoredReview,
+    library_of,
+)
 
 __all__ = [
+    "BASE_LIBRARY",
     "METRICS",
     "SAMPLE_CATALOGUE",
     "SAMPLE_CORPUS",
@@ -38,6 +48,7 @@ __all__ = [
     "IndexDamaged",
     "IndexMissing",
     "IngestReport",
+    "NotYours",
     "ParsedQuery",
     "Problem",
     "Progress",
@@ -53,6 +64,7 @@ __all__ = [
     "country_name",
     "is_follow_up",
     "language_name",
+    "library_of",
     "no_title_message",
     "request",
     "stage",

@@ -66,6 +66,7 @@ class Reply:
 class Conversation:
     engine: Engine
     page_size: int | None = None
+    library: str | None = None  # where the chat is: a server's library, or None (a DM)
     last_query: ParsedQuery | None = None
     last_similar: str | None = None
     offset: int = 0
@@ -103,7 +104,7 @@ class Conversation:
                 return Reply("message", message=f"Pick a number from 1 to {len(self.shown)}.")
             return self._similar(self.shown[n - 1] if n > 0 else self.shown[-1])
         if m := _FILM.match(text):
-            match, detail = self.engine.film(m["title"])
+            match, detail = self.engine.film(m["title"], library=self.library)
             return Reply(
                 "film",
                 match=match,
@@ -130,13 +131,15 @@ class Conversation:
 
     def _search(self, parsed: ParsedQuery, refined: bool = False) -> Reply:
         self.last_query, self.last_similar, self.offset = parsed, None, 0
-        result = self.engine.search(parsed, limit=self.limit)
+        result = self.engine.search(parsed, limit=self.limit, library=self.library)
         self.shown = [h.film.label for h in result.hits]
         return Reply("search", result=result, refined=refined)
 
     def _similar(self, title: str) -> Reply:
         filters = self.last_query.filters if self.last_query else None
-        match, result = self.engine.similar(title, limit=self.limit, filters=filters)
+        match, result = self.engine.similar(
+            title, limit=self.limit, filters=filters, library=self.library
+        )
         if result is None:
             return Reply("similar", match=match, message=no_title_message(match))
         self.last_similar, self.offset = title, 0
@@ -146,12 +149,14 @@ class Conversation:
     def _page(self, offset: int) -> Reply:
         if self.last_similar is not None:
             filters = self.last_query.filters if self.last_query else None
-            match, result = self.engine.similar(self.last_similar, self.limit, offset, filters)
+            match, result = self.engine.similar(
+                self.last_similar, self.limit, offset, filters, self.library
+            )
             kind: Literal["search", "similar"] = "similar"
         else:
             assert self.last_query is not None
             result, match, kind = (
-                self.engine.search(self.last_query, self.limit, offset),
+                self.engine.search(self.last_query, self.limit, offset, self.library),
                 None,
                 "search",
             )

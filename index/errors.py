@@ -16,3 +16,7 @@ class IndexDamaged(RuntimeError):
 
 
 REBUILD = "rebuild it from your review files: `cinebot ingest --rebuild PATH...`"
+
+
+class NotYours(PermissionError):
+    """A review someone asked to change is not theirs (or not in their server's library)."""

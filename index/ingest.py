@@ -17,7 +17,7 @@ from index.reading.passages import split_passages
 from index.reading.readers import ReadResult, find_files, read_file
 from index.storage.vectors import backend_for
 from index.storage.versions import IndexStore, VersionInfo, VersionWriter, stored_reviews
-from index.types import IngestReport, Problem, Review
+from index.types import BASE_LIBRARY, IngestReport, Problem, Review
 
 
 @dataclass
@@ -86,6 +86,18 @@ def _own_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) ->
     return fid
 
 
+def in_library(review: Review, library: str) -> Review:
+    """A review filed in a library. A server's review ids are its own ("guild:1/r1"), so one
+    server's upload can never replace another's review of the same id."""
+    if library == BASE_LIBRARY:
+        return review
+    prefix = f"{library}/"
+    review_id = (
+        review.review_id if review.review_id.startswith(prefix) else prefix + review.review_id
+    )
+    return review.model_copy(update={"library": library, "review_id": review_id})
+
+
 def ingest(
     paths: list[Path],
     settings: Settings,
@@ -93,22 +105,41 @@ def ingest(
     progress: Progress | None = None,
     rebuild: bool = False,
     rating_scale: float | None = None,
+    library: str = BASE_LIBRARY,
 ) -> IngestReport:
-    """Index new and changed reviews from `paths`; publish a new version only if anything changed.
+    """Index new and changed reviews from `paths` into `library`; publish a new version only
+    if anything changed.
 
     All reading and embedding happens before anything is published: bad input costs nothing
     already indexed, and a crash leaves the previous version live.
     """
     progress = progress or Progress()
-    started = time.perf_counter()
     report = IngestReport()
     read = read_all(paths, settings, progress, rating_scale)
     report.rejected, report.warnings, report.notes = read.rejected, read.warnings, read.notes
     report.rejected_more, report.warnings_more = read.rejected_more, read.warnings_more
+    reviews = [in_library(r, library) for r in read.reviews]
+    return write_reviews(reviews, settings, encoder, report, progress, rebuild)
 
+
+def write_reviews(
+    reviews: list[Review],
+    settings: Settings,
+    encoder: Encoder,
+    report: IngestReport | None = None,
+    progress: Progress | None = None,
+    rebuild: bool = False,
+    wait: float = 0,
+) -> IngestReport:
+    """Add or update these reviews: one new version, embedding only what is new or changed
+    (one member's review is a small commit, not a re-index). `wait`: seconds to wait for
+    another writer to finish."""
+    progress = progress or Progress()
+    report = report or IngestReport()
+    started = time.perf_counter()
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, retire=vectors_to.retire)
-    with store.lock():
+    with store.lock(wait):
         base, damage = store.live_or_damaged()
         if damage:
             report.warn(Problem(str(settings.index_dir), "", f"{damage}: a new index was started "
@@ -121,7 +152,7 @@ def ingest(
         writer = store.begin(None if rebuild else base, store.catalogue_path(base))
         try:
             carried = _carry_over(base) if rebuild else []
-            todo = _classify(read.reviews, writer, report)
+            todo = _classify(reviews, writer, report)
             todo = carried + todo
             if not todo and base is not None and not rebuild and not restore:
                 writer.abort()
@@ -135,6 +166,32 @@ def ingest(
             raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def remove_reviews(
+    settings: Settings, chosen: Callable[[Review], bool], wait: float = 0
+) -> tuple[int, str | None]:
+    """Delete the reviews `chosen` picks: a new version without them (nothing embedded).
+    Returns how many went and the live version."""
+    vectors_to = backend_for(settings)
+    store = IndexStore(settings.index_dir, retire=vectors_to.retire)
+    with store.lock(wait):
+        base, _ = store.live_or_damaged()
+        if base is None:
+            return 0, None
+        writer = store.begin(base, store.catalogue_path(base))
+        try:
+            gone = [review.review_id for review, _ in writer.reviews() if chosen(review)]
+            if not gone:
+                writer.abort()
+                return 0, base.name
+            for review_id in gone:
+                writer.delete_review(review_id)
+            manifest = {k: base.manifest[k] for k in ("model", "dim", "passage_max_tokens")}
+            return len(gone), writer.commit(manifest, vectors_to)
+        except BaseException:
+            writer.abort()
+            raise
 
 
 def _carry_over(base: VersionInfo | None) -> list[tuple[Review, str]]:

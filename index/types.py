@@ -9,6 +9,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+BASE_LIBRARY = "base"  # the operator's reviews; a server's library is "guild:<id>"
+
+
+def library_of(guild_id: int | str | None) -> str | None:
+    """A server's library; None (a DM, the terminal) sees only the base library."""
+    return None if guild_id is None else f"guild:{guild_id}"
+
 
 class Review(BaseModel):
     """A cleaned review ready to be indexed. Built by the readers, validated once."""
@@ -36,6 +43,10 @@ class Review(BaseModel):
     url: str | None = None
     source: str = ""
     location: str = ""  # where in the source: "line 4", "row 2 (line 3)"
+    # Whose it is: the base library (the operator's reviews) or a server's ("guild:123"); a
+    # member's review keeps the member's user id, so they can edit or delete it.
+    library: str = BASE_LIBRARY
+    user_id: str | None = None
     # Which of the metadata fields the source gave explicitly (they win over inferred ones).
     given: tuple[str, ...] = ()
     extra: dict[str, Any] = Field(default_factory=dict)
@@ -100,6 +111,7 @@ class Film:
 class StoredReview:
     review_id: str
     film_id: str
+    library: str
     reviewer: str | None
     rating: float | None
     rating_raw: str | None
@@ -107,6 +119,9 @@ class StoredReview:
     source: str
     url: str | None
     text: str
+    user_id: str | None = None
+    title: str = ""
+    year: int | None = None
 
 
 @dataclass

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # earlier ones. "base" modules (shared types, errors, telemetry) come before all of them.
 STAGES = ["base", "knowledge", "reading", "embedding", "storage", "answering", "pipeline", "api"]
 BASE = {"types", "results", "errors", "telemetry", "sanitize"}
-PIPELINE = {"ingest", "cataloguing", "engine", "conversation"}
+PIPELINE = {"ingest", "cataloguing", "libraries", "engine", "conversation"}
 SEAM = "index.storage.vectors"
 QDRANT = "index.storage.qdrant_vectors"
 

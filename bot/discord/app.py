@@ -16,8 +16,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord.limits import Limits
 from config import Settings
-from index import Engine, IndexBusy, IndexDamaged, IndexMissing, Request, configure_logging
+from index import (
+    Engine,
+    IndexBusy,
+    IndexDamaged,
+    IndexMissing,
+    NotYours,
+    Request,
+    configure_logging,
+)
 
 log = logging.getLogger("cinebot.bot")
 Result = TypeVar("Result")
@@ -25,6 +34,7 @@ EXTENSIONS = (
     "bot.discord.cogs.search",
     "bot.discord.cogs.chat",
     "bot.discord.cogs.admin",
+    "bot.discord.cogs.reviews",
     "bot.discord.cogs.info",
 )
 
@@ -52,6 +62,7 @@ class CinebotMixin:
         )
         self.reindex_lock = asyncio.Lock()
         self.last_reindex: str | None = None
+        self.limits = Limits(settings.libraries)
 
     async def call(self, fn: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
         """Run engine work (embedding, search, ingest) in a worker thread, never on the loop."""
@@ -163,9 +174,11 @@ async def on_tree_error(
     elif isinstance(error, app_commands.CheckFailure):
         message = str(error) or "You can't use this command here."
     elif isinstance(original, IndexMissing):
-        message = "There is no index yet: an admin can build one with /reindex."
+        message = "There is no index yet: an operator can build one with /library reindex-base."
     elif isinstance(original, IndexBusy):
         message = "A re-index is already running; try again when it finishes."
+    elif isinstance(original, NotYours):
+        message = "That review is not yours to change."
     elif isinstance(original, IndexDamaged):
         log.error("index damaged: %s", original)
         message = "The index is damaged and cannot answer; an operator has to rebuild it."

@@ -7,7 +7,17 @@ import discord
 
 from bot import presentation
 from bot.discord import safety
-from index import FilmDetail, FilmHit, IngestReport, SearchResult, country_name, stage
+from index import (
+    BASE_LIBRARY,
+    FilmDetail,
+    FilmHit,
+    IngestReport,
+    SearchResult,
+    StoredReview,
+    clean,
+    country_name,
+    stage,
+)
 
 COLOUR = discord.Colour(0xE5A00D)
 
@@ -109,9 +119,20 @@ def _film_embed(detail: FilmDetail, page: int, per_page: int) -> discord.Embed:
 
 
 def stats_embed(counts: dict[str, object], last_reindex: str | None) -> discord.Embed:
+    """What this place sees: the base library and, in a server, its own library apart."""
     embed = discord.Embed(title="cinebot index", colour=COLOUR)
-    for key in ("reviews", "films", "passages"):
-        embed.add_field(name=key.capitalize(), value=str(counts[key]))
+    libraries = counts.get("libraries") or {}
+    assert isinstance(libraries, dict)
+    base = libraries.get(BASE_LIBRARY, {"reviews": 0, "films": 0})
+    embed.add_field(
+        name="Base library", value=f"{base['reviews']} reviews of {base['films']} films"
+    )
+    for name, n in libraries.items():
+        if name != BASE_LIBRARY:
+            embed.add_field(name="This server's library",
+                            value=f"{n['reviews']} reviews of {n['films']} films")  # fmt: skip
+    for key in ("films", "passages"):
+        embed.add_field(name=f"{key.capitalize()} in all", value=str(counts[key]))
     countries = counts["countries"]
     genres = counts["genres"]
     assert isinstance(countries, dict) and isinstance(genres, dict)
@@ -136,6 +157,46 @@ def stats_embed(counts: dict[str, object], last_reindex: str | None) -> discord.
     return embed
 
 
+def _film_of(review: StoredReview) -> str:
+    return f"{review.title} ({review.year})" if review.year else review.title
+
+
+def review_saved_embed(review: StoredReview) -> discord.Embed:
+    """What was stored, as others will see it."""
+    embed = discord.Embed(title=safety.safe_cut(f"Saved: {_film_of(review)}", safety.EMBED_TITLE),
+                          colour=COLOUR)  # fmt: skip
+    embed.add_field(name="Rating", value=presentation.rating_text(review.rating))
+    embed.add_field(name="By", value=safety.safe_cut(presentation.reviewer(review.reviewer), 200))
+    text = review.text if review.text.strip() else presentation.NO_WORDS
+    embed.description = safety.safe_cut(text, 1500)
+    embed.set_footer(text="In this server's library: it answers searches here now. "
+                          "/review edit or /review delete to change it.")  # fmt: skip
+    return embed
+
+
+def own_reviews_embed(reviews: list[StoredReview], shown: int = 15) -> discord.Embed:
+    """A member's reviews, the latest first."""
+    embed = discord.Embed(title=f"Your reviews in this server ({len(reviews)})", colour=COLOUR)
+    lines = []
+    for review in reviews[:shown]:
+        head = f"**{safety.safe_cut(_film_of(review), 120)}** · {presentation.rating_text(review.rating)}"
+        lines.append(head + (f"\n{safety.safe_cut(review.text, 180)}" if review.text else ""))
+    more = f"\n… and {len(reviews) - shown} more" if len(reviews) > shown else ""
+    embed.description = safety.cut("\n".join(lines), safety.EMBED_DESCRIPTION - 40) + more
+    return embed
+
+
+def review_refused(reason: str, text: str) -> str:
+    """Why a review was not saved, with its words given back to copy."""
+    head = safety.safe_cut(f"Not saved: {reason}.", 400)
+    if not text.strip():
+        return head
+    # No run of backticks can close the block; the zero-width space goes when posted again.
+    words = clean(text).replace("``", "`\u200b`")
+    room = safety.CONTENT - len(head) - 40
+    return f"{head}\nYour words, to post again:\n```\n{words[:room]}\n```"
+
+
 HELP_TEXT = """Ask in plain words; filters are understood and shown back to you.
 • `/search Korean action thrillers rated 8+`
 • `/search any good French comedies from the 90s`
@@ -143,7 +204,8 @@ HELP_TEXT = """Ask in plain words; filters are understood and shown back to you.
 • `/search by Bong Joon-ho` · `/search starring Mads Mikkelsen`
 • `/similar` a film (titles autocomplete) · `/film` one film and its reviews · `/stats`
 Chat: mention me or DM me the same questions. Then refine: `more`, `back`, `only after 2015`, `not horror`, `rated 9+`, `like the second one`.
-Admins: `/reindex` re-reads the review folders, `/ingest` indexes an uploaded review file."""
+Your own reviews: `/review post` (then edit or delete them), `/myreviews`. They join this server's library, which only this server sees.
+Admins: `/ingest` adds a review file to this server's library, `/reindex` re-reads its uploads, `/library export` and `/library delete`."""
 
 
 def help_embed() -> discord.Embed:

@@ -82,3 +82,11 @@ def bold_words(text: str, words: set[str], limit: int) -> str:
         return f"**{word}**" if word.lower() in words else word
 
     return cut(_WORD.sub(bold, safe(text)), limit)
+
+
+def choices(names: list[str]) -> list[discord.app_commands.Choice[str]]:
+    """Autocomplete choices within Discord's limits (25, of 100 characters each)."""
+    return [
+        discord.app_commands.Choice(name=cut(n, CHOICE_NAME), value=n[:100])
+        for n in names[:CHOICES]
+    ]

@@ -1,10 +1,12 @@
-"""The `cinebot` command line: ingest, catalogue, search, similar, film, stats, chat, run, bot."""
+"""The `cinebot` command line: ingest, catalogue, search, similar, film, stats, chat, library,
+run, bot."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.terminal.console import Plain, print_catalogue, print_film, print_report, print_result
 from config import ConfigError, Settings, load_settings
 from index import (
+    BASE_LIBRARY,
     CatalogueImport,
     Conversation,
     Engine,
@@ -25,7 +28,9 @@ from index import (
     IndexDamaged,
     IndexMissing,
     IngestReport,
+    NotYours,
     SearchResult,
+    library_of,
     no_title_message,
 )
 from index import Progress as IngestProgress
@@ -45,6 +50,13 @@ IndexOption = Annotated[
     Path | None, typer.Option("--index", help="Index folder (default: config / CINEBOT_INDEX_DIR).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+ServerOption = Annotated[
+    int | None,
+    typer.Option(
+        "--server",
+        help="A Discord server's id: its own library as well as the base one, as in that server.",
+    ),
+]
 
 
 def _engine(index: Path | None) -> Engine:
@@ -87,7 +99,7 @@ def _bar(quiet: bool) -> Progress:
 
 def _run_ingest(
     engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False,
-    rating_scale: float | None = None,
+    rating_scale: float | None = None, library: str = BASE_LIBRARY,
 ) -> IngestReport:  # fmt: skip
     with _bar(quiet) as bar:
         tasks: dict[str, int] = {}
@@ -100,7 +112,8 @@ def _run_ingest(
             on_embedded=lambda n: bar.advance(tasks["embed"], n),
         )
         with _told():
-            return engine.ingest(paths, progress, rebuild=rebuild, rating_scale=rating_scale)
+            return engine.ingest(paths, progress, rebuild=rebuild, rating_scale=rating_scale,
+                                 library=library)  # fmt: skip
 
 
 def _run_catalogue(
@@ -133,11 +146,15 @@ def ingest(
             min=1, help="What bare-number ratings are out of (e.g. 5), where a file does not say."
         ),
     ] = None,
+    server: Annotated[
+        int | None, typer.Option("--server", help="Into this Discord server's own library.")
+    ] = None,
 ) -> None:
     """Index new and changed reviews; unchanged ones cost nothing."""
     engine = _engine(index)
     paths = paths or engine.default_paths()
-    report = _run_ingest(engine, paths, quiet=as_json, rebuild=rebuild, rating_scale=rating_scale)
+    report = _run_ingest(engine, paths, quiet=as_json, rebuild=rebuild, rating_scale=rating_scale,
+                         library=library_of(server) or BASE_LIBRARY)  # fmt: skip
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -162,10 +179,12 @@ def search(
     offset: Annotated[int, typer.Option(min=0)] = 0,
     index: IndexOption = None,
     as_json: JsonOption = False,
+    server: ServerOption = None,
 ) -> None:
     """Answer a film question."""
     with _told():
-        result = _engine(index).search(query, limit=limit, offset=offset)
+        result = _engine(index).search(query, limit=limit, offset=offset,
+                                       library=library_of(server))  # fmt: skip
     _emit(result, as_json, print_result)
 
 
@@ -175,10 +194,11 @@ def similar(
     limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
     index: IndexOption = None,
     as_json: JsonOption = False,
+    server: ServerOption = None,
 ) -> None:
     """Films whose reviews read like this film's reviews."""
     with _told():
-        match, result = _engine(index).similar(title, limit=limit)
+        match, result = _engine(index).similar(title, limit=limit, library=library_of(server))
     if result is None:
         raise _fail(no_title_message(match))
     _emit(result, as_json, print_result)
@@ -189,20 +209,23 @@ def film(
     title: Annotated[str, typer.Argument(help="A film title; fuzzy, add the year to pick one.")],
     index: IndexOption = None,
     as_json: JsonOption = False,
+    server: ServerOption = None,
 ) -> None:
     """One film: its metadata and all its reviews."""
     with _told():
-        match, detail = _engine(index).film(title)
+        match, detail = _engine(index).film(title, library=library_of(server))
     if detail is None:
         raise _fail(no_title_message(match))
     _emit(detail, as_json, print_film)
 
 
 @app.command()
-def stats(index: IndexOption = None, as_json: JsonOption = False) -> None:
-    """Counts of reviews, films, passages, countries and genres."""
+def stats(
+    index: IndexOption = None, as_json: JsonOption = False, server: ServerOption = None
+) -> None:
+    """Counts of reviews, films, passages, countries and genres (`libraries`: by library)."""
     with _told():
-        counts = _engine(index).stats()
+        counts = _engine(index).stats(library_of(server))
     if as_json:
         print(json.dumps(counts, indent=2))
         return
@@ -213,8 +236,8 @@ def stats(index: IndexOption = None, as_json: JsonOption = False) -> None:
         console.print(Plain(f"{key:>14}  ", style="dim") + Plain(str(value)))
 
 
-def _chat(engine: Engine) -> None:
-    conversation = Conversation(engine)
+def _chat(engine: Engine, library: str | None = None) -> None:
+    conversation = Conversation(engine, library=library)
     console = _console()
     interactive = sys.stdin.isatty()
     if interactive:
@@ -246,12 +269,12 @@ def _chat(engine: Engine) -> None:
 
 
 @app.command()
-def chat(index: IndexOption = None) -> None:
+def chat(index: IndexOption = None, server: ServerOption = None) -> None:
     """A conversation; follow-ups refine the last question. Reads stdin when it is not a terminal."""
     engine = _engine(index)
     if not engine.has_index():
         raise _fail(f"no index at {engine.settings.index_dir}; run `cinebot ingest PATH` first")
-    _chat(engine)
+    _chat(engine, library_of(server))
 
 
 @app.command()
@@ -282,6 +305,103 @@ def catalogue(
         print_catalogue(_console(), done)
     if done.sources and not any(r.kept for r in done.sources.values()) and not done.tmdb:
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------- libraries
+library_app = typer.Typer(
+    no_args_is_help=True,
+    help="Each Discord server's own library: list, export, post a member's review, purge.",
+)
+app.add_typer(library_app, name="library")
+ServerArgument = Annotated[int, typer.Argument(help="The Discord server's id.")]
+
+
+@library_app.command("list")
+def library_list(index: IndexOption = None, as_json: JsonOption = False) -> None:
+    """Every library with its counts, and the servers left (purged after `keep_days`)."""
+    engine = _engine(index)
+    with _told():
+        counts = engine.stats(everything=True)["libraries"] if engine.has_index() else {}
+    leaving = engine.leaving()
+    if as_json:
+        print(json.dumps({"libraries": counts, "left": leaving}, indent=2))
+        return
+    console = _console()
+    assert isinstance(counts, dict)
+    for name, n in counts.items():
+        left = f" · left {leaving[name]}" if name in leaving else ""
+        console.print(Plain(f"{name:>28}  {n['reviews']} reviews of {n['films']} films{left}"))
+
+
+@library_app.command("export")
+def library_export(
+    server: ServerArgument,
+    out: Annotated[Path | None, typer.Option(help="Write here (default: stdout).")] = None,
+    index: IndexOption = None,
+) -> None:
+    """A server's library as JSONL, which `cinebot ingest --server` reads back."""
+    library = library_of(server)
+    assert library is not None
+    with _told():
+        text = _engine(index).export_library(library)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        _console(stderr=True).print(Plain(f"{text.count(chr(10))} review(s) written to {out}"))
+
+
+@library_app.command("post")
+def library_post(
+    server: ServerArgument,
+    title: Annotated[str, typer.Argument(help='The film, e.g. "Heat (1995)".')],
+    text: Annotated[str, typer.Option(help="The review's words.")] = "",
+    rating: Annotated[str | None, typer.Option(help="0-10, 4/5 or ★★★★.")] = None,
+    user: Annotated[int, typer.Option(help="The member's Discord user id.")] = 0,
+    name: Annotated[str, typer.Option(help="The member's name, as shown.")] = "",
+    edit: Annotated[
+        str | None, typer.Option(help="Replace this review of theirs (its id).")
+    ] = None,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A member's review, as `/review post` files it (`--edit ID`: as `/review edit`)."""
+    library = library_of(server)
+    assert library is not None
+    engine = _engine(index)
+    with _told():
+        try:
+            review_id, report = engine.post_review(library, user, name or None, title, rating,
+                                                   text, edit)  # fmt: skip
+        except (ValueError, NotYours) as exc:
+            raise _fail(f"not saved: {exc}") from None
+    if as_json:
+        print(json.dumps({"review_id": review_id, **report.as_dict()}, indent=2))
+    else:
+        _console().print(Plain(f"saved {review_id} in {library} (index {report.version})"))
+
+
+@library_app.command("purge")
+def library_purge(server: ServerArgument, index: IndexOption = None) -> None:
+    """Delete a server's library now (what happens `keep_days` after the bot leaves it)."""
+    library = library_of(server)
+    assert library is not None
+    engine = _engine(index)
+    with _told():
+        gone = engine.purge(library)
+    shutil.rmtree(engine.settings.discord.upload_dir / str(server), ignore_errors=True)
+    _console().print(Plain(f"purged {library}: {gone} review(s) and its uploaded files deleted"))
+
+
+@library_app.command("purge-user")
+def library_purge_user(
+    user: Annotated[int, typer.Argument(help="The member's Discord user id.")],
+    index: IndexOption = None,
+) -> None:
+    """Delete one person's reviews from every server's library."""
+    with _told():
+        gone = _engine(index).delete_reviews(user_id=user)
+    _console().print(Plain(f"deleted {gone} review(s) by user {user}"))
 
 
 def _ensure_index(engine: Engine) -> None:

@@ -78,9 +78,10 @@ def review_mask(snap: Snapshot, filters: QueryFilters, films: np.ndarray) -> np.
     return mask
 
 
-def masks_for(snap: Snapshot, filters: QueryFilters) -> Masks:
+def masks_for(snap: Snapshot, filters: QueryFilters, library: str | None = None) -> Masks:
+    """What passes the filters among what the place may see (the base library and its own)."""
     films = film_mask(snap, filters)
-    reviews = review_mask(snap, filters, films)
+    reviews = review_mask(snap, filters, films) & snap.visible(library)
     films = np.zeros_like(films)
     films[snap.review_film[reviews]] = True  # films with at least one passing review
     return Masks(films=films, reviews=reviews, passages=reviews[snap.passage_review])
@@ -96,14 +97,14 @@ _CULPRIT_ORDER = ("countries", "languages", "genres_all", "genres_any", "genres_
                   "cast_all", "rating")  # fmt: skip
 
 
-def culprit(snap: Snapshot, filters: QueryFilters) -> str | None:
+def culprit(snap: Snapshot, filters: QueryFilters, library: str | None = None) -> str | None:
     """The filter that empties the result: adding filters in order, the first one that
     leaves no film. None when the filters are not the reason (empty index)."""
     active = set(filters.active())
     applied: list[str] = []
     for name in (n for n in _CULPRIT_ORDER if n in active):
         applied.append(name)
-        if not masks_for(snap, filters.only(*applied)).reviews.any():
+        if not masks_for(snap, filters.only(*applied), library).reviews.any():
             return name
     return None
 
@@ -118,10 +119,12 @@ class Relaxed:
     dropped: tuple[str, ...]
 
 
-def relax(snap: Snapshot, filters: QueryFilters, masks: Masks) -> Relaxed:
+def relax(
+    snap: Snapshot, filters: QueryFilters, masks: Masks, library: str | None = None
+) -> Relaxed:
     """Drop the filter that emptied the result first, then the most specific ones, until
     something passes (or nothing is left to drop)."""
-    emptied_by = culprit(snap, filters)
+    emptied_by = culprit(snap, filters, library)
     order = [emptied_by] if emptied_by else []
     order += [name for name in RELAX_ORDER if name != emptied_by]
     dropped: list[str] = []
@@ -131,5 +134,5 @@ def relax(snap: Snapshot, filters: QueryFilters, masks: Masks) -> Relaxed:
         if name in filters.active():
             filters = filters.without(name)
             dropped.append(name)
-            masks = masks_for(snap, filters)
+            masks = masks_for(snap, filters, library)
     return Relaxed(filters, masks, emptied_by, tuple(dropped))

@@ -133,6 +133,19 @@ class Catalogue:
         rows = self._db.execute("SELECT DISTINCT film, year FROM titles WHERE key=?", (key,))
         return list(rows)
 
+    def starting_with(self, typed: str, limit: int = 25) -> list[tuple[str, int | None]]:
+        """(title, year) of films whose title, or an alternative one, starts with what is
+        typed: an indexed range scan, quick on the largest catalogue."""
+        prefix = normalize_title(typed)
+        if self._db is None or not prefix:
+            return []
+        rows = self._db.execute(
+            "SELECT f.title, f.year FROM films f JOIN (SELECT DISTINCT film FROM titles "
+            "WHERE key >= ? AND key < ? LIMIT ?) t ON f.key = t.film",
+            (prefix, prefix + "\uffff", limit),
+        )
+        return list(rows)
+
     def titled_in(self, low: int, high: int) -> list[tuple[str, str, int | None]]:
         """(normalised title, film key, year) of every film of these years."""
         if self._db is None:

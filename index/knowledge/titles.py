@@ -30,17 +30,18 @@ class Titles:
                 film,
             )
 
-    def resolve(self, title: str) -> TitleMatch:
+    def resolve(self, title: str, allowed: Sequence[bool] | None = None) -> TitleMatch:
         """One film, or why not. "Ballerina (2023)" or "ballerina 2023" pins the year; a match
-        must resemble the whole title, or be words found in exactly one title ("fury road")."""
+        must resemble the whole title, or be words found in exactly one title ("fury road").
+        `allowed`: only these films (those a place may see) are candidates."""
         from rapidfuzz import fuzz, process
 
         year = None
         if m := _YEAR_AT_END.search(title.strip()):
             year, title = int(m[1]), title[: m.start()].strip() or title
         wanted = normalize_title(title)
-        pool = [i for i, f in enumerate(self.films) if year is None or f.year == year]
-        pool = pool or list(range(len(self.films)))
+        seen = [i for i in range(len(self.films)) if allowed is None or allowed[i]]
+        pool = [i for i in seen if year is None or self.films[i].year == year] or seen
         films = [self.films[i] for i in pool]
         choices = {n: self.keys[i] for n, i in enumerate(pool)}  # position in films -> key
         exact = [films[n] for n, key in choices.items() if key == wanted]
@@ -67,16 +68,24 @@ class Titles:
             return TitleMatch(title, None, tuple(films[i] for i in contained[:10]), ambiguous=True)
         return TitleMatch(title, None, candidates)
 
-    def suggest(self, typed: str, limit: int = 25) -> list[str]:
-        """Labels for what someone is typing: misspelt whole titles and fragments both work."""
-        from rapidfuzz import fuzz, process
+    def suggest(
+        self, typed: str, limit: int = 25, allowed: Sequence[bool] | None = None
+    ) -> list[str]:
+        """Labels for what someone is typing: misspelt whole titles and fragments both work.
+        `allowed`: only these films (those a place may see)."""
+        from rapidfuzz import process
 
         wanted = normalize_title(typed)
+        keys: Sequence[str | None] = self.keys
+        if allowed is not None:  # rapidfuzz passes over the None choices
+            keys = [key if ok else None for key, ok in zip(self.keys, allowed, strict=True)]
         if not wanted:
-            return self.labels[:limit]
-
-        def score(a: str, b: str, **_: object) -> float:
-            return max(fuzz.ratio(a, b), 0.9 * fuzz.partial_ratio(a, b))
-
-        found = process.extract(wanted, self.keys, scorer=score, limit=limit, score_cutoff=50)
+            return [self.labels[i] for i, key in enumerate(keys) if key is not None][:limit]
+        found = process.extract(wanted, keys, scorer=_suggest_score, limit=limit, score_cutoff=50)
         return [self.labels[i] for _, _, i in found]
+
+
+def _suggest_score(a: str, b: str, **_: object) -> float:
+    from rapidfuzz import fuzz
+
+    return max(fuzz.ratio(a, b), 0.9 * fuzz.partial_ratio(a, b))

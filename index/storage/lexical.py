@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from index.storage import arrays
+
 
 @cache
 def _stemmer():
@@ -61,7 +63,8 @@ class LexicalIndex:
         index = cls()
         index.size = int((folder / "size").read_text())
         if index.size:
-            index._bm25 = bm25s.BM25.load(str(folder), mmap=True)
+            with arrays.READING:  # its arrays are .npy files: see index.storage.arrays
+                index._bm25 = bm25s.BM25.load(str(folder), mmap=True)
         return index
 
     def scores(self, query: str) -> np.ndarray:

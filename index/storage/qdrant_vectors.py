@@ -68,18 +68,23 @@ def passage_payloads(meta: Path) -> list[dict[str, Any]]:
                 "runtime": d.get("runtime") or -1,
             }
         payloads = []
-        for rating, fid in db.execute(
-            "SELECT r.rating, p.film_id FROM passages p "
+        columns = {row[1] for row in db.execute("PRAGMA table_info(reviews)")}
+        library = "r.library" if "library" in columns else "'base'"
+        for rating, fid, owner in db.execute(
+            f"SELECT r.rating, p.film_id, {library} FROM passages p "
             "JOIN reviews r ON r.review_id = p.review_id ORDER BY p.passage_id"
         ):
-            payload = dict(films[fid])
+            payload = {**films[fid], "library": owner}
             if rating is not None:
                 payload["rating"] = float(rating)
             payloads.append(payload)
     return payloads
 
 
-def payload_filter(filters: QueryFilters | None, exclude_film: str | None = None) -> Any:
+def payload_filter(
+    filters: QueryFilters | None, exclude_film: str | None = None,
+    libraries: tuple[str, ...] | None = None,
+) -> Any:  # fmt: skip
     """Filters as a Qdrant filter, with the same meaning as their row mask
     (`index.answering.masks`)."""
     from qdrant_client import models as m
@@ -137,6 +142,8 @@ def payload_filter(filters: QueryFilters | None, exclude_film: str | None = None
             )))  # fmt: skip
     if exclude_film is not None:
         must_not.append(m.FieldCondition(key="film_id", match=m.MatchValue(value=exclude_film)))
+    if libraries is not None:  # the tenant: a server's library and the base one
+        must.append(m.FieldCondition(key="library", match=m.MatchAny(any=list(libraries))))
     if not must and not must_not:
         return None
     return m.Filter(must=must or None, must_not=must_not or None)
@@ -175,6 +182,9 @@ class QdrantIndex:
                  "rating": m.PayloadSchemaType.FLOAT}  # fmt: skip
         for field, kind in kinds.items() if self.settings.url else ():  # local mode: none needed
             c.create_payload_index(self.collection, field, kind)
+        if self.settings.url:  # Qdrant's multitenancy: the library is a tenant keyword
+            c.create_payload_index(self.collection, "library", m.KeywordIndexParams(
+                type=m.KeywordIndexType.KEYWORD, is_tenant=True))  # fmt: skip
         for start in range(0, len(payloads), BATCH):
             end = min(start + BATCH, len(payloads))
             c.upsert(self.collection, points=m.Batch(
@@ -186,7 +196,11 @@ class QdrantIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         from qdrant_client import models as m
 
-        where = payload_filter(selection.filters, selection.exclude_film) if selection else None
+        where = (
+            payload_filter(selection.filters, selection.exclude_film, selection.libraries)
+            if selection
+            else None
+        )
         exact = selection is not None and selection.count <= EXACT_BELOW
         found = self.client.query_points(
             self.collection, query=query.astype(np.float32).tolist(), query_filter=where,

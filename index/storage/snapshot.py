@@ -7,10 +7,12 @@ here once, in the thread that opens it, never on the first request that needs it
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
+import weakref
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,13 +20,15 @@ from typing import Any
 import numpy as np
 
 from index.errors import REBUILD, IndexDamaged, IndexMissing
+from index.knowledge.catalogue import Catalogue
 from index.knowledge.films import director_names
 from index.knowledge.people import People, fold
 from index.knowledge.titles import Titles
+from index.storage import arrays
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.vectors import SettingError, VectorBackend, VectorIndex
-from index.storage.versions import VersionInfo, open_readonly
-from index.types import Film, StoredReview
+from index.storage.versions import Lease, VersionInfo, open_readonly
+from index.types import BASE_LIBRARY, Film, StoredReview
 
 
 @dataclass
@@ -45,10 +49,13 @@ class Snapshot:
     review_row: dict[str, int]
     review_film: np.ndarray  # int32 film row per review
     review_rating: np.ndarray  # float32, NaN when unrated
+    review_library: np.ndarray  # int32 index into `libraries` per review
+    libraries: list[str]  # "base" first, then each server's library present
     passage_review: np.ndarray  # int32 review row per passage (row = FAISS id)
     passage_ids: np.ndarray  # int64 passage_id per row
     db: sqlite3.Connection
     lock: threading.Lock
+    _visible: dict[object, np.ndarray] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -111,43 +118,116 @@ class Snapshot:
         )
         return {r: found[int(self.passage_ids[r])] for r in rows}
 
+    def visible(self, library: str | None) -> np.ndarray:
+        """Which reviews a place may see: the base library, and the server's own when asked
+        from a server (`library` "guild:<id>"); never another server's."""
+        cached = self._visible.get(library)
+        if cached is not None:
+            return cached
+        wanted = [i for i, name in enumerate(self.libraries) if name in (BASE_LIBRARY, library)]
+        mask = np.isin(self.review_library, wanted)
+        self._visible[library] = mask
+        return mask
+
+    def visible_films(self, library: str | None) -> np.ndarray:
+        """Films with at least one review the place may see."""
+        return self.visible_counts(library) > 0
+
+    def visible_counts(self, library: str | None) -> np.ndarray:
+        """How many reviews of each film the place may see."""
+        key = ("counts", library)
+        cached = self._visible.get(key)
+        if cached is None:
+            reviews = self.review_film[self.visible(library)]
+            cached = self._visible[key] = np.bincount(reviews, minlength=len(self.films))
+        return cached
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """The catalogue the version was built with (empty without one): titles to suggest
+        for films no review names yet."""
+        name = self.info.manifest.get("catalogue")
+        return Catalogue(self.info.path.parent / name if name else None)
+
     def reviews(self, review_ids: list[str]) -> dict[str, StoredReview]:
-        marks = ",".join("?" * len(review_ids))
-        rows = self.query(
-            f"SELECT review_id, film_id, data FROM reviews WHERE review_id IN ({marks})",
-            tuple(review_ids),
-        )
         out: dict[str, StoredReview] = {}
-        for review_id, fid, data in rows:
-            d = json.loads(data)
-            out[review_id] = StoredReview(
-                review_id=review_id, film_id=fid, reviewer=d.get("reviewer"), rating=d.get("rating"),
-                rating_raw=d.get("rating_raw"), date=d.get("date"), source=d.get("source", ""),
-                url=d.get("url"), text=d["text"],
-            )  # fmt: skip
+        for start in range(0, len(review_ids), 500):  # SQLite's limit on parameters
+            chunk = review_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.query(
+                f"SELECT review_id, film_id, data FROM reviews WHERE review_id IN ({marks})",
+                tuple(chunk),
+            )
+            for review_id, fid, data in rows:
+                out[review_id] = stored_review(review_id, fid, json.loads(data))
         return out
 
-    def film_review_ids(self, film_id: str) -> list[str]:
-        return [
-            r for (r,) in self.query("SELECT review_id FROM reviews WHERE film_id=?", (film_id,))
-        ]
+    def film_review_ids(self, film_id: str, library: str | None = None) -> list[str]:
+        row = self.film_row.get(film_id)
+        if row is None:
+            return []
+        rows = np.flatnonzero((self.review_film == row) & self.visible(library))
+        return [self.review_ids[r] for r in rows.tolist()]
 
-    def counts(self) -> dict[str, Any]:
-        countries: Counter[str] = Counter(c for f in self.films for c in f.countries)
-        genres: Counter[str] = Counter(g for f in self.films for g in f.genres)
+    def library_reviews(
+        self, library: str, user_id: str | None = None, matching: str = "",
+        limit: int | None = None,
+    ) -> list[StoredReview]:  # fmt: skip
+        """A library's reviews, the latest written first: one member's (`user_id`), those
+        whose title or reviewer contains `matching`, at most `limit`."""
+        if library not in self.libraries:
+            return []
+        sql, args = "SELECT review_id, film_id, data FROM reviews WHERE library=?", [library]
+        if user_id is not None:
+            sql += " AND json_extract(data, '$.user_id')=?"
+            args.append(user_id)
+        if matching:
+            sql += (" AND (json_extract(data, '$.title') LIKE ? ESCAPE '\\'"
+                    " OR json_extract(data, '$.reviewer') LIKE ? ESCAPE '\\')")  # fmt: skip
+            like = "%" + re.sub(r"([%_\\])", r"\\\1", matching) + "%"
+            args += [like, like]
+        sql += " ORDER BY rowid DESC" + (" LIMIT ?" if limit is not None else "")
+        rows = self.query(sql, (*args, *([limit] if limit is not None else [])))
+        return [stored_review(rid, fid, json.loads(data)) for rid, fid, data in rows]
+
+    def counts(self, library: str | None = None, everything: bool = False) -> dict[str, Any]:
+        """What a place sees (the base library and `library`), or with `everything` all of
+        it (the operator's view); `libraries` splits it by library."""
+        reviews = np.ones(len(self.review_ids), bool) if everything else self.visible(library)
+        film_rows = np.unique(self.review_film[reviews])
+        films = [self.films[r] for r in film_rows.tolist()]
+        countries: Counter[str] = Counter(c for f in films for c in f.countries)
+        genres: Counter[str] = Counter(g for f in films for g in f.genres)
         size = sum(p.stat().st_size for p in self.info.path.iterdir() if p.is_file())
+        split = {}
+        for code, name in enumerate(self.libraries):
+            mine = reviews & (self.review_library == code)
+            if mine.any():
+                split[name] = {"reviews": int(np.count_nonzero(mine)),
+                               "films": len(np.unique(self.review_film[mine]))}  # fmt: skip
         return {
-            "reviews": len(self.review_ids),
-            "films": len(self.films),
-            "passages": len(self.passage_review),
+            "reviews": int(np.count_nonzero(reviews)),
+            "films": len(films),
+            "passages": int(np.count_nonzero(reviews[self.passage_review])),
             "countries": dict(countries.most_common()),
             "genres": dict(genres.most_common()),
+            "libraries": split,
             "index_bytes": size,
             "model": self.info.manifest.get("model"),
             "faiss_factory": self.info.manifest.get("faiss_factory"),
             "version": self.name,
             "built": self.info.manifest.get("created"),
         }
+
+
+def stored_review(review_id: str, film_id: str, d: dict[str, Any]) -> StoredReview:
+    """A review as a version stores it (the JSON of its Review)."""
+    return StoredReview(
+        review_id=review_id, film_id=film_id, library=d.get("library", BASE_LIBRARY),
+        reviewer=d.get("reviewer"), rating=d.get("rating"), rating_raw=d.get("rating_raw"),
+        date=d.get("date"), source=d.get("source", ""), url=d.get("url"), text=d.get("text", ""),
+        user_id=d.get("user_id"), title=d.get("title", ""), year=d.get("year"),
+    )  # fmt: skip
 
 
 def film_from_row(fid: str, title: str, year: int | None, data: str) -> Film:
@@ -172,18 +252,29 @@ def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
     return out
 
 
-def open_snapshot(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
+def open_snapshot(
+    info: VersionInfo, vectors_in: VectorBackend, lease: Lease | None = None
+) -> Snapshot:
     """The version in `info`, its vectors searched in the given store, ready to answer. A
-    version that cannot be read is IndexDamaged, with what is damaged and the remedy."""
+    version that cannot be read is IndexDamaged, with what is damaged and the remedy. The
+    `lease` (the version held for reading) is released when the snapshot is garbage: once the
+    last search using it has finished."""
     try:
-        return _open(info, vectors_in)
-    except (IndexDamaged, IndexMissing, SettingError):
-        raise
-    except Exception as exc:  # any file of the version that cannot be read is damage
+        snapshot = _open(info, vectors_in)
+    except BaseException as exc:
+        if lease is not None:
+            lease.release()
+        if isinstance(exc, (IndexDamaged, IndexMissing, SettingError)) or not isinstance(
+            exc, Exception
+        ):
+            raise
         what = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise IndexDamaged(
             f"index {info.name} is damaged ({what.splitlines()[0][:160]}); {REBUILD}"
         ) from None
+    if lease is not None:
+        weakref.finalize(snapshot, lease.release)
+    return snapshot
 
 
 def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
@@ -214,12 +305,17 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
     review_ids: list[str] = []
     review_film: list[int] = []
     ratings: list[float] = []
-    for review_id, fid, rating in db.execute(
-        "SELECT review_id, film_id, rating FROM reviews ORDER BY review_id"
+    library_codes: list[int] = []
+    codes = {BASE_LIBRARY: 0}
+    columns = {row[1] for row in db.execute("PRAGMA table_info(reviews)")}
+    library_column = "library" if "library" in columns else "'base'"  # older versions: all base
+    for review_id, fid, rating, library in db.execute(
+        f"SELECT review_id, film_id, rating, {library_column} FROM reviews ORDER BY review_id"
     ):
         review_ids.append(review_id)
         review_film.append(film_row[fid])
         ratings.append(np.nan if rating is None else rating)
+        library_codes.append(codes.setdefault(library, len(codes)))
     review_row = {r: i for i, r in enumerate(review_ids)}
     passage_ids: list[int] = []
     passage_review: list[int] = []
@@ -228,7 +324,7 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
     ):
         passage_ids.append(pid)
         passage_review.append(review_row[review_id])
-    vectors = np.load(Path(info.path) / "vectors.npy", mmap_mode="r")
+    vectors = arrays.load(Path(info.path) / "vectors.npy", mmap_mode="r")
     if len(vectors) != len(passage_ids):
         raise RuntimeError(
             f"index {info.name} is inconsistent: {len(vectors)} vectors, {len(passage_ids)} passages"
@@ -250,6 +346,8 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         review_row=review_row,
         review_film=np.array(review_film, dtype=np.int32),
         review_rating=np.array(ratings, dtype=np.float32),
+        review_library=np.array(library_codes, dtype=np.int32),
+        libraries=list(codes),
         passage_review=np.array(passage_review, dtype=np.int32),
         passage_ids=np.array(passage_ids, dtype=np.int64),
         db=db,

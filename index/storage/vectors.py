@@ -29,12 +29,15 @@ EXACT_BELOW = 20_000
 @dataclass(frozen=True)
 class Selection:
     """Which passages a search may return. `rows` says it as a mask over the version's passage
-    rows; `filters` and `exclude_film` say the same in words, for stores that filter by payload.
-    Both always agree: the store contract suite checks it."""
+    rows; `filters`, `exclude_film` and `libraries` (the tenant filter: a server sees the base
+    library and its own) say the same in words, for stores that filter by payload. Both
+    always agree: the store contract suite checks it."""
 
     rows: np.ndarray  # bool per passage row
     filters: QueryFilters
     exclude_film: str | None = None
+    # The libraries the place may see ("base" and its own); None: every library.
+    libraries: tuple[str, ...] | None = None
 
     @cached_property
     def count(self) -> int:

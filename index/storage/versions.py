@@ -24,9 +24,10 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +36,9 @@ import numpy as np
 from index.errors import REBUILD, IndexBusy, IndexDamaged
 from index.knowledge.catalogue import Catalogue
 from index.knowledge.films import merge_film, normalize_title
+from index.storage import arrays
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
-from index.types import Review
+from index.types import BASE_LIBRARY, Review
 
 if TYPE_CHECKING:
     from index.storage.vectors import VectorBackend
@@ -67,7 +69,7 @@ CREATE TABLE IF NOT EXISTS films (
     film_id TEXT PRIMARY KEY, title TEXT NOT NULL, year INTEGER, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reviews (
     review_id TEXT PRIMARY KEY, film_id TEXT NOT NULL, content_hash TEXT NOT NULL,
-    rating REAL, data TEXT NOT NULL);
+    rating REAL, data TEXT NOT NULL, library TEXT NOT NULL DEFAULT 'base');
 CREATE INDEX IF NOT EXISTS reviews_by_film ON reviews(film_id);
 CREATE INDEX IF NOT EXISTS reviews_by_hash ON reviews(content_hash);
 CREATE TABLE IF NOT EXISTS passages (
@@ -103,6 +105,35 @@ class VersionInfo:
     manifest: dict[str, Any]
 
 
+class Lease:
+    """A reader's hold on a version: a shared lock on its manifest, which a writer must take
+    exclusively to delete the version. Works across processes; the OS drops it if the reader
+    dies."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    @classmethod
+    def take(cls, version: Path) -> Lease:
+        """Raises FileNotFoundError when the version is (being) collected."""
+        manifest = version / "manifest.json"
+        fd = os.open(manifest, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            # Collected between opening and locking: the name now points elsewhere or nowhere.
+            if os.fstat(fd).st_ino != os.stat(manifest).st_ino:
+                raise FileNotFoundError(manifest)
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(fd)
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+
 class IndexStore:
     def __init__(self, root: Path, retire: Callable[[dict[str, Any]], None] | None = None) -> None:
         """`retire` is told the manifest of each version removed (the vector store drops what
@@ -113,8 +144,9 @@ class IndexStore:
     # ------------------------------------------------------------------ reading
     def current(self) -> VersionInfo | None:
         name = self.current_name()
-        if name is None:
-            return None
+        return None if name is None else self._info(name)
+
+    def _info(self, name: str) -> VersionInfo:
         path = self.root / name
         try:
             manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
@@ -125,6 +157,28 @@ class IndexStore:
                 f"index {name} in {self.root} is damaged (manifest.json: {_why(exc)}); {REBUILD}"
             ) from None
         return VersionInfo(name, path, manifest)
+
+    def hold_live(self) -> tuple[VersionInfo, Lease] | None:
+        """The live version, held for reading: no writer deletes it while the lease is open.
+        A version collected between reading CURRENT and holding it is passed over for the
+        newer one CURRENT names by then."""
+        for _ in range(20):
+            name = self.current_name()
+            if name is None:
+                return None
+            try:
+                lease = Lease.take(self.root / name)
+            except FileNotFoundError:
+                if self.current_name() == name:  # not collected: its manifest is missing
+                    break
+                continue
+            try:
+                return self._info(name), lease
+            except BaseException:
+                lease.release()
+                raise
+        info = self.current()  # names the damage
+        raise IndexDamaged(f"index {info.name if info else '?'} cannot be held; {REBUILD}")
 
     def current_name(self) -> str | None:
         """The live version's name. Only a version folder inside the index is ever accepted:
@@ -162,7 +216,7 @@ class IndexStore:
             with contextlib.closing(open_readonly(info.path / "meta.sqlite")) as db:
                 db.execute("SELECT COUNT(*) FROM reviews").fetchone()
                 passages = db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-            vectors = np.load(info.path / "vectors.npy", mmap_mode="r")
+            vectors = arrays.load(info.path / "vectors.npy", mmap_mode="r")
         except (OSError, ValueError, sqlite3.DatabaseError) as exc:
             raise IndexDamaged(f"index {info.name} is damaged ({_why(exc)}); {REBUILD}") from None
         if len(vectors) != passages:
@@ -177,16 +231,23 @@ class IndexStore:
 
     # ------------------------------------------------------------------ writing
     @contextlib.contextmanager
-    def lock(self, wait: bool = False) -> Iterator[None]:
-        """One writer at a time, across processes. Released by the OS if the writer dies."""
+    def lock(self, wait: float = 0) -> Iterator[None]:
+        """One writer at a time, across processes; waiting up to `wait` seconds for another
+        to finish (a member's review behind a re-index), else IndexBusy. Released by the OS
+        if the writer dies."""
         self.root.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + wait
         with open(self.root / "LOCK", "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                raise IndexBusy(
-                    f"another ingest is writing {self.root}; try again when it finishes"
-                ) from None
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            f"another ingest is writing {self.root}; try again when it finishes"
+                        ) from None
+                    time.sleep(0.05)
             try:
                 yield
             finally:
@@ -237,18 +298,39 @@ class IndexStore:
         _fsync_file(pointer)
         os.replace(pointer, self.root / "CURRENT")
         _fsync_dir(self.root)
-        # Keep the previous version for readers still using it; drop older ones.
-        keep = {name, previous}
-        for path in self.root.glob("v[0-9]*"):
-            if path.name not in keep and path.is_dir():
+        # Keep the previous version (a reader may be about to hold it); collect older ones.
+        self.collect(keep={name, previous})
+        self._drop_unused_catalogues()
+        return name
+
+    def collect(self, keep: set[str | None]) -> list[str]:
+        """Delete the versions not in `keep` that no reader holds (one still held is left for
+        a later commit to collect). Returns the names deleted."""
+        gone = []
+        for path in sorted(self.root.glob("v[0-9]*")):
+            if path.name in keep or not path.is_dir():
+                continue
+            try:
+                fd = os.open(path / "manifest.json", os.O_RDONLY)
+            except FileNotFoundError:  # half deleted by a writer that died: nobody can hold it
+                shutil.rmtree(path, ignore_errors=True)
+                gone.append(path.name)
+                continue
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a search is still reading it
                 if self.retire is not None:
                     try:
                         self.retire(json.loads((path / "manifest.json").read_text()))
                     except Exception:  # the new version is live already; a leftover is harmless
                         log.warning("could not drop the vectors of %s", path.name, exc_info=True)
                 shutil.rmtree(path, ignore_errors=True)
-        self._drop_unused_catalogues()
-        return name
+                gone.append(path.name)
+            finally:
+                os.close(fd)
+        return gone
 
     def _drop_unused_catalogues(self) -> None:
         used = set()
@@ -276,7 +358,7 @@ class VersionWriter:
         if base is not None:
             with contextlib.closing(open_readonly(base.path / "meta.sqlite")) as src:
                 src.backup(self.db)
-            self.old_vectors = np.load(base.path / "vectors.npy")
+            self.old_vectors = arrays.load(base.path / "vectors.npy", mmap_mode="r")
             self.old_ids = np.array(
                 [
                     r[0]
@@ -288,6 +370,10 @@ class VersionWriter:
             self.old_vectors = None
             self.old_ids = np.zeros(0, dtype=np.int64)
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(reviews)")}
+        if "library" not in columns:  # a version written before libraries: all of it is base
+            self.db.execute("ALTER TABLE reviews ADD COLUMN library TEXT NOT NULL DEFAULT 'base'")
+        self.db.execute("CREATE INDEX IF NOT EXISTS reviews_by_library ON reviews(library)")
         # WAL while the version is written (with a busy timeout for anything that peeks in);
         # switched back to a single self-contained file before it is published, so readers
         # can open it read-only, even from a read-only volume.
@@ -357,8 +443,16 @@ class VersionWriter:
         if len(passages) != len(vectors):
             raise ValueError("one vector per passage")
         self.db.execute(
-            "INSERT INTO reviews(review_id, film_id, content_hash, rating, data) VALUES (?,?,?,?,?)",
-            (review.review_id, fid, content_hash, review.rating, review.model_dump_json()),
+            "INSERT INTO reviews(review_id, film_id, content_hash, rating, data, library) "
+            "VALUES (?,?,?,?,?,?)",
+            (
+                review.review_id,
+                fid,
+                content_hash,
+                review.rating,
+                review.model_dump_json(),
+                review.library,
+            ),
         )
         self.db.executemany(
             "INSERT INTO passages(review_id, film_id, ordinal, text) VALUES (?,?,?,?)",
@@ -372,8 +466,12 @@ class VersionWriter:
             rows = self.db.execute("SELECT data FROM reviews WHERE film_id=?", (fid,)).fetchall()
             self.db.execute("DELETE FROM films WHERE film_id=?", (fid,))
             if rows:
-                reviews = (Review.model_validate_json(d) for (d,) in rows)
-                film = merge_film(fid, reviews, self.catalogue.get(fid))
+                reviews = [Review.model_validate_json(d) for (d,) in rows]
+                # A server's reviews shape a film's facts only where the base library has
+                # none: one server cannot change what every other server is told.
+                base = [r for r in reviews if r.library == BASE_LIBRARY]
+                film = merge_film(fid, base or reviews, self.catalogue.get(fid))
+                film = replace(film, n_reviews=len(reviews))
                 data = {
                     k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}
                 }

@@ -36,7 +36,7 @@ class Env:
         await self.fake.dispatch("INTERACTION_CREATE", payload)
         return payload
 
-    async def command(self, name: str, uid: int = 1234, *, guild: bool = True, roles: tuple[int, ...] = (),
+    async def command(self, name: str, uid: int = 1234, *, guild: bool | int = True, roles: tuple[int, ...] = (),
                       permissions: int = 1 << 11, attachments: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:  # fmt: skip
         kind, data = fake_discord.slash(name, attachments=attachments, **options)
         return await self.interact(

@@ -20,6 +20,9 @@ APP_ID = 900000000000000001
 OWNER_ID = 900000000000000042
 GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
+GUILD_B_ID = 900000000000000101  # a second server: its library must never show in the first
+CHANNEL_B_ID = 900000000000000201
+CHANNELS = {GUILD_ID: CHANNEL_ID, GUILD_B_ID: CHANNEL_B_ID}
 ADMIN_ROLE_ID = 900000000000000300
 MANAGER_ROLE_ID = 900000000000000301
 MANAGE_GUILD = 1 << 5
@@ -47,6 +50,7 @@ class Request:
     query: dict[str, str]
     body: Any
     at: float = field(default_factory=time.monotonic)
+    files: dict[str, bytes] = field(default_factory=dict)  # multipart uploads by file name
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -54,6 +58,31 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.Response(
         body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
     )
+
+
+def guild(guild_id: int, channel_id: int, name: str) -> dict[str, Any]:
+    """A server as GUILD_CREATE sends it, with an admin role and a Manage Server role."""
+    return {
+        "id": str(guild_id), "name": name, "owner_id": str(OWNER_ID), "icon": None, "splash": None,
+        "discovery_splash": None, "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
+        "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0, "system_channel_id": None,
+        "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None, "description": None,
+        "banner": None, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": None,
+        "nsfw_level": 0, "premium_progress_bar_enabled": False, "features": [], "emojis": [], "stickers": [],
+        "roles": [
+            {"id": str(guild_id), "name": "@everyone", "permissions": str(1 << 11 | 1 << 10), "position": 0,
+             "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+            {"id": str(ADMIN_ROLE_ID), "name": "cinebot-admin", "permissions": "0", "position": 1,
+             "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+            {"id": str(MANAGER_ROLE_ID), "name": "managers", "permissions": str(MANAGE_GUILD), "position": 2,
+             "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+        ],
+        "channels": [{"id": str(channel_id), "type": 0, "name": "films", "position": 0, "permission_overwrites": [],
+                      "nsfw": False, "parent_id": None, "topic": None, "rate_limit_per_user": 0,
+                      "guild_id": str(guild_id)}],
+        "joined_at": NOW, "large": False, "member_count": 3, "members": [], "threads": [], "presences": [],
+        "voice_states": [], "stage_instances": [], "guild_scheduled_events": [], "unavailable": False,
+    }  # fmt: skip
 
 
 class FakeDiscord:
@@ -118,19 +147,24 @@ class FakeDiscord:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
     # ------------------------------------------------------------------ REST
-    async def _body(self, request: web.Request) -> Any:
+    async def _body(self, request: web.Request) -> tuple[Any, dict[str, bytes]]:
         if request.content_type == "application/json":
-            return await request.json()
+            return await request.json(), {}
         if request.content_type.startswith("multipart/"):
             form = await request.post()
             payload = form.get("payload_json")
-            return json.loads(payload) if isinstance(payload, str) else {}
+            files = {
+                v.filename: v.file.read() for v in form.values() if isinstance(v, web.FileField)
+            }
+            return (json.loads(payload) if isinstance(payload, str) else {}), files
         text = await request.text()
-        return json.loads(text) if text else None
+        return (json.loads(text) if text else None), {}
 
     async def _record(self, request: web.Request) -> Any:
-        body = await self._body(request)
-        self.requests.append(Request(request.method, request.path, dict(request.query), body))
+        body, files = await self._body(request)
+        self.requests.append(
+            Request(request.method, request.path, dict(request.query), body, files=files)
+        )
         async with self._changed:
             self._changed.notify_all()
         return body
@@ -262,29 +296,14 @@ class FakeDiscord:
         return ws
 
     async def _ready(self, shard: list[int]) -> None:
-        await self.dispatch("READY", {"v": 10, "user": BOT_USER, "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-                                      "session_id": "fake-session", "resume_gateway_url": self.ws_url, "shard": shard,
+        await self.dispatch("READY", {"v": 10, "user": BOT_USER, "session_id": "fake-session",
+                                      "guilds": [{"id": str(g), "unavailable": True} for g in CHANNELS],
+                                      "resume_gateway_url": self.ws_url, "shard": shard,
                                       "application": {"id": str(APP_ID), "flags": 0}})  # fmt: skip
-        await self.dispatch("GUILD_CREATE", {
-            "id": str(GUILD_ID), "name": "Film Club", "owner_id": str(OWNER_ID), "icon": None, "splash": None,
-            "discovery_splash": None, "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
-            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0, "system_channel_id": None,
-            "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None, "description": None,
-            "banner": None, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": None,
-            "nsfw_level": 0, "premium_progress_bar_enabled": False, "features": [], "emojis": [], "stickers": [],
-            "roles": [
-                {"id": str(GUILD_ID), "name": "@everyone", "permissions": str(1 << 11 | 1 << 10), "position": 0,
-                 "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
-                {"id": str(ADMIN_ROLE_ID), "name": "cinebot-admin", "permissions": "0", "position": 1,
-                 "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
-                {"id": str(MANAGER_ROLE_ID), "name": "managers", "permissions": str(MANAGE_GUILD), "position": 2,
-                 "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
-            ],
-            "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "films", "position": 0, "permission_overwrites": [],
-                          "nsfw": False, "parent_id": None, "topic": None, "rate_limit_per_user": 0, "guild_id": str(GUILD_ID)}],
-            "joined_at": NOW, "large": False, "member_count": 3, "members": [], "threads": [], "presences": [],
-            "voice_states": [], "stage_instances": [], "guild_scheduled_events": [], "unavailable": False,
-        })  # fmt: skip
+        for n, (guild_id, channel_id) in enumerate(CHANNELS.items()):
+            await self.dispatch(
+                "GUILD_CREATE", guild(guild_id, channel_id, ("Film Club", "Other Club")[n])
+            )
         self.ready.set()
 
     # ------------------------------------------------------------------ helpers for tests
@@ -328,16 +347,19 @@ def member(uid: int, roles: tuple[int, ...] = (), permissions: int = 0) -> dict[
             "deaf": False, "mute": False, "flags": 0, "permissions": str(permissions), "nick": None}  # fmt: skip
 
 
-def interaction(kind: int, data: dict[str, Any], uid: int = 1234, guild: bool = True, roles: tuple[int, ...] = (),
+def interaction(kind: int, data: dict[str, Any], uid: int = 1234, guild: bool | int = True, roles: tuple[int, ...] = (),
                 permissions: int = 1 << 11, message: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+    """`guild`: True for the first server, a server's id, or False for a DM."""
     payload: dict[str, Any] = {
         "id": str(next(_ids)), "application_id": str(APP_ID), "type": kind, "token": f"tok-{next(_ids)}", "version": 1,
         "data": data, "locale": "en-US", "app_permissions": str((1 << 41) - 1), "entitlements": [],
         "authorizing_integration_owners": {}, "attachment_size_limit": 25 * 2**20,
     }  # fmt: skip
     if guild:
-        payload.update(guild_id=str(GUILD_ID), guild_locale="en-US", channel_id=str(CHANNEL_ID), context=0,
-                       channel={"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "films",
+        gid = GUILD_ID if guild is True else int(guild)
+        cid = CHANNELS[gid]
+        payload.update(guild_id=str(gid), guild_locale="en-US", channel_id=str(cid), context=0,
+                       channel={"id": str(cid), "type": 0, "guild_id": str(gid), "name": "films",
                                 "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None},
                        member=member(uid, roles, permissions))  # fmt: skip
     else:
@@ -351,7 +373,8 @@ def interaction(kind: int, data: dict[str, Any], uid: int = 1234, guild: bool = 
 
 def slash(name: str, uid: int = 1234, attachments: dict[str, dict[str, Any]] | None = None, focused: str | None = None,
           **options: Any) -> tuple[int, dict[str, Any]]:  # fmt: skip
-    opts = []
+    """A slash command (or its autocomplete, with `focused`); "review post" is a subcommand."""
+    opts: list[dict[str, Any]] = []
     for key, value in options.items():
         if key in (attachments or {}):
             opts.append({"name": key, "type": 11, "value": attachments[key]["id"]})  # type: ignore[index]
@@ -360,10 +383,22 @@ def slash(name: str, uid: int = 1234, attachments: dict[str, dict[str, Any]] | N
                 {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
                 | ({"focused": True} if key == focused else {})
             )
-    data: dict[str, Any] = {"id": str(next(_ids)), "name": name, "type": 1, "options": opts}
+    command, *sub = name.split()
+    if sub:
+        opts = [{"name": sub[0], "type": 1, "options": opts}]
+    data: dict[str, Any] = {"id": str(next(_ids)), "name": command, "type": 1, "options": opts}
     if attachments:
         data["resolved"] = {"attachments": {a["id"]: a for a in attachments.values()}}
     return (4 if focused else 2), data
+
+
+def modal_submit(form: dict[str, Any], values: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """Submitting a modal the bot opened (`form`: its callback data), with text by label."""
+    fields = [c for row in form["components"] for c in row["components"]]
+    rows = [{"type": 1, "components": [{"type": 4, "custom_id": f["custom_id"],
+                                        "value": values.get(f["label"], f.get("value") or "")}]}
+            for f in fields]  # fmt: skip
+    return 5, {"custom_id": form["custom_id"], "components": rows}
 
 
 def attachment(fake: FakeDiscord, filename: str, content: bytes) -> dict[str, Any]:

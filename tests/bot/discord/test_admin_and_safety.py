@@ -9,6 +9,7 @@ import time
 import pytest
 
 from bot.discord.app import serve
+from index import library_of
 from tests.bot.discord import fake_discord
 from tests.bot.discord.conftest import TOKEN, pointed_at, within_limits
 
@@ -48,14 +49,14 @@ async def test_reindex_is_refused_to_members_without_the_role_or_manage_server(e
     assert "Only admins" in refused.body["data"]["content"]
 
 
-async def test_reindex_by_an_admin_grows_the_index_while_searches_keep_answering(env, tmp_path):
+async def test_reindexing_the_base_library_grows_it_while_searches_keep_answering(env, tmp_path):
     folder = tmp_path / "more"
     folder.mkdir()
     (folder / "more.jsonl").write_text("\n".join(json.dumps(r) for r in generated(400, "extra")))
     env.engine.settings.review_paths = [folder]
     before = env.engine.stats()["reviews"]
     try:
-        reindex = await env.command("reindex", roles=(fake_discord.ADMIN_ROLE_ID,))
+        reindex = await env.command("library reindex-base", uid=fake_discord.OWNER_ID)
         assert (await env.callback(reindex)).body["type"] == 5
         await env.fake.wait_for(lambda r: reindex["token"] in r.path and r.method == "PATCH"
                                 and "Embedding" in str(r.body.get("embeds")))  # fmt: skip
@@ -82,7 +83,7 @@ async def test_reindex_by_an_admin_grows_the_index_while_searches_keep_answering
 async def test_second_reindex_while_one_runs_is_refused(env):
     async with env.bot.reindex_lock:
         callback = await env.callback(
-            await env.command("reindex", roles=(fake_discord.MANAGER_ROLE_ID,))
+            await env.command("library reindex-base", uid=fake_discord.OWNER_ID)
         )
     assert (
         callback.body["data"]["flags"] & 64
@@ -105,9 +106,11 @@ async def test_ingest_of_an_uploaded_file_reports_per_record_results(env):
     fields = {f["name"]: f["value"] for f in done.body["embeds"][0]["fields"]}
     assert fields["Added"] == "3" and fields["Rejected"] == "2"
     assert "batch.jsonl:line 4: not valid JSON" in str(done.body)
-    assert env.engine.resolve_title("Upload Film 1").film is not None
-    saved = list(env.bot.settings.discord.upload_dir.glob("*/*"))
+    assert env.engine.resolve_title("Upload Film 1", library_of(fake_discord.GUILD_ID)).film
+    assert env.engine.resolve_title("Upload Film 1").film is None  # not in DMs
+    saved = list(env.bot.settings.discord.upload_dir.glob("*/*/*"))
     assert [p.name for p in saved] == ["batch.jsonl"] and saved[0].parent.name == payload["id"]
+    assert saved[0].parent.parent.name == str(fake_discord.GUILD_ID)
 
 
 @pytest.mark.parametrize(

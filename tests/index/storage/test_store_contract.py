@@ -76,6 +76,7 @@ def test_new_versions_get_new_collections_and_old_ones_are_dropped(backends, wri
         path = write(f"new{i}.jsonl", json.dumps({"id": f"q{i}", "title": f"Harbour Lights {i}",
                                                   "text": f"A lighthouse keeper and a storm, night {i}."}))  # fmt: skip
         qdrant_engine.ingest([path])
+        qdrant_engine.snapshot()  # a serving engine moves on to the new version
     names = {c.name for c in location.get_collections().collections}
     live = qdrant_engine.snapshot().info.manifest["qdrant_collection"]
     assert live in names and len(names) == 2  # the live version and the one before it
@@ -117,3 +118,68 @@ def test_payload_filters_select_the_same_rows_as_the_masks(backends):
             points, _ = store.client.scroll(store.collection, limit=100_000, with_payload=False,
                                             scroll_filter=payload_filter(filters, exclude))  # fmt: skip
             assert sorted(int(p.id) for p in points) == np.flatnonzero(rows).tolist(), question
+
+
+# ---------------------------------------------------------------------- tenants
+SERVERS = ("guild:1", "guild:2")
+
+
+@pytest.fixture(scope="module")
+def tenant_backends(sample_engine, encoder, tmp_path_factory):
+    """The sample index with an upload in each of two servers' libraries, in both stores."""
+    root = tmp_path_factory.mktemp("tenants")
+    shutil.copytree(sample_engine.settings.index_dir, root / "faiss")
+    faiss_engine = Engine(make_settings(root / "faiss"), encoder)
+    for n, server in enumerate(SERVERS):
+        path = root / f"{n}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in [
+            {"id": "1", "title": f"Quiet Harbour {n}", "year": 2020 + n, "rating": 8 + n,
+             "countries": ["KR"], "genres": ["Thriller", "Action"],
+             "text": f"A harbour pilot hunts a smuggler through the fog, season {n}."},
+            {"id": "2", "title": "Train to Busan", "year": 2016, "rating": 4 + n,
+             "text": f"Server {n} thinks the carriage fights drag on."}]), encoding="utf-8")  # fmt: skip
+        assert faiss_engine.ingest([path], library=server).added == 2
+    shutil.copytree(root / "faiss", root / "qdrant-index")
+    settings = make_settings(root / "qdrant-index", store="qdrant", qdrant_path=root / "qdrant")
+    qdrant_engine = Engine(settings, encoder)
+    assert qdrant_engine.ingest([root / "nothing-new"]).passages_embedded == 0
+    return faiss_engine, qdrant_engine
+
+
+@pytest.mark.parametrize("place", [None, *SERVERS])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Korean action thrillers rated 8+",
+        "a pilot hunting a smuggler in the fog",
+        "zombies on a train",
+        "thrillers after 2015 rated 9+",
+    ],
+)
+def test_both_stores_apply_the_tenant_filter_alike(tenant_backends, place, question):
+    faiss_engine, qdrant_engine = tenant_backends
+    ours = faiss_engine.search(question, limit=10, library=place)
+    theirs = qdrant_engine.search(question, limit=10, library=place)
+    assert film_ids(theirs) == film_ids(ours)
+    for a, b in zip(ours.hits, theirs.hits, strict=True):
+        assert a.score == pytest.approx(b.score, abs=1e-4)
+        assert [r.review_id for r in a.reviews] == [r.review_id for r in b.reviews]
+    servers = {r.review_id.split("/")[0] for h in ours.hits for r in h.reviews} - {"base"}
+    assert {s for s in servers if s.startswith("guild:")} <= {place}
+
+
+def test_tenant_payload_filters_select_the_same_rows_as_the_masks(tenant_backends):
+    _, qdrant_engine = tenant_backends
+    snap = qdrant_engine.snapshot()
+    store: QdrantIndex = snap.vector_index
+    for place in (None, *SERVERS):
+        libraries = ("base", place) if place else ("base",)
+        for question in QUESTIONS[:6]:
+            filters = qdrant_engine.parse(question).filters
+            rows = masks_for(snap, filters, place).passages
+            points, _ = store.client.scroll(store.collection, limit=100_000, with_payload=False,
+                                            scroll_filter=payload_filter(filters, None, libraries))  # fmt: skip
+            assert sorted(int(p.id) for p in points) == np.flatnonzero(rows).tolist(), (
+                place,
+                question,
+            )

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.discord import render, safety
 from bot.discord.app import CinebotMixin
-from index import Conversation, Reply, is_follow_up, request
+from index import Conversation, Reply, is_follow_up, library_of, request
 
 log = logging.getLogger("cinebot.bot")
 Key = tuple[int, int]  # (channel id, user id)
@@ -31,7 +31,9 @@ class ChatCog(commands.Cog):
         if not bot.intents.message_content:
             log.warning("message content intent not granted: chat answers mentions and DMs only")
 
-    def _conversation(self, key: Key, create: bool) -> Conversation | None:
+    def _conversation(
+        self, key: Key, create: bool, library: str | None = None
+    ) -> Conversation | None:
         ttl = self.bot.settings.discord.chat_ttl_seconds
         now = time.monotonic()
         for stale in [k for k, (_, used) in self.conversations.items() if now - used > ttl]:
@@ -39,7 +41,7 @@ class ChatCog(commands.Cog):
         if key in self.conversations:
             conversation = self.conversations[key][0]
         elif create:
-            conversation = Conversation(self.bot.engine)
+            conversation = Conversation(self.bot.engine, library=library)
         else:
             return None
         self.conversations[key] = (conversation, now)
@@ -73,7 +75,8 @@ class ChatCog(commands.Cog):
                     delete_after=10,
                 )
                 return
-        conversation = self._conversation(key, create=True)
+        guild_id = message.guild.id if message.guild else None
+        conversation = self._conversation(key, create=True, library=library_of(guild_id))
         assert conversation is not None
         with request("chat", message.id) as current:
             try:

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.discord import render
 from bot.discord.app import CinebotMixin
+from index import library_of
 
 
 class InfoCog(commands.Cog):
@@ -16,9 +17,9 @@ class InfoCog(commands.Cog):
 
     @app_commands.command()
     async def stats(self, interaction: discord.Interaction) -> None:
-        """How many reviews, films, countries and genres the index holds."""
+        """What this server sees: the base library, and its own library apart."""
         await interaction.response.defer(thinking=True)
-        counts = await self.bot.call(self.bot.engine.stats)
+        counts = await self.bot.call(self.bot.engine.stats, library_of(interaction.guild_id))
         await interaction.followup.send(embed=render.stats_embed(counts, self.bot.last_reindex))
 
     @app_commands.command(name="help")

@@ -8,8 +8,8 @@ from discord.ext import commands
 
 from bot.discord import render, safety
 from bot.discord.app import CinebotMixin, tell_privately
-from bot.discord.cogs.search._views import FilmView, PageFetcher, ResultsView
-from index import SearchResult, no_title_message
+from bot.discord.cogs.search._views import FilmView, PageFetcher, ResultsView, SimilarFetcher
+from index import SearchResult, library_of, no_title_message
 
 MAX_PER_PAGE = 10  # films in one embed, whatever a question asks for
 
@@ -28,22 +28,28 @@ class SearchCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """Fuzzy, from the titles of the version already in memory: never waits for an index
         to open (that happens in a worker), so it answers well inside Discord's 3 seconds."""
-        names = self.bot.engine.suggest_titles(current, safety.CHOICES, wait=False)
-        return [
-            app_commands.Choice(name=safety.cut(n, safety.CHOICE_NAME), value=n[:100])
-            for n in names
-        ]
+        library = library_of(interaction.guild_id)
+        names = self.bot.engine.suggest_titles(current, safety.CHOICES, wait=False, library=library)
+        return safety.choices(names)
 
-    async def _similar(self, label: str, offset: int) -> SearchResult | None:
-        limit = self.bot.settings.search.page_size
-        _, result = await self.bot.call(self.bot.engine.similar, label, limit, offset)
-        return result
+    def _similar(self, library: str | None) -> SimilarFetcher:
+        """Pages of "more like" a film, from what this place may see."""
+
+        async def fetch(label: str, offset: int) -> SearchResult | None:
+            limit = self.bot.settings.search.page_size
+            _, result = await self.bot.call(
+                self.bot.engine.similar, label, limit, offset, library=library
+            )
+            return result
+
+        return fetch
 
     async def _send_results(self, interaction: discord.Interaction, result: SearchResult, limit: int,
                             page: PageFetcher) -> None:  # fmt: skip
         """A page of films with its buttons and menu, bound to whoever asked."""
         timeout = self.bot.settings.discord.view_timeout_seconds
-        view = ResultsView(interaction.user.id, timeout, result, limit, page, self._similar)
+        similar = self._similar(library_of(interaction.guild_id))
+        view = ResultsView(interaction.user.id, timeout, result, limit, page, similar)
         view.message = await interaction.followup.send(
             embed=render.results_embed(result), view=view, wait=True
         )
@@ -59,10 +65,13 @@ class SearchCog(commands.Cog):
         await interaction.response.defer(thinking=True)
         parsed = await self.bot.call(self.bot.engine.parse, query)
         limit = min(limit or parsed.limit or self.bot.settings.search.page_size, MAX_PER_PAGE)
-        result = await self.bot.call(self.bot.engine.search, parsed, limit)
+        library = library_of(interaction.guild_id)
+        result = await self.bot.call(self.bot.engine.search, parsed, limit, library=library)
 
         async def page(offset: int) -> SearchResult:
-            return await self.bot.call(self.bot.engine.search, result.query, limit, offset)
+            return await self.bot.call(
+                self.bot.engine.search, result.query, limit, offset, library=library
+            )
 
         await self._send_results(interaction, result, limit, page)
 
@@ -76,7 +85,10 @@ class SearchCog(commands.Cog):
         """Films whose reviews read like this film's reviews."""
         await interaction.response.defer(thinking=True)
         limit = self.bot.settings.search.page_size
-        match, result = await self.bot.call(self.bot.engine.similar, title, limit)
+        similar = self._similar(library_of(interaction.guild_id))
+        match, result = await self.bot.call(
+            self.bot.engine.similar, title, limit, library=library_of(interaction.guild_id)
+        )
         if result is None:
             await tell_privately(
                 interaction, safety.safe_cut(no_title_message(match), safety.CONTENT)
@@ -84,7 +96,7 @@ class SearchCog(commands.Cog):
             return
 
         async def page(offset: int) -> SearchResult:
-            found = await self._similar(title, offset)
+            found = await similar(title, offset)
             assert found is not None
             return found
 
@@ -98,7 +110,9 @@ class SearchCog(commands.Cog):
     ) -> None:
         """One film: what the reviews say about it, and their ratings."""
         await interaction.response.defer(thinking=True)
-        match, detail = await self.bot.call(self.bot.engine.film, title)
+        match, detail = await self.bot.call(
+            self.bot.engine.film, title, library=library_of(interaction.guild_id)
+        )
         if detail is None:
             await tell_privately(
                 interaction, safety.safe_cut(no_title_message(match), safety.CONTENT)

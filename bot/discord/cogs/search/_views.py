@@ -9,36 +9,10 @@ import discord
 
 from bot.discord import render, safety
 from bot.discord.app import tell_privately
+from bot.discord.views import OwnedView
 from index import FilmDetail, SearchResult
 
 log = logging.getLogger("cinebot.bot")
-
-
-class OwnedView(discord.ui.View):
-    """Only the person who asked can press; on timeout every control is disabled."""
-
-    def __init__(self, owner_id: int, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-        self.message: discord.Message | discord.WebhookMessage | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            "Only the person who asked can use these buttons.", ephemeral=True
-        )
-        return False
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button | discord.ui.Select):
-                item.disabled = True
-        if self.message is not None:
-            try:
-                await self.message.edit(view=self)
-            except discord.HTTPException:
-                log.info("could not disable the controls of message %s", self.message.id)
 
 
 PageFetcher = Callable[[int], Awaitable[SearchResult]]

@@ -1,0 +1,270 @@
+"""Libraries: the base library and one per server, as a tenant filter inside the same search.
+A server sees the base library and its own; a DM (no library) sees the base library only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import threading
+
+import pytest
+
+from index.engine import Engine
+from index.errors import NotYours
+from index.storage.versions import IndexStore, Lease
+from tests.conftest import make_settings
+
+A, B = "guild:1001", "guild:2002"
+# A film the sample corpus does not review, so that whoever sees it, saw a server's review.
+HARBOUR = {"id": "h1", "title": "Harbour of Lanterns", "year": 2024, "rating": "9/10",
+           "reviewer": "Bea", "countries": ["KR"], "genres": ["Thriller"],
+           "text": "A ferry captain smuggles paper lanterns past the coastguard every full moon."}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def libraries(sample_engine, encoder, tmp_path_factory) -> Engine:
+    """The sample index, plus an upload into server B and a member's review in server B."""
+    root = tmp_path_factory.mktemp("libraries")
+    shutil.copytree(sample_engine.settings.index_dir, root / "index")
+    engine = Engine(make_settings(root / "index"), encoder)
+    upload = root / "upload.jsonl"
+    upload.write_text(json.dumps(HARBOUR) + "\n", encoding="utf-8")
+    report = engine.ingest([upload], library=B)
+    assert report.added == 1 and not report.rejected
+    engine.post_review(B, 42, "Kit", "Train to Busan", "10/10",
+                       "Kit says: the moonlit ferry scene with the lanterns is unforgettable.")  # fmt: skip
+    return engine
+
+
+def titles(result) -> list[str]:
+    return [hit.film.title for hit in result.hits]
+
+
+def test_a_servers_upload_answers_only_in_that_server(libraries):
+    question = "smuggling paper lanterns past the coastguard"
+    assert titles(libraries.search(question, library=B))[0] == "Harbour of Lanterns"
+    assert "Harbour of Lanterns" not in titles(libraries.search(question, limit=50, library=A))
+    assert "Harbour of Lanterns" not in titles(libraries.search(question, limit=50))
+
+
+def test_filters_apply_inside_the_tenant_filter(libraries):
+    korean = "Korean thrillers rated 8+"
+    assert "Harbour of Lanterns" in titles(libraries.search(korean, limit=50, library=B))
+    assert "Harbour of Lanterns" not in titles(libraries.search(korean, limit=50, library=A))
+
+
+def test_a_servers_film_is_not_found_by_title_elsewhere(libraries):
+    assert libraries.film("Harbour of Lanterns", library=B)[1] is not None
+    for place in (A, None):
+        match, detail = libraries.film("Harbour of Lanterns", library=place)
+        assert detail is None and match.film is None
+        assert "Harbour of Lanterns (2024)" not in libraries.suggest_titles(
+            "harbour", library=place
+        )
+        assert "Harbour of Lanterns (2024)" not in libraries.titles(place)
+        assert libraries.similar("Harbour of Lanterns", library=place)[1] is None
+
+
+def test_a_members_review_shows_only_in_their_server_and_counts_only_there(libraries):
+    def busan(place):
+        _, detail = libraries.film("Train to Busan", library=place)
+        return detail
+
+    mine = [r for r in busan(B).reviews if r.reviewer == "Kit"]
+    assert mine and mine[0].user_id == "42" and mine[0].rating == 10.0
+    assert busan(B).film.n_reviews == busan(A).film.n_reviews + 1
+    assert not [r for r in busan(A).reviews if r.reviewer == "Kit"]
+    hits = libraries.search("moonlit ferry scene with lanterns", limit=50, library=A).hits
+    for hit in hits:
+        assert all(r.reviewer != "Kit" for r in hit.reviews)
+        if hit.film.title == "Train to Busan":
+            assert hit.film.n_reviews == busan(A).film.n_reviews
+
+
+def test_similar_from_a_server_never_returns_another_servers_film(libraries):
+    _, result = libraries.similar("Train to Busan", limit=50, library=A)
+    assert result is not None and "Harbour of Lanterns" not in titles(result)
+
+
+def test_stats_split_the_base_library_from_the_servers(libraries):
+    mine = libraries.stats(B)["libraries"]
+    assert mine[B] == {"reviews": 2, "films": 2} and mine["base"]["reviews"] > 50
+    assert set(libraries.stats(A)["libraries"]) == {"base"}
+    assert set(libraries.stats()["libraries"]) == {"base"}
+    assert B in libraries.stats(everything=True)["libraries"]
+
+
+def test_a_servers_review_does_not_change_what_others_are_told_about_a_film(
+    libraries, sample_engine
+):
+    ours = libraries.film("Train to Busan", library=A)[1].film
+    before = sample_engine.film("Train to Busan")[1].film
+    assert (ours.countries, ours.genres, ours.director) == (
+        before.countries, before.genres, before.director)  # fmt: skip
+
+
+def test_upload_ids_are_the_servers_own(engine, write):
+    """Two servers upload files with the same review ids: neither replaces the other's."""
+    record = {"id": "1", "title": "Harbour of Lanterns", "year": 2024, "text": HARBOUR["text"]}
+    engine.ingest([write("a.jsonl", json.dumps(record))], library=A)
+    engine.ingest([write("b.jsonl", json.dumps({**record, "text": "Lanterns, again."}))], library=B)
+    assert [r.text for r in engine.library_reviews(A)] == [HARBOUR["text"]]
+    assert [r.text for r in engine.library_reviews(B)] == ["Lanterns, again."]
+
+
+def test_members_edit_and_delete_only_their_own_reviews(engine, write):
+    engine.ingest([write("base.jsonl", json.dumps(HARBOUR))])
+    rid, _ = engine.post_review(A, 7, "Ann", "Harbour of Lanterns", "4/5", "Moody and slow.")
+    other, _ = engine.post_review(A, 8, "Bo", "Harbour of Lanterns", "2/5", "Too slow for me.")
+    with pytest.raises(NotYours):
+        engine.post_review(A, 7, "Ann", "Harbour of Lanterns", "5/5", "Mine now.", review_id=other)
+    with pytest.raises(NotYours):  # the same member, another server's library
+        engine.post_review(B, 7, "Ann", "Harbour of Lanterns", "5/5", "Edited.", review_id=rid)
+    engine.post_review(
+        A, 7, "Ann", "Harbour of Lanterns", "5/5", "Moody, slow, great.", review_id=rid
+    )
+    assert [(r.rating, r.text) for r in engine.library_reviews(A, 7)] == [
+        (10.0, "Moody, slow, great.")
+    ]
+    assert engine.delete_reviews(A, [other], user_id=7) == 0  # not hers
+    assert engine.delete_reviews(B, [other]) == 0  # another server's managers
+    assert engine.delete_reviews(A, [other]) == 1  # this server's managers
+    assert [r.review_id for r in engine.library_reviews(A)] == [rid]
+
+
+@pytest.mark.parametrize(
+    ("rating", "why"),
+    [("11/10", "outside its scale"), ("superb", "scale we know"), (None, "some words, a rating")],
+)
+def test_a_members_review_that_cannot_be_used_says_why(engine, rating, why):
+    text = "" if rating is None else "Fine."
+    with pytest.raises(ValueError, match=why):
+        engine.post_review(A, 7, "Ann", "Heat", rating, text)
+    assert not engine.has_index()  # nothing was written
+
+
+def test_a_review_over_the_length_limit_is_refused(engine):
+    most = engine.settings.libraries.review_max_chars
+    with pytest.raises(ValueError, match=f"limit is {most}"):
+        engine.post_review(A, 7, "Ann", "Heat", "8", "x" * (most + 1))
+
+
+def test_stars_and_fractions_are_normalised_to_ten(engine):
+    engine.post_review(A, 7, "Ann", "Heat (1995)", "★★★½", "Long and tense.")
+    engine.post_review(A, 8, "Bo", "Heat (1995)", "4/5", "The street shootout.")
+    assert sorted(r.rating for r in engine.library_reviews(A)) == [7.0, 8.0]
+    assert {(r.title, r.year) for r in engine.library_reviews(A)} == {("Heat", 1995)}
+
+
+def test_export_is_jsonl_that_ingest_reads_back(libraries, engine, tmp_path):
+    exported = libraries.export_library(B)
+    lines = [json.loads(line) for line in exported.splitlines()]
+    assert {line["title"] for line in lines} == {"Harbour of Lanterns", "Train to Busan"}
+    assert all(not line["id"].startswith(B) for line in lines)
+    (tmp_path / "export.jsonl").write_text(exported, encoding="utf-8")
+    report = engine.ingest([tmp_path / "export.jsonl"], library=A)
+    assert report.added == 2 and not report.rejected
+
+
+def test_purging_a_user_removes_their_reviews_everywhere_and_nothing_else(engine, write):
+    engine.ingest([write("base.jsonl", json.dumps(HARBOUR))])
+    engine.post_review(A, 7, "Ann", "Harbour of Lanterns", "8", "First.")
+    engine.post_review(B, 7, "Ann", "Harbour of Lanterns", "8", "Second.")
+    engine.post_review(B, 8, "Bo", "Harbour of Lanterns", "8", "Third.")
+    assert engine.delete_reviews(user_id=7) == 2
+    assert [r.text for r in engine.library_reviews(B)] == ["Third."]
+    assert engine.library_reviews(A) == [] and engine.stats()["reviews"] == 1
+
+
+def test_a_left_servers_library_is_kept_then_purged(engine, write):
+    engine.ingest([write("a.jsonl", json.dumps(HARBOUR))], library=A)
+    engine.ingest([write("b.jsonl", json.dumps(HARBOUR))], library=B)
+    left = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    engine.left(A, left)
+    engine.left(B, left)
+    engine.came_back(B)
+    keep = dt.timedelta(days=engine.settings.libraries.keep_days)
+    assert engine.purge_expired(left + keep - dt.timedelta(hours=1)) == []
+    assert engine.purge_expired(left + keep) == [A]
+    assert engine.library_reviews(A) == [] and len(engine.library_reviews(B)) == 1
+    assert engine.purge_expired(left + 2 * keep) == []
+
+
+def test_a_hundred_reviews_in_a_row_are_all_kept_versions_stay_bounded_and_searches_answer(
+    libraries, encoder, tmp_path
+):
+    shutil.copytree(libraries.settings.index_dir, tmp_path / "index")
+    writer = Engine(make_settings(tmp_path / "index"), encoder)
+    reader = Engine(make_settings(tmp_path / "index"), encoder)
+    failures: list[BaseException] = []
+    answered = [0]
+    done = threading.Event()
+
+    def search_meanwhile() -> None:
+        while not done.is_set():
+            try:
+                result = reader.search("a ferry captain and lanterns", library=B)
+                assert result.hits
+                answered[0] += 1
+            except BaseException as exc:
+                failures.append(exc)
+                return
+
+    thread = threading.Thread(target=search_meanwhile)
+    thread.start()
+    versions = []
+    try:
+        for i in range(100):
+            writer.post_review(B, 500 + i % 7, f"member{i}", "Train to Busan", str(i % 11),
+                               f"Review number {i}: the carriages and the station.")  # fmt: skip
+            versions.append(len(list((tmp_path / "index").glob("v[0-9]*"))))
+    finally:
+        done.set()
+        thread.join()
+    assert not failures, failures[0]
+    assert answered[0] > 0
+    assert max(versions) <= 4, versions  # live, previous, and at most two a search still held
+    assert len(list((tmp_path / "index").glob("v[0-9]*"))) <= 3
+    mine = writer.library_reviews(B)
+    assert sum(r.text.startswith("Review number") for r in mine) == 100
+    top = reader.search("review number 57 carriages station", library=B).hits[0]
+    assert top.film.title == "Train to Busan"
+
+
+def test_a_version_a_search_holds_is_collected_only_once_it_is_let_go(engine, write):
+    def commit(i: int) -> None:
+        record = {**HARBOUR, "id": str(i), "text": f"{HARBOUR['text']} Night {i}."}
+        engine.ingest([write(f"{i}.jsonl", json.dumps(record))])
+
+    for i in range(3):
+        commit(i)
+    store = IndexStore(engine.settings.index_dir)
+    first = store.current()
+    assert first is not None
+    lease = Lease.take(first.path)
+    for i in range(3, 6):
+        commit(i)
+    assert first.path.is_dir()  # held: still there, two versions later
+    lease.release()
+    commit(6)
+    assert first.name == "v000003" and not first.path.exists()
+    assert len(list(engine.settings.index_dir.glob("v[0-9]*"))) == 2
+
+
+def test_suggestions_for_a_new_review_include_catalogue_films_no_review_names(engine, write):
+    catalogue = write("films.csv", "imdb_id,title,year,countries,genres\n"
+                                   "tt12477480,Decision to Leave,2022,KR,Thriller\n"
+                                   ",Heat,1995,US,Crime\n")  # fmt: skip
+    engine.import_catalogue([catalogue], tmdb=False)
+    engine.ingest([write("r.jsonl", json.dumps({"id": "1", "title": "Heat", "year": 1995,
+                                                "text": "Bank robbers."}))])  # fmt: skip
+    assert engine.suggest_titles("decision", library=A) == []
+    assert engine.suggest_titles("decision", library=A, catalogue=True) == [
+        "Decision to Leave (2022)"
+    ]
+    engine.post_review(
+        A, 7, "Ann", "Decision to Leave (2022)", "9", "A detective falls for a suspect."
+    )
+    film = engine.film("Decision to Leave", library=A)[1].film
+    assert film.countries == ("KR",) and film.imdb_id == "tt12477480"
