@@ -19,6 +19,8 @@ COPY --from=build /opt/venv /opt/venv
 RUN useradd --create-home --uid 10001 cinebot && mkdir -p /data/index && chown cinebot /data/index
 USER 10001
 WORKDIR /home/cinebot
+# The model's ONNX export, made at build time so that a container answers from its first second.
+RUN cinebot model
 VOLUME ["/data/index"]
 HEALTHCHECK --interval=60s --timeout=10s CMD ["cinebot", "stats", "--json"]
 ENTRYPOINT ["cinebot"]

@@ -91,7 +91,7 @@ def report_lines(t: Throughput, inc: Incremental | None) -> list[str]:
         "Baseline: `SentenceTransformer(model).encode(passages, batch_size=32)` on the same passages, same process.", "",
         "| pipeline | passages/s | vs naive encode |", "| --- | ---: | ---: |",
         f"| naive `encode(batch_size=32)` (baseline) | {t.naive_rate:.1f} | 1.00x |",
-        f"| cinebot encoder (torch fp32, length-sorted batches) | {t.encode_rate:.1f} | {t.encode_rate / t.naive_rate:.2f}x |",
+        f"| cinebot encoder (onnxruntime float32, length-sorted batches) | {t.encode_rate:.1f} | {t.encode_rate / t.naive_rate:.2f}x |",
         f"| `cinebot ingest` end to end (read, clean, split, embed, write) | {t.ingest_rate:.1f} | {t.ingest_rate / t.naive_rate:.2f}x |",
         "",
         f"Vectors: mean cosine to the baseline's {t.cosine_mean:.4f} (min {t.cosine_min:.4f}).", "",

@@ -55,11 +55,13 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())  # fmt: skip
     import faiss
+    import onnxruntime
     import sentence_transformers
     import torch
 
     return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, torch {torch.__version__}, "
-            f"faiss {faiss.__version__}, sentence-transformers {sentence_transformers.__version__}")  # fmt: skip
+            f"onnxruntime {onnxruntime.__version__}, faiss {faiss.__version__}, "
+            f"sentence-transformers {sentence_transformers.__version__}")  # fmt: skip
 
 
 def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:

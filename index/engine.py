@@ -413,7 +413,7 @@ class Engine:
             with stage("search"):
                 return rank_by_rating(snap, masks.reviews, n)
         with stage("embed"):
-            vector = self.encoder.encode([semantic])[0]
+            vector = self.encoder.encode_query(semantic)
         with stage("search"):  # the filters were turned into masks before; this is the search
             everything = filters.is_empty() and len(snap.libraries) == 1
             selection = None if everything else Selection(masks.passages, filters,

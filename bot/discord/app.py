@@ -87,6 +87,7 @@ class CinebotMixin:
             log.info("synced %d commands globally (can take up to an hour to show)", len(synced))
         if self.engine.has_index():  # open the index before the first question, not during it
             await self.call(self.engine.snapshot)
+        await self.call(self.engine.encoder.prepare)  # and the question encoder
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: messages are for the chat cog's listener only."""

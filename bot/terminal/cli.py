@@ -405,10 +405,28 @@ def library_purge_user(
 
 
 def _ensure_index(engine: Engine) -> None:
-    """On the first run: the catalogue first (so reviews are filed under its films), then the
-    reviews. A run cut short after the catalogue still indexes the reviews next time."""
+    """On the first run: the model's export, the catalogue first (so reviews are filed under
+    its films), then the reviews. A run cut short after the catalogue still indexes the
+    reviews next time."""
+    _prepare_model(engine)
     with _told():
         _build_first(engine)
+
+
+def _prepare_model(engine: Engine) -> None:
+    if engine.encoder.needs_export:
+        _console(stderr=True).print(
+            "Preparing the embedding model for onnxruntime (once per machine, about ten seconds)…"
+        )
+    engine.encoder.prepare()
+
+
+@app.command()
+def model(index: IndexOption = None) -> None:
+    """Export the embedding model to ONNX now (otherwise done on first use); says where."""
+    engine = _engine(index)
+    _prepare_model(engine)
+    _console().print(Plain(f"embedding model ready in {engine.settings.embedding.onnx_dir}"))
 
 
 def _build_first(engine: Engine) -> None:
