@@ -419,7 +419,7 @@ class Engine:
             selection = None if everything else Selection(masks.passages, filters,
                                                            libraries=_libraries(library))  # fmt: skip
             search = self.settings.search
-            lexical = snap.lexical.scores(semantic) if search.lexical_weight > 0 else None
+            lexical = snap.lexical.match(semantic) if search.lexical_weight > 0 else None
             return top_films(snap, vector, selection, n, search.rating_weight, lexical,
                              search.lexical_weight)  # fmt: skip
 

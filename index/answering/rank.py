@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.storage.lexical import Matches
 from index.storage.snapshot import Snapshot
 from index.storage.vectors import Selection
 
@@ -63,23 +64,23 @@ def fuse(
     snap: Snapshot,
     vector: np.ndarray,
     dense: tuple[np.ndarray, np.ndarray],
-    lexical: np.ndarray,
+    lexical: Matches,
     selection: Selection | None,
     k: int,
     weight: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Dense top-k and BM25 top-k (among the selected rows) merged; each passage scores
-    cosine + weight x BM25 / (best BM25 among the selected). Best first."""
-    if selection is not None:
-        lexical = np.where(selection.rows, lexical, 0.0)
-    best = float(lexical.max(initial=0.0))
-    if best <= 0.0:
+    cosine + weight x BM25 / (best BM25 among the selected). Best first. Only the passages
+    the question's stems occur in are looked at, never a score per passage."""
+    matches = lexical.within(selection.rows if selection is not None else None)
+    if not len(matches.rows):
         return dense
-    k = min(k, int(np.count_nonzero(lexical)))
-    lex_rows = np.argpartition(-lexical, k - 1)[:k]
-    rows = np.union1d(dense[1], lex_rows[lexical[lex_rows] > 0])
+    best = float(matches.scores.max())
+    k = min(k, len(matches.rows))
+    lex_rows = matches.rows[np.argpartition(-matches.scores, k - 1)[:k]]
+    rows = np.union1d(dense[1], lex_rows)
     sims = np.asarray(snap.vectors[rows]) @ vector
-    fused = sims + weight * lexical[rows] / best
+    fused = sims + weight * matches.at(rows) / best
     order = np.argsort(-fused, kind="stable")
     return fused[order].astype(np.float32), rows[order]
 
@@ -90,11 +91,12 @@ def top_films(
     selection: Selection | None,
     n_films: int,
     rating_weight: float = 0.0,
-    lexical: np.ndarray | None = None,
+    lexical: Matches | None = None,
     lexical_weight: float = 0.0,
 ) -> list[FilmScore]:
     """Enough passages to fill `n_films` distinct films, widening the search until it does.
-    With `lexical` (a BM25 score per row) and a weight, dense and lexical hits are fused."""
+    With `lexical` (the question's BM25 matches) and a weight, dense and lexical hits are
+    fused."""
     total = snap.n_passages if selection is None else selection.count
     k = max(64, n_films * 8)
     while True:

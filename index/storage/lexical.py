@@ -1,20 +1,41 @@
-"""BM25 over passage texts (bm25s), rows aligned with the FAISS ids.
+"""BM25 over passage texts, rows aligned with the vector store's ids.
 
 Dense vectors know that "undead" is close to "zombies"; BM25 knows that a passage which
 names the exact thing asked for ("heist", a character's name) is a strong match. The
 ranker fuses the two.
+
+bm25s tokenizes (its English stopwords, Snowball stems through PyStemmer) and defines the
+scoring (its default "lucene" BM25: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), term weight
+tf / (tf + k1 (1 - b + b dl / avgdl)), k1 1.5, b 0.75). What a version keeps is not bm25s's
+score matrix but its raw postings (passage and term count per stem, by stem), for two
+reasons measured in benchmarks/RESULTS.md:
+
+- a commit only tokenizes the new passages and merges their postings in, in one linear pass
+  (bm25s rebuilds from every passage's tokens: minutes at a million passages);
+- a question reads the postings of its few stems, scores them there, and keeps the allowed
+  rows: no score vector over every passage.
+
+Scores equal bm25s's (`tests/index/storage/test_lexical.py`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from index.errors import REBUILD, IndexDamaged
 from index.storage import arrays
+
+LEXICAL_DIR = "bm25"
+FORMAT = 2  # 1: bm25s's own saved index (read by rebuilding from the stored texts)
+K1, B = 1.5, 0.75
+MAX_STEM_BYTES = 48  # longer "words" are not words; cut, so the vocabulary stays compact
+CHUNK = 50_000  # texts tokenized at a time: a million passages' tokens never sit in memory at once
 
 
 @cache
@@ -24,53 +45,195 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: Sequence[str], ids: bool = False) -> Any:
-    """Lower-cased words of two or more letters, English stopwords out, Snowball-stemmed.
-    As token ids and a vocabulary for indexing (a million passages of strings would take
-    gigabytes), as strings for a question."""
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-cased words of two or more letters, English stopwords out, Snowball-stemmed."""
     import bm25s
 
-    return bm25s.tokenize(
-        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=ids, show_progress=False
-    )
+    tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False,
+                            show_progress=False)  # fmt: skip
+    return [list(t) for t in tokens]
 
 
-LEXICAL_DIR = "bm25"
+def _encode(stems: Sequence[str]) -> np.ndarray:
+    return np.array([s.encode("utf-8")[:MAX_STEM_BYTES] for s in stems], dtype=f"S{MAX_STEM_BYTES}")
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The passages a question's stems occur in: ascending rows and their BM25 scores."""
+
+    rows: np.ndarray
+    scores: np.ndarray
+
+    def within(self, allowed: np.ndarray | None) -> Matches:
+        if allowed is None:
+            return self
+        keep = allowed[self.rows]
+        return Matches(self.rows[keep], self.scores[keep])
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The score of each of `rows` (0 where the question's stems do not occur)."""
+        if not len(self.rows):
+            return np.zeros(len(rows), np.float32)
+        where = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        return np.where(self.rows[where] == rows, self.scores[where], 0.0).astype(np.float32)
+
+    def dense(self, size: int) -> np.ndarray:
+        out = np.zeros(size, np.float32)
+        out[self.rows] = self.scores
+        return out
+
+
+@dataclass(frozen=True)
 class LexicalIndex:
-    """Built when a version is written and saved beside its FAISS file: tokenizing takes
-    about 0.3 ms per passage, too slow to repeat whenever a process opens the index."""
+    vocab: np.ndarray  # sorted stems (utf-8 bytes); a stem's id is its position
+    indptr: np.ndarray  # int64, len(vocab) + 1: stem t's postings are [indptr[t], indptr[t+1])
+    docs: np.ndarray  # int32 passage rows, ascending within each stem
+    tf: np.ndarray  # uint16 occurrences of the stem in the passage
+    doc_len: np.ndarray  # int32 stems per passage
 
-    def __init__(self, texts: Sequence[str] = ()) -> None:
-        import bm25s
+    @property
+    def size(self) -> int:
+        return len(self.doc_len)
 
-        self.size = len(texts)
-        self._bm25 = bm25s.BM25()
-        if texts:
-            self._bm25.index(tokenize(texts, ids=True), show_progress=False)
+    @cached_property
+    def _avgdl(self) -> float:
+        return float(self.doc_len.mean()) if self.size else 1.0
 
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        empty = cls(_encode([]), np.zeros(1, np.int64), np.zeros(0, np.int32),
+                    np.zeros(0, np.uint16), np.zeros(0, np.int32))  # fmt: skip
+        return empty.extended(np.zeros(0, bool), texts)
+
+    def extended(self, keep: np.ndarray, texts: Sequence[str]) -> LexicalIndex:
+        """This index without the rows `keep` drops, and `texts` appended as new rows: only
+        the new texts are tokenized; the old postings are carried over in one linear pass."""
+        base = int(np.count_nonzero(keep))
+        chunks = [_postings(texts[i : i + CHUNK], base + i) for i in range(0, len(texts), CHUNK)]
+        vocab = np.unique(np.concatenate([self.vocab, *(c.vocab for c in chunks)]))
+        # Old postings: drop removed rows, renumber the rest, give stems their new ids. The
+        # vocabulary only grows and stays sorted, so old stems keep their relative order.
+        term_of = np.repeat(np.arange(len(self.vocab)), np.diff(self.indptr))
+        kept = keep[self.docs] if len(self.docs) else np.zeros(0, bool)
+        old_terms = np.searchsorted(vocab, self.vocab)[term_of[kept]]
+        old_docs = (np.cumsum(keep) - 1)[self.docs[kept]]
+        old_tf = self.tf[kept]
+        # New postings by stem; within a stem, by row (chunks come in row order).
+        new_terms = np.concatenate([np.searchsorted(vocab, c.vocab)[c.terms] for c in chunks]
+                                   or [np.zeros(0, np.int64)])  # fmt: skip
+        order = np.argsort(new_terms, kind="stable")
+        new_terms = new_terms[order]
+        new_docs = np.concatenate([c.docs for c in chunks] or [np.zeros(0, np.int64)])[order]
+        new_tf = np.concatenate([c.tf for c in chunks] or [np.zeros(0, np.uint16)])[order]
+        # Merge: each stem's old postings, then its new ones (higher rows).
+        n_old = np.bincount(old_terms, minlength=len(vocab))
+        n_new = np.bincount(new_terms, minlength=len(vocab))
+        indptr = np.concatenate([[0], np.cumsum(n_old + n_new)]).astype(np.int64)
+        docs = np.empty(indptr[-1], np.int32)
+        tf = np.empty(indptr[-1], np.uint16)
+        at_old = indptr[old_terms] + _rank_within(old_terms, n_old)
+        at_new = indptr[new_terms] + n_old[new_terms] + _rank_within(new_terms, n_new)
+        docs[at_old], tf[at_old] = old_docs, old_tf
+        docs[at_new], tf[at_new] = new_docs, new_tf
+        lengths = [self.doc_len[keep], *(c.doc_len for c in chunks)]
+        used = (n_old + n_new) > 0  # stems only deleted passages had are forgotten
+        indptr = np.concatenate([[0], np.cumsum((n_old + n_new)[used])]).astype(np.int64)
+        return LexicalIndex(vocab[used], indptr, docs, tf, np.concatenate(lengths).astype(np.int32))
+
+    # ------------------------------------------------------------------ on disk
     def save(self, folder: Path) -> None:
         folder.mkdir()
-        (folder / "size").write_text(str(self.size))
-        if self.size:
-            self._bm25.save(str(folder))
+        for name in ("vocab", "indptr", "docs", "tf", "doc_len"):
+            np.save(folder / f"{name}.npy", getattr(self, name))
+        (folder / "format.json").write_text(json.dumps({"format": FORMAT, "size": self.size}))
+
+    @staticmethod
+    def saved(folder: Path) -> bool:
+        """Whether `folder` holds this format (older versions kept bm25s's own index)."""
+        try:
+            return json.loads((folder / "format.json").read_text())["format"] == FORMAT
+        except (OSError, ValueError, KeyError):
+            return False
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        import bm25s
-
-        index = cls()
-        index.size = int((folder / "size").read_text())
-        if index.size:
-            with arrays.READING:  # its arrays are .npy files: see index.storage.arrays
-                index._bm25 = bm25s.BM25.load(str(folder), mmap=True)
+        """Memory-mapped: opening costs nothing, a question reads only its stems' postings.
+        The shapes are checked here; the values of a posting list when a question reads it."""
+        parts = {name: arrays.load(folder / f"{name}.npy", mmap_mode="r")
+                 for name in ("vocab", "indptr", "docs", "tf", "doc_len")}  # fmt: skip
+        index = cls(**parts)
+        n = len(index.indptr)
+        if (
+            n != len(index.vocab) + 1
+            or len(index.docs) != len(index.tf)
+            or (n and int(index.indptr[-1]) != len(index.docs))
+        ):
+            raise ValueError("BM25 postings of mismatched lengths")
         return index
 
+    # ------------------------------------------------------------------ asking
+    def match(self, query: str) -> Matches:
+        """The passages the question's stems occur in, with their BM25 scores (a stem said
+        twice counts twice, as in bm25s)."""
+        stems = tokenize([query])[0] if self.size else []
+        if not stems:
+            return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        wanted = _encode(stems)
+        at = np.minimum(np.searchsorted(self.vocab, wanted), max(len(self.vocab) - 1, 0))
+        found = at[self.vocab[at] == wanted] if len(self.vocab) else at[:0]
+        rows, scores = [], []
+        n = self.size
+        for t in found.tolist():
+            start, end = int(self.indptr[t]), int(self.indptr[t + 1])
+            if not 0 <= start <= end <= len(self.docs):
+                raise IndexDamaged(f"the BM25 postings are damaged; {REBUILD}")
+            docs = np.asarray(self.docs[start:end])
+            if len(docs) and not (docs.min() >= 0 and docs.max() < n):
+                raise IndexDamaged(f"the BM25 postings are damaged; {REBUILD}")
+            tf = np.asarray(self.tf[start:end], dtype=np.float32)
+            df = end - start
+            idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            norm = K1 * ((1 - B) + B * np.asarray(self.doc_len[docs]) / self._avgdl)
+            rows.append(docs)
+            scores.append((idf * tf / (tf + norm)).astype(np.float32))
+        if not rows:
+            return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        all_rows, all_scores = np.concatenate(rows), np.concatenate(scores)
+        unique, inverse = np.unique(all_rows, return_inverse=True)
+        summed = np.bincount(inverse, weights=all_scores).astype(np.float32)
+        return Matches(unique.astype(np.int64), summed)
+
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every row for `query` (zeros when no query word is indexed)."""
-        tokens = tokenize([query])[0] if self.size else []
-        known = [t for t in tokens if t in self._bm25.vocab_dict] if tokens else []
-        if not known:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        """BM25 score of every row (zeros when no stem of the question is indexed)."""
+        return self.match(query).dense(self.size)
+
+
+@dataclass(frozen=True)
+class _Postings:
+    vocab: np.ndarray  # this chunk's sorted stems
+    terms: np.ndarray  # stem id (in `vocab`) per posting, sorted
+    docs: np.ndarray  # row per posting, ascending within a stem
+    tf: np.ndarray
+    doc_len: np.ndarray
+
+
+def _postings(texts: Sequence[str], first_row: int) -> _Postings:
+    """Tokenize a chunk of texts into postings, vectorised: (stem, row) pairs counted once."""
+    stems = tokenize(texts)
+    lengths = np.array([len(s) for s in stems], dtype=np.int64)
+    flat = _encode([w for s in stems for w in s])
+    vocab, ids = np.unique(flat, return_inverse=True)
+    rows = np.repeat(np.arange(len(stems), dtype=np.int64), lengths)
+    keys, tf = np.unique(ids.astype(np.int64) * len(stems) + rows, return_counts=True)
+    return _Postings(vocab, keys // max(len(stems), 1), keys % max(len(stems), 1) + first_row,
+                     np.minimum(tf, 65535).astype(np.uint16), lengths.astype(np.int32))  # fmt: skip
+
+
+def _rank_within(terms: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """For postings sorted by stem: each one's position among its stem's postings."""
+    if not len(terms):
+        return np.zeros(0, np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return np.arange(len(terms)) - starts[terms]

@@ -26,7 +26,7 @@ from config import QdrantSettings
 from index.errors import IndexMissing
 from index.knowledge.films import director_names
 from index.knowledge.people import fold
-from index.storage.vectors import EXACT_BELOW, Selection
+from index.storage.vectors import EXACT_BELOW, Previous, Selection
 from index.storage.versions import VersionInfo, open_readonly
 from index.types import QueryFilters
 
@@ -221,7 +221,11 @@ class QdrantBackend:
     settings: QdrantSettings
     name: str = "qdrant"
 
-    def write(self, folder: Path, vectors: np.ndarray) -> dict[str, Any]:
+    def write(
+        self, folder: Path, vectors: np.ndarray, previous: Previous | None = None
+    ) -> dict[str, Any]:
+        """A new collection with every vector (`previous` is not reused yet: a collection
+        cannot be copied cheaply)."""
         collection = f"{self.settings.prefix}_{folder.name.removeprefix('.tmp-')}"
         QdrantIndex(self.settings, collection).fill(
             vectors, passage_payloads(folder / "meta.sqlite")

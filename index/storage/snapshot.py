@@ -26,6 +26,7 @@ from index.knowledge.people import People, fold
 from index.knowledge.titles import Titles
 from index.storage import arrays
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
+from index.storage.rows import ROWS_DIR, Utf8Strings, read_rows
 from index.storage.vectors import SettingError, VectorBackend, VectorIndex
 from index.storage.versions import Lease, VersionInfo, open_readonly
 from index.types import BASE_LIBRARY, Film, StoredReview
@@ -45,11 +46,10 @@ class Snapshot:
     language_films: dict[str, np.ndarray]
     director_films: dict[str, np.ndarray]  # folded name -> film rows
     cast_films: dict[str, np.ndarray]
-    review_ids: list[str]
-    review_row: dict[str, int]
+    review_ids: Utf8Strings  # review_id per review row
     review_film: np.ndarray  # int32 film row per review
     review_rating: np.ndarray  # float32, NaN when unrated
-    review_library: np.ndarray  # int32 index into `libraries` per review
+    review_library: np.ndarray  # int16 index into `libraries` per review
     libraries: list[str]  # "base" first, then each server's library present
     passage_review: np.ndarray  # int32 review row per passage (row = FAISS id)
     passage_ids: np.ndarray  # int64 passage_id per row
@@ -91,14 +91,14 @@ class Snapshot:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        """BM25 over every passage: saved with the version, built here only for versions
-        written before it was (seconds per 10k passages)."""
+        """BM25 over every passage: saved with the version (memory-mapped), built here only
+        for versions written before this format (seconds per 10k passages)."""
         folder = self.info.path / LEXICAL_DIR
-        if (folder / "size").is_file():
+        if LexicalIndex.saved(folder):
             return LexicalIndex.load(folder)
         rows = self.query("SELECT passage_id, text FROM passages")
         text_of = dict(rows)
-        return LexicalIndex([text_of[int(pid)] for pid in self.passage_ids])
+        return LexicalIndex.build([text_of[int(pid)] for pid in self.passage_ids])
 
     @property
     def is_exact(self) -> bool:
@@ -160,6 +160,8 @@ class Snapshot:
             )
             for review_id, fid, data in rows:
                 out[review_id] = stored_review(review_id, fid, json.loads(data))
+        if len(out) < len(set(review_ids)):  # the row arrays name reviews the file lacks
+            raise IndexDamaged(f"index {self.name} is damaged (review rows); {REBUILD}")
         return out
 
     def film_review_ids(self, film_id: str, library: str | None = None) -> list[str]:
@@ -302,32 +304,18 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         for name in film.cast:
             cast.setdefault(fold(name), []).append(i)
     n = len(films)
-    review_ids: list[str] = []
-    review_film: list[int] = []
-    ratings: list[float] = []
-    library_codes: list[int] = []
-    codes = {BASE_LIBRARY: 0}
-    columns = {row[1] for row in db.execute("PRAGMA table_info(reviews)")}
-    library_column = "library" if "library" in columns else "'base'"  # older versions: all base
-    for review_id, fid, rating, library in db.execute(
-        f"SELECT review_id, film_id, rating, {library_column} FROM reviews ORDER BY review_id"
-    ):
-        review_ids.append(review_id)
-        review_film.append(film_row[fid])
-        ratings.append(np.nan if rating is None else rating)
-        library_codes.append(codes.setdefault(library, len(codes)))
-    review_row = {r: i for i, r in enumerate(review_ids)}
-    passage_ids: list[int] = []
-    passage_review: list[int] = []
-    for pid, review_id in db.execute(
-        "SELECT passage_id, review_id FROM passages ORDER BY passage_id"
-    ):
-        passage_ids.append(pid)
-        passage_review.append(review_row[review_id])
+    rows = read_rows(Path(info.path) / ROWS_DIR, db)
+    if (
+        (len(rows.review_film) and not 0 <= rows.review_film.min() <= rows.review_film.max() < n)
+        or (len(rows.passage_review)
+            and not 0 <= rows.passage_review.min() <= rows.passage_review.max() < len(rows.review_ids))
+        or (len(rows.review_library) and not 0 <= rows.review_library.max() < len(rows.libraries))
+    ):  # fmt: skip
+        raise ValueError("row arrays point past the films or reviews they index")
     vectors = arrays.load(Path(info.path) / "vectors.npy", mmap_mode="r")
-    if len(vectors) != len(passage_ids):
+    if len(vectors) != len(rows.passage_ids):
         raise RuntimeError(
-            f"index {info.name} is inconsistent: {len(vectors)} vectors, {len(passage_ids)} passages"
+            f"index {info.name} is inconsistent: {len(vectors)} vectors, {len(rows.passage_ids)} passages"
         )
     snapshot = Snapshot(
         info=info,
@@ -342,14 +330,13 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         language_films=_bool_index(languages, n),
         director_films=_bool_index(directors, n),
         cast_films=_bool_index(cast, n),
-        review_ids=review_ids,
-        review_row=review_row,
-        review_film=np.array(review_film, dtype=np.int32),
-        review_rating=np.array(ratings, dtype=np.float32),
-        review_library=np.array(library_codes, dtype=np.int32),
-        libraries=list(codes),
-        passage_review=np.array(passage_review, dtype=np.int32),
-        passage_ids=np.array(passage_ids, dtype=np.int64),
+        review_ids=rows.review_ids,
+        review_film=rows.review_film,
+        review_rating=rows.review_rating,
+        review_library=rows.review_library,
+        libraries=rows.libraries,
+        passage_review=rows.passage_review,
+        passage_ids=rows.passage_ids,
         db=db,
         lock=threading.Lock(),
     )

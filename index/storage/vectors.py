@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from config import Settings
-from index.storage.versions import VersionInfo
+from index.storage.versions import Previous, VersionInfo
 from index.types import QueryFilters
 
 # Allowed passages under which an exact scan of just those beats an approximate index with
@@ -67,7 +67,9 @@ class VectorIndex(Protocol):
 class VectorBackend(Protocol):
     name: str
 
-    def write(self, folder: Path, vectors: np.ndarray) -> dict[str, Any]:
+    def write(
+        self, folder: Path, vectors: np.ndarray, previous: Previous | None = None
+    ) -> dict[str, Any]:
         """Store a new version's vectors (its folder is complete but for the manifest), before
         it is published; returns what the manifest should record."""
         ...

@@ -38,6 +38,7 @@ from index.knowledge.catalogue import Catalogue
 from index.knowledge.films import merge_film, normalize_title
 from index.storage import arrays
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
+from index.storage.rows import ROWS_DIR, write_rows
 from index.types import BASE_LIBRARY, Review
 
 if TYPE_CHECKING:
@@ -132,6 +133,16 @@ class Lease:
         fd, self._fd = self._fd, -1
         if fd >= 0:
             os.close(fd)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The version a new one was written from: its rows that `keep` keeps come first in the
+    new version, in order, and the new vectors follow them. A store may reuse what it built
+    for it (an IVF's training and inverted lists) instead of building again."""
+
+    version: VersionInfo
+    keep: np.ndarray  # bool per row of the previous version
 
 
 class IndexStore:
@@ -382,6 +393,7 @@ class VersionWriter:
         self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.deleted: set[int] = set()
         self.new_vectors: list[np.ndarray] = []
+        self.new_texts: list[str] = []  # in passage order, like new_vectors
         self.touched_films: set[str] = set()
 
     def use_catalogue(self, path: Path) -> None:
@@ -459,6 +471,7 @@ class VersionWriter:
             [(review.review_id, fid, i, text) for i, text in enumerate(passages)],
         )
         self.new_vectors.append(np.asarray(vectors, dtype=np.float32))
+        self.new_texts += passages
         self.touched_films.add(fid)
 
     def _refresh_films(self) -> None:
@@ -485,34 +498,70 @@ class VersionWriter:
         passage_id order) before the version goes live, and says what the manifest records."""
         self._refresh_films()
         self.db.commit()
-        texts = [t for (t,) in self.db.execute("SELECT text FROM passages ORDER BY passage_id")]
-        n_passages = len(texts)
+        n_passages = self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        keep = ~np.isin(
+            self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))
+        )
+        lexical = self._lexical(keep)
+        write_rows(self.db, self.tmp / ROWS_DIR)
         if self.deleted:
             self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.close()
-        keep = ~np.isin(
-            self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))
-        )
-        parts = [self.old_vectors[keep]] if self.old_vectors is not None else []
-        parts += self.new_vectors
-        dim = int(manifest["dim"])
-        vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dim), np.float32)
+        vectors = self._write_vectors(keep, int(manifest["dim"]))
         if len(vectors) != n_passages:
             raise RuntimeError(f"index corrupt: {len(vectors)} vectors for {n_passages} passages")
-        np.save(self.tmp / "vectors.npy", vectors)
-        LexicalIndex(texts).save(self.tmp / LEXICAL_DIR)
+        lexical.save(self.tmp / LEXICAL_DIR)
         self.catalogue.close()
         if self.catalogue_file is not None:
             catalogue = self.catalogue_file
             if catalogue.name.startswith(".tmp-"):
                 catalogue = self.store.root / self.store._publish_catalogue(catalogue)
             manifest = {**manifest, "catalogue": str(catalogue.relative_to(self.store.root))}
-        manifest = {**manifest, **vectors_to.write(self.tmp, vectors), "store": vectors_to.name,
+        previous = Previous(self.base, keep) if self.base is not None else None
+        manifest = {**manifest, **vectors_to.write(self.tmp, vectors, previous),
+                    "store": vectors_to.name,
                     "passages": n_passages,
                     "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
         return self.store._publish(self.tmp, manifest)
+
+    def _lexical(self, keep: np.ndarray) -> LexicalIndex:
+        """BM25 for this version: the base's postings with only the new passages tokenized;
+        a base from before that format (or none) is indexed from every stored text."""
+        folder = self.base.path / LEXICAL_DIR if self.base is not None else None
+        if folder is not None and LexicalIndex.saved(folder):
+            return LexicalIndex.load(folder).extended(keep, self.new_texts)
+        texts = [t for (t,) in self.db.execute("SELECT text FROM passages ORDER BY passage_id")]
+        return LexicalIndex.build(texts)
+
+    def _write_vectors(self, keep: np.ndarray, dim: int) -> np.ndarray:
+        """vectors.npy: the base's kept rows, then the new ones, copied a slice at a time into
+        the file (no second copy of a million vectors in memory); returned memory-mapped."""
+        n_old = int(np.count_nonzero(keep))
+        n_new = sum(len(v) for v in self.new_vectors)
+        path = self.tmp / "vectors.npy"
+        if n_old + n_new == 0:  # an empty file cannot be memory-mapped
+            np.save(path, np.zeros((0, dim), np.float32))
+            return np.zeros((0, dim), np.float32)
+        out = np.lib.format.open_memmap(
+            path, mode="w+", dtype=np.float32, shape=(n_old + n_new, dim)
+        )
+        at = 0
+        if self.old_vectors is not None:
+            step = 65_536
+            for start in range(0, len(self.old_vectors), step):
+                part = np.asarray(self.old_vectors[start : start + step])[
+                    keep[start : start + step]
+                ]
+                out[at : at + len(part)] = part
+                at += len(part)
+        for part in self.new_vectors:
+            out[at : at + len(part)] = part
+            at += len(part)
+        out.flush()
+        del out
+        return arrays.load(path, mmap_mode="r")
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):

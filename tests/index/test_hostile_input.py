@@ -263,9 +263,11 @@ def test_invalid_utf8_files_are_one_located_problem_or_reviews(tmp_path, raw):
     assert all(p.source == str(path) for p in result.rejected)
 
 
-DAMAGE = st.sampled_from(
-    ["meta.sqlite", "vectors.npy", "index.faiss", "manifest.json", "bm25/size", "CURRENT"]
-)
+FILES = ["meta.sqlite", "vectors.npy", "index.faiss", "manifest.json", "bm25/docs.npy",
+         "bm25/indptr.npy", "bm25/tf.npy", "bm25/vocab.npy", "bm25/format.json",
+         "rows/review_film.npy", "rows/passage_review.npy", "rows/review_ids.npy",
+         "rows/rows.json", "CURRENT"]  # fmt: skip
+DAMAGE = st.sampled_from(FILES)
 
 
 @FUZZ

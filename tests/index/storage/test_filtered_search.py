@@ -185,3 +185,23 @@ def test_approximate_indexes_search_with_the_selector_when_the_filter_is_broad(
     keeps = 0.8 if "IVF" in factory else 0.5
     assert np.mean(unfiltered) > 0.2
     assert np.mean(recalls) >= keeps * np.mean(unfiltered)
+
+
+def test_a_filtered_ivf_search_probes_more_lists_the_fewer_passages_pass(
+    corpus, indexes, monkeypatch
+):
+    """nprobe / selectivity lists: a filter passing 5% scans as many allowed passages as an
+    unfiltered search scans, so the filter costs no recall (here every list: exact)."""
+    monkeypatch.setattr(faiss_vectors, "EXACT_BELOW", 0)
+    vectors, queries, rng = corpus
+    snap = indexes("IVF64,Flat")
+    search_parameters(snap.index, "nprobe=4")
+    try:
+        assert faiss_vectors.filtered_probes(snap.index, 0.5) == 8
+        assert faiss_vectors.filtered_probes(snap.index, 0.05) == 64  # capped at nlist
+        for query in queries:
+            allowed = rng.random(len(vectors)) < 0.05
+            _, rows = search_passages(snap, query, selected(allowed), 10)
+            assert rows.tolist() == brute_force(vectors, query, allowed, 10).tolist()
+    finally:
+        search_parameters(snap.index, None)
