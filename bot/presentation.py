@@ -66,7 +66,8 @@ def filter_phrases(filters: QueryFilters) -> list[str]:
         "cast": lambda: "starring " + _names(filters.cast),
         "cast_all": lambda: "starring " + _names(filters.cast_all, " and "),
     }
-    return [phrase[name]() for name in _SHOWN_ORDER if name in filters.active()]
+    active = set(filters.active())
+    return [phrase[name]() for name in _SHOWN_ORDER if name in active]
 
 
 # The order filters are read back in: what the film is, then how it was rated, when, by whom.

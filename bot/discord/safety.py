@@ -3,6 +3,7 @@ every piece within Discord's limits, cut on a sentence or word boundary with an 
 
 from __future__ import annotations
 
+import functools
 import re
 
 import discord
@@ -23,7 +24,6 @@ CHOICES = 25
 SELECT_LABEL = 100
 SELECT_OPTIONS = 25
 
-_WORD = re.compile(r"(?<![\w\\])[^\W_][\w'’-]*")
 _BRACKET = re.compile(r"(?<!\\)([\[\]])")
 _URL = re.compile(r"\b(https?|ftp|discord)://", re.IGNORECASE)
 _INVITE = re.compile(r"\b(discord(?:\.gg|app\.com/invite|\.com/invite))/", re.IGNORECASE)
@@ -77,11 +77,19 @@ def bold_words(text: str, words: set[str], limit: int) -> str:
     piece by piece around the engine's offsets would let "@" and "everyone" through
     separately and rejoin them into a ping."""
 
-    def bold(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return f"**{word}**" if word.lower() in words else word
+    text = safe(text)
+    if not words:
+        return cut(text, limit)
+    return cut(_words_pattern(frozenset(words)).sub(r"**\g<0>**", text), limit)
 
-    return cut(_WORD.sub(bold, safe(text)), limit)
+
+@functools.lru_cache(maxsize=256)
+def _words_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """The whole words of `words` (any case): not inside a longer word, nor after a
+    backslash that escapes them. One regex, no Python call per word of the text (a reply is
+    built in well under a millisecond)."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\\])(?:{alternatives})(?![\w'’-])", re.IGNORECASE)
 
 
 def choices(names: list[str]) -> list[discord.app_commands.Choice[str]]:

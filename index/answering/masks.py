@@ -24,10 +24,11 @@ class Masks:
 
 
 def _any_of(table: dict[str, np.ndarray], keys: list[str], n: int) -> np.ndarray:
+    """Films with any of these keys (`table`: key -> film rows)."""
     mask = np.zeros(n, dtype=bool)
     for key in keys:
         if key in table:
-            mask |= table[key]
+            mask[table[key]] = True
     return mask
 
 
@@ -39,7 +40,7 @@ def film_mask(snap: Snapshot, filters: QueryFilters) -> np.ndarray:
     if filters.countries_none:
         mask &= ~_any_of(snap.country_films, filters.countries_none, n)
     for genre in filters.genres_all:
-        mask &= snap.genre_films.get(genre, np.zeros(n, dtype=bool))
+        mask &= _any_of(snap.genre_films, [genre], n)
     if filters.genres_any:
         mask &= _any_of(snap.genre_films, filters.genres_any, n)
     if filters.genres_none:
@@ -61,7 +62,7 @@ def film_mask(snap: Snapshot, filters: QueryFilters) -> np.ndarray:
     if filters.cast:
         mask &= _any_of(snap.cast_films, [fold(c) for c in filters.cast], n)
     for name in filters.cast_all:
-        mask &= snap.cast_films.get(fold(name), np.zeros(n, dtype=bool))
+        mask &= _any_of(snap.cast_films, [fold(name)], n)
     return mask
 
 

@@ -20,7 +20,7 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-def _aliases(names: Iterable[str]) -> dict[str, str]:
+def aliases(names: Iterable[str]) -> dict[str, str]:
     """Folded name -> name, plus the first two words of longer names when unambiguous."""
     table = {fold(n): n for n in names if fold(n)}
     starts: dict[str, set[str]] = {}
@@ -44,8 +44,23 @@ class People:
             "cast": Counter(cast),
         }
         self._tables: dict[Role, dict[str, str]] = {
-            role: _aliases(counts) for role, counts in self.counts.items()
+            role: aliases(counts) for role, counts in self.counts.items()
         }
+
+    @classmethod
+    def counted(cls, directors: dict[str, int], cast: dict[str, int]) -> People:
+        """From each name's number of films per role."""
+        counts = {"director": directors, "cast": cast}
+        return cls.tabled(counts, {role: aliases(c) for role, c in counts.items()})
+
+    @classmethod
+    def tabled(cls, counts: dict[str, dict[str, int]], tables: dict[str, dict[str, str]]) -> People:
+        """From film counts and the `aliases` tables already worked out (a version's film
+        table keeps both, so no name is folded again when it opens)."""
+        people = cls()
+        people.counts = {"director": Counter(counts["director"]), "cast": Counter(counts["cast"])}
+        people._tables = {"director": tables["director"], "cast": tables["cast"]}
+        return people
 
     def __bool__(self) -> bool:
         return any(self._tables.values())

@@ -17,17 +17,23 @@ _YEAR_AT_END = re.compile(r"\(?\b((?:18|19|20)\d\d)\)?\s*$")
 
 
 class Titles:
-    def __init__(self, films: Sequence[Film]) -> None:
-        self.films = list(films)
-        self.labels = [f.label for f in self.films]
-        self.keys = [normalize_title(f.title) for f in self.films]
+    """`films` may build each Film only when it is asked for (a version's film table does):
+    titles, years and keys are read from its columns when it has them."""
+
+    def __init__(self, films: Sequence[Film], keys: Sequence[str] | None = None) -> None:
+        """`keys`: normalize_title of each film's title, when already worked out."""
+        self.films = films
+        titles = getattr(films, "titles", None) or [f.title for f in films]
+        self.years: Sequence[int | None] = getattr(films, "years", None) or [f.year for f in films]
+        self.labels = [f"{t} ({y})" if y else t for t, y in zip(titles, self.years, strict=True)]
+        self.keys = list(keys) if keys is not None else [normalize_title(t) for t in titles]
         # Each normalised title -> the title as the index spells it, for reading questions.
-        self.by_key = {key: f.title for key, f in zip(self.keys, self.films, strict=True) if key}
+        self.by_key = {key: title for key, title in zip(self.keys, titles, strict=True) if key}
         # "pans labyrinth" for "Pan's Labyrinth": the apostrophe's "s" joined to its word.
-        for key, film in list(self.by_key.items()):
+        for key, title in list(self.by_key.items()):
             self.by_key.setdefault(
                 key.replace(" s ", "s ").removesuffix(" s") + ("s" if key.endswith(" s") else ""),
-                film,
+                title,
             )
 
     def resolve(self, title: str, allowed: Sequence[bool] | None = None) -> TitleMatch:
@@ -40,17 +46,19 @@ class Titles:
         if m := _YEAR_AT_END.search(title.strip()):
             year, title = int(m[1]), title[: m.start()].strip() or title
         wanted = normalize_title(title)
-        seen = [i for i in range(len(self.films)) if allowed is None or allowed[i]]
-        pool = [i for i in seen if year is None or self.films[i].year == year] or seen
-        films = [self.films[i] for i in pool]
-        choices = {n: self.keys[i] for n, i in enumerate(pool)}  # position in films -> key
-        exact = [films[n] for n, key in choices.items() if key == wanted]
+        seen = [i for i in range(len(self.keys)) if allowed is None or allowed[i]]
+        pool = [i for i in seen if year is None or self.years[i] == year] or seen
+        choices = {i: self.keys[i] for i in pool}  # film row -> key
+        films = self.films
+
+        def by_year(rows: list[int]) -> tuple[Film, ...]:
+            return tuple(sorted((films[i] for i in rows), key=lambda f: f.year or 0))
+
+        exact = [i for i, key in choices.items() if key == wanted]
         if len(exact) == 1:
-            return TitleMatch(title, exact[0], tuple(exact))
+            return TitleMatch(title, films[exact[0]], (films[exact[0]],))
         if len(exact) > 1:
-            return TitleMatch(
-                title, None, tuple(sorted(exact, key=lambda f: f.year or 0)), ambiguous=True
-            )
+            return TitleMatch(title, None, by_year(exact), ambiguous=True)
         found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
         candidates = tuple(films[i] for _, _, i in found)
         close = [(fuzz.token_sort_ratio(wanted, choices[i]), i) for _, _, i in found]

@@ -10,6 +10,7 @@ itself is memory-mapped and read outside the lock."""
 
 from __future__ import annotations
 
+import mmap
 import threading
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,13 @@ import numpy as np
 READING = threading.Lock()
 
 
-def load(path: Path, mmap_mode: Literal["r"] | None = None) -> np.ndarray:
+def load(path: Path, mmap_mode: Literal["r"] | None = None, scattered: bool = False) -> np.ndarray:
+    """`scattered`: the array is read a row here and there (a hit's vector), so the kernel is
+    told not to read ahead (from a cold disk, each row would otherwise bring its neighbours'
+    megabytes)."""
     with READING:
-        return np.load(path, mmap_mode=mmap_mode)
+        array = np.load(path, mmap_mode=mmap_mode)
+    handle = getattr(array, "_mmap", None)
+    if scattered and handle is not None and hasattr(mmap, "MADV_RANDOM"):
+        handle.madvise(mmap.MADV_RANDOM)
+    return array

@@ -21,6 +21,7 @@ Scores equal bm25s's (`tests/index/storage/test_lexical.py`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -32,7 +33,7 @@ from index.errors import REBUILD, IndexDamaged
 from index.storage import arrays
 
 LEXICAL_DIR = "bm25"
-FORMAT = 2  # 1: bm25s's own saved index (read by rebuilding from the stored texts)
+FORMAT = 3  # 1: bm25s's own saved index; 2: without its stopwords (both rebuilt from the texts)
 K1, B = 1.5, 0.75
 MAX_STEM_BYTES = 48  # longer "words" are not words; cut, so the vocabulary stays compact
 CHUNK = 50_000  # texts tokenized at a time: a million passages' tokens never sit in memory at once
@@ -45,13 +46,23 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased words of two or more letters, English stopwords out, Snowball-stemmed."""
-    import bm25s
+_WORDS = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) token pattern
 
-    tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False,
-                            show_progress=False)  # fmt: skip
-    return [list(t) for t in tokens]
+
+def english_stopwords() -> frozenset[str]:
+    """bm25s's English stopwords. Importing bm25s takes a third of a second (scipy), so a
+    version keeps the list it was built with and a question never imports it."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+def tokenize(texts: Sequence[str], stopwords: frozenset[str] | None = None) -> list[list[str]]:
+    """Lower-cased words of two or more letters, stopwords out, Snowball-stemmed: what
+    `bm25s.tokenize(texts, stopwords="en", stemmer=...)` gives (pinned by a test)."""
+    stopwords = english_stopwords() if stopwords is None else stopwords
+    stem = _stemmer().stemWords
+    return [stem([w for w in _WORDS.findall(text.lower()) if w not in stopwords]) for text in texts]
 
 
 def _encode(stems: Sequence[str]) -> np.ndarray:
@@ -86,6 +97,7 @@ class Matches:
 
 @dataclass(frozen=True)
 class LexicalIndex:
+    stopwords: frozenset[str]
     vocab: np.ndarray  # sorted stems (utf-8 bytes); a stem's id is its position
     indptr: np.ndarray  # int64, len(vocab) + 1: stem t's postings are [indptr[t], indptr[t+1])
     docs: np.ndarray  # int32 passage rows, ascending within each stem
@@ -103,15 +115,16 @@ class LexicalIndex:
     # ------------------------------------------------------------------ building
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
-        empty = cls(_encode([]), np.zeros(1, np.int64), np.zeros(0, np.int32),
-                    np.zeros(0, np.uint16), np.zeros(0, np.int32))  # fmt: skip
+        empty = cls(english_stopwords(), _encode([]), np.zeros(1, np.int64),
+                    np.zeros(0, np.int32), np.zeros(0, np.uint16), np.zeros(0, np.int32))  # fmt: skip
         return empty.extended(np.zeros(0, bool), texts)
 
     def extended(self, keep: np.ndarray, texts: Sequence[str]) -> LexicalIndex:
         """This index without the rows `keep` drops, and `texts` appended as new rows: only
         the new texts are tokenized; the old postings are carried over in one linear pass."""
         base = int(np.count_nonzero(keep))
-        chunks = [_postings(texts[i : i + CHUNK], base + i) for i in range(0, len(texts), CHUNK)]
+        chunks = [_postings(tokenize(texts[i : i + CHUNK], self.stopwords), base + i)
+                  for i in range(0, len(texts), CHUNK)]  # fmt: skip
         vocab = np.unique(np.concatenate([self.vocab, *(c.vocab for c in chunks)]))
         # Old postings: drop removed rows, renumber the rest, give stems their new ids. The
         # vocabulary only grows and stays sorted, so old stems keep their relative order.
@@ -140,14 +153,16 @@ class LexicalIndex:
         lengths = [self.doc_len[keep], *(c.doc_len for c in chunks)]
         used = (n_old + n_new) > 0  # stems only deleted passages had are forgotten
         indptr = np.concatenate([[0], np.cumsum((n_old + n_new)[used])]).astype(np.int64)
-        return LexicalIndex(vocab[used], indptr, docs, tf, np.concatenate(lengths).astype(np.int32))
+        return LexicalIndex(self.stopwords, vocab[used], indptr, docs, tf,
+                            np.concatenate(lengths).astype(np.int32))  # fmt: skip
 
     # ------------------------------------------------------------------ on disk
     def save(self, folder: Path) -> None:
         folder.mkdir()
         for name in ("vocab", "indptr", "docs", "tf", "doc_len"):
             np.save(folder / f"{name}.npy", getattr(self, name))
-        (folder / "format.json").write_text(json.dumps({"format": FORMAT, "size": self.size}))
+        (folder / "format.json").write_text(json.dumps(
+            {"format": FORMAT, "size": self.size, "stopwords": sorted(self.stopwords)}))  # fmt: skip
 
     @staticmethod
     def saved(folder: Path) -> bool:
@@ -163,7 +178,8 @@ class LexicalIndex:
         The shapes are checked here; the values of a posting list when a question reads it."""
         parts = {name: arrays.load(folder / f"{name}.npy", mmap_mode="r")
                  for name in ("vocab", "indptr", "docs", "tf", "doc_len")}  # fmt: skip
-        index = cls(**parts)
+        stopwords = json.loads((folder / "format.json").read_text())["stopwords"]
+        index = cls(frozenset(stopwords), **parts)
         n = len(index.indptr)
         if (
             n != len(index.vocab) + 1
@@ -177,7 +193,7 @@ class LexicalIndex:
     def match(self, query: str) -> Matches:
         """The passages the question's stems occur in, with their BM25 scores (a stem said
         twice counts twice, as in bm25s)."""
-        stems = tokenize([query])[0] if self.size else []
+        stems = tokenize([query], self.stopwords)[0] if self.size else []
         if not stems:
             return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
         wanted = _encode(stems)
@@ -219,9 +235,8 @@ class _Postings:
     doc_len: np.ndarray
 
 
-def _postings(texts: Sequence[str], first_row: int) -> _Postings:
-    """Tokenize a chunk of texts into postings, vectorised: (stem, row) pairs counted once."""
-    stems = tokenize(texts)
+def _postings(stems: list[list[str]], first_row: int) -> _Postings:
+    """A chunk of tokenized texts as postings, vectorised: (stem, row) pairs counted once."""
     lengths = np.array([len(s) for s in stems], dtype=np.int64)
     flat = _encode([w for s in stems for w in s])
     vocab, ids = np.unique(flat, return_inverse=True)

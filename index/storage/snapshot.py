@@ -21,15 +21,15 @@ import numpy as np
 
 from index.errors import REBUILD, IndexDamaged, IndexMissing
 from index.knowledge.catalogue import Catalogue
-from index.knowledge.films import director_names
-from index.knowledge.people import People, fold
+from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.storage import arrays
+from index.storage.film_table import Films, RowGroups, read_film_table
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.rows import ROWS_DIR, Utf8Strings, read_rows
 from index.storage.vectors import SettingError, VectorBackend, VectorIndex
 from index.storage.versions import Lease, VersionInfo, open_readonly
-from index.types import BASE_LIBRARY, Film, StoredReview
+from index.types import BASE_LIBRARY, StoredReview
 
 
 @dataclass
@@ -37,15 +37,17 @@ class Snapshot:
     info: VersionInfo
     vector_index: VectorIndex
     vectors: np.ndarray  # the local copy, memory-mapped: row = passage row
-    films: list[Film]
+    films: Films  # a film's facts are read when it is shown
     film_row: dict[str, int]
     film_year: np.ndarray  # int32, -1 when unknown
     film_runtime: np.ndarray  # int32 minutes, -1 when unknown
-    country_films: dict[str, np.ndarray]  # code -> bool[n_films]
-    genre_films: dict[str, np.ndarray]
-    language_films: dict[str, np.ndarray]
-    director_films: dict[str, np.ndarray]  # folded name -> film rows
-    cast_films: dict[str, np.ndarray]
+    country_films: RowGroups  # code -> film rows (int32)
+    genre_films: RowGroups
+    language_films: RowGroups
+    director_films: RowGroups  # folded name -> film rows
+    cast_films: RowGroups
+    title_keys: list[str]  # normalize_title per film
+    people: People  # every director and cast member, for reading questions
     review_ids: Utf8Strings  # review_id per review row
     review_film: np.ndarray  # int32 film row per review
     review_rating: np.ndarray  # float32, NaN when unrated
@@ -71,20 +73,13 @@ class Snapshot:
 
     @cached_property
     def titles(self) -> Titles:
-        return Titles(self.films)
-
-    @cached_property
-    def people(self) -> People:
-        """Every director and cast member of the version's films, for reading questions."""
-        return People(
-            directors=[d for f in self.films for d in director_names(f.director)],
-            cast=[c for f in self.films for c in f.cast],
-        )
+        return Titles(self.films, self.title_keys)
 
     @cached_property
     def film_title_rank(self) -> np.ndarray:
         """Each film's position in title order, for tie-breaking without sorting strings."""
-        order = sorted(range(len(self.films)), key=lambda i: self.films[i].title.casefold())
+        titles = self.films.titles
+        order = sorted(range(len(titles)), key=lambda i: titles[i].casefold())
         rank = np.empty(len(self.films), dtype=np.int64)
         rank[order] = np.arange(len(self.films))
         return rank
@@ -105,8 +100,13 @@ class Snapshot:
         return self.vector_index.exact
 
     def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self.lock:
-            return self.db.execute(sql, args).fetchall()
+        try:
+            with self.lock:
+                return self.db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:  # a version's file is never written again
+            raise IndexDamaged(
+                f"index {self.name} is damaged (meta.sqlite: {exc}); {REBUILD}"
+            ) from None
 
     def passage_texts(self, rows: list[int]) -> dict[int, str]:
         ids = [int(self.passage_ids[r]) for r in rows]
@@ -196,10 +196,14 @@ class Snapshot:
         """What a place sees (the base library and `library`), or with `everything` all of
         it (the operator's view); `libraries` splits it by library."""
         reviews = np.ones(len(self.review_ids), bool) if everything else self.visible(library)
-        film_rows = np.unique(self.review_film[reviews])
-        films = [self.films[r] for r in film_rows.tolist()]
-        countries: Counter[str] = Counter(c for f in films for c in f.countries)
-        genres: Counter[str] = Counter(g for f in films for g in f.genres)
+        seen = np.zeros(len(self.films), bool)
+        seen[self.review_film[reviews]] = True
+
+        def tally(groups: RowGroups) -> Counter[str]:
+            found = Counter({k: int(np.count_nonzero(seen[groups[k]])) for k in groups})
+            return +found  # keys no film seen has are left out
+
+        countries, genres = tally(self.country_films), tally(self.genre_films)
         size = sum(p.stat().st_size for p in self.info.path.iterdir() if p.is_file())
         split = {}
         for code, name in enumerate(self.libraries):
@@ -209,7 +213,7 @@ class Snapshot:
                                "films": len(np.unique(self.review_film[mine]))}  # fmt: skip
         return {
             "reviews": int(np.count_nonzero(reviews)),
-            "films": len(films),
+            "films": int(np.count_nonzero(seen)),
             "passages": int(np.count_nonzero(reviews[self.passage_review])),
             "countries": dict(countries.most_common()),
             "genres": dict(genres.most_common()),
@@ -232,26 +236,15 @@ def stored_review(review_id: str, film_id: str, d: dict[str, Any]) -> StoredRevi
     )  # fmt: skip
 
 
-def film_from_row(fid: str, title: str, year: int | None, data: str) -> Film:
-    """A film as the films table stores it (versions written before a field existed lack it)."""
-    d = json.loads(data)
-    return Film(
-        film_id=fid, title=title, year=year, countries=tuple(d["countries"]),
-        genres=tuple(d["genres"]), director=d["director"], cast=tuple(d["cast"]),
-        platforms=tuple(d["platforms"]), n_reviews=d["n_reviews"], imdb_id=d.get("imdb_id"),
-        languages=tuple(d.get("languages", ())), runtime=d.get("runtime"),
-        poster_url=d.get("poster_url"),
-        sources=tuple((field, source) for field, source in d.get("sources", ())),
-    )  # fmt: skip
-
-
-def _bool_index(groups: dict[str, list[int]], n: int) -> dict[str, np.ndarray]:
-    out = {}
-    for key, rows in groups.items():
-        mask = np.zeros(n, dtype=bool)
-        mask[rows] = True
-        out[key] = mask
-    return out
+def _whole(db: sqlite3.Connection, path: Path) -> None:
+    """A SQLite file cut short is found on opening (its rows are read only when answering):
+    its header says how many pages it has."""
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    if pages * size > path.stat().st_size:
+        raise ValueError(
+            f"meta.sqlite is cut short ({path.stat().st_size} of {pages * size} bytes)"
+        )
 
 
 def open_snapshot(
@@ -281,28 +274,10 @@ def open_snapshot(
 
 def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
     db = open_readonly(Path(info.path) / "meta.sqlite", check_same_thread=False)
-    films: list[Film] = []
-    for fid, title, year, data in db.execute(
-        "SELECT film_id, title, year, data FROM films ORDER BY film_id"
-    ):
-        films.append(film_from_row(fid, title, year, data))
-    film_row = {f.film_id: i for i, f in enumerate(films)}
-    countries: dict[str, list[int]] = {}
-    genres: dict[str, list[int]] = {}
-    languages: dict[str, list[int]] = {}
-    directors: dict[str, list[int]] = {}
-    cast: dict[str, list[int]] = {}
-    for i, film in enumerate(films):
-        for c in film.countries:
-            countries.setdefault(c, []).append(i)
-        for g in film.genres:
-            genres.setdefault(g, []).append(i)
-        for code in film.languages:
-            languages.setdefault(code, []).append(i)
-        for name in director_names(film.director):
-            directors.setdefault(fold(name), []).append(i)
-        for name in film.cast:
-            cast.setdefault(fold(name), []).append(i)
+    _whole(db, Path(info.path) / "meta.sqlite")
+    table = read_film_table(Path(info.path) / ROWS_DIR, db)
+    films = table.films
+    film_row = {fid: i for i, fid in enumerate(films.ids)}
     n = len(films)
     rows = read_rows(Path(info.path) / ROWS_DIR, db)
     if (
@@ -312,7 +287,7 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         or (len(rows.review_library) and not 0 <= rows.review_library.max() < len(rows.libraries))
     ):  # fmt: skip
         raise ValueError("row arrays point past the films or reviews they index")
-    vectors = arrays.load(Path(info.path) / "vectors.npy", mmap_mode="r")
+    vectors = arrays.load(Path(info.path) / "vectors.npy", mmap_mode="r", scattered=True)
     if len(vectors) != len(rows.passage_ids):
         raise RuntimeError(
             f"index {info.name} is inconsistent: {len(vectors)} vectors, {len(rows.passage_ids)} passages"
@@ -323,13 +298,15 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         vectors=vectors,
         films=films,
         film_row=film_row,
-        film_year=np.array([f.year or -1 for f in films], dtype=np.int32),
-        film_runtime=np.array([f.runtime or -1 for f in films], dtype=np.int32),
-        country_films=_bool_index(countries, n),
-        genre_films=_bool_index(genres, n),
-        language_films=_bool_index(languages, n),
-        director_films=_bool_index(directors, n),
-        cast_films=_bool_index(cast, n),
+        film_year=table.year,
+        film_runtime=table.runtime,
+        country_films=table.groups["countries"],
+        genre_films=table.groups["genres"],
+        language_films=table.groups["languages"],
+        director_films=table.groups["directors"],
+        cast_films=table.groups["cast"],
+        title_keys=table.keys,
+        people=table.people,
         review_ids=rows.review_ids,
         review_film=rows.review_film,
         review_rating=rows.review_rating,

@@ -37,6 +37,7 @@ from index.errors import REBUILD, IndexBusy, IndexDamaged
 from index.knowledge.catalogue import Catalogue
 from index.knowledge.films import merge_film, normalize_title
 from index.storage import arrays
+from index.storage.film_table import write_film_table
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.rows import ROWS_DIR, write_rows
 from index.types import BASE_LIBRARY, Review
@@ -504,6 +505,7 @@ class VersionWriter:
         )
         lexical = self._lexical(keep)
         write_rows(self.db, self.tmp / ROWS_DIR)
+        write_film_table(self.db, self.tmp / ROWS_DIR)
         if self.deleted:
             self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

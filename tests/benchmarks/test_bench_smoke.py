@@ -10,19 +10,26 @@ pytestmark = pytest.mark.slow  # the real model and an index of its own
 def test_benchmark_smoke_run_reports_every_section_with_exact_filtered_recall(tmp_path):
     out = tmp_path / "RESULTS.md"
     report = run([400, 800], queries=6, out=out, smoke=True, factory=None,
-                 throughput_reviews=8, chroma=False)  # fmt: skip
+                 throughput_reviews=8, chroma=False, chroma_max=0)  # fmt: skip
     assert out.read_text() == report
-    for section in ("## Indexing throughput", "## Incremental re-index", "## Query latency",
-                    "## Filtered recall@10", "## Memory and cold start"):  # fmt: skip
-        assert section in report
+    sections = {part.split("\n", 1)[0]: part for part in report.split("\n## ")[1:]}
+    for section in ("Targets (issue #14), from this run", "Warm answers against the naive question embedding",
+                    "Indexing throughput", "Incremental re-index", "Query latency (ms)",
+                    "Filtered recall@10 against brute force", "Memory and cold start",
+                    "Filtered search against Chroma and post-filtering, by index size"):  # fmt: skip
+        assert section in sections, section
     assert "| 400 |" in report and "| 800 |" in report and "cores" in report
-    recall_rows = [line for line in report.splitlines()
-                   if line.startswith("| 400 |") or line.startswith("| 800 |")]  # fmt: skip
-    recall_rows = [line for line in recall_rows if "%" in line]
+    recall_rows = [line for line in sections["Filtered recall@10 against brute force"].splitlines()
+                   if line.startswith(("| 400 |", "| 800 |"))]  # fmt: skip
     assert len(recall_rows) == 8
     assert all(line.split("|")[4].strip() == "1.000" for line in recall_rows)  # cinebot column
     # Feeding the same new reviews twice embeds nothing the second time.
     assert "passages embedded: 0)" in report
+    # Every target is read off this run, with a verdict.
+    target_rows = [line for line in sections["Targets (issue #14), from this run"].splitlines()
+                   if line.startswith("| ") and not line.startswith(("| target", "| ---"))]  # fmt: skip
+    assert len(target_rows) >= 6
+    assert all(line.rstrip(" |").endswith(("met", "**missed**")) for line in target_rows)
 
 
 def test_index_type_benchmark_smoke_run_reports_latency_and_recall(sample_engine, tmp_path):

@@ -266,7 +266,8 @@ def test_invalid_utf8_files_are_one_located_problem_or_reviews(tmp_path, raw):
 FILES = ["meta.sqlite", "vectors.npy", "index.faiss", "manifest.json", "bm25/docs.npy",
          "bm25/indptr.npy", "bm25/tf.npy", "bm25/vocab.npy", "bm25/format.json",
          "rows/review_film.npy", "rows/passage_review.npy", "rows/review_ids.npy",
-         "rows/rows.json", "CURRENT"]  # fmt: skip
+         "rows/rows.json", "rows/films.json", "rows/film_records.npy", "rows/cast_rows.npy",
+         "rows/film_ids.npy", "rows/director_alias_keys.npy", "CURRENT"]  # fmt: skip
 DAMAGE = st.sampled_from(FILES)
 
 

@@ -46,3 +46,8 @@ def test_bold_words_bolds_the_highlighted_words_and_stays_safe():
     out = safety.bold_words(text, {"zebra", "everyone", "123"}, 300)
     assert "**zebra**" in out and "@everyone" not in out and "<@123>" not in out
     assert "\\*\\*bold\\*\\*" in out and "crossing" in out and "**crossing**" not in out
+
+
+def test_bold_words_takes_whole_words_in_any_case_only():
+    out = safety.bold_words("Zebra, zebras, zebra's and ZEBRA-like; zebra.", {"zebra"}, 300)
+    assert out == "**Zebra**, zebras, zebra's and ZEBRA-like; **zebra**."

@@ -76,3 +76,14 @@ def test_matches_keep_only_allowed_rows_and_score_any_row():
 def test_an_empty_index_and_an_empty_question_match_nothing():
     assert LexicalIndex.build([]).match("anything").rows.size == 0
     assert LexicalIndex.build(TEXTS).match("the a of").rows.size == 0  # stopwords only
+
+
+def test_our_tokenizer_is_bm25s_s():
+    import bm25s
+
+    from index.storage.lexical import _stemmer
+
+    texts = [*TEXTS, "THE Über-long, don't-stop; 1999's 2 a b cd e-mail ÉCOLE naïve x_y __ 42"]
+    theirs = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False,
+                            show_progress=False)  # fmt: skip
+    assert tokenize(texts) == [list(t) for t in theirs]
