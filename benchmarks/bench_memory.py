@@ -14,14 +14,16 @@ from pathlib import Path
 from benchmarks.imdb import REPO
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from config import Settings
 from index.engine import Engine
 engine = Engine(Settings(index_dir=sys.argv[1]))
 result = engine.search(sys.argv[2])
 answered = time.time()
-rss_kb = int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmRSS")))
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+status = {l.split(":")[0]: int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("Vm")}
+# VmHWM, not getrusage's ru_maxrss: that one survives exec, so a child of a big benchmark
+# process would report the benchmark's memory as its own.
+rss_kb, peak_kb = status["VmRSS"], status["VmHWM"]
 print(json.dumps({"answered": answered, "rss": rss_kb * 1024, "peak": peak_kb * 1024,
                   "passages": engine.snapshot().n_passages, "hits": len(result.hits)}))
 """

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from bot.terminal.console import print_result
 from index.answering.rank import search_passages
+from index.embedding.encoder import Encoder
 from index.engine import Engine
 from index.storage.vectors import Selection, backend_for
 from index.storage.versions import IndexStore
@@ -97,7 +98,8 @@ def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
             writer.add_review(review, fid, digest, [texts[row]], noisy.reshape(1, -1))
         writer.commit({"model": settings.embedding.model, "dim": vectors.shape[1],
                        "passage_max_tokens": settings.embedding.passage_max_tokens}, backend_for(settings))  # fmt: skip
-    return Engine(settings, base.encoder)
+    # Its own encoder (the model itself is shared): the base's remembers questions.
+    return Engine(settings, Encoder(settings.embedding))
 
 
 def time_queries(engine: Engine, n: int) -> Row:

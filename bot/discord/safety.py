@@ -34,14 +34,20 @@ def safe(text: str) -> str:
     """Escape markdown, mentions (@everyone, @here, users, roles, channels) and links; drop
     control and invisible characters (a right-to-left override would make a title read
     backwards to everyone)."""
-    text = clean(text)
-    text = discord.utils.escape_markdown(text, ignore_links=False)
-    text = discord.utils.escape_mentions(text)
-    # escape_mentions only knows real-length ids; any "<@", "<#", "<:", "<t:" is broken up.
-    text = _ANGLE_SYNTAX.sub(lambda m: "<\u200b" + m.group(1), text)
-    text = _BRACKET.sub(r"\\\1", text)  # no [masked](links)
-    text = _URL.sub(lambda m: m.group(1) + "\\://", text)  # shown, not linked
-    return _INVITE.sub(lambda m: m.group(1) + "\u200b/", text)
+    text = discord.utils.escape_markdown(clean(text), ignore_links=False)
+    # Each pattern only where its first character occurs: most review text has none, and a
+    # reply escapes some thirty pieces of it.
+    if "@" in text:
+        text = discord.utils.escape_mentions(text)
+    if "<" in text:  # escape_mentions only knows real-length ids; any "<@", "<#", "<:" goes
+        text = _ANGLE_SYNTAX.sub(lambda m: "<\u200b" + m.group(1), text)
+    if "[" in text or "]" in text:
+        text = _BRACKET.sub(r"\\\1", text)  # no [masked](links)
+    if "://" in text:
+        text = _URL.sub(lambda m: m.group(1) + "\\://", text)  # shown, not linked
+    if "/" in text:
+        text = _INVITE.sub(lambda m: m.group(1) + "\u200b/", text)
+    return text
 
 
 def cut(text: str, limit: int, ellipsis: str = "…") -> str:

@@ -4,6 +4,7 @@ the question, as offsets every front end highlights in its own way."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -39,14 +40,29 @@ def matching_words(text: str, wanted: set[str]) -> tuple[Span, ...]:
     )
 
 
-def _score(sentence: str, wanted: set[str]) -> int:
-    return len(terms(sentence) & wanted)
+@functools.lru_cache(maxsize=512)
+def _finder(wanted: frozenset[str]) -> re.Pattern[str]:
+    """The words that may have one of these stems, found in one pass (then checked as
+    `terms` would): scoring a passage's sentences costs one regex each, not a word set."""
+    stems = "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{stems})[a-z0-9]*")
+
+
+def _score(sentence: str, wanted: frozenset[str]) -> int:
+    """How many of the question's stems the sentence has (`len(terms(sentence) & wanted)`)."""
+    found = {
+        w[:5] for w in _finder(wanted).findall(sentence.lower()) if len(w) > 2 and w not in _STOP
+    }
+    return len(found & wanted)
 
 
 def make_snippet(passage: str, question: str, max_chars: int) -> Snippet:
     parts = sentences(passage) or [passage]
-    wanted = terms(question)
-    best = max(range(len(parts)), key=lambda i: (_score(parts[i], wanted), -i))
+    wanted = frozenset(terms(question))
+    if wanted and len(parts) > 1:
+        best = max(range(len(parts)), key=lambda i: (_score(parts[i], wanted), -i))
+    else:  # nothing to look for, or nothing to choose between: the first sentence
+        best = 0
     lo = hi = best
     length = len(parts[best])
     while True:  # grow right first (context after the hit reads better), then left
@@ -65,4 +81,4 @@ def make_snippet(passage: str, question: str, max_chars: int) -> Snippet:
     prefix = "… " if lo > 0 else ""
     suffix = " …" if hi < len(parts) - 1 and not text.endswith("…") else ""
     text = prefix + text + suffix
-    return Snippet(text, matching_words(text, wanted))
+    return Snippet(text, matching_words(text, set(wanted)))

@@ -1,0 +1,33 @@
+"""Snippets: the sentence that best matches the question, scored by one pattern per
+question; the same choice as counting each sentence's stems one word set at a time."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.answering.snippets import _score, make_snippet, terms
+
+WORDS = ["zombie", "zombies", "train", "trains", "the", "film", "films", "Busan", "grief",
+         "sea", "seaside", "heist", "A", "it's", "ZOMBIE", "café", "de", "run", "running"]  # fmt: skip
+SENTENCE = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentence=SENTENCE, question=SENTENCE)
+def test_one_pattern_scores_a_sentence_as_its_word_set_would(sentence, question):
+    wanted = frozenset(terms(question))
+    if wanted:
+        assert _score(sentence, wanted) == len(terms(sentence) & wanted)
+
+
+def test_the_best_sentence_is_shown_with_its_words_marked():
+    passage = ("The opening is slow. Then the zombies board the train at Busan. "
+               "The ending made me cry.")  # fmt: skip
+    snippet = make_snippet(passage, "zombies on a train", 45)
+    assert snippet.text.startswith("… Then the zombies board the train")
+    marked = {snippet.text[a:b].lower() for a, b in snippet.spans}
+    assert marked == {"zombies", "train"}
+
+
+def test_a_question_with_nothing_to_look_for_shows_the_first_sentences():
+    snippet = make_snippet("First one. Second one. Third one.", "rated 8+", 30)
+    assert snippet.text.startswith("First one.") and snippet.spans == ()
