@@ -10,7 +10,10 @@ COPY pyproject.toml README.md ./
 COPY index/ index/
 COPY config/ config/
 COPY bot/ bot/
-RUN pip install .
+# The project itself (its requirements are bounded in pyproject.toml), with the Qdrant store
+# for compose.yaml's server deployment.
+# hadolint ignore=DL3013
+RUN pip install ".[qdrant]"
 
 FROM python:3.11-slim
 # (TOKENIZERS_PARALLELISM is set by cinebot itself when it loads the model.)

@@ -28,6 +28,7 @@ from benchmarks import (
     bench_index,
     bench_memory,
     bench_peers,
+    bench_qdrant,
     bench_search,
     targets,
 )
@@ -63,7 +64,8 @@ def new_reviews(base: Engine, records: list[dict], passages: int, smoke: bool) -
 
 
 def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | None,
-        throughput_reviews: int, chroma: bool, chroma_max: int) -> str:  # fmt: skip
+        throughput_reviews: int, chroma: bool, chroma_max: int,
+        qdrant_max: int = 100_000) -> str:  # fmt: skip
     rng = np.random.default_rng(1)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -83,7 +85,7 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
         if throughput_reviews:
             rounds = 1 if smoke else 2
             speed = bench_index.throughput(base, records[:throughput_reviews], rounds=rounds)
-        rows, recalls, starts, grown, peers = [], {}, [], {}, []
+        rows, recalls, starts, grown, peers, qdrant = [], {}, [], {}, [], []
         warm = None
         for size in sizes:
             engine = bench_search.grow_index(base, root / f"n{size}", size)
@@ -95,6 +97,8 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
             starts.append(bench_memory.cold_start(engine.settings.index_dir))
             peers += bench_peers.compare(engine, queries=5 if smoke else 50,
                                          chroma=chroma and size <= chroma_max)  # fmt: skip
+            if size <= qdrant_max:
+                qdrant.append(bench_qdrant.compare(engine, queries=5 if smoke else 50))
         incremental = None
         if speed:  # 1% more at the largest size: embedding, BM25, vectors and the index
             largest = max(sizes)
@@ -110,6 +114,7 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
             lines += [f"![latency and memory against index size]({picture.name})", ""]
         lines += bench_search.recall_lines(recalls)
         lines += bench_peers.report_lines(peers)
+        lines += bench_qdrant.report_lines(qdrant, base.settings.search.faiss_factory)
         lines += bench_memory.report_lines(starts)
     report = "\n".join(lines) + "\n"
     out.write_text(report + notes(out))
@@ -136,6 +141,12 @@ def main() -> None:
         default=1_000_000,
         help="largest size Chroma is built at (it takes minutes per million)",
     )
+    parser.add_argument(
+        "--qdrant-max",
+        type=int,
+        default=100_000,
+        help="largest size Qdrant's engine is built at (0: not at all; its HNSW build is slow)",
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes on the sample corpus")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
@@ -143,7 +154,7 @@ def main() -> None:
     if args.smoke:
         sizes, args.queries, args.throughput_reviews = [400, 800], 6, 8
     print(run(sizes, args.queries, args.out, args.smoke, args.factory, args.throughput_reviews,
-              not args.no_chroma, args.chroma_max))  # fmt: skip
+              not args.no_chroma, args.chroma_max, args.qdrant_max))  # fmt: skip
     print(json.dumps({"written": str(args.out)}))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -119,12 +121,26 @@ class ObservabilitySettings(BaseModel):
 
 
 class QdrantSettings(BaseModel):
-    """Where the Qdrant vectors live: a server (`url`), a local folder (`path`, qdrant-client's
-    local mode, no server), or memory when neither is set."""
+    """Where the Qdrant vectors live: a server (`url`, through qdrant-client) or Qdrant's
+    embedded engine in a local folder (`path`, qdrant-edge; by default beside the index).
+    The rest tunes the engine's HNSW graph and filtered search."""
 
     url: str | None = None
     path: Path | None = None
     prefix: str = Field("cinebot", pattern=r"^[A-Za-z0-9_-]+$")
+    hnsw_m: int = Field(16, ge=4, le=128, description="graph edges per point")
+    hnsw_ef_construct: int = Field(100, ge=4)
+    hnsw_ef: int | None = Field(None, ge=1, description="search breadth; None: Qdrant's own")
+    # ACORN: a filtered graph walk that also steps through neighbours' neighbours, for filters
+    # that cut the graph apart (slower per question).
+    acorn: bool = False
+    # Below this many KB of vectors a segment is scanned, not graphed (Qdrant's default).
+    indexing_threshold_kb: int = Field(10_000, ge=0)
+    # A filter whose matches hold fewer KB of vectors than this is answered from the payload
+    # index by a scan of just those (Qdrant's planner; its default).
+    full_scan_threshold_kb: int = Field(10_000, ge=0)
+    # Allowed passages under which cinebot asks for an exact search outright.
+    exact_below: int = Field(20_000, ge=0)
 
 
 class LibrarySettings(BaseModel):
@@ -182,7 +198,9 @@ class Settings(BaseSettings):
     observability: ObservabilitySettings = ObservabilitySettings()
     tmdb: TmdbSettings = TmdbSettings()
     libraries: LibrarySettings = LibrarySettings()
-    # Vector store: "faiss" (embedded, the default) or "qdrant" (CINEBOT_STORE, CINEBOT_QDRANT_URL).
+    # Vector store: "faiss" (embedded, the default) or "qdrant" (CINEBOT_STORE): a server at
+    # CINEBOT_QDRANT_URL, or Qdrant's embedded engine in CINEBOT_QDRANT_PATH (default: beside
+    # the index, <index_dir>/qdrant).
     store: Literal["faiss", "qdrant"] = "faiss"
     qdrant_url: str | None = None
     qdrant_path: Path | None = None
@@ -193,7 +211,34 @@ class Settings(BaseSettings):
 
     @property
     def qdrant(self) -> QdrantSettings:
-        return QdrantSettings(url=self.qdrant_url, path=self.qdrant_path, prefix=self.qdrant_prefix)
+        path = self.qdrant_path
+        if path is None and not self.qdrant_url:
+            path = self.index_dir / "qdrant"
+        return QdrantSettings(url=self.qdrant_url, path=path, prefix=self.qdrant_prefix)
+
+    @model_validator(mode="after")
+    def _qdrant_has_what_it_needs(self) -> Settings:
+        """Every missing or contradictory piece of a Qdrant set-up, named at once."""
+        problems = []
+        where = [
+            n for n, v in (("qdrant_url", self.qdrant_url), ("qdrant_path", self.qdrant_path)) if v
+        ]
+        if where and self.store != "qdrant":
+            problems.append(f"{' and '.join(where)} set but store is {self.store!r}: set store = "
+                            '"qdrant" (CINEBOT_STORE) to use Qdrant, or unset them')  # fmt: skip
+        if len(where) == 2:
+            problems.append("qdrant_url (a Qdrant server) and qdrant_path (Qdrant's embedded "
+                            "engine) are both set: set one")  # fmt: skip
+        if self.qdrant_url and not re.fullmatch(r"https?://[^/\s:]+(:\d+)?/?", self.qdrant_url):
+            problems.append(f"qdrant_url {self.qdrant_url!r} is not like http://host:6333")
+        if self.store == "qdrant":
+            needed = "qdrant_client" if self.qdrant_url else "qdrant_edge"
+            if importlib.util.find_spec(needed) is None:
+                problems.append(f"store = qdrant needs {needed.replace('_', '-')}"
+                                f"{'' if self.qdrant_url else '-py'}: pip install 'cinebot[qdrant]'")  # fmt: skip
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -64,7 +64,7 @@ def import_catalogue(
     started = time.perf_counter()
     out = CatalogueImport()
     vectors_to = backend_for(settings)
-    store = IndexStore(settings.index_dir, retire=vectors_to.retire)
+    store = IndexStore(settings.index_dir, vectors_to)
     with store.lock():
         base, _ = store.live_or_damaged()  # a damaged index: the catalogue starts a new one
         path = store.new_catalogue()

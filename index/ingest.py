@@ -138,7 +138,7 @@ def write_reviews(
     report = report or IngestReport()
     started = time.perf_counter()
     vectors_to = backend_for(settings)
-    store = IndexStore(settings.index_dir, retire=vectors_to.retire)
+    store = IndexStore(settings.index_dir, vectors_to)
     with store.lock(wait):
         base, damage = store.live_or_damaged()
         if damage:
@@ -174,7 +174,7 @@ def remove_reviews(
     """Delete the reviews `chosen` picks: a new version without them (nothing embedded).
     Returns how many went and the live version."""
     vectors_to = backend_for(settings)
-    store = IndexStore(settings.index_dir, retire=vectors_to.retire)
+    store = IndexStore(settings.index_dir, vectors_to)
     with store.lock(wait):
         base, _ = store.live_or_damaged()
         if base is None:

@@ -13,6 +13,9 @@ def isolated(tmp_path, monkeypatch):
         "CINEBOT_INDEX_DIR",
         "CINEBOT_SEARCH__PAGE_SIZE",
         "DISCORD_TOKEN",
+        "CINEBOT_STORE",
+        "CINEBOT_QDRANT_URL",
+        "CINEBOT_QDRANT_PATH",
     ):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
@@ -58,3 +61,27 @@ def test_token_is_secret_and_never_printed(isolated, monkeypatch):
     settings = load_settings()
     assert settings.discord_token.get_secret_value() == "super-secret-token-value"
     assert "super-secret" not in repr(settings) and "super-secret" not in str(settings.model_dump())
+
+
+def test_a_qdrant_setting_without_the_qdrant_store_is_named(isolated, monkeypatch):
+    monkeypatch.setenv("CINEBOT_QDRANT_URL", "http://qdrant:6333")
+    with pytest.raises(ConfigError, match=r"qdrant_url set but store is 'faiss'.*CINEBOT_STORE"):
+        load_settings()
+
+
+def test_every_contradiction_in_a_qdrant_setup_is_named_at_once(isolated, monkeypatch):
+    monkeypatch.setenv("CINEBOT_STORE", "qdrant")
+    monkeypatch.setenv("CINEBOT_QDRANT_URL", "qdrant:6333")
+    monkeypatch.setenv("CINEBOT_QDRANT_PATH", "q")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert "both set: set one" in str(raised.value)
+    assert "'qdrant:6333' is not like http://host:6333" in str(raised.value)
+
+
+def test_the_qdrant_store_defaults_to_the_embedded_engine_beside_the_index(isolated, monkeypatch):
+    monkeypatch.setenv("CINEBOT_STORE", "qdrant")
+    settings = load_settings()
+    assert settings.qdrant.url is None and settings.qdrant.path == settings.index_dir / "qdrant"
+    monkeypatch.setenv("CINEBOT_QDRANT_URL", "http://qdrant:6333")
+    assert load_settings().qdrant.path is None

@@ -35,11 +35,14 @@ def test_image_and_makefile_install_the_same_way():
         installs = re.findall(r"pip install[^\n]*", text)
         assert any("-r requirements/torch.txt" in line for line in installs), installs
         assert any(
-            re.search(r"install[^\n]*(?:\s\.$|\s-e\s'\.\[dev\]')", line) for line in installs
+            re.search(r"""install[^\n]*(?:\s"\.\[qdrant\]"$|\s-e\s'\.\[dev\]')""", line)
+            for line in installs
         ), installs
         first_torch = next(i for i, line in enumerate(installs) if "requirements/torch.txt" in line)
         first_project = next(
-            i for i, line in enumerate(installs) if re.search(r"\s(?:\.|-e '\.\[dev\]')$", line)
+            i
+            for i, line in enumerate(installs)
+            if re.search(r"""\s(?:"\.\[qdrant\]"|-e '\.\[dev\]')$""", line)
         )
         assert first_torch < first_project
         assert not re.search(

@@ -241,3 +241,7 @@ class FaissBackend:
 
     def retire(self, manifest: dict[str, Any]) -> None:
         """Nothing: the index file goes with the version's folder."""
+
+    def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
+        """Nothing: a crashed ingest's files are in its temporary folder."""
+        return []

@@ -4,8 +4,9 @@ A store is chosen once, from the settings (`backend_for`). The version writer ha
 vectors of a new version before publishing; a snapshot opens it; the version store tells it
 which versions were retired. A search passes one `Selection` (which passages may answer) and
 each store turns it into its own form: FAISS a bitmap selector, Qdrant a payload filter.
-FAISS (`faiss_vectors`) and Qdrant (`qdrant_vectors`) implement it; another store is one
-more module and one more line in `backend_for`.
+FAISS (`faiss_vectors`), Qdrant's embedded engine (`qdrant_edge_vectors`) and a Qdrant server
+(`qdrant_vectors`) implement it; another store is one more module and one more line in
+`backend_for`.
 """
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ class VectorBackend(Protocol):
         """Forget a version that is no longer kept (what lives outside its folder)."""
         ...
 
+    def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
+        """Remove what a crashed ingest left outside the index folder: anything of this
+        store's that none of the `kept` manifests names. Returns what went."""
+        ...
+
 
 STORES = ("faiss", "qdrant")
 
@@ -96,8 +102,12 @@ def backend_for(settings: Settings) -> VectorBackend:
         from index.storage.faiss_vectors import FaissBackend
 
         return FaissBackend(settings.search.faiss_factory, settings.search.faiss_params)
-    if settings.store == "qdrant":
+    if settings.store == "qdrant" and settings.qdrant.url:
         from index.storage.qdrant_vectors import QdrantBackend
 
         return QdrantBackend(settings.qdrant)
+    if settings.store == "qdrant":
+        from index.storage.qdrant_edge_vectors import EdgeBackend
+
+        return EdgeBackend(settings.qdrant)
     raise ValueError(f"unknown vector store {settings.store!r}; valid: {', '.join(STORES)}")

@@ -26,7 +26,7 @@ import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,10 +147,11 @@ class Previous:
 
 
 class IndexStore:
-    def __init__(self, root: Path, retire: Callable[[dict[str, Any]], None] | None = None) -> None:
-        """`retire` is told the manifest of each version removed (the vector store drops what
-        it keeps outside the folder, such as a Qdrant collection)."""
-        self.retire = retire
+    def __init__(self, root: Path, vectors: VectorBackend | None = None) -> None:
+        """A writer passes its vector store: it is told the manifest of each version removed
+        (it drops what it keeps outside the folder, such as a Qdrant shard), and sweeps what a
+        crashed writer left there."""
+        self.vectors = vectors
         self.root = Path(root)
 
     # ------------------------------------------------------------------ reading
@@ -282,6 +283,14 @@ class IndexStore:
     def _remove_leftovers(self) -> None:
         for path in self.root.glob(".tmp-*"):
             shutil.rmtree(path, ignore_errors=True)
+        if self.vectors is not None:
+            kept = []
+            for path in self.root.glob("v[0-9]*/manifest.json"):
+                with contextlib.suppress(OSError, ValueError):
+                    kept.append(json.loads(path.read_text()))
+            if gone := self.vectors.sweep(kept):
+                log.info("removed %d %s leftovers of a crashed ingest: %s",
+                         len(gone), self.vectors.name, ", ".join(gone))  # fmt: skip
 
     def _publish_catalogue(self, tmp: Path) -> str:
         """A new catalogue file under its final name (not yet named by any version)."""
@@ -333,9 +342,9 @@ class IndexStore:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     continue  # a search is still reading it
-                if self.retire is not None:
+                if self.vectors is not None:
                     try:
-                        self.retire(json.loads((path / "manifest.json").read_text()))
+                        self.vectors.retire(json.loads((path / "manifest.json").read_text()))
                     except Exception:  # the new version is live already; a leftover is harmless
                         log.warning("could not drop the vectors of %s", path.name, exc_info=True)
                 shutil.rmtree(path, ignore_errors=True)

@@ -16,13 +16,20 @@ def test_benchmark_smoke_run_reports_every_section_with_exact_filtered_recall(tm
     for section in ("Targets (issue #14), from this run", "Warm answers against the naive question embedding",
                     "Indexing throughput", "Incremental re-index", "Query latency (ms)",
                     "Filtered recall@10 against brute force", "Memory and cold start",
-                    "Filtered search against Chroma and post-filtering, by index size"):  # fmt: skip
+                    "Filtered search against Chroma and post-filtering, by index size",
+                    "Qdrant's engine as a peer (qdrant-edge, embedded)"):  # fmt: skip
         assert section in sections, section
     assert "| 400 |" in report and "| 800 |" in report and "cores" in report
     recall_rows = [line for line in sections["Filtered recall@10 against brute force"].splitlines()
                    if line.startswith(("| 400 |", "| 800 |"))]  # fmt: skip
     assert len(recall_rows) == 8
     assert all(line.split("|")[4].strip() == "1.000" for line in recall_rows)  # cinebot column
+    # Qdrant's rows at both sizes, each selectivity; its answers exact as cinebot runs it.
+    qdrant_rows = [line.split("|") for line in sections[
+        "Qdrant's engine as a peer (qdrant-edge, embedded)"].splitlines()
+        if line.startswith(("| 400 |", "| 800 |"))]  # fmt: skip
+    assert len(qdrant_rows) == 10  # 4 selectivities x 2 sizes, then a build row per size
+    assert all(float(cells[8]) == 1.0 for cells in qdrant_rows if len(cells) > 10)
     # Feeding the same new reviews twice embeds nothing the second time.
     assert "passages embedded: 0)" in report
     # Every target is read off this run, with a verdict.

@@ -194,3 +194,35 @@ def test_the_engine_and_cli_never_import_discord():
 
     code = "import sys, index, bot.terminal.cli, index.engine; sys.exit('discord' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+README_QUESTIONS = ["Korean action thrillers rated 8+", "French comedies from the 90s",
+                    "films by Bong Joon-ho", "zombies on a train, not horror"]  # fmt: skip
+
+
+def test_qdrants_engine_from_the_environment_answers_the_readme_questions_like_faiss(
+    index_args, tmp_path, monkeypatch
+):
+    """CINEBOT_STORE=qdrant CINEBOT_QDRANT_PATH=dir: `cinebot catalogue` and `cinebot ingest`
+    build the sample on Qdrant's embedded engine, and the answers name the same films."""
+
+    def answers(args: list[str]) -> dict[str, list[str]]:
+        found = {}
+        for question in README_QUESTIONS:
+            result = runner.invoke(app, ["search", question, "--json", *args])
+            assert result.exit_code == 0, result.output
+            found[question] = [f["film_id"] for f in json.loads(result.stdout)["results"]]
+        return found
+
+    on_faiss = answers(index_args)
+    monkeypatch.setenv("CINEBOT_STORE", "qdrant")
+    monkeypatch.setenv("CINEBOT_QDRANT_PATH", str(tmp_path / "qdrant"))
+    ours = ["--index", str(tmp_path / "index")]
+    assert runner.invoke(app, ["catalogue", "--no-tmdb", *ours]).exit_code == 0
+    built = runner.invoke(app, ["ingest", "--json", *ours])
+    assert built.exit_code == 0, built.output
+    live = (tmp_path / "index" / "CURRENT").read_text().strip()
+    manifest = json.loads((tmp_path / "index" / live / "manifest.json").read_text())
+    assert (tmp_path / "qdrant" / manifest["qdrant_shard"] / "segments").is_dir()
+    on_qdrant = answers(ours)
+    assert all(on_qdrant.values()) and on_qdrant == on_faiss

@@ -72,3 +72,39 @@ def test_sigkill_during_ingest_keeps_the_previous_index(engine: Engine, write):
     assert not list(engine.settings.index_dir.glob(".tmp-*"))
     again = final.ingest([base, big])
     assert (again.added, again.updated, again.passages_embedded) == (0, 0, 0)
+
+
+def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_keeps(
+    tmp_path: Path, encoder, write
+):
+    """With Qdrant's engine, the kill lands while the new version's shard is written (the
+    moment it appears): the previous version answers, and the next ingest sweeps the shard no
+    version names."""
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "index", store="qdrant", qdrant_path=tmp_path / "q")
+    engine = Engine(settings, encoder)
+    engine.ingest([write("base.jsonl", "\n".join(json.dumps(review(i)) for i in range(10)))])
+    before = engine.store.current_name()
+    shards = {p.name for p in (tmp_path / "q").iterdir()}
+    big = write("big.jsonl", "\n".join(json.dumps(review(i)) for i in range(10, 400)))
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CINEBOT_INDEX_DIR": str(tmp_path / "index"),
+           "CINEBOT_STORE": "qdrant", "CINEBOT_QDRANT_PATH": str(tmp_path / "q")}  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "bot.terminal.cli", "ingest", str(big)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    started = time.monotonic()
+    while proc.poll() is None and time.monotonic() - started < 300:
+        if {p.name for p in (tmp_path / "q").iterdir()} - shards:
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    proc.wait()
+    reopened = Engine(settings, encoder)
+    published = reopened.store.current_name() != before
+    assert reopened.stats()["reviews"] == (400 if published else 10)
+    assert reopened.search("a storm at the harbour").hits
+    report = Engine(settings, encoder).ingest([big])
+    assert report.added + report.unchanged == 390
+    named = {json.loads(m.read_text()).get("qdrant_shard")
+             for m in (tmp_path / "index").glob("v*/manifest.json")}  # fmt: skip
+    assert {p.name for p in (tmp_path / "q").iterdir()} == named

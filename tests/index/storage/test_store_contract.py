@@ -1,5 +1,6 @@
-"""One contract, two vector stores: FAISS (embedded) and Qdrant (qdrant-client's local mode,
-no server) give the same answers to the same questions on the sample corpus."""
+"""One contract, two vector stores: FAISS and Qdrant's own engine (qdrant-edge, embedded)
+give the same answers to the same questions on the sample corpus. The server store's code
+(qdrant-client) is held to the same filters through qdrant-client's local mode."""
 
 import json
 import shutil
@@ -7,10 +8,15 @@ import shutil
 import numpy as np
 import pytest
 
+from config import QdrantSettings
 from index.answering.masks import masks_for
 from index.engine import Engine
+from index.storage import qdrant_edge_vectors as edge
 from index.storage.faiss_vectors import FaissIndex
-from index.storage.qdrant_vectors import QdrantIndex, client, payload_filter
+from index.storage.qdrant_edge_vectors import EdgeIndex
+from index.storage.qdrant_payloads import passage_payloads
+from index.storage.qdrant_vectors import QdrantIndex, payload_filter
+from index.storage.vectors import Selection
 from tests.conftest import make_settings
 
 QUESTIONS = [
@@ -51,7 +57,7 @@ def film_ids(result):
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_both_stores_answer_alike(backends, question):
     faiss_engine, qdrant_engine = backends
-    assert isinstance(qdrant_engine.snapshot().vector_index, QdrantIndex)
+    assert isinstance(qdrant_engine.snapshot().vector_index, EdgeIndex)
     assert isinstance(faiss_engine.snapshot().vector_index, FaissIndex)
     ours, theirs = faiss_engine.search(question, limit=10), qdrant_engine.search(question, limit=10)
     assert film_ids(theirs) == film_ids(ours)
@@ -68,20 +74,38 @@ def test_both_stores_find_the_same_similar_films(backends, title):
     assert film_ids(theirs) == film_ids(ours) and title not in [h.film.title for h in theirs.hits]
 
 
-def test_new_versions_get_new_collections_and_old_ones_are_dropped(backends, write):
+def shards(settings):
+    return {p.name for p in settings.qdrant_path.iterdir()}
+
+
+def test_new_versions_get_new_shards_and_old_ones_are_dropped(backends, write):
     _, qdrant_engine = backends
     settings = qdrant_engine.settings
-    location = client(None, str(settings.qdrant_path))
     for i in range(3):
         path = write(f"new{i}.jsonl", json.dumps({"id": f"q{i}", "title": f"Harbour Lights {i}",
                                                   "text": f"A lighthouse keeper and a storm, night {i}."}))  # fmt: skip
         qdrant_engine.ingest([path])
         qdrant_engine.snapshot()  # a serving engine moves on to the new version
-    names = {c.name for c in location.get_collections().collections}
-    live = qdrant_engine.snapshot().info.manifest["qdrant_collection"]
+    names = shards(settings)
+    live = qdrant_engine.snapshot().info.manifest["qdrant_shard"]
     assert live in names and len(names) == 2  # the live version and the one before it
     hit = qdrant_engine.search("a lighthouse keeper and a storm").hits[0]
     assert hit.film.title.startswith("Harbour Lights")
+
+
+def test_a_crashed_ingests_shard_is_swept_at_the_next_ingest(backends, write):
+    _, qdrant_engine = backends
+    settings = qdrant_engine.settings
+    orphan = settings.qdrant_path / f"cinebot_{'ab' * 16}"  # as a writer that died leaves it
+    shutil.copytree(settings.qdrant_path / qdrant_engine.snapshot().info.manifest["qdrant_shard"],
+                    orphan)  # fmt: skip
+    theirs = settings.qdrant_path / f"cinebot_other_{'cd' * 16}"  # another prefix's: not ours
+    theirs.mkdir()
+    qdrant_engine.ingest([write("late.jsonl", json.dumps(
+        {"id": "late", "title": "Late Tide", "text": "A ferry crossing at dawn."}))])  # fmt: skip
+    assert not orphan.exists() and theirs.is_dir()
+    live = qdrant_engine.snapshot().info.manifest["qdrant_shard"]
+    assert live in shards(settings)
 
 
 def test_an_index_without_a_collection_says_how_to_fill_one(sample_engine, encoder, tmp_path):
@@ -102,12 +126,37 @@ def test_a_faiss_engine_on_a_qdrant_only_index_says_how_to_build_one(backends, e
     assert Engine(make_settings(tmp_path / "index"), encoder).search("zombies on a train").hits
 
 
-def test_payload_filters_select_the_same_rows_as_the_masks(backends):
-    """Every filter kind, and leaving one film out (for "similar"), selects exactly the
-    passage rows the mask allows: the two forms of one Selection agree."""
+@pytest.fixture(scope="module")
+def client_store(backends, tmp_path_factory):
+    """The server store's code on the same version, through qdrant-client's local mode."""
     _, qdrant_engine = backends
     snap = qdrant_engine.snapshot()
-    store: QdrantIndex = snap.vector_index
+    settings = QdrantSettings(path=tmp_path_factory.mktemp("client"))
+    store = QdrantIndex(settings, "cinebot_contract")
+    store.fill(np.asarray(snap.vectors), passage_payloads(snap.info.path / "meta.sqlite"))
+    return store
+
+
+def edge_rows(store: EdgeIndex, filters, exclude=None, libraries=None) -> list[int]:
+    q = edge.edge()
+    condition = edge.spelling()(edge.where(filters, exclude, libraries))
+    points, _ = store.shard.scroll(q.ScrollRequest(limit=100_000, filter=condition,
+                                                   with_payload=False))  # fmt: skip
+    return np.searchsorted(store.ids, sorted(int(p.id) for p in points)).tolist()  # ids: rows
+
+
+def client_rows(store: QdrantIndex, filters, exclude=None, libraries=None) -> list[int]:
+    points, _ = store.client.scroll(store.collection, limit=100_000, with_payload=False,
+                                    scroll_filter=payload_filter(filters, exclude, libraries))  # fmt: skip
+    return sorted(int(p.id) for p in points)
+
+
+@pytest.mark.parametrize("spelling", ["edge", "client"])
+def test_payload_filters_select_the_same_rows_as_the_masks(backends, client_store, spelling):
+    """Every filter kind, and leaving one film out (for "similar"), selects exactly the
+    passage rows the mask allows, on the embedded engine and through qdrant-client."""
+    _, qdrant_engine = backends
+    snap = qdrant_engine.snapshot()
     oldboy = snap.titles.resolve("Oldboy").film
     assert oldboy is not None
     for question in QUESTIONS:
@@ -115,9 +164,28 @@ def test_payload_filters_select_the_same_rows_as_the_masks(backends):
         allowed = masks_for(snap, filters).passages
         for exclude in (None, oldboy.film_id):
             rows = allowed & (snap.passage_film != snap.film_row[exclude]) if exclude else allowed
-            points, _ = store.client.scroll(store.collection, limit=100_000, with_payload=False,
-                                            scroll_filter=payload_filter(filters, exclude))  # fmt: skip
-            assert sorted(int(p.id) for p in points) == np.flatnonzero(rows).tolist(), question
+            if spelling == "edge":
+                found = edge_rows(snap.vector_index, filters, exclude)
+            else:
+                found = client_rows(client_store, filters, exclude)
+            assert found == np.flatnonzero(rows).tolist(), question
+
+
+def test_the_server_store_searches_like_the_engine(backends, client_store, encoder):
+    """qdrant-client's code path (fill, filter, search) returns the embedded engine's rows."""
+    _, qdrant_engine = backends
+    snap = qdrant_engine.snapshot()
+    for question in QUESTIONS:
+        parsed = qdrant_engine.parse(question)
+        selection = Selection(masks_for(snap, parsed.filters).passages, parsed.filters)
+        if selection.count == 0:
+            continue
+        query = encoder.encode_query(parsed.semantic or question)
+        k = min(10, selection.count)
+        ours = snap.vector_index.search(query, k, selection)
+        theirs = client_store.search(query, k, selection)
+        assert theirs[1].tolist() == ours[1].tolist(), question
+        assert theirs[0] == pytest.approx(ours[0], abs=1e-4)
 
 
 # ---------------------------------------------------------------------- tenants
@@ -171,15 +239,81 @@ def test_both_stores_apply_the_tenant_filter_alike(tenant_backends, place, quest
 def test_tenant_payload_filters_select_the_same_rows_as_the_masks(tenant_backends):
     _, qdrant_engine = tenant_backends
     snap = qdrant_engine.snapshot()
-    store: QdrantIndex = snap.vector_index
     for place in (None, *SERVERS):
         libraries = ("base", place) if place else ("base",)
         for question in QUESTIONS[:6]:
             filters = qdrant_engine.parse(question).filters
             rows = masks_for(snap, filters, place).passages
-            points, _ = store.client.scroll(store.collection, limit=100_000, with_payload=False,
-                                            scroll_filter=payload_filter(filters, None, libraries))  # fmt: skip
-            assert sorted(int(p.id) for p in points) == np.flatnonzero(rows).tolist(), (
-                place,
-                question,
-            )
+            found = edge_rows(snap.vector_index, filters, None, libraries)
+            assert found == np.flatnonzero(rows).tolist(), (place, question)
+
+
+# ---------------------------------------------------------------------- growing
+@pytest.fixture
+def pair(sample_engine, encoder, tmp_path):
+    """Two copies of the sample index, one on each store, to be changed alike."""
+    shutil.copytree(sample_engine.settings.index_dir, tmp_path / "faiss")
+    shutil.copytree(sample_engine.settings.index_dir, tmp_path / "qdrant-index")
+    settings = make_settings(tmp_path / "qdrant-index", store="qdrant",
+                             qdrant_path=tmp_path / "qdrant")  # fmt: skip
+    qdrant_engine = Engine(settings, encoder)
+    qdrant_engine.ingest([tmp_path / "nothing-new"])
+    return Engine(make_settings(tmp_path / "faiss"), encoder), qdrant_engine
+
+
+def test_each_commit_grows_the_previous_shard_and_still_answers_like_faiss(pair, tmp_path):
+    """New reviews, a member's review, deleting reviews and a catalogue that refiles and
+    re-describes films: each a copy of the previous shard changed by the difference (no new
+    graph), answering as FAISS does and filtering as the masks do."""
+    faiss_engine, qdrant_engine = pair
+    reviews = tmp_path / "new.jsonl"
+    reviews.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"id": "g1", "title": "Oldboy", "year": 2003, "rating": 6,
+         "text": "The corridor fight is the reason to watch, the twist less so."},
+        {"id": "g2", "title": "Salt Marsh", "year": 2021, "rating": 8, "countries": ["DK"],
+         "genres": ["Drama"], "text": "A birdwatcher and her estranged son on a tidal island."},
+    ]), encoding="utf-8")  # fmt: skip
+    catalogue = tmp_path / "films.csv"
+    catalogue.write_text(
+        "imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url\n"
+        ",Salt Marsh,2021,DK|SE,Drama|Family,Ida Holm,Sofie Lund,97,da,\n", encoding="utf-8"
+    )  # fmt: skip
+    steps = {
+        "ingest": lambda e: e.ingest([reviews]),
+        "member review": lambda e: e.post_review("guild:1", 42, "Mina", "Salt Marsh", 9,
+                                                 "The tide scenes are quietly frightening."),
+        "delete": lambda e: e.delete_reviews(library="guild:1", user_id=42),
+        "catalogue": lambda e: e.import_catalogue([catalogue], tmdb=False),
+    }  # fmt: skip
+    questions = [*QUESTIONS[:6], "Danish family dramas", "a birdwatcher on an island"]
+    for step, change in steps.items():
+        change(faiss_engine)
+        change(qdrant_engine)
+        snap = qdrant_engine.snapshot()
+        assert snap.info.manifest.get("qdrant_grown_from"), step
+        for question in questions:
+            for place in (None, "guild:1"):
+                ours = faiss_engine.search(question, limit=10, library=place)
+                theirs = qdrant_engine.search(question, limit=10, library=place)
+                assert film_ids(theirs) == film_ids(ours), (step, question, place)
+            filters = qdrant_engine.parse(question).filters
+            for place, libraries in ((None, ("base",)), ("guild:1", ("base", "guild:1"))):
+                wanted = np.flatnonzero(masks_for(snap, filters, place).passages).tolist()
+                found = edge_rows(snap.vector_index, filters, None, libraries)
+                assert found == wanted, (step, question, place)
+
+
+def test_the_server_store_sweeps_collections_no_version_names(tmp_path):
+    """A crashed ingest's collection (ours, named by no manifest) goes; the live one and
+    another prefix's stay."""
+    from index.storage.qdrant_vectors import QdrantBackend
+
+    backend = QdrantBackend(QdrantSettings(path=tmp_path / "local"))
+    vectors = np.eye(4, 384, dtype=np.float32)
+    live, crashed = f"cinebot_{'1' * 32}", f"cinebot_{'2' * 32}"
+    others = f"cinebot_staging_{'3' * 32}"
+    for name in (live, crashed, others):
+        QdrantIndex(backend.settings, name).fill(vectors, ({"library": "base"} for _ in range(4)))
+    assert backend.sweep([{"qdrant_collection": live}, {"faiss_index": "IndexFlatIP"}]) == [crashed]
+    client = QdrantIndex(backend.settings, live).client
+    assert {c.name for c in client.get_collections().collections} == {live, others}

@@ -1,0 +1,299 @@
+"""Qdrant's own engine, embedded (qdrant-edge): the Qdrant store on one machine.
+
+The same segments, HNSW graph, payload indexes and filter planner as a Qdrant server, in the
+process, offline. Each index version gets its own shard folder (`<path>/<prefix>_<version id>`),
+complete (points, payload indexes, HNSW) and flushed before the version is published, so a
+search never sees a half-built shard; a shard no version names (a crashed ingest's) is swept
+at the next ingest. A published shard is never written again, so it runs without a write-ahead
+log: any number of processes may open it at once (a WAL is locked by one).
+
+A point's id is its passage_id, which never changes while the passage exists: a new version
+starts from a copy of the previous one's shard and applies only the difference (new passages,
+deleted ones, payloads that changed), and Qdrant graphs the new points once there are enough
+of them (its indexing threshold); until then they are scanned. One member's review is a
+small commit here too, not a new graph.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from config import QdrantSettings
+from index.errors import IndexDamaged
+from index.storage import arrays
+from index.storage.qdrant_payloads import FIELDS, Spelling, passage_payloads, where
+from index.storage.qdrant_vectors import is_version_name, not_in_this_store, version_name
+from index.storage.rows import ROWS_DIR
+from index.storage.vectors import Previous, Selection
+from index.storage.versions import VersionInfo
+
+BATCH = 1024
+SHARD_KEY = "qdrant_shard"
+
+
+def edge() -> Any:
+    try:
+        import qdrant_edge
+    except ImportError:
+        raise RuntimeError(
+            "store = qdrant without qdrant_url runs Qdrant's embedded engine, which needs "
+            "qdrant-edge-py: pip install 'cinebot[qdrant]'"
+        ) from None
+    return qdrant_edge
+
+
+@cache
+def spelling() -> Spelling:
+    q = edge()
+    return Spelling(q.Filter, q.FieldCondition, q.MatchValue, q.MatchAny, q.RangeFloat)
+
+
+def payload_index(kind: str) -> Any:
+    q = edge()
+    if kind == "tenant":
+        return q.KeywordIndexParams(is_tenant=True)
+    return {"keyword": q.PayloadSchemaType.Keyword, "integer": q.PayloadSchemaType.Integer,
+            "float": q.PayloadSchemaType.Float}[kind]  # fmt: skip
+
+
+def shard_config(settings: QdrantSettings, dim: int) -> Any:
+    q = edge()
+    return q.EdgeConfig(
+        vectors=q.EdgeVectorParams(size=dim, distance=q.Distance.Dot),
+        hnsw_config=q.HnswIndexConfig(
+            m=settings.hnsw_m,
+            ef_construct=settings.hnsw_ef_construct,
+            full_scan_threshold=settings.full_scan_threshold_kb,
+        ),
+        optimizers=q.EdgeOptimizersConfig(indexing_threshold=settings.indexing_threshold_kb),
+        wal_enabled=False,  # written once, flushed before it is published
+    )
+
+
+def _points(
+    ids: np.ndarray, vectors: np.ndarray, payloads: Iterable[dict[str, Any]]
+) -> Iterator[list[Any]]:
+    """Points a batch at a time (vectors are read from their memory map per batch)."""
+    q = edge()
+    rows = iter(payloads)
+    for start in range(0, len(ids), BATCH):
+        part = np.asarray(vectors[start : start + BATCH], dtype=np.float32)
+        yield [
+            q.Point(int(pid), vector.tolist(), payload)
+            for pid, vector, payload in zip(ids[start : start + BATCH], part, rows, strict=False)
+        ]
+
+
+def build_shard(
+    folder: Path, settings: QdrantSettings, vectors: np.ndarray,
+    payloads: Iterable[dict[str, Any]], ids: np.ndarray | None = None,
+) -> None:  # fmt: skip
+    """A complete shard in `folder`: payload indexes first (so points are laid out per
+    library as they arrive), then the points (`ids`, default the rows), then the graph."""
+    q = edge()
+    if folder.exists():
+        shutil.rmtree(folder)
+    shard = q.EdgeShard.create(str(folder), shard_config(settings, int(vectors.shape[1])))
+    try:
+        for name, kind in FIELDS.items():
+            shard.update(q.UpdateOperation.create_field_index(name, payload_index(kind)))
+        ids = np.arange(len(vectors)) if ids is None else ids
+        for points in _points(ids, vectors, payloads):
+            shard.update(q.UpdateOperation.upsert_points(points))
+        shard.optimize()
+        shard.flush()
+    finally:
+        shard.close()
+
+
+@dataclass
+class Changes:
+    """What a new version changes in its previous version's points."""
+
+    gone: list[int] = field(default_factory=list)  # passage ids deleted
+    added: list[int] = field(default_factory=list)  # rows of the new version
+    changed: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, payload)
+
+
+def changes(
+    old_ids: np.ndarray, old_payloads: Iterable[dict[str, Any]],
+    new_ids: np.ndarray, new_payloads: Iterable[dict[str, Any]],
+) -> Changes:  # fmt: skip
+    """Both versions' passages walked side by side in passage_id order (one payload of each
+    in memory at a time)."""
+    out = Changes()
+    old = zip(old_ids.tolist(), old_payloads, strict=True)
+    current = next(old, None)
+    for row, (pid, payload) in enumerate(zip(new_ids.tolist(), new_payloads, strict=True)):
+        while current is not None and current[0] < pid:
+            out.gone.append(current[0])
+            current = next(old, None)
+        if current is not None and current[0] == pid:
+            if current[1] != payload:
+                out.changed.append((pid, payload))
+            current = next(old, None)
+        else:
+            out.added.append(row)
+    while current is not None:
+        out.gone.append(current[0])
+        current = next(old, None)
+    return out
+
+
+def grow_shard(
+    base: Path, folder: Path, vectors: np.ndarray, ids: np.ndarray, delta: Changes,
+    payloads_of_added: Iterable[dict[str, Any]],
+) -> None:  # fmt: skip
+    """`folder` as a copy of the `base` shard with `delta` applied; Qdrant's optimizer graphs
+    the new points when there are enough of them."""
+    q = edge()
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(base, folder)
+    shard = q.EdgeShard.load(str(folder))
+    try:
+        for start in range(0, len(delta.gone), BATCH):
+            shard.update(q.UpdateOperation.delete_points(delta.gone[start : start + BATCH]))
+        for pid, payload in delta.changed:
+            shard.update(q.UpdateOperation.overwrite_payload([pid], payload))
+        rows = np.asarray(delta.added, dtype=np.int64)
+        for points in _points(ids[rows], vectors[rows], payloads_of_added):
+            shard.update(q.UpdateOperation.upsert_points(points))
+        shard.optimize()
+        shard.flush()
+    finally:
+        shard.close()
+
+
+def passage_ids(version: Path) -> np.ndarray:
+    return arrays.load(version / ROWS_DIR / "passage_ids.npy", mmap_mode="r")
+
+
+@dataclass
+class EdgeIndex:
+    """One version's shard, opened for searching."""
+
+    shard: Any
+    settings: QdrantSettings
+    ids: np.ndarray | None = None  # passage_id per row (points are passages); None: rows
+    indexed: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.indexed = int(self.shard.info().indexed_vectors_count)
+
+    @property
+    def exact(self) -> bool:
+        return self.indexed == 0  # below the indexing threshold: plain segments, full scans
+
+    def search(
+        self, query: np.ndarray, k: int, selection: Selection | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        q = edge()
+        condition = None
+        exact = False
+        if selection is not None:
+            condition = spelling()(
+                where(selection.filters, selection.exclude_film, selection.libraries)
+            )
+            # A small allowed set: score just those (the payload index finds them) rather
+            # than walk a graph built for everyone.
+            exact = selection.count <= self.settings.exact_below
+        acorn = q.AcornSearchParams(enable=True) if self.settings.acorn else None
+        params = q.SearchParams(hnsw_ef=self.settings.hnsw_ef, exact=exact, acorn=acorn)
+        found = self.shard.query(q.QueryRequest(
+            query=q.Query.Nearest(np.asarray(query, dtype=np.float32).tolist()),
+            filter=condition, limit=k, params=params, with_payload=False,
+        ))  # fmt: skip
+        scores = np.asarray([p.score for p in found], dtype=np.float32)
+        points = np.asarray([int(p.id) for p in found], dtype=np.int64)
+        return scores, points if self.ids is None else np.searchsorted(self.ids, points)
+
+
+@dataclass(frozen=True)
+class EdgeBackend:
+    settings: QdrantSettings
+    name: str = "qdrant"
+
+    @property
+    def root(self) -> Path:
+        assert self.settings.path is not None, "the embedded engine needs qdrant_path"
+        return self.settings.path
+
+    def write(
+        self, folder: Path, vectors: np.ndarray, previous: Previous | None = None
+    ) -> dict[str, Any]:
+        """The new version's shard: the previous version's, copied and changed by the
+        difference, or (without one) built from every vector."""
+        name = version_name(self.settings, folder)
+        self.root.mkdir(parents=True, exist_ok=True)
+        ids = passage_ids(folder)
+        meta = folder / "meta.sqlite"
+        base = self._shard_of(previous.version) if previous is not None else None
+        if base is None:
+            build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
+            return {SHARD_KEY: name}
+        old = previous.version.path  # type: ignore[union-attr]
+        delta = changes(passage_ids(old), passage_payloads(old / "meta.sqlite"),
+                        ids, passage_payloads(meta))  # fmt: skip
+        added = set(delta.added)
+        payloads = (p for row, p in enumerate(passage_payloads(meta)) if row in added)
+        grow_shard(base, self.root / name, vectors, ids, delta, payloads)
+        return {SHARD_KEY: name, "qdrant_grown_from": base.name}
+
+    def _shard_of(self, version: VersionInfo) -> Path | None:
+        """The version's shard, when it has one here and its passages are ids (rows file)."""
+        name = version.manifest.get(SHARD_KEY)
+        folder = self.root / name if name else None
+        if folder is None or not folder.is_dir():
+            return None
+        if not (version.path / ROWS_DIR / "passage_ids.npy").is_file():
+            return None
+        return folder
+
+    def holds(self, manifest: dict[str, Any]) -> bool:
+        name = manifest.get(SHARD_KEY)
+        return bool(name) and (self.root / name).is_dir()
+
+    def open(self, version: VersionInfo, vectors: np.ndarray) -> EdgeIndex:
+        name = version.manifest.get(SHARD_KEY)
+        if not name:
+            raise not_in_this_store(version)
+        folder = self.root / name
+        if not folder.is_dir():
+            raise not_in_this_store(version)
+        try:
+            shard = edge().EdgeShard.load(str(folder))
+        except Exception as exc:
+            raise IndexDamaged(
+                f"index {version.name}: its Qdrant shard {folder} does not open ({exc}); "
+                "run `cinebot ingest --rebuild`"
+            ) from exc
+        points = int(shard.info().points_count)
+        ids_file = version.path / ROWS_DIR / "passage_ids.npy"
+        if points != len(vectors) or not ids_file.is_file():
+            raise IndexDamaged(
+                f"index {version.name} is inconsistent: {points} points in its Qdrant shard, "
+                f"{len(vectors)} stored; run `cinebot ingest --rebuild`"
+            )
+        return EdgeIndex(shard, self.settings, passage_ids(version.path))
+
+    def retire(self, manifest: dict[str, Any]) -> None:
+        if name := manifest.get(SHARD_KEY):
+            shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
+        """Remove this prefix's shards no kept version names (a crashed ingest's)."""
+        named = {m.get(SHARD_KEY) for m in kept}
+        gone = []
+        for folder in sorted(self.root.glob(f"{self.settings.prefix}_*")):
+            if is_version_name(self.settings, folder.name) and folder.name not in named:
+                shutil.rmtree(folder, ignore_errors=True)
+                gone.append(folder.name)
+        return gone
