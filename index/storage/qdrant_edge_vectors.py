@@ -28,7 +28,7 @@ import numpy as np
 from config import QdrantSettings
 from index.errors import IndexDamaged
 from index.storage import arrays
-from index.storage.qdrant_payloads import FIELDS, Spelling, passage_payloads, where
+from index.storage.qdrant_payloads import FIELDS, Kind, Spelling, passage_payloads, where
 from index.storage.qdrant_vectors import is_version_name, not_in_this_store, version_name
 from index.storage.rows import ROWS_DIR
 from index.storage.vectors import Previous, Selection
@@ -94,15 +94,18 @@ def _points(
 def build_shard(
     folder: Path, settings: QdrantSettings, vectors: np.ndarray,
     payloads: Iterable[dict[str, Any]], ids: np.ndarray | None = None,
+    fields: dict[str, Kind] = FIELDS,
 ) -> None:  # fmt: skip
     """A complete shard in `folder`: payload indexes first (so points are laid out per
-    library as they arrive), then the points (`ids`, default the rows), then the graph."""
+    library as they arrive), then the points (`ids`, default the rows), then the graph.
+    Every filtered field needs its index: without one, Qdrant's planner cannot count what a
+    filter allows, and a graph walk under a selective filter may find nothing."""
     q = edge()
     if folder.exists():
         shutil.rmtree(folder)
     shard = q.EdgeShard.create(str(folder), shard_config(settings, int(vectors.shape[1])))
     try:
-        for name, kind in FIELDS.items():
+        for name, kind in fields.items():
             shard.update(q.UpdateOperation.create_field_index(name, payload_index(kind)))
         ids = np.arange(len(vectors)) if ids is None else ids
         for points in _points(ids, vectors, payloads):
