@@ -114,6 +114,13 @@ def build_shard(
         shard.flush()
     finally:
         shard.close()
+    settle(folder)
+
+
+def settle(folder: Path) -> None:
+    """Open and close the finished shard once: the first opening writes the configuration
+    out in full, and it must happen now, not in a reader while the next writer copies it."""
+    edge().EdgeShard.load(str(folder)).close()
 
 
 @dataclass
@@ -173,6 +180,7 @@ def grow_shard(
         shard.flush()
     finally:
         shard.close()
+    settle(folder)
 
 
 def passage_ids(version: Path) -> np.ndarray:

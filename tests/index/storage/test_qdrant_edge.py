@@ -1,6 +1,7 @@
 """Qdrant's own engine (qdrant-edge) under cinebot: filtered recall on a graph it really
 built, what its planner gets alone, and the shard's life on disk."""
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +99,27 @@ def test_a_published_shard_opens_in_two_processes_at_once(corpus):
                          capture_output=True, text=True, timeout=120)  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) == SIZE == held.info().points_count
+
+
+@pytest.mark.parametrize("graphed", [False, True])
+def test_opening_a_published_shard_leaves_its_bytes_as_they_were(tmp_path, graphed):
+    """qdrant-edge writes files when it opens a shard (the first time, its configuration in
+    full); the next version's writer copies the live shard while readers open it, which is
+    safe only if a published shard is already as an opening leaves it."""
+    vectors = np.random.default_rng(3).standard_normal((300, 384)).astype(np.float32)
+    folder = tmp_path / "shard"
+    build_shard(folder, GRAPHED if graphed else QdrantSettings(), vectors,
+                ({"library": "base"} for _ in range(300)))  # fmt: skip
+
+    def digests() -> dict[str, str]:
+        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+
+    before = digests()
+    shard = edge.edge().EdgeShard.load(str(folder))
+    EdgeIndex(shard, GRAPHED).search(vectors[0], 10, None)
+    shard.close()
+    assert digests() == before
 
 
 def version(tmp_path: Path, shard: str | None) -> VersionInfo:
