@@ -2,6 +2,7 @@
 No container engine runs here: the file is read and each service's environment is validated
 by the real settings, as the process in the container would."""
 
+import os
 import re
 from importlib.metadata import version
 from pathlib import Path
@@ -27,7 +28,7 @@ def bots(compose: dict) -> dict[str, dict]:
 
 def settings_of(service: dict, monkeypatch) -> Settings:
     """The settings the service's process would load from its environment."""
-    for key in [k for k in __import__("os").environ if k.startswith("CINEBOT_")]:
+    for key in [k for k in os.environ if k.startswith("CINEBOT_")]:
         monkeypatch.delenv(key)
     for key, value in service["environment"].items():
         monkeypatch.setenv(key, "a-token" if value.startswith("${") else str(value))
