@@ -16,8 +16,9 @@ small commit here too, not a new graph.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,8 +29,16 @@ import numpy as np
 from config import QdrantSettings
 from index.errors import IndexDamaged
 from index.storage import arrays
-from index.storage.qdrant_payloads import FIELDS, Kind, Spelling, passage_payloads, where
-from index.storage.qdrant_vectors import is_version_name, not_in_this_store, version_name
+from index.storage.qdrant_payloads import (
+    FIELDS,
+    Kind,
+    Spelling,
+    is_version_name,
+    not_in_this_store,
+    passage_payloads,
+    version_name,
+    where,
+)
 from index.storage.rows import ROWS_DIR
 from index.storage.vectors import Previous, Selection
 from index.storage.versions import VersionInfo
@@ -91,25 +100,15 @@ def _points(
         ]
 
 
-def build_shard(
-    folder: Path, settings: QdrantSettings, vectors: np.ndarray,
-    payloads: Iterable[dict[str, Any]], ids: np.ndarray | None = None,
-    fields: dict[str, Kind] = FIELDS,
-) -> None:  # fmt: skip
-    """A complete shard in `folder`: payload indexes first (so points are laid out per
-    library as they arrive), then the points (`ids`, default the rows), then the graph.
-    Every filtered field needs its index: without one, Qdrant's planner cannot count what a
-    filter allows, and a graph walk under a selective filter may find nothing."""
-    q = edge()
+@contextlib.contextmanager
+def writing(folder: Path, start: Callable[[Path], Any]) -> Iterator[Any]:
+    """A shard started in `folder` (replacing a leftover there) by `start`; when the caller
+    is done changing it, graphed, flushed, closed and settled."""
     if folder.exists():
         shutil.rmtree(folder)
-    shard = q.EdgeShard.create(str(folder), shard_config(settings, int(vectors.shape[1])))
+    shard = start(folder)
     try:
-        for name, kind in fields.items():
-            shard.update(q.UpdateOperation.create_field_index(name, payload_index(kind)))
-        ids = np.arange(len(vectors)) if ids is None else ids
-        for points in _points(ids, vectors, payloads):
-            shard.update(q.UpdateOperation.upsert_points(points))
+        yield shard
         shard.optimize()
         shard.flush()
     finally:
@@ -123,12 +122,31 @@ def settle(folder: Path) -> None:
     edge().EdgeShard.load(str(folder)).close()
 
 
+def build_shard(
+    folder: Path, settings: QdrantSettings, vectors: np.ndarray,
+    payloads: Iterable[dict[str, Any]], ids: np.ndarray | None = None,
+    fields: dict[str, Kind] = FIELDS,
+) -> None:  # fmt: skip
+    """A complete shard in `folder`: payload indexes first (so points are laid out per
+    library as they arrive), then the points (`ids`, default the rows), then the graph.
+    Every filtered field needs its index: without one, Qdrant's planner cannot count what a
+    filter allows, and a graph walk under a selective filter may find nothing."""
+    q = edge()
+    config = shard_config(settings, int(vectors.shape[1]))
+    with writing(folder, lambda f: q.EdgeShard.create(str(f), config)) as shard:
+        for name, kind in fields.items():
+            shard.update(q.UpdateOperation.create_field_index(name, payload_index(kind)))
+        ids = np.arange(len(vectors)) if ids is None else ids
+        for points in _points(ids, vectors, payloads):
+            shard.update(q.UpdateOperation.upsert_points(points))
+
+
 @dataclass
 class Changes:
     """What a new version changes in its previous version's points."""
 
     gone: list[int] = field(default_factory=list)  # passage ids deleted
-    added: list[int] = field(default_factory=list)  # rows of the new version
+    added: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (new row, payload)
     changed: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, payload)
 
 
@@ -136,8 +154,8 @@ def changes(
     old_ids: np.ndarray, old_payloads: Iterable[dict[str, Any]],
     new_ids: np.ndarray, new_payloads: Iterable[dict[str, Any]],
 ) -> Changes:  # fmt: skip
-    """Both versions' passages walked side by side in passage_id order (one payload of each
-    in memory at a time)."""
+    """Both versions' passages walked side by side in passage_id order; only the difference
+    is kept in memory."""
     out = Changes()
     old = zip(old_ids.tolist(), old_payloads, strict=True)
     current = next(old, None)
@@ -150,7 +168,7 @@ def changes(
                 out.changed.append((pid, payload))
             current = next(old, None)
         else:
-            out.added.append(row)
+            out.added.append((row, payload))
     while current is not None:
         out.gone.append(current[0])
         current = next(old, None)
@@ -158,29 +176,25 @@ def changes(
 
 
 def grow_shard(
-    base: Path, folder: Path, vectors: np.ndarray, ids: np.ndarray, delta: Changes,
-    payloads_of_added: Iterable[dict[str, Any]],
-) -> None:  # fmt: skip
+    base: Path, folder: Path, vectors: np.ndarray, ids: np.ndarray, delta: Changes
+) -> None:
     """`folder` as a copy of the `base` shard with `delta` applied; Qdrant's optimizer graphs
     the new points when there are enough of them."""
     q = edge()
-    if folder.exists():
-        shutil.rmtree(folder)
-    shutil.copytree(base, folder)
-    shard = q.EdgeShard.load(str(folder))
-    try:
+
+    def copied(f: Path) -> Any:
+        shutil.copytree(base, f)
+        return q.EdgeShard.load(str(f))
+
+    with writing(folder, copied) as shard:
         for start in range(0, len(delta.gone), BATCH):
             shard.update(q.UpdateOperation.delete_points(delta.gone[start : start + BATCH]))
         for pid, payload in delta.changed:
             shard.update(q.UpdateOperation.overwrite_payload([pid], payload))
-        rows = np.asarray(delta.added, dtype=np.int64)
-        for points in _points(ids[rows], vectors[rows], payloads_of_added):
+        rows = np.asarray([row for row, _ in delta.added], dtype=np.int64)
+        payloads = (payload for _, payload in delta.added)
+        for points in _points(ids[rows], vectors[rows], payloads):
             shard.update(q.UpdateOperation.upsert_points(points))
-        shard.optimize()
-        shard.flush()
-    finally:
-        shard.close()
-    settle(folder)
 
 
 def passage_ids(version: Path) -> np.ndarray:
@@ -253,9 +267,7 @@ class EdgeBackend:
         old = previous.version.path  # type: ignore[union-attr]
         delta = changes(passage_ids(old), passage_payloads(old / "meta.sqlite"),
                         ids, passage_payloads(meta))  # fmt: skip
-        added = set(delta.added)
-        payloads = (p for row, p in enumerate(passage_payloads(meta)) if row in added)
-        grow_shard(base, self.root / name, vectors, ids, delta, payloads)
+        grow_shard(base, self.root / name, vectors, ids, delta)
         return {SHARD_KEY: name, "qdrant_grown_from": base.name}
 
     def _shard_of(self, version: VersionInfo) -> Path | None:

@@ -4,21 +4,25 @@ The server store (qdrant-client, `qdrant_vectors`) and the embedded engine (qdra
 `qdrant_edge_vectors`) share one payload model: film-level fields (countries, genres, year,
 directors, cast, languages, runtime) copied onto each passage, the review's own rating, and the
 library (the tenant). A filter is first said here in plain data (`Where`), with the same meaning
-as its row mask (`index.answering.masks`); each store spells it with its own classes.
+as its row mask (`index.answering.masks`); each store spells it with its own classes. Both
+also name a version's collection or shard alike.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from config import QdrantSettings
+from index.errors import IndexMissing
 from index.knowledge.films import director_names
 from index.knowledge.people import fold
-from index.storage.versions import open_readonly
+from index.storage.versions import VersionInfo, open_readonly
 from index.types import QueryFilters
 
 # How each payload field is indexed: keywords for sets, integer/float for ranges, and the
@@ -169,3 +173,21 @@ class Spelling:
             must=[spell(c) for c in where.must] or None,
             must_not=[spell(c) for c in where.must_not] or None,
         )
+
+
+def version_name(settings: QdrantSettings, folder: Path) -> str:
+    """A version's collection (or shard) name: the prefix and the folder's unique id."""
+    return f"{settings.prefix}_{folder.name.removeprefix('.tmp-')}"
+
+
+def is_version_name(settings: QdrantSettings, name: str) -> bool:
+    """Whether `name` is one of ours (not another prefix's that starts the same)."""
+    return re.fullmatch(rf"{re.escape(settings.prefix)}_[0-9a-f]{{32}}", name) is not None
+
+
+def not_in_this_store(version: VersionInfo) -> IndexMissing:
+    return IndexMissing(
+        f"index {version.name} has no Qdrant vectors here (it was built with store="
+        f"{version.manifest.get('store', '?')} or another Qdrant location); run `cinebot "
+        "ingest` with store=qdrant to fill them from the stored vectors"
+    )

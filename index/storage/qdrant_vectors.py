@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import itertools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -23,8 +22,15 @@ from typing import Any
 import numpy as np
 
 from config import QdrantSettings
-from index.errors import IndexMissing
-from index.storage.qdrant_payloads import FIELDS, Spelling, passage_payloads, where
+from index.storage.qdrant_payloads import (
+    FIELDS,
+    Spelling,
+    is_version_name,
+    not_in_this_store,
+    passage_payloads,
+    version_name,
+    where,
+)
 from index.storage.vectors import Previous, Selection
 from index.storage.versions import VersionInfo
 from index.types import QueryFilters
@@ -132,24 +138,6 @@ class QdrantIndex:
         c = self.client
         if c.collection_exists(self.collection):
             c.delete_collection(self.collection)
-
-
-def version_name(settings: QdrantSettings, folder: Path) -> str:
-    """A version's collection (or shard) name: the prefix and the folder's unique id."""
-    return f"{settings.prefix}_{folder.name.removeprefix('.tmp-')}"
-
-
-def is_version_name(settings: QdrantSettings, name: str) -> bool:
-    """Whether `name` is one of ours (not another prefix's that starts the same)."""
-    return re.fullmatch(rf"{re.escape(settings.prefix)}_[0-9a-f]{{32}}", name) is not None
-
-
-def not_in_this_store(version: VersionInfo) -> IndexMissing:
-    return IndexMissing(
-        f"index {version.name} has no Qdrant vectors here (it was built with store="
-        f"{version.manifest.get('store', '?')} or another Qdrant location); run `cinebot "
-        "ingest` with store=qdrant to fill them from the stored vectors"
-    )
 
 
 @dataclass(frozen=True)

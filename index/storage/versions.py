@@ -283,14 +283,9 @@ class IndexStore:
     def _remove_leftovers(self) -> None:
         for path in self.root.glob(".tmp-*"):
             shutil.rmtree(path, ignore_errors=True)
-        if self.vectors is not None:
-            kept = []
-            for path in self.root.glob("v[0-9]*/manifest.json"):
-                with contextlib.suppress(OSError, ValueError):
-                    kept.append(json.loads(path.read_text()))
-            if gone := self.vectors.sweep(kept):
-                log.info("removed %d %s leftovers of a crashed ingest: %s",
-                         len(gone), self.vectors.name, ", ".join(gone))  # fmt: skip
+        if self.vectors is not None and (gone := self.vectors.sweep(self._manifests())):
+            log.info("removed %d %s leftovers of a crashed ingest: %s",
+                     len(gone), self.vectors.name, ", ".join(gone))  # fmt: skip
 
     def _publish_catalogue(self, tmp: Path) -> str:
         """A new catalogue file under its final name (not yet named by any version)."""
@@ -353,11 +348,16 @@ class IndexStore:
                 os.close(fd)
         return gone
 
-    def _drop_unused_catalogues(self) -> None:
-        used = set()
+    def _manifests(self) -> list[dict[str, Any]]:
+        """The manifest of every version on disk (published, or kept for a reader)."""
+        found = []
         for path in self.root.glob("v[0-9]*/manifest.json"):
             with contextlib.suppress(OSError, ValueError):
-                used.add(json.loads(path.read_text()).get("catalogue"))
+                found.append(json.loads(path.read_text()))
+        return found
+
+    def _drop_unused_catalogues(self) -> None:
+        used = {manifest.get("catalogue") for manifest in self._manifests()}
         for path in (self.root / CATALOGUES).glob("c[0-9]*.sqlite"):
             if f"{CATALOGUES}/{path.name}" not in used:
                 path.unlink(missing_ok=True)
