@@ -209,9 +209,11 @@ class EdgeIndex:
     settings: QdrantSettings
     ids: np.ndarray | None = None  # passage_id per row (points are passages); None: rows
     indexed: int = field(init=False)
+    points: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.indexed = int(self.shard.info().indexed_vectors_count)
+        info = self.shard.info()
+        self.indexed, self.points = int(info.indexed_vectors_count), int(info.points_count)
 
     @property
     def exact(self) -> bool:
@@ -222,14 +224,14 @@ class EdgeIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         q = edge()
         condition = None
-        exact = False
         if selection is not None:
             condition = spelling()(
                 where(selection.filters, selection.exclude_film, selection.libraries)
             )
-            # A small allowed set: score just those (the payload index finds them) rather
-            # than walk a graph built for everyone.
-            exact = selection.count <= self.settings.exact_below
+        # A small allowed set (or a small shard, when all of it is allowed): score just those
+        # (the payload index finds them) rather than walk a graph built for everyone.
+        allowed = self.points if selection is None else selection.count
+        exact = allowed <= self.settings.exact_below
         acorn = q.AcornSearchParams(enable=True) if self.settings.acorn else None
         params = q.SearchParams(hnsw_ef=self.settings.hnsw_ef, exact=exact, acorn=acorn)
         found = self.shard.query(q.QueryRequest(

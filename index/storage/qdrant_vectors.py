@@ -84,6 +84,7 @@ class QdrantIndex:
 
     settings: QdrantSettings
     collection: str
+    size: int | None = None  # points in the collection, when known
 
     @property
     def client(self) -> Any:
@@ -124,7 +125,9 @@ class QdrantIndex:
             if filtered
             else None
         )
-        exact = filtered and selection.count <= self.settings.exact_below
+        # A small allowed set (or collection, when all of it is allowed) is scored outright.
+        allowed = selection.count if filtered else self.size
+        exact = allowed is not None and allowed <= self.settings.exact_below
         found = self.client.query_points(
             self.collection, query=query.astype(np.float32).tolist(), query_filter=condition,
             limit=k, with_payload=False,
@@ -163,7 +166,7 @@ class QdrantBackend:
         collection = version.manifest.get(COLLECTION_KEY)
         if not collection:
             raise not_in_this_store(version)
-        return QdrantIndex(self.settings, collection)
+        return QdrantIndex(self.settings, collection, len(vectors))
 
     def retire(self, manifest: dict[str, Any]) -> None:
         if collection := manifest.get(COLLECTION_KEY):

@@ -73,6 +73,18 @@ def test_filtered_top10_equals_exact_search_at_every_selectivity(corpus, selecti
     assert recall(opened(corpus), corpus, selectivity) == 1.0
 
 
+def test_an_unfiltered_search_of_a_small_shard_is_exact_too(corpus):
+    """Every passage allowed is an allowed set like any other: a shard of at most
+    `exact_below` points is scored outright, not walked (the walk finds about 0.7 here)."""
+    _, vectors, _, queries = corpus
+    index = opened(corpus)
+    for query in queries:
+        truth = np.argsort(-(vectors @ query), kind="stable")[:10]
+        _, got = index.search(query, 10, None)
+        assert got.tolist() == truth.tolist()
+    assert opened(corpus, exact_below=SIZE - 1).search(queries[0], 10, None)[1].size == 10
+
+
 # Qdrant's filtered HNSW alone (cinebot's exact search off): the known gap. On these vectors
 # a broad filter walks a graph that is hard to walk, and recall is the graph's own (the same
 # with a filter every passage passes); a wider search (hnsw_ef) closes most of it, ACORN (for
