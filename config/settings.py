@@ -232,10 +232,10 @@ class Settings(BaseSettings):
         if self.qdrant_url and not re.fullmatch(r"https?://[^/\s:]+(:\d+)?/?", self.qdrant_url):
             problems.append(f"qdrant_url {self.qdrant_url!r} is not like http://host:6333")
         if self.store == "qdrant":
-            needed = "qdrant_client" if self.qdrant_url else "qdrant_edge"
-            if importlib.util.find_spec(needed) is None:
-                problems.append(f"store = qdrant needs {needed.replace('_', '-')}"
-                                f"{'' if self.qdrant_url else '-py'}: pip install 'cinebot[qdrant]'")  # fmt: skip
+            module, package = (("qdrant_client", "qdrant-client") if self.qdrant_url
+                               else ("qdrant_edge", "qdrant-edge-py"))  # fmt: skip
+            if importlib.util.find_spec(module) is None:
+                problems.append(f"store = qdrant needs {package}: pip install 'cinebot[qdrant]'")
         if problems:
             raise ValueError("; ".join(problems))
         return self
