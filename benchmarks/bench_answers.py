@@ -65,19 +65,28 @@ def warm_answers(engine: Engine, block: int = 10) -> Warm:
             if "embed" in current.timings:
                 embed_ms.append(current.timings["embed"])
     p95 = statistics.quantiles(answer_ms, n=20)[-1]
-    return Warm(len(questions), engine.snapshot().n_passages, statistics.median(naive_ms),
-                statistics.median(answer_ms), statistics.median(embed_ms), p95)  # fmt: skip
+    return Warm(
+        len(questions),
+        engine.snapshot().n_passages,
+        statistics.median(naive_ms),
+        statistics.median(answer_ms),
+        statistics.median(embed_ms),
+        p95,
+    )
 
 
 def report_lines(w: Warm) -> list[str]:
     return [
-        "## Warm answers against the naive question embedding", "",
+        "## Warm answers against the naive question embedding",
+        "",
         f"{w.questions} distinct questions (the cache of question vectors off), on {w.passages:,} passages; "
         "blocks of ten alternate between the two. The answer is everything a user waits for: "
-        "parse, embed, filters and search with BM25 fusion, aggregation, the Discord reply.", "",
-        "| | p50 ms | vs naive encode |", "| --- | ---: | ---: |",
+        "parse, embed, filters and search with BM25 fusion, aggregation, the Discord reply.",
+        "",
+        "| | p50 ms | vs naive encode |",
+        "| --- | ---: | ---: |",
         f"| naive `SentenceTransformer.encode([question])` (baseline) | {w.naive_p50:.2f} | 1.00x |",
         f"| cinebot: the question embedding alone (int8 ONNX) | {w.embed_p50:.2f} | {w.embed_p50 / w.naive_p50:.2f}x |",
         f"| cinebot: the whole answer (p95 {w.answer_p95:.1f} ms) | {w.answer_p50:.2f} | {w.ratio:.2f}x |",
         "",
-    ]  # fmt: skip
+    ]

@@ -20,10 +20,32 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 WORKDIR = REPO / "data" / "bench" / "imdb-datasets"
-GENRES = ["Action", "Comedy", "Drama", "Crime", "Thriller", "Horror", "Romance", "Documentary",
-          "Short", "Sci-Fi", "Animation", "Family", "News", "Reality-TV"]  # fmt: skip
-KINDS = [("tvEpisode", 0.62), ("short", 0.08), ("movie", 0.06), ("video", 0.02),
-         ("tvSeries", 0.02), ("tvMovie", 0.01), ("videoGame", 0.01), ("tvSpecial", 0.01)]  # fmt: skip
+GENRES = [
+    "Action",
+    "Comedy",
+    "Drama",
+    "Crime",
+    "Thriller",
+    "Horror",
+    "Romance",
+    "Documentary",
+    "Short",
+    "Sci-Fi",
+    "Animation",
+    "Family",
+    "News",
+    "Reality-TV",
+]
+KINDS = [
+    ("tvEpisode", 0.62),
+    ("short", 0.08),
+    ("movie", 0.06),
+    ("video", 0.02),
+    ("tvSeries", 0.02),
+    ("tvMovie", 0.01),
+    ("videoGame", 0.01),
+    ("tvSpecial", 0.01),
+]
 
 
 def generate(folder: Path, rows: int, seed: int = 7) -> dict[str, int]:
@@ -40,8 +62,10 @@ def generate(folder: Path, rows: int, seed: int = 7) -> dict[str, int]:
         open(folder / "title.basics.tsv", "w", encoding="utf-8") as basics,
         open(folder / "title.crew.tsv", "w", encoding="utf-8") as crew,
     ):
-        basics.write("tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\t"
-                     "endYear\truntimeMinutes\tgenres\n")  # fmt: skip
+        basics.write(
+            "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\t"
+            "endYear\truntimeMinutes\tgenres\n"
+        )
         crew.write("tconst\tdirectors\twriters\n")
         for n in range(1, rows + 1):
             kind = rng.choices(kinds, weights)[0]
@@ -86,8 +110,13 @@ def import_in_child(folder: Path, index_dir: Path) -> dict[str, float]:
     import shutil
 
     shutil.rmtree(index_dir, ignore_errors=True)
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(folder), str(index_dir)], cwd=REPO,
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(folder), str(index_dir)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -55,8 +55,15 @@ def throughput(engine: Engine, records: list[dict], rounds: int = 2) -> Throughp
             best_naive = min(best_naive, time.perf_counter() - t)
     cosine = (ours * reference).sum(axis=1)
     n = len(texts)
-    return Throughput(n, len(records), n / best_ingest, n / best_encode, n / best_naive,
-                      float(cosine.mean()), float(cosine.min()))  # fmt: skip
+    return Throughput(
+        n,
+        len(records),
+        n / best_ingest,
+        n / best_encode,
+        n / best_naive,
+        float(cosine.mean()),
+        float(cosine.min()),
+    )
 
 
 @dataclass
@@ -80,31 +87,45 @@ def incremental(engine: Engine, new_records: list[dict], ingest_rate: float) -> 
     embed_s = added.passages_embedded / ingest_rate
     write_s = max(added.seconds - embed_s, 0.0)
     total = engine.snapshot().n_passages
-    return Incremental(size, added.added, added.passages_embedded, added.seconds,
-                       again.seconds, again.passages_embedded, total / ingest_rate + write_s)  # fmt: skip
+    return Incremental(
+        size,
+        added.added,
+        added.passages_embedded,
+        added.seconds,
+        again.seconds,
+        again.passages_embedded,
+        total / ingest_rate + write_s,
+    )
 
 
 def report_lines(t: Throughput, inc: Incremental | None) -> list[str]:
     lines = [
-        "## Indexing throughput", "",
+        "## Indexing throughput",
+        "",
         f"{t.reviews} real reviews -> {t.passages:,} passages; best of 2 alternating rounds. "
-        "Baseline: `SentenceTransformer(model).encode(passages, batch_size=32)` on the same passages, same process.", "",
-        "| pipeline | passages/s | vs naive encode |", "| --- | ---: | ---: |",
+        "Baseline: `SentenceTransformer(model).encode(passages, batch_size=32)` on the same passages, same process.",
+        "",
+        "| pipeline | passages/s | vs naive encode |",
+        "| --- | ---: | ---: |",
         f"| naive `encode(batch_size=32)` (baseline) | {t.naive_rate:.1f} | 1.00x |",
         f"| cinebot encoder (onnxruntime float32, length-sorted batches) | {t.encode_rate:.1f} | {t.encode_rate / t.naive_rate:.2f}x |",
         f"| `cinebot ingest` end to end (read, clean, split, embed, write) | {t.ingest_rate:.1f} | {t.ingest_rate / t.naive_rate:.2f}x |",
         "",
-        f"Vectors: mean cosine to the baseline's {t.cosine_mean:.4f} (min {t.cosine_min:.4f}).", "",
-    ]  # fmt: skip
+        f"Vectors: mean cosine to the baseline's {t.cosine_mean:.4f} (min {t.cosine_min:.4f}).",
+        "",
+    ]
     if inc:
         lines += [
-            "## Incremental re-index", "",
+            "## Incremental re-index",
+            "",
             f"An index of {inc.size:,} passages gains {inc.new_reviews} new real reviews "
-            f"({inc.new_passages:,} passages, {inc.new_passages / inc.size:.1%}).", "",
-            "| operation | seconds | vs full rebuild |", "| --- | ---: | ---: |",
+            f"({inc.new_passages:,} passages, {inc.new_passages / inc.size:.1%}).",
+            "",
+            "| operation | seconds | vs full rebuild |",
+            "| --- | ---: | ---: |",
             f"| full rebuild (estimated: all passages at the measured ingest rate + the same write) | {inc.rebuild_s:,.0f} | 100% |",
             f"| incremental ingest of the new reviews (measured) | {inc.incremental_s:.1f} | {inc.incremental_s / inc.rebuild_s:.1%} |",
             f"| the same file again (measured; passages embedded: {inc.unchanged_embedded}) | {inc.unchanged_s:.1f} | {inc.unchanged_s / inc.rebuild_s:.1%} |",
             "",
-        ]  # fmt: skip
+        ]
     return lines

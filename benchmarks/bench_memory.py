@@ -37,8 +37,9 @@ class Start:
     peak: int
 
 
-def cold_start(index_dir: Path, question: str = "zombies and the undead, not comedy",
-               rounds: int = 2) -> Start:  # fmt: skip
+def cold_start(
+    index_dir: Path, question: str = "zombies and the undead, not comedy", rounds: int = 2
+) -> Start:
     """Best of `rounds` fresh processes (the first may also find the files out of the page
     cache); memory from the same run."""
     env = dict(
@@ -47,8 +48,14 @@ def cold_start(index_dir: Path, question: str = "zombies and the undead, not com
     best: Start | None = None
     for _ in range(rounds):
         spawned = time.time()
-        out = subprocess.run([sys.executable, "-c", CHILD, str(index_dir), question], cwd=REPO,
-                             env=env, capture_output=True, text=True, check=True)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(index_dir), question],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         data = json.loads(out.stdout.strip().splitlines()[-1])
         assert data["hits"] > 0, "the cold-start question found nothing"
         start = Start(data["passages"], data["answered"] - spawned, data["rss"], data["peak"])
@@ -60,13 +67,15 @@ def cold_start(index_dir: Path, question: str = "zombies and the undead, not com
 
 def report_lines(starts: list[Start]) -> list[str]:
     lines = [
-        "## Memory and cold start", "",
+        "## Memory and cold start",
+        "",
         "A fresh `python` process: import, open the index, embed and answer one question "
         "(best of 2). Resident memory after the answer; bytes per passage is the growth between "
-        "the smallest and each larger index, against the 1,536-byte floor of 384 float32 values.", "",
+        "the smallest and each larger index, against the 1,536-byte floor of 384 float32 values.",
+        "",
         "| passages | cold start s | RSS MiB | peak MiB | bytes/passage (marginal) | vs 1,536 B floor |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]  # fmt: skip
+    ]
     base = starts[0]
     for s in starts:
         if s is base:
@@ -75,6 +84,8 @@ def report_lines(starts: list[Start]) -> list[str]:
         else:
             marginal = (s.rss - base.rss) / (s.passages - base.passages)
             per, ratio = f"{marginal:,.0f}", f"{marginal / 1536:.2f}x"
-        lines.append(f"| {s.passages:,} | {s.cold_start_s:.2f} | {s.rss / 2**20:,.0f} | "
-                     f"{s.peak / 2**20:,.0f} | {per} | {ratio} |")  # fmt: skip
+        lines.append(
+            f"| {s.passages:,} | {s.cold_start_s:.2f} | {s.rss / 2**20:,.0f} | "
+            f"{s.peak / 2**20:,.0f} | {per} | {ratio} |"
+        )
     return [*lines, ""]

@@ -74,16 +74,30 @@ def compare(engine: Engine, queries: int = 50, seed: int = 3, chroma: bool = Tru
                 recall["post"].append(len(truth & set(kept)) / len(truth))
                 if collection is not None:
                     t = time.perf_counter()
-                    found = collection.query(query_embeddings=[query], n_results=10,
-                                             where={"bucket": {"$lt": cut}}, include=[])  # fmt: skip
+                    found = collection.query(
+                        query_embeddings=[query],
+                        n_results=10,
+                        where={"bucket": {"$lt": cut}},
+                        include=[],
+                    )
                     times["chroma"].append(time.perf_counter() - t)
                     recall["chroma"].append(
                         len(truth & {int(i) for i in found["ids"][0]}) / len(truth)
                     )
             ms = {k: statistics.median(v) * 1000 if v else None for k, v in times.items()}
             got = {k: statistics.mean(v) if v else None for k, v in recall.items()}
-            out.append(PeerRow(len(vectors), selectivity, ms["ours"], got["ours"], ms["chroma"],
-                               got["chroma"], ms["post"], got["post"]))  # fmt: skip
+            out.append(
+                PeerRow(
+                    len(vectors),
+                    selectivity,
+                    ms["ours"],
+                    got["ours"],
+                    ms["chroma"],
+                    got["chroma"],
+                    ms["post"],
+                    got["post"],
+                )
+            )
     return out
 
 
@@ -101,24 +115,34 @@ def _chroma(folder: str, vectors: np.ndarray, bucket: np.ndarray):  # type: igno
     step = min(client.get_max_batch_size(), 5000)
     for start in range(0, len(vectors), step):
         rows = range(start, min(start + step, len(vectors)))
-        collection.add(ids=[str(r) for r in rows], embeddings=vectors[start : rows.stop],
-                       metadatas=[{"bucket": int(bucket[r])} for r in rows])  # fmt: skip
+        collection.add(
+            ids=[str(r) for r in rows],
+            embeddings=vectors[start : rows.stop],
+            metadatas=[{"bucket": int(bucket[r])} for r in rows],
+        )
     return collection
 
 
 def report_lines(rows: list[PeerRow]) -> list[str]:
     lines = [
-        "## Filtered search against Chroma and post-filtering, by index size", "",
+        "## Filtered search against Chroma and post-filtering, by index size",
+        "",
         "Median ms per filtered top-10 query (the vector search alone: no embedding, no BM25) and "
         "recall@10 against brute force over the allowed passages. Post-filtering takes FAISS's "
-        "top 40 and keeps the allowed ones; Chroma filters inside its HNSW search.", "",
+        "top 40 and keeps the allowed ones; Chroma filters inside its HNSW search.",
+        "",
         "| passages | selectivity | cinebot ms | cinebot recall@10 | Chroma ms | Chroma recall@10 | post-filter ms | post-filter recall@10 | cinebot throughput vs Chroma |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]  # fmt: skip
+    ]
     for r in rows:
-        chroma = (f"{r.chroma_ms:.2f} | {r.chroma_recall:.3f} | " if r.chroma_ms is not None
-                  else "- | - | ")  # fmt: skip
+        chroma = (
+            f"{r.chroma_ms:.2f} | {r.chroma_recall:.3f} | "
+            if r.chroma_ms is not None
+            else "- | - | "
+        )
         ratio = f"{r.chroma_ms / r.ours_ms:.1f}x" if r.chroma_ms is not None else "-"
-        lines.append(f"| {r.size:,} | {r.selectivity:.1%} | {r.ours_ms:.2f} | {r.ours_recall:.3f} | "
-                     f"{chroma}{r.post_ms:.2f} | {r.post_recall:.3f} | {ratio} |")  # fmt: skip
+        lines.append(
+            f"| {r.size:,} | {r.selectivity:.1%} | {r.ours_ms:.2f} | {r.ours_recall:.3f} | "
+            f"{chroma}{r.post_ms:.2f} | {r.post_recall:.3f} | {ratio} |"
+        )
     return [*lines, ""]

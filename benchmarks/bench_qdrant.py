@@ -86,9 +86,14 @@ def _rss(kind: str, path: Path, queries: np.ndarray, extra: str = "") -> float:
     """MiB resident in a fresh process after opening the store and answering."""
     with tempfile.NamedTemporaryFile(suffix=".npy") as f:
         np.save(f.name, queries[:20])
-        out = subprocess.run([sys.executable, "-c", CHILD, kind, str(path), f.name, extra],
-                             cwd=REPO, capture_output=True, text=True, check=True,
-                             env=dict(os.environ, OMP_NUM_THREADS="1"))  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, kind, str(path), f.name, extra],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, OMP_NUM_THREADS="1"),
+        )
     return json.loads(out.stdout.strip().splitlines()[-1])["rss"] / 2**20
 
 
@@ -119,9 +124,13 @@ def compare(engine: Engine, queries: int = 50, seed: int = 3) -> Peer:
         faiss.write_index(faiss_index, str(root / "index.faiss"))
         del faiss_index
         t = time.perf_counter()
-        build_shard(root / "shard", settings, vectors,
-                    ({"bucket": int(b), "library": "base"} for b in bucket),
-                    fields={**FIELDS, "bucket": "integer"})  # fmt: skip
+        build_shard(
+            root / "shard",
+            settings,
+            vectors,
+            ({"bucket": int(b), "library": "base"} for b in bucket),
+            fields={**FIELDS, "bucket": "integer"},
+        )
         qdrant_build = time.perf_counter() - t
         disk = sum(p.stat().st_blocks * 512 for p in (root / "shard").rglob("*") if p.is_file())
         shard = e.EdgeShard.load(str(root / "shard"))
@@ -130,8 +139,13 @@ def compare(engine: Engine, queries: int = 50, seed: int = 3) -> Peer:
             cut = int(BUCKETS * selectivity)
             allowed = bucket < cut
             selection = None if selectivity == 1.0 else Selection(allowed, QueryFilters())
-            condition = None if selection is None else e.Filter(must=[
-                e.FieldCondition(key="bucket", range=e.RangeFloat(lt=float(cut)))])  # fmt: skip
+            condition = (
+                None
+                if selection is None
+                else e.Filter(
+                    must=[e.FieldCondition(key="bucket", range=e.RangeFloat(lt=float(cut)))]
+                )
+            )
             exact = int(np.count_nonzero(allowed)) <= settings.exact_below  # as EdgeIndex asks
             times: dict[str, list[float]] = {"ours": [], "qdrant": [], "wide": []}
             found: dict[str, list[float]] = {"ours": [], "qdrant": [], "raw": [], "wide": []}
@@ -143,19 +157,39 @@ def compare(engine: Engine, queries: int = 50, seed: int = 3) -> Peer:
                 _, got = search_passages(snap, query, selection, 10)
                 times["ours"].append(time.perf_counter() - t)
                 found["ours"].append(len(truth & set(got.tolist())) / len(truth))
-                for kind, params in (("qdrant", e.SearchParams(exact=exact)),
-                                     ("raw", e.SearchParams(exact=False)),
-                                     ("wide", e.SearchParams(exact=exact, hnsw_ef=WIDE))):  # fmt: skip
+                for kind, params in (
+                    ("qdrant", e.SearchParams(exact=exact)),
+                    ("raw", e.SearchParams(exact=False)),
+                    ("wide", e.SearchParams(exact=exact, hnsw_ef=WIDE)),
+                ):
                     t = time.perf_counter()
-                    points = shard.query(e.QueryRequest(query=e.Query.Nearest(query.tolist()),
-                                                        filter=condition, limit=10, params=params))  # fmt: skip
+                    points = shard.query(
+                        e.QueryRequest(
+                            query=e.Query.Nearest(query.tolist()),
+                            filter=condition,
+                            limit=10,
+                            params=params,
+                        )
+                    )
                     if kind in times:
                         times[kind].append(time.perf_counter() - t)
                     found[kind].append(len(truth & {int(p.id) for p in points}) / len(truth))
             (o50, o99), (q50, q99) = _ms(times["ours"]), _ms(times["qdrant"])
             mean = {k: float(np.mean(v)) for k, v in found.items()}
-            rows.append(Row(selectivity, o50, o99, mean["ours"], q50, q99, mean["qdrant"],
-                            mean["raw"], _ms(times["wide"])[0], mean["wide"]))  # fmt: skip
+            rows.append(
+                Row(
+                    selectivity,
+                    o50,
+                    o99,
+                    mean["ours"],
+                    q50,
+                    q99,
+                    mean["qdrant"],
+                    mean["raw"],
+                    _ms(times["wide"])[0],
+                    mean["wide"],
+                )
+            )
         del shard
         kind = str(snap.info.manifest.get("faiss_index", ""))
         faiss_rss = _rss("faiss", root / "index.faiss", noisy, kind)
@@ -168,31 +202,37 @@ def report_lines(peers: list[Peer], factory: str) -> list[str]:
     if not peers:
         return []
     lines = [
-        "## Qdrant's engine as a peer (qdrant-edge, embedded)", "",
+        "## Qdrant's engine as a peer (qdrant-edge, embedded)",
+        "",
         f"The same vectors in cinebot's FAISS store (`{factory}`) and in a Qdrant shard built as "
         "cinebot builds it (HNSW m=16, ef_construct=100, payload indexes; an exact search when "
         "at most 20,000 passages are allowed). Filtered top-10 by a random `bucket` (exact "
         "selectivity); 100% is no filter. Recall@10 against brute force over the allowed "
-        "passages; \"raw\" is Qdrant's filtered HNSW with no exact search asked; \"ef "
+        'passages; "raw" is Qdrant\'s filtered HNSW with no exact search asked; "ef '
         f"{WIDE}\" is cinebot's settings with `qdrant.hnsw_ef = {WIDE}` (a wider graph search). "
         "Every filtered field has its payload index. The vector search alone: no embedding, "
-        "no BM25.", "",
+        "no BM25.",
+        "",
         f"| passages | selectivity | FAISS p50 ms | FAISS p99 ms | FAISS recall | Qdrant p50 ms | Qdrant p99 ms | Qdrant recall | Qdrant raw recall | ef {WIDE} p50 ms | ef {WIDE} recall | Qdrant p50 / FAISS p50 |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]  # fmt: skip
+    ]
     for p in peers:
         for r in p.rows:
-            lines.append(f"| {p.size:,} | {r.selectivity:.1%} | {r.ours_p50:.2f} | {r.ours_p99:.2f} | "
-                         f"{r.ours_recall:.3f} | {r.qdrant_p50:.2f} | {r.qdrant_p99:.2f} | "
-                         f"{r.qdrant_recall:.3f} | {r.raw_recall:.3f} | {r.wide_p50:.2f} | "
-                         f"{r.wide_recall:.3f} | {r.qdrant_p50 / max(r.ours_p50, 1e-6):.1f}x |")  # fmt: skip
+            lines.append(
+                f"| {p.size:,} | {r.selectivity:.1%} | {r.ours_p50:.2f} | {r.ours_p99:.2f} | "
+                f"{r.ours_recall:.3f} | {r.qdrant_p50:.2f} | {r.qdrant_p99:.2f} | "
+                f"{r.qdrant_recall:.3f} | {r.raw_recall:.3f} | {r.wide_p50:.2f} | "
+                f"{r.wide_recall:.3f} | {r.qdrant_p50 / max(r.ours_p50, 1e-6):.1f}x |"
+            )
     lines += [
         "",
         "| passages | FAISS build s | Qdrant build s | build ratio | Qdrant on disk MiB (allocated) | FAISS process RSS MiB | Qdrant process RSS MiB |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]  # fmt: skip
+    ]
     for p in peers:
-        lines.append(f"| {p.size:,} | {p.faiss_build_s:.1f} | {p.qdrant_build_s:.1f} | "
-                     f"{p.qdrant_build_s / max(p.faiss_build_s, 1e-6):.0f}x | "
-                     f"{p.qdrant_disk_mib:,.0f} | {p.faiss_rss_mib:,.0f} | {p.qdrant_rss_mib:,.0f} |")  # fmt: skip
+        lines.append(
+            f"| {p.size:,} | {p.faiss_build_s:.1f} | {p.qdrant_build_s:.1f} | "
+            f"{p.qdrant_build_s / max(p.faiss_build_s, 1e-6):.0f}x | "
+            f"{p.qdrant_disk_mib:,.0f} | {p.faiss_rss_mib:,.0f} | {p.qdrant_rss_mib:,.0f} |"
+        )
     return [*lines, ""]

@@ -55,8 +55,13 @@ def build(spec: str, vectors: np.ndarray, rng: np.random.Generator):
     return index
 
 
-def run(size: int, queries: int, out: Path | None, factories: tuple[str, ...] = FACTORIES,
-        engine: Engine | None = None) -> str:  # fmt: skip
+def run(
+    size: int,
+    queries: int,
+    out: Path | None,
+    factories: tuple[str, ...] = FACTORIES,
+    engine: Engine | None = None,
+) -> str:
     import faiss
 
     rng = np.random.default_rng(7)
@@ -67,10 +72,17 @@ def run(size: int, queries: int, out: Path | None, factories: tuple[str, ...] = 
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
     _, truth = exact.search(picks, 10)
-    lines = ["# Index type at scale", "", f"Machine: {machine()}", "",
-             f"{size:,} passages (real vectors + noise), {queries} single-query searches per index type, "
-             "top 10, unfiltered; recall@10 against exact search. `@n` is the IVF nprobe.", "",
-             "| factory | build s | p50 ms | p99 ms | recall@10 | p99 vs Flat |", "| --- | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    lines = [
+        "# Index type at scale",
+        "",
+        f"Machine: {machine()}",
+        "",
+        f"{size:,} passages (real vectors + noise), {queries} single-query searches per index type, "
+        "top 10, unfiltered; recall@10 against exact search. `@n` is the IVF nprobe.",
+        "",
+        "| factory | build s | p50 ms | p99 ms | recall@10 | p99 vs Flat |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     flat_p99 = None
     for spec in factories:
         started = time.perf_counter()

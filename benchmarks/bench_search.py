@@ -29,14 +29,27 @@ from index.telemetry import request, stage
 from index.types import QueryFilters
 
 QUESTIONS = [
-    "Korean action thrillers rated 8+", "French comedies from the 90s", "zombies and the undead",
-    "cowboys and gunfights", "films about grief and the sea, not horror", "Japanese animated films",
-    "British crime dramas rated at least 4 stars", "a heist that goes wrong", "war films before 1990",
-    "romantic comedies after 2000", "slow quiet films about loneliness", "documentaries",
-    "Italian westerns", "something funny with a big heart", "Hong Kong action not rated below 8",
-    "Danish dramas", "monsters in the city", "a family falls apart", "sci-fi or fantasy from Japan",
+    "Korean action thrillers rated 8+",
+    "French comedies from the 90s",
+    "zombies and the undead",
+    "cowboys and gunfights",
+    "films about grief and the sea, not horror",
+    "Japanese animated films",
+    "British crime dramas rated at least 4 stars",
+    "a heist that goes wrong",
+    "war films before 1990",
+    "romantic comedies after 2000",
+    "slow quiet films about loneliness",
+    "documentaries",
+    "Italian westerns",
+    "something funny with a big heart",
+    "Hong Kong action not rated below 8",
+    "Danish dramas",
+    "monsters in the city",
+    "a family falls apart",
+    "sci-fi or fantasy from Japan",
     "musicals rated 9+",
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -53,16 +66,24 @@ class Row:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())  # fmt: skip
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     import faiss
     import onnxruntime
     import sentence_transformers
     import torch
 
-    return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, torch {torch.__version__}, "
-            f"onnxruntime {onnxruntime.__version__}, faiss {faiss.__version__}, "
-            f"sentence-transformers {sentence_transformers.__version__}")  # fmt: skip
+    return (
+        f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, torch {torch.__version__}, "
+        f"onnxruntime {onnxruntime.__version__}, faiss {faiss.__version__}, "
+        f"sentence-transformers {sentence_transformers.__version__}"
+    )
 
 
 def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
@@ -96,8 +117,14 @@ def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
             fid = f"syn-{copy}"
             digest = hashlib.sha1(review.review_id.encode()).hexdigest()
             writer.add_review(review, fid, digest, [texts[row]], noisy.reshape(1, -1))
-        writer.commit({"model": settings.embedding.model, "dim": vectors.shape[1],
-                       "passage_max_tokens": settings.embedding.passage_max_tokens}, backend_for(settings))  # fmt: skip
+        writer.commit(
+            {
+                "model": settings.embedding.model,
+                "dim": vectors.shape[1],
+                "passage_max_tokens": settings.embedding.passage_max_tokens,
+            },
+            backend_for(settings),
+        )
     # Its own encoder (the model itself is shared): the base's remembers questions.
     return Engine(settings, Encoder(settings.embedding))
 
@@ -130,8 +157,13 @@ def time_queries(engine: Engine, n: int) -> Row:
         float(np.percentile(parts[k], 50)) if parts[k] else 0.0
         for k in ("parse", "embed", "search", "render", "terminal")
     )
-    return Row(engine.snapshot().n_passages, float(np.percentile(totals, 50)),
-               float(np.percentile(totals, 95)), float(np.percentile(totals, 99)), *medians)  # fmt: skip
+    return Row(
+        engine.snapshot().n_passages,
+        float(np.percentile(totals, 50)),
+        float(np.percentile(totals, 95)),
+        float(np.percentile(totals, 99)),
+        *medians,
+    )
 
 
 def filtered_recall(
@@ -168,24 +200,32 @@ def filtered_recall(
 def latency_lines(rows: list[Row], queries: int) -> list[str]:
     baseline = rows[0]
     lines = [
-        "## Query latency (ms)", "",
+        "## Query latency (ms)",
+        "",
         f"{queries} mixed questions per size (filters, semantic, both), end to end: parse, embed, "
         "filters and filtered FAISS search with BM25 fusion and per-film aggregation, rendering the "
-        "bot's reply (the Discord embed). Stage times are the engine's own (`index.telemetry`).", "",
+        "bot's reply (the Discord embed). Stage times are the engine's own (`index.telemetry`).",
+        "",
         "| passages | p50 | p95 | p99 | p50 vs smallest | parse p50 | embed p50 (questions with a semantic part) | filter + search p50 | reply render p50 | terminal render p50 (CLI, not in the total) |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]  # fmt: skip
+    ]
     for r in rows:
-        lines.append(f"| {r.size:,} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | {r.p50 / baseline.p50:.2f}x | "
-                     f"{r.parse:.2f} | {r.embed:.1f} | {r.search:.2f} | {r.render:.2f} | {r.terminal:.2f} |")  # fmt: skip
+        lines.append(
+            f"| {r.size:,} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | {r.p50 / baseline.p50:.2f}x | "
+            f"{r.parse:.2f} | {r.embed:.1f} | {r.search:.2f} | {r.render:.2f} | {r.terminal:.2f} |"
+        )
     return [*lines, ""]
 
 
 def recall_lines(recalls: dict[int, list[tuple[str, int, float, float]]]) -> list[str]:
-    lines = ["## Filtered recall@10 against brute force", "",
-             "Selector search (cinebot) against top-40-then-filter (post-filtering, as a naive FAISS wrapper does).", "",
-             "| passages | selectivity | allowed (last query) | cinebot recall@10 | post-filter recall@10 |",
-             "| ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    lines = [
+        "## Filtered recall@10 against brute force",
+        "",
+        "Selector search (cinebot) against top-40-then-filter (post-filtering, as a naive FAISS wrapper does).",
+        "",
+        "| passages | selectivity | allowed (last query) | cinebot recall@10 | post-filter recall@10 |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
     for size, table in recalls.items():
         for name, allowed, ours, post in table:
             lines.append(f"| {size:,} | {name} | {allowed:,} | {ours:.3f} | {post:.3f} |")
@@ -209,9 +249,11 @@ def plot(rows: list[Row], peers: list, starts: list, path: Path) -> bool:
     left.plot(sizes, [r.p50 for r in rows], marker="o", label="cinebot answer p50")
     left.plot(sizes, [r.p99 for r in rows], marker="o", label="cinebot answer p99")
     at5 = [p for p in peers if abs(p.selectivity - 0.05) < 1e-9]
-    for label, pick in (("cinebot search (5% filter)", lambda p: p.ours_ms),
-                        ("Chroma search (5% filter)", lambda p: p.chroma_ms),
-                        ("post-filtering (5% filter)", lambda p: p.post_ms)):  # fmt: skip
+    for label, pick in (
+        ("cinebot search (5% filter)", lambda p: p.ours_ms),
+        ("Chroma search (5% filter)", lambda p: p.chroma_ms),
+        ("post-filtering (5% filter)", lambda p: p.post_ms),
+    ):
         points = [(p.size, pick(p)) for p in at5 if pick(p) is not None]
         if points:
             left.plot(*zip(*points, strict=True), marker="s", linestyle="--", label=label)
@@ -221,8 +263,12 @@ def plot(rows: list[Row], peers: list, starts: list, path: Path) -> bool:
     sizes = [s.passages for s in mem]
     right.plot(sizes, [s.rss / 2**20 for s in mem], marker="o", label="RSS after one answer")
     right.plot(sizes, [s.peak / 2**20 for s in mem], marker="o", label="peak RSS")
-    right.plot(sizes, [n * 1536 / 2**20 for n in sizes], linestyle=":",
-               label="the vectors alone (1,536 B each)")  # fmt: skip
+    right.plot(
+        sizes,
+        [n * 1536 / 2**20 for n in sizes],
+        linestyle=":",
+        label="the vectors alone (1,536 B each)",
+    )
     _axes(right, "MiB", "memory of a serving process")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

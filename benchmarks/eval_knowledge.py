@@ -105,10 +105,14 @@ class Scores:
         def ratio(a: int, b: int) -> str:
             return f"{a / b:.3f}" if b else "-"
 
-        return [ratio(self.country_tp, self.country_pred), ratio(self.country_tp, self.country_true),
-                ratio(self.genre_tp, self.genre_pred), ratio(self.genre_tp, self.genre_true),
-                ratio(self.director_ok, self.director_pred),
-                ratio(self.director_ok, self.director_true)]  # fmt: skip
+        return [
+            ratio(self.country_tp, self.country_pred),
+            ratio(self.country_tp, self.country_true),
+            ratio(self.genre_tp, self.genre_pred),
+            ratio(self.genre_tp, self.genre_true),
+            ratio(self.director_ok, self.director_pred),
+            ratio(self.director_ok, self.director_true),
+        ]
 
 
 def stripped_reviews(records: list[dict], per_film: int) -> dict[str, list]:
@@ -122,8 +126,13 @@ def stripped_reviews(records: list[dict], per_film: int) -> dict[str, list]:
         rs.sort(key=lambda r: hashlib.sha1(r["review_id"].encode()).hexdigest())
         read = ReadResult()
         for r in rs[:per_film]:
-            record = {"id": r["review_id"], "title": r["title"], "year": r.get("year"),
-                      "text": r["text"], "rating": r.get("rating")}  # fmt: skip
+            record = {
+                "id": r["review_id"],
+                "title": r["title"],
+                "year": r.get("year"),
+                "text": r["text"],
+                "rating": r.get("rating"),
+            }
             build_review(record, "eval", "", IngestSettings(), read)
         out[imdb_id] = read.reviews
     return out
@@ -160,8 +169,9 @@ def country_questions(
     return out
 
 
-def embedding_genres(snap: Snapshot, encoder: Encoder, truth: dict[str, dict],
-                     review_film: dict[str, str]) -> tuple[list[str], dict[str, set[str]]]:  # fmt: skip
+def embedding_genres(
+    snap: Snapshot, encoder: Encoder, truth: dict[str, dict], review_film: dict[str, str]
+) -> tuple[list[str], dict[str, set[str]]]:
     """Genres from the similarity of each film's passages to a sentence per genre, with a
     threshold per genre tuned on the first half for precision >= TARGET. Returns the notes
     and the genres it infers for held-out films."""
@@ -195,8 +205,11 @@ def embedding_genres(snap: Snapshot, encoder: Encoder, truth: dict[str, dict],
     return notes, inferred
 
 
-def section(snap: Snapshot | None = None, encoder: Encoder | None = None,
-            records_for_vectors: list[dict] | None = None) -> str:  # fmt: skip
+def section(
+    snap: Snapshot | None = None,
+    encoder: Encoder | None = None,
+    records_for_vectors: list[dict] | None = None,
+) -> str:
     corpus = find_corpus()
     films_csv = corpus.with_name("films.csv") if corpus is not None else None
     if films_csv is None or not films_csv.is_file():
@@ -204,14 +217,19 @@ def section(snap: Snapshot | None = None, encoder: Encoder | None = None,
     with open(films_csv, encoding="utf-8", newline="") as handle:
         truth = {row["imdb_id"]: row for row in csv.DictReader(handle)}
     records = list(read_records(corpus))
-    lines = ["", "## Real reviews without metadata: inference only vs with a catalogue", "",
-             "Reviews stripped to title, year, text and rating; the truth is the data set's "
-             "films.csv. Held-out half of the films (split by a hash of the IMDb id; the rules "
-             "were tuned on the other half). Precision and recall are over (film, value) pairs; "
-             "country figures count only films the truth places somewhere.", "",
-             "| reviews per film | source of film facts | country precision | country recall | "
-             "genre precision | genre recall | director precision | director recall | films matched |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]  # fmt: skip
+    lines = [
+        "",
+        "## Real reviews without metadata: inference only vs with a catalogue",
+        "",
+        "Reviews stripped to title, year, text and rating; the truth is the data set's "
+        "films.csv. Held-out half of the films (split by a hash of the IMDb id; the rules "
+        "were tuned on the other half). Precision and recall are over (film, value) pairs; "
+        "country figures count only films the truth places somewhere.",
+        "",
+        "| reviews per film | source of film facts | country precision | country recall | "
+        "genre precision | genre recall | director precision | director recall | films matched |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "catalogue.sqlite"
         writer = CatalogueWriter(path)
@@ -221,8 +239,10 @@ def section(snap: Snapshot | None = None, encoder: Encoder | None = None,
         questions = {}
         for per_film in (1, 5):
             reviews = stripped_reviews(records, per_film)
-            for label, source in (("prose inference only (as shipped)", None),
-                                  ("with the catalogue (films.csv as a catalogue file)", catalogue)):  # fmt: skip
+            for label, source in (
+                ("prose inference only (as shipped)", None),
+                ("with the catalogue (films.csv as a catalogue file)", catalogue),
+            ):
                 films, matched = facts(reviews, source)
                 scores = Scores()
                 for imdb_id, film in films.items():
@@ -234,9 +254,14 @@ def section(snap: Snapshot | None = None, encoder: Encoder | None = None,
                 if per_film == 1:
                     questions[label] = country_questions(films, truth)
         catalogue.close()
-    lines += ["", f'"films from X" on the same held-out films (one review each), for every country '
-              f"with {MIN_FILMS_PER_COUNTRY} films or more: recall / precision of the films found.", "",
-              "| country | prose inference only | with the catalogue |", "| --- | ---: | ---: |"]  # fmt: skip
+    lines += [
+        "",
+        f'"films from X" on the same held-out films (one review each), for every country '
+        f"with {MIN_FILMS_PER_COUNTRY} films or more: recall / precision of the films found.",
+        "",
+        "| country | prose inference only | with the catalogue |",
+        "| --- | ---: | ---: |",
+    ]
     (_, prose), (_, catalogue_rows) = questions.items()
     for (code, r1, p1), (_, r2, p2) in zip(prose, catalogue_rows, strict=True):
 
@@ -249,8 +274,13 @@ def section(snap: Snapshot | None = None, encoder: Encoder | None = None,
     return "\n".join(lines) + "\n"
 
 
-def embedding_experiment(snap: Snapshot, encoder: Encoder, truth: dict[str, dict],
-                         indexed: list[dict], records: list[dict]) -> list[str]:  # fmt: skip
+def embedding_experiment(
+    snap: Snapshot,
+    encoder: Encoder,
+    truth: dict[str, dict],
+    indexed: list[dict],
+    records: list[dict],
+) -> list[str]:
     review_film = {r["review_id"]: r["imdb_id"] for r in indexed}
     notes, inferred = embedding_genres(snap, encoder, truth, review_film)
     reviews = stripped_reviews([r for r in records if r["review_id"] in review_film], 1)
@@ -262,18 +292,27 @@ def embedding_experiment(snap: Snapshot, encoder: Encoder, truth: dict[str, dict
         ("prose rules + embedding", lambda i: set(prose[i].genres) | inferred.get(i, set())),
     ):
         rows.append(_genre_row(label, genres_of, prose, truth))
-    lines = ["", "### Genres from embeddings: tried, and kept only if it helps", "",
-             "Each film's passages (mean of their vectors) against one sentence per genre, "
-             "written by us; per genre, the lowest cosine threshold that keeps precision at "
-             f"{TARGET} or more on the tuning half (at least 10 films), applied to the held-out "
-             "half. One review per film.", "",
-             "| inference | genre precision | genre recall | genres assigned |",
-             "| --- | ---: | ---: | ---: |", *rows, "", "Thresholds: " + "; ".join(notes) + "."]  # fmt: skip
+    lines = [
+        "",
+        "### Genres from embeddings: tried, and kept only if it helps",
+        "",
+        "Each film's passages (mean of their vectors) against one sentence per genre, "
+        "written by us; per genre, the lowest cosine threshold that keeps precision at "
+        f"{TARGET} or more on the tuning half (at least 10 films), applied to the held-out "
+        "half. One review per film.",
+        "",
+        "| inference | genre precision | genre recall | genres assigned |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+        "",
+        "Thresholds: " + "; ".join(notes) + ".",
+    ]
     return lines
 
 
-def _genre_row(label: str, genres_of: Callable[[str], set[str]], films: dict[str, Film],
-               truth: dict[str, dict]) -> str:  # fmt: skip
+def _genre_row(
+    label: str, genres_of: Callable[[str], set[str]], films: dict[str, Film], truth: dict[str, dict]
+) -> str:
     tp = pred = true = 0
     for imdb_id in films:
         got, want = genres_of(imdb_id), truth_genres(truth[imdb_id])

@@ -17,15 +17,24 @@ BEFORE_TUNING = {"held-out A": (121, 128), "held-out B": (120, 127)}
 
 
 def section() -> str:
-    sets = {"tuning set (ours)": CASES, "held-out A": heldout("heldout_a.jsonl"),
-            "held-out B": heldout("heldout_b.jsonl")}  # fmt: skip
-    lines = ["", "## Other people's questions", "",
-             "Share of questions read fully right: every filter, the number of films, the film "
-             "named and the film wanted more like. The held-out sets were written apart, by a helper "
-             "that never saw the parser, from a description of the rules, before tuning. Both were "
-             "scored once before any tuning on them; then A's failures were studied and fixed, "
-             "and B was never looked at: B is the fair measure.", "",
-             "| set | questions | fully right | before tuning on A |", "| --- | ---: | ---: | ---: |"]  # fmt: skip
+    sets = {
+        "tuning set (ours)": CASES,
+        "held-out A": heldout("heldout_a.jsonl"),
+        "held-out B": heldout("heldout_b.jsonl"),
+    }
+    lines = [
+        "",
+        "## Other people's questions",
+        "",
+        "Share of questions read fully right: every filter, the number of films, the film "
+        "named and the film wanted more like. The held-out sets were written apart, by a helper "
+        "that never saw the parser, from a description of the rules, before tuning. Both were "
+        "scored once before any tuning on them; then A's failures were studied and fixed, "
+        "and B was never looked at: B is the fair measure.",
+        "",
+        "| set | questions | fully right | before tuning on A |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     misses: Counter[str] = Counter()
     for name, cases in sets.items():
         right = 0

@@ -69,8 +69,10 @@ class Scores:
     unjudged: int = 0
 
     def row(self) -> list[float]:
-        return [statistics.mean(v) if v else float("nan") for v in
-                (self.filter_precision, self.film_recall, self.genre_precision, self.ndcg)]  # fmt: skip
+        return [
+            statistics.mean(v) if v else float("nan")
+            for v in (self.filter_precision, self.film_recall, self.genre_precision, self.ndcg)
+        ]
 
 
 def ndcg(relevant: list[bool], ideal_hits: int) -> float:
@@ -150,8 +152,10 @@ def run(
 ) -> str:
     truth = truth_films(records)
     base = PassageBaselines(engine)
-    systems: dict[str, Ranker] = {"BM25 only (bm25s, whole question)": base.bm25,
-                                  "dense only (FAISS, whole question)": base.dense}  # fmt: skip
+    systems: dict[str, Ranker] = {
+        "BM25 only (bm25s, whole question)": base.bm25,
+        "dense only (FAISS, whole question)": base.dense,
+    }
     default = engine.settings.search
     for name, overrides in variants.items():
         if len(systems) == 3:  # beside the defaults: the same, with questions in float32
@@ -165,22 +169,30 @@ def run(
     snap = engine.snapshot()
     n_filter = sum(not q.descriptive for q in QUESTIONS)
     n_recall = sum(
-        1 for q in QUESTIONS
+        1
+        for q in QUESTIONS
         if not q.descriptive and 0 < sum(satisfies(q, f) for f in truth.values()) <= PAGE
-    )  # fmt: skip
+    )
     lines = [
-        "# Answer quality on real reviews", "", f"Machine: {machine()}", "",
+        "# Answer quality on real reviews",
+        "",
+        f"Machine: {machine()}",
+        "",
         f"Corpus: {len(records):,} IMDb user reviews ({len(truth):,} films, {len(snap.passage_review):,} passages) "
         "from `../shared/data/imdb-reviews` (read in place, not copied); truth from its metadata.",
         f"Questions: {len(QUESTIONS)} written by us ({n_filter} with filters, "
-        f"{len(QUESTIONS) - n_filter} descriptive without genre words), see `benchmarks/eval_questions.py`.", "",
+        f"{len(QUESTIONS) - n_filter} descriptive without genre words), see `benchmarks/eval_questions.py`.",
+        "",
         f"- **filter precision**: share of the top {PAGE} films meeting every stated constraint ({n_filter} filter questions)",
         f"- **film recall**: share of the truth set returned, for the {n_recall} filter questions whose truth fits on the page",
         f"- **genre precision@{PAGE}**: share of the top {PAGE} with a genre the descriptive question implies",
-        f"- **nDCG@{PAGE}**: binary relevance (meets the constraints / has the genre), all questions", "",
-    ]  # fmt: skip
-    header = [f"| system | filter precision | film recall | genre precision@{PAGE} | nDCG@{PAGE} | unjudged films | s per question |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+        f"- **nDCG@{PAGE}**: binary relevance (meets the constraints / has the genre), all questions",
+        "",
+    ]
+    header = [
+        f"| system | filter precision | film recall | genre precision@{PAGE} | nDCG@{PAGE} | unjudged films | s per question |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     lines += header
     for i, (name, s) in enumerate(results.items()):
         if i == 4:

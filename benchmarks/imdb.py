@@ -29,8 +29,10 @@ WORKDIR = REPO / "data" / "bench"
 def find_corpus() -> Path | None:
     """$CINEBOT_IMDB_REVIEWS, else ../shared/data/imdb-reviews/reviews.jsonl beside the repo."""
     candidates = [os.environ.get(CORPUS_ENV, "")]
-    candidates += [str(base / "shared/data/imdb-reviews/reviews.jsonl")
-                   for base in (REPO.parent, Path.cwd().parent, Path.cwd())]  # fmt: skip
+    candidates += [
+        str(base / "shared/data/imdb-reviews/reviews.jsonl")
+        for base in (REPO.parent, Path.cwd().parent, Path.cwd())
+    ]
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 

@@ -54,8 +54,10 @@ def new_reviews(base: Engine, records: list[dict], passages: int, smoke: bool) -
     per_review = len(snap.passage_review) / max(len(snap.review_ids), 1)
     wanted = max(1, round(passages / per_review))
     if smoke:
-        return [dict(r, id=f"new-{i}", title=f"{r['title']} (new {i})")
-                for i, r in enumerate(records[:wanted])]  # fmt: skip
+        return [
+            dict(r, id=f"new-{i}", title=f"{r['title']} (new {i})")
+            for i, r in enumerate(records[:wanted])
+        ]
     source = find_corpus()
     assert source is not None
     known = {r["review_id"] for r in records}
@@ -63,9 +65,17 @@ def new_reviews(base: Engine, records: list[dict], passages: int, smoke: bool) -
     return [r for _, r in zip(range(wanted), fresh, strict=False)]
 
 
-def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | None,
-        throughput_reviews: int, chroma: bool, chroma_max: int,
-        qdrant_max: int = 100_000) -> str:  # fmt: skip
+def run(
+    sizes: list[int],
+    queries: int,
+    out: Path,
+    smoke: bool,
+    factory: str | None,
+    throughput_reviews: int,
+    chroma: bool,
+    chroma_max: int,
+    qdrant_max: int = 100_000,
+) -> str:
     rng = np.random.default_rng(1)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -73,13 +83,24 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
         if factory:
             search = base.settings.search.model_copy(update={"faiss_factory": factory})
             base.settings = base.settings.model_copy(update={"search": search})
-        corpus = "the sample corpus" if smoke else (
-            f"{len(records):,} real IMDb reviews (one per film) from ../shared/data, read in place")  # fmt: skip
-        lines = ["# Benchmarks", "", f"Machine: {bench_search.machine()}", "",
-                 f"Base corpus: {corpus}; {base.snapshot().n_passages:,} passages. "
-                 f"FAISS factory: `{base.settings.search.faiss_factory}` (an IVF falls back to exact "
-                 "Flat below 40 vectors per list). Larger indexes: the base's vectors plus noise, "
-                 "with the texts and metadata of its reviews (`bench_search.grow_index`).", ""]  # fmt: skip
+        corpus = (
+            "the sample corpus"
+            if smoke
+            else (
+                f"{len(records):,} real IMDb reviews (one per film) from ../shared/data, read in place"
+            )
+        )
+        lines = [
+            "# Benchmarks",
+            "",
+            f"Machine: {bench_search.machine()}",
+            "",
+            f"Base corpus: {corpus}; {base.snapshot().n_passages:,} passages. "
+            f"FAISS factory: `{base.settings.search.faiss_factory}` (an IVF falls back to exact "
+            "Flat below 40 vectors per list). Larger indexes: the base's vectors plus noise, "
+            "with the texts and metadata of its reviews (`bench_search.grow_index`).",
+            "",
+        ]
 
         speed = None
         if throughput_reviews:
@@ -95,8 +116,9 @@ def run(sizes: list[int], queries: int, out: Path, smoke: bool, factory: str | N
             rows.append(bench_search.time_queries(engine, queries))
             recalls[size] = bench_search.filtered_recall(engine, rng, queries=5 if smoke else 20)
             starts.append(bench_memory.cold_start(engine.settings.index_dir))
-            peers += bench_peers.compare(engine, queries=5 if smoke else 50,
-                                         chroma=chroma and size <= chroma_max)  # fmt: skip
+            peers += bench_peers.compare(
+                engine, queries=5 if smoke else 50, chroma=chroma and size <= chroma_max
+            )
             if size <= qdrant_max:
                 qdrant.append(bench_qdrant.compare(engine, queries=5 if smoke else 50))
         incremental = None
@@ -128,8 +150,9 @@ def notes(out: Path) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,100000", help="passage counts, comma-separated")
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--factory", default=None, help="FAISS factory string, e.g. HNSW32")
@@ -153,8 +176,19 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.smoke:
         sizes, args.queries, args.throughput_reviews = [400, 800], 6, 8
-    print(run(sizes, args.queries, args.out, args.smoke, args.factory, args.throughput_reviews,
-              not args.no_chroma, args.chroma_max, args.qdrant_max))  # fmt: skip
+    print(
+        run(
+            sizes,
+            args.queries,
+            args.out,
+            args.smoke,
+            args.factory,
+            args.throughput_reviews,
+            not args.no_chroma,
+            args.chroma_max,
+            args.qdrant_max,
+        )
+    )
     print(json.dumps({"written": str(args.out)}))
 
 

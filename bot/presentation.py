@@ -7,11 +7,21 @@ from __future__ import annotations
 from index import Film, QueryFilters, ReviewHit, SearchResult, country_name, language_name
 
 # Filter groups as people call them, for "the genre filter left nothing".
-FILTER_NAMES = {"countries": "country", "genres_all": "genre", "genres_any": "genre",
-                "genres_none": "genre exclusion", "countries_none": "country exclusion",
-                "rating": "rating", "year": "year", "directors": "director", "cast": "cast",
-                "runtime": "runtime", "languages": "language",
-                "languages_none": "language exclusion", "cast_all": "cast"}  # fmt: skip
+FILTER_NAMES = {
+    "countries": "country",
+    "genres_all": "genre",
+    "genres_any": "genre",
+    "genres_none": "genre exclusion",
+    "countries_none": "country exclusion",
+    "rating": "rating",
+    "year": "year",
+    "directors": "director",
+    "cast": "cast",
+    "runtime": "runtime",
+    "languages": "language",
+    "languages_none": "language exclusion",
+    "cast_all": "cast",
+}
 
 
 def rating_text(value: float | None) -> str:
@@ -71,9 +81,21 @@ def filter_phrases(filters: QueryFilters) -> list[str]:
 
 
 # The order filters are read back in: what the film is, then how it was rated, when, by whom.
-_SHOWN_ORDER = ("countries", "countries_none", "languages", "languages_none", "genres_all",
-                "genres_any", "genres_none", "rating", "year", "runtime", "directors", "cast",
-                "cast_all")  # fmt: skip
+_SHOWN_ORDER = (
+    "countries",
+    "countries_none",
+    "languages",
+    "languages_none",
+    "genres_all",
+    "genres_any",
+    "genres_none",
+    "rating",
+    "year",
+    "runtime",
+    "directors",
+    "cast",
+    "cast_all",
+)
 
 
 def relaxed_notice(result: SearchResult) -> str | None:
@@ -103,8 +125,11 @@ def empty_notice(result: SearchResult) -> str | None:
 
 def film_facts(film: Film, rating: float | None) -> list[str]:
     """The one-line summary under a film's name: countries, genres, best rating."""
-    parts = [", ".join(country_name(c) for c in film.countries), ", ".join(film.genres),
-             rating_text(rating)]  # fmt: skip
+    parts = [
+        ", ".join(country_name(c) for c in film.countries),
+        ", ".join(film.genres),
+        rating_text(rating),
+    ]
     return [p for p in parts if p]
 
 
@@ -124,8 +149,10 @@ def film_details(film: Film) -> list[tuple[str, str]]:
 
 def matching_line(counts: dict[str, int]) -> str:
     """How reviews were matched to catalogue films."""
-    return (f"Reviews matched to catalogue films: {counts.get('matched', 0)}, "
-            f"ambiguous {counts.get('ambiguous', 0)}, not in the catalogue {counts.get('unmatched', 0)}")  # fmt: skip
+    return (
+        f"Reviews matched to catalogue films: {counts.get('matched', 0)}, "
+        f"ambiguous {counts.get('ambiguous', 0)}, not in the catalogue {counts.get('unmatched', 0)}"
+    )
 
 
 def poster(film: Film) -> str | None:

@@ -224,16 +224,23 @@ class Settings(BaseSettings):
             n for n, v in (("qdrant_url", self.qdrant_url), ("qdrant_path", self.qdrant_path)) if v
         ]
         if where and self.store != "qdrant":
-            problems.append(f"{' and '.join(where)} set but store is {self.store!r}: set store = "
-                            '"qdrant" (CINEBOT_STORE) to use Qdrant, or unset them')  # fmt: skip
+            problems.append(
+                f"{' and '.join(where)} set but store is {self.store!r}: set store = "
+                '"qdrant" (CINEBOT_STORE) to use Qdrant, or unset them'
+            )
         if len(where) == 2:
-            problems.append("qdrant_url (a Qdrant server) and qdrant_path (Qdrant's embedded "
-                            "engine) are both set: set one")  # fmt: skip
+            problems.append(
+                "qdrant_url (a Qdrant server) and qdrant_path (Qdrant's embedded "
+                "engine) are both set: set one"
+            )
         if self.qdrant_url and not re.fullmatch(r"https?://[^/\s:]+(:\d+)?/?", self.qdrant_url):
             problems.append(f"qdrant_url {self.qdrant_url!r} is not like http://host:6333")
         if self.store == "qdrant":
-            module, package = (("qdrant_client", "qdrant-client") if self.qdrant_url
-                               else ("qdrant_edge", "qdrant-edge-py"))  # fmt: skip
+            module, package = (
+                ("qdrant_client", "qdrant-client")
+                if self.qdrant_url
+                else ("qdrant_edge", "qdrant-edge-py")
+            )
             if importlib.util.find_spec(module) is None:
                 problems.append(f"store = qdrant needs {package}: pip install 'cinebot[qdrant]'")
         if problems:

@@ -23,9 +23,24 @@ HELP = """Ask for films in plain words, for example:
 Then refine: "more", "back", "only after 2015", "not horror", "rated 9+", "like the second one".
 Also: "like <title>" for similar films, "film <title>" for one film, "quit" to leave."""
 
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4, "fifth": 5, "5th": 5, "last": -1, "one": 1, "two": 2, "three": 3,
-             "four": 4, "five": 5}  # fmt: skip
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+}
 _MORE = re.compile(r"^(?:more|next|next page|show more|more please|keep going|and\?)$", re.I)
 _BACK = re.compile(r"^(?:back|previous|prev|previous page|go back)$", re.I)
 _LIKE_NTH = re.compile(

@@ -152,9 +152,15 @@ class Engine:
 
     # ------------------------------------------------------------------ libraries
     def post_review(
-        self, library: str, user_id: str | int, reviewer: str | None, title: str,
-        rating: str | float | None, text: str, review_id: str | None = None,
-    ) -> tuple[str, IngestReport]:  # fmt: skip
+        self,
+        library: str,
+        user_id: str | int,
+        reviewer: str | None,
+        title: str,
+        rating: str | float | None,
+        text: str,
+        review_id: str | None = None,
+    ) -> tuple[str, IngestReport]:
         """A member's own review, filed in their server's library: one small commit (embedding
         one review), not a re-index. With `review_id` (theirs), it replaces that review.
         Raises ValueError saying what is wrong with it (no text or rating, a rating off its
@@ -188,9 +194,13 @@ class Engine:
             update={"review_id": rid, "user_id": str(user_id), "source": "discord"}
         )
         try:
-            report = write_reviews([review], self.settings, self.encoder,
-                                   IngestReport(warnings=read.warnings),
-                                   wait=self.settings.libraries.write_wait_seconds)  # fmt: skip
+            report = write_reviews(
+                [review],
+                self.settings,
+                self.encoder,
+                IngestReport(warnings=read.warnings),
+                wait=self.settings.libraries.write_wait_seconds,
+            )
         finally:
             self._let_go()
         METRICS.reindexed(report.seconds)
@@ -202,9 +212,14 @@ class Engine:
             raise NotYours("that review is not one of yours in this server")
 
     def library_reviews(
-        self, library: str, user_id: str | int | None = None, matching: str = "",
-        limit: int | None = None, *, wait: bool = True,
-    ) -> list[StoredReview]:  # fmt: skip
+        self,
+        library: str,
+        user_id: str | int | None = None,
+        matching: str = "",
+        limit: int | None = None,
+        *,
+        wait: bool = True,
+    ) -> list[StoredReview]:
         """A library's reviews, the latest first: one member's (`user_id`), those whose title
         or reviewer contains `matching`, at most `limit`. With `wait=False` (an event loop:
         autocomplete), from the version already in memory."""
@@ -220,17 +235,28 @@ class Engine:
         """A library as JSONL, one review a line, in the record format `cinebot ingest` reads."""
         lines = []
         for r in reversed(self.library_reviews(library)):  # oldest first, as written
-            record = {"id": r.review_id.removeprefix(f"{library}/"), "title": r.title,
-                      "year": r.year, "rating": r.rating, "reviewer": r.reviewer, "text": r.text,
-                      "date": r.date, "url": r.url, "user_id": r.user_id}  # fmt: skip
-            lines.append(json.dumps({k: v for k, v in record.items() if v is not None},
-                                    ensure_ascii=False))  # fmt: skip
+            record = {
+                "id": r.review_id.removeprefix(f"{library}/"),
+                "title": r.title,
+                "year": r.year,
+                "rating": r.rating,
+                "reviewer": r.reviewer,
+                "text": r.text,
+                "date": r.date,
+                "url": r.url,
+                "user_id": r.user_id,
+            }
+            lines.append(
+                json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False)
+            )
         return "\n".join(lines) + ("\n" if lines else "")
 
     def delete_reviews(
-        self, library: str | None = None, review_ids: list[str] | None = None,
+        self,
+        library: str | None = None,
+        review_ids: list[str] | None = None,
         user_id: str | int | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         """Delete reviews: of one library (all of it, these ids, or one member's), or with
         `library` None one member's everywhere. Nothing else is touched; nothing embedded."""
         if library is None and user_id is None:
@@ -239,9 +265,11 @@ class Engine:
         user = None if user_id is None else str(user_id)
 
         def chosen(review: Review) -> bool:
-            return ((library is None or review.library == library)
-                    and (user is None or review.user_id == user)
-                    and (not wanted or review.review_id in wanted))  # fmt: skip
+            return (
+                (library is None or review.library == library)
+                and (user is None or review.user_id == user)
+                and (not wanted or review.review_id in wanted)
+            )
 
         try:
             gone, _ = remove_reviews(
@@ -322,9 +350,12 @@ class Engine:
             return parser.parse(text)
 
     def search(
-        self, query: str | ParsedQuery, limit: int | None = None, offset: int = 0,
+        self,
+        query: str | ParsedQuery,
+        limit: int | None = None,
+        offset: int = 0,
         library: str | None = None,
-    ) -> SearchResult:  # fmt: skip
+    ) -> SearchResult:
         """Films for a question. `library` is the server asking ("guild:<id>"): it sees the
         base library and its own, never another server's; None sees the base library."""
         snap = self.snapshot()
@@ -347,16 +378,25 @@ class Engine:
         if query.title and (named := self._named(snap, query.title, masks, library)) is not None:
             ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
             if not query.semantic and filters.is_empty():  # the film alone: then films like it
-                ranked = [named, *self._like_ranked(snap, named.film_row, masks, filters,
-                                                    offset + limit, library)]  # fmt: skip
+                ranked = [
+                    named,
+                    *self._like_ranked(
+                        snap, named.film_row, masks, filters, offset + limit, library
+                    ),
+                ]
         hits = tuple(
             self._hit(snap, s, query, masks.reviews, library)
             for s in ranked[offset : offset + limit]
         )
         return SearchResult(
-            query=query, hits=hits, offset=offset, total=masks.n_films if not relaxed else 0,
-            has_more=len(ranked) > offset + limit, emptied_by=emptied_by, relaxed=relaxed,
-        )  # fmt: skip
+            query=query,
+            hits=hits,
+            offset=offset,
+            total=masks.n_films if not relaxed else 0,
+            has_more=len(ranked) > offset + limit,
+            emptied_by=emptied_by,
+            relaxed=relaxed,
+        )
 
     def _named(
         self, snap: Snapshot, title: str, masks: Masks, library: str | None
@@ -372,9 +412,14 @@ class Engine:
         return ranked[0] if ranked else None
 
     def _like_ranked(
-        self, snap: Snapshot, row: int, masks: Masks, filters: QueryFilters, n: int,
+        self,
+        snap: Snapshot,
+        row: int,
+        masks: Masks,
+        filters: QueryFilters,
+        n: int,
         library: str | None,
-    ) -> list[FilmScore]:  # fmt: skip
+    ) -> list[FilmScore]:
         """Films whose passages are nearest the centroid of film `row`'s passages (those the
         place may see)."""
         own = (snap.passage_film == row) & snap.visible(library)[snap.passage_review]
@@ -382,8 +427,12 @@ class Engine:
             return []
         vector = np.asarray(snap.vectors[np.flatnonzero(own)]).mean(axis=0)
         vector /= np.linalg.norm(vector) or 1.0
-        selection = Selection(masks.passages & ~own, filters, exclude_film=snap.films[row].film_id,
-                              libraries=_libraries(library))  # fmt: skip
+        selection = Selection(
+            masks.passages & ~own,
+            filters,
+            exclude_film=snap.films[row].film_id,
+            libraries=_libraries(library),
+        )
         return top_films(snap, vector, selection, n, self.settings.search.rating_weight)
 
     def _more_like(
@@ -394,21 +443,35 @@ class Engine:
         assert query.like is not None
         match = snap.titles.resolve(query.like, snap.visible_films(library))
         if match.film is None:
-            why = ("several films have that title: add the year" if match.ambiguous
-                   else "no film of that title in the index")  # fmt: skip
+            why = (
+                "several films have that title: add the year"
+                if match.ambiguous
+                else "no film of that title in the index"
+            )
             missing = query.model_copy(
                 update={"ignored": [*query.ignored, Ignored(phrase=query.like, why=why)]}
             )
             return SearchResult(query=missing, hits=(), offset=offset, total=0, has_more=False)
         _, result = self.similar(match.film.label, limit, offset, query.filters, library)
         assert result is not None
-        return SearchResult(query=query, hits=result.hits, offset=offset, total=result.total,
-                            has_more=result.has_more, similar_to=match.film)  # fmt: skip
+        return SearchResult(
+            query=query,
+            hits=result.hits,
+            offset=offset,
+            total=result.total,
+            has_more=result.has_more,
+            similar_to=match.film,
+        )
 
     def _rank(
-        self, snap: Snapshot, semantic: str, masks: Masks, filters: QueryFilters, n: int,
+        self,
+        snap: Snapshot,
+        semantic: str,
+        masks: Masks,
+        filters: QueryFilters,
+        n: int,
         library: str | None,
-    ) -> list[FilmScore]:  # fmt: skip
+    ) -> list[FilmScore]:
         if not semantic:
             with stage("search"):
                 return rank_by_rating(snap, masks.reviews, n)
@@ -416,17 +479,25 @@ class Engine:
             vector = self.encoder.encode_query(semantic)
         with stage("search"):  # the filters were turned into masks before; this is the search
             everything = filters.is_empty() and len(snap.libraries) == 1
-            selection = None if everything else Selection(masks.passages, filters,
-                                                           libraries=_libraries(library))  # fmt: skip
+            selection = (
+                None
+                if everything
+                else Selection(masks.passages, filters, libraries=_libraries(library))
+            )
             search = self.settings.search
             lexical = snap.lexical.match(semantic) if search.lexical_weight > 0 else None
-            return top_films(snap, vector, selection, n, search.rating_weight, lexical,
-                             search.lexical_weight)  # fmt: skip
+            return top_films(
+                snap, vector, selection, n, search.rating_weight, lexical, search.lexical_weight
+            )
 
     def _hit(
-        self, snap: Snapshot, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray,
+        self,
+        snap: Snapshot,
+        scored: FilmScore,
+        parsed: ParsedQuery,
+        passing: np.ndarray,
         library: str | None,
-    ) -> FilmHit:  # fmt: skip
+    ) -> FilmHit:
         per_film = self.settings.search.reviews_per_film
         chosen = [(r, p) for r, p, _ in scored.reviews if passing[r]][:per_film]
         review_ids = [snap.review_ids[r] for r, _ in chosen]
@@ -440,16 +511,30 @@ class Engine:
             review = stored[review_id]
             passage = texts.get(p) or review.text
             snippet = make_snippet(passage, question, self.settings.search.snippet_chars)
-            reviews.append(ReviewHit(review_id, review.reviewer, review.rating, snippet.text,
-                                     snippet.spans, review.source, review.url))  # fmt: skip
+            reviews.append(
+                ReviewHit(
+                    review_id,
+                    review.reviewer,
+                    review.rating,
+                    snippet.text,
+                    snippet.spans,
+                    review.source,
+                    review.url,
+                )
+            )
         film = snap.films[scored.film_row]
         if len(snap.libraries) > 1:  # count only the reviews this place may see
             film = replace(film, n_reviews=int(snap.visible_counts(library)[scored.film_row]))
         return FilmHit(film, scored.score, tuple(reviews))
 
-    def similar(self, title: str, limit: int | None = None, offset: int = 0,
-                filters: QueryFilters | None = None,
-                library: str | None = None) -> tuple[TitleMatch, SearchResult | None]:  # fmt: skip
+    def similar(
+        self,
+        title: str,
+        limit: int | None = None,
+        offset: int = 0,
+        filters: QueryFilters | None = None,
+        library: str | None = None,
+    ) -> tuple[TitleMatch, SearchResult | None]:
         """Films whose reviews read most like this film's reviews (centroid of its passages)."""
         snap = self.snapshot()
         match = snap.titles.resolve(title, snap.visible_films(library))
@@ -466,8 +551,14 @@ class Engine:
             for s in ranked[offset : offset + limit]
         )
         total = int(np.count_nonzero(masks.films)) - int(masks.films[row])
-        result = SearchResult(query=parsed, hits=hits, offset=offset, total=total,
-                              has_more=len(ranked) > offset + limit, similar_to=match.film)  # fmt: skip
+        result = SearchResult(
+            query=parsed,
+            hits=hits,
+            offset=offset,
+            total=total,
+            has_more=len(ranked) > offset + limit,
+            similar_to=match.film,
+        )
         return match, result
 
     def resolve_title(self, title: str, library: str | None = None) -> TitleMatch:
@@ -495,9 +586,14 @@ class Engine:
         return [label for label, seen in zip(snap.titles.labels, visible, strict=True) if seen]
 
     def suggest_titles(
-        self, typed: str, limit: int = 25, *, wait: bool = True, library: str | None = None,
+        self,
+        typed: str,
+        limit: int = 25,
+        *,
+        wait: bool = True,
+        library: str | None = None,
         catalogue: bool = False,
-    ) -> list[str]:  # fmt: skip
+    ) -> list[str]:
         """Titles for what someone is typing, among the films the place may see (and, with
         `catalogue`, films of the catalogue no review names yet, for a new review). With
         `wait=False` (an event loop), from the version already in memory, and none while the

@@ -142,8 +142,14 @@ def write_reviews(
     with store.lock(wait):
         base, damage = store.live_or_damaged()
         if damage:
-            report.warn(Problem(str(settings.index_dir), "", f"{damage}: a new index was started "
-                                "from the files given; what was indexed before is not in it"))  # fmt: skip
+            report.warn(
+                Problem(
+                    str(settings.index_dir),
+                    "",
+                    f"{damage}: a new index was started "
+                    "from the files given; what was indexed before is not in it",
+                )
+            )
         # A version written for another vector store gets this one's from the stored vectors.
         restore = base is not None and not vectors_to.holds(base.manifest)
         manifest = index_manifest(settings, encoder)
@@ -214,8 +220,11 @@ def _classify(
                 report.unchanged += 1
             else:
                 report.duplicates += 1
-                report.warn(Problem(review.source, review.location,
-                                    f"same review as {owner!r}; stored once"))  # fmt: skip
+                report.warn(
+                    Problem(
+                        review.source, review.location, f"same review as {owner!r}; stored once"
+                    )
+                )
             continue
         batch[review.review_id] = (review, digest)
         by_hash[digest] = review.review_id
@@ -224,9 +233,14 @@ def _classify(
             where = ", ".join(
                 f"{r.source}:{r.location}" if r.location else r.source for r in records
             )
-            report.warn(Problem(records[-1].source, "",
-                                f"review id {review_id!r} appears {len(records)} times ({where}); "
-                                "the last one wins"))  # fmt: skip
+            report.warn(
+                Problem(
+                    records[-1].source,
+                    "",
+                    f"review id {review_id!r} appears {len(records)} times ({where}); "
+                    "the last one wins",
+                )
+            )
     for review_id in batch:
         if review_id in by_id:
             report.updated += 1

@@ -106,5 +106,8 @@ class FilmDetail:
         """The film's facts, where each came from (`sources`: review, catalogue:<name> or
         prose), and every review."""
         facts = {k: list(v) if isinstance(v, tuple) else v for k, v in self.film.__dict__.items()}
-        return {**facts, "sources": dict(self.film.sources),
-                "reviews": [r.__dict__ for r in self.reviews]}  # fmt: skip
+        return {
+            **facts,
+            "sources": dict(self.film.sources),
+            "reviews": [r.__dict__ for r in self.reviews],
+        }

@@ -62,9 +62,19 @@ class Request:
         self.done = True
         total = time.perf_counter() - self.started
         fields = {f"{k}_ms": round(v, 3) for k, v in self.timings.items()}
-        log.info("%s %s in %.0f ms", self.command, "failed" if error else "answered", total * 1000,
-                 extra={"command": self.command, "request_id": self.id,
-                        "total_ms": round(total * 1000, 2), "error": error, **fields})  # fmt: skip
+        log.info(
+            "%s %s in %.0f ms",
+            self.command,
+            "failed" if error else "answered",
+            total * 1000,
+            extra={
+                "command": self.command,
+                "request_id": self.id,
+                "total_ms": round(total * 1000, 2),
+                "error": error,
+                **fields,
+            },
+        )
         METRICS.query(self.command, total, error)
 
 
@@ -157,19 +167,30 @@ class Metrics:
             ) from None
         self.registry = prom.CollectorRegistry()
         self.latency = prom.Histogram(
-            "cinebot_query_seconds", "Time to answer a request, end to end", ["command"],
-            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=self.registry,
-        )  # fmt: skip
-        self.queries = prom.Counter("cinebot_queries_total", "Requests answered", ["command"],
-                                    registry=self.registry)  # fmt: skip
-        self.errors = prom.Counter("cinebot_errors_total", "Requests that failed", ["kind"],
-                                   registry=self.registry)  # fmt: skip
-        self.passages = prom.Gauge("cinebot_index_passages", "Passages in the live index",
-                                   registry=self.registry)  # fmt: skip
-        self.reviews = prom.Gauge("cinebot_index_reviews", "Reviews in the live index",
-                                  registry=self.registry)  # fmt: skip
-        self.reindex = prom.Histogram("cinebot_reindex_seconds", "Duration of an ingest or re-index",
-                                      buckets=(1, 5, 15, 60, 300, 900, 3600), registry=self.registry)  # fmt: skip
+            "cinebot_query_seconds",
+            "Time to answer a request, end to end",
+            ["command"],
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=self.registry,
+        )
+        self.queries = prom.Counter(
+            "cinebot_queries_total", "Requests answered", ["command"], registry=self.registry
+        )
+        self.errors = prom.Counter(
+            "cinebot_errors_total", "Requests that failed", ["kind"], registry=self.registry
+        )
+        self.passages = prom.Gauge(
+            "cinebot_index_passages", "Passages in the live index", registry=self.registry
+        )
+        self.reviews = prom.Gauge(
+            "cinebot_index_reviews", "Reviews in the live index", registry=self.registry
+        )
+        self.reindex = prom.Histogram(
+            "cinebot_reindex_seconds",
+            "Duration of an ingest or re-index",
+            buckets=(1, 5, 15, 60, 300, 900, 3600),
+            registry=self.registry,
+        )
         self.server, self.thread = prom.start_http_server(port, addr=host, registry=self.registry)
         self.enabled = True
 

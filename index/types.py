@@ -194,8 +194,11 @@ FILTER_GROUPS: dict[str, tuple[str, ...]] = {
     "languages_none": ("languages_none",),
     "cast_all": ("cast_all",),
 }
-_SETTING = {"rating": ("rating_min", "rating_max"), "year": ("year_min", "year_max"),
-            "runtime": ("runtime_min", "runtime_max")}  # fmt: skip
+_SETTING = {
+    "rating": ("rating_min", "rating_max"),
+    "year": ("year_min", "year_max"),
+    "runtime": ("runtime_min", "runtime_max"),
+}
 
 
 class QueryFilters(BaseModel):
@@ -237,8 +240,10 @@ class QueryFilters(BaseModel):
     def without(self, *names: str) -> QueryFilters:
         """These filter groups cleared, the rest kept."""
         fields = [field for name in names for field in FILTER_GROUPS[name]]
-        cleared = {field: QueryFilters.model_fields[field].get_default(call_default_factory=True)
-                   for field in fields}  # fmt: skip
+        cleared = {
+            field: QueryFilters.model_fields[field].get_default(call_default_factory=True)
+            for field in fields
+        }
         return self.model_copy(update=cleared)
 
     def only(self, *names: str) -> QueryFilters:

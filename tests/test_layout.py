@@ -17,8 +17,11 @@ BASE = {"types", "results", "errors", "telemetry", "sanitize"}
 PIPELINE = {"ingest", "cataloguing", "libraries", "engine", "conversation"}
 SEAM = "index.storage.vectors"
 # The Qdrant stores: only the seam picks them; each library is imported by its own module.
-QDRANT = ("index.storage.qdrant_vectors", "index.storage.qdrant_edge_vectors",
-          "index.storage.qdrant_payloads")  # fmt: skip
+QDRANT = (
+    "index.storage.qdrant_vectors",
+    "index.storage.qdrant_edge_vectors",
+    "index.storage.qdrant_payloads",
+)
 
 
 def module_name(path: Path) -> str:

@@ -45,8 +45,15 @@ class CinebotMixin:
     settings: Settings
     engine: Engine
 
-    def __init__(self, settings: Settings, engine: Engine, *, intents: discord.Intents,
-                 sync_globally: bool = False, **options: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        intents: discord.Intents,
+        sync_globally: bool = False,
+        **options: Any,
+    ) -> None:
         super().__init__(  # type: ignore[call-arg]
             command_prefix=commands.when_mentioned,  # no prefix commands: see on_message
             intents=intents,
@@ -114,8 +121,14 @@ class ShardedCinebot(CinebotMixin, commands.AutoShardedBot):
     """Several shards (discord.py manages them); needed from 2,500 servers."""
 
 
-def create_bot(settings: Settings, engine: Engine | None = None, *, message_content: bool | None = None,
-               sync_globally: bool = False, **options: Any) -> Cinebot | ShardedCinebot:  # fmt: skip
+def create_bot(
+    settings: Settings,
+    engine: Engine | None = None,
+    *,
+    message_content: bool | None = None,
+    sync_globally: bool = False,
+    **options: Any,
+) -> Cinebot | ShardedCinebot:
     """The bot for these settings: sharded when `discord.shards` is "auto" or above 1."""
     intents = discord.Intents.default()
     intents.message_content = (
@@ -193,8 +206,15 @@ async def on_tree_error(
         log.warning("could not tell the user about an error in interaction %s", interaction.id)
 
 
-async def serve(settings: Settings, token: str, *, engine: Engine | None = None, sync_globally: bool = False,
-                started: Callable[[commands.Bot], None] | None = None, **options: Any) -> None:  # fmt: skip
+async def serve(
+    settings: Settings,
+    token: str,
+    *,
+    engine: Engine | None = None,
+    sync_globally: bool = False,
+    started: Callable[[commands.Bot], None] | None = None,
+    **options: Any,
+) -> None:
     """Run until the bot is closed. Without the message content intent granted, go on without it."""
     wanted = settings.discord.message_content
     if not wanted:

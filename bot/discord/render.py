@@ -60,8 +60,11 @@ def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
             else f"Films for “{result.query.text.split(' + ')[0]}”"
         )
     description = understood(result)
-    notices = (presentation.ignored_notice(result), presentation.relaxed_notice(result),
-               presentation.empty_notice(result))  # fmt: skip
+    notices = (
+        presentation.ignored_notice(result),
+        presentation.relaxed_notice(result),
+        presentation.empty_notice(result),
+    )
     for notice in notices:
         if notice:
             description += "\n" + notice
@@ -129,8 +132,9 @@ def stats_embed(counts: dict[str, object], last_reindex: str | None) -> discord.
     )
     for name, n in libraries.items():
         if name != BASE_LIBRARY:
-            embed.add_field(name="This server's library",
-                            value=f"{n['reviews']} reviews of {n['films']} films")  # fmt: skip
+            embed.add_field(
+                name="This server's library", value=f"{n['reviews']} reviews of {n['films']} films"
+            )
     for key in ("films", "passages"):
         embed.add_field(name=f"{key.capitalize()} in all", value=str(counts[key]))
     countries = counts["countries"]
@@ -163,14 +167,17 @@ def _film_of(review: StoredReview) -> str:
 
 def review_saved_embed(review: StoredReview) -> discord.Embed:
     """What was stored, as others will see it."""
-    embed = discord.Embed(title=safety.safe_cut(f"Saved: {_film_of(review)}", safety.EMBED_TITLE),
-                          colour=COLOUR)  # fmt: skip
+    embed = discord.Embed(
+        title=safety.safe_cut(f"Saved: {_film_of(review)}", safety.EMBED_TITLE), colour=COLOUR
+    )
     embed.add_field(name="Rating", value=presentation.rating_text(review.rating))
     embed.add_field(name="By", value=safety.safe_cut(presentation.reviewer(review.reviewer), 200))
     text = review.text if review.text.strip() else presentation.NO_WORDS
     embed.description = safety.safe_cut(text, 1500)
-    embed.set_footer(text="In this server's library: it answers searches here now. "
-                          "/review edit or /review delete to change it.")  # fmt: skip
+    embed.set_footer(
+        text="In this server's library: it answers searches here now. "
+        "/review edit or /review delete to change it."
+    )
     return embed
 
 
@@ -214,11 +221,18 @@ def help_embed() -> discord.Embed:
 
 def report_embed(report: IngestReport, title: str) -> discord.Embed:
     embed = discord.Embed(title=safety.safe_cut(title, safety.EMBED_TITLE), colour=COLOUR)
-    for name, value in (("Added", report.added), ("Updated", report.updated), ("Unchanged", report.unchanged),
-                        ("Duplicates", report.duplicates), ("Rejected", report.n_rejected)):  # fmt: skip
+    for name, value in (
+        ("Added", report.added),
+        ("Updated", report.updated),
+        ("Unchanged", report.unchanged),
+        ("Duplicates", report.duplicates),
+        ("Rejected", report.n_rejected),
+    ):
         embed.add_field(name=name, value=str(value))
-    for label, problems, total in (("Rejected records", report.rejected, report.n_rejected),
-                                   ("Warnings", report.warnings, report.n_warnings)):  # fmt: skip
+    for label, problems, total in (
+        ("Rejected records", report.rejected, report.n_rejected),
+        ("Warnings", report.warnings, report.n_warnings),
+    ):
         if problems:
             lines = "\n".join(
                 safety.safe_cut(f"{p.source.rsplit('/', 1)[-1]}:{p.location}: {p.reason}", 300)

@@ -92,15 +92,25 @@ def _emit(answer: SearchResult | FilmDetail, as_json: bool, show: Callable[..., 
 
 
 def _bar(quiet: bool) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=_console(stderr=True), disable=quiet,
-                    transient=True)  # fmt: skip
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_console(stderr=True),
+        disable=quiet,
+        transient=True,
+    )
 
 
 def _run_ingest(
-    engine: Engine, paths: list[Path], quiet: bool, rebuild: bool = False,
-    rating_scale: float | None = None, library: str = BASE_LIBRARY,
-) -> IngestReport:  # fmt: skip
+    engine: Engine,
+    paths: list[Path],
+    quiet: bool,
+    rebuild: bool = False,
+    rating_scale: float | None = None,
+    library: str = BASE_LIBRARY,
+) -> IngestReport:
     with _bar(quiet) as bar:
         tasks: dict[str, int] = {}
         progress = IngestProgress(
@@ -112,8 +122,9 @@ def _run_ingest(
             on_embedded=lambda n: bar.advance(tasks["embed"], n),
         )
         with _told():
-            return engine.ingest(paths, progress, rebuild=rebuild, rating_scale=rating_scale,
-                                 library=library)  # fmt: skip
+            return engine.ingest(
+                paths, progress, rebuild=rebuild, rating_scale=rating_scale, library=library
+            )
 
 
 def _run_catalogue(
@@ -153,8 +164,14 @@ def ingest(
     """Index new and changed reviews; unchanged ones cost nothing."""
     engine = _engine(index)
     paths = paths or engine.default_paths()
-    report = _run_ingest(engine, paths, quiet=as_json, rebuild=rebuild, rating_scale=rating_scale,
-                         library=library_of(server) or BASE_LIBRARY)  # fmt: skip
+    report = _run_ingest(
+        engine,
+        paths,
+        quiet=as_json,
+        rebuild=rebuild,
+        rating_scale=rating_scale,
+        library=library_of(server) or BASE_LIBRARY,
+    )
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -183,8 +200,9 @@ def search(
 ) -> None:
     """Answer a film question."""
     with _told():
-        result = _engine(index).search(query, limit=limit, offset=offset,
-                                       library=library_of(server))  # fmt: skip
+        result = _engine(index).search(
+            query, limit=limit, offset=offset, library=library_of(server)
+        )
     _emit(result, as_json, print_result)
 
 
@@ -371,8 +389,9 @@ def library_post(
     engine = _engine(index)
     with _told():
         try:
-            review_id, report = engine.post_review(library, user, name or None, title, rating,
-                                                   text, edit)  # fmt: skip
+            review_id, report = engine.post_review(
+                library, user, name or None, title, rating, text, edit
+            )
         except (ValueError, NotYours) as exc:
             raise _fail(f"not saved: {exc}") from None
     if as_json:

@@ -97,8 +97,14 @@ def print_report(console: Console, report: IngestReport, limit: int = 50) -> Non
     table = Table(title="Ingest", show_header=True)
     for name in ("added", "updated", "unchanged", "duplicates", "rejected", "passages embedded"):
         table.add_column(name, justify="right")
-    table.add_row(str(report.added), str(report.updated), str(report.unchanged), str(report.duplicates),
-                  str(report.n_rejected), str(report.passages_embedded))  # fmt: skip
+    table.add_row(
+        str(report.added),
+        str(report.updated),
+        str(report.unchanged),
+        str(report.duplicates),
+        str(report.n_rejected),
+        str(report.passages_embedded),
+    )
     console.print(table)
     for title, problems, total, style in (
         ("Rejected", report.rejected, report.n_rejected, "red"),
@@ -125,8 +131,13 @@ def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) ->
     for name in ("source", "rows", "films kept", "skipped", "problems"):
         table.add_column(name, justify="left" if name == "source" else "right")
     for source, report in done.sources.items():
-        table.add_row(Plain(source), str(report.rows), str(report.kept), str(report.skipped),
-                      str(len(report.problems) + report.more_problems))  # fmt: skip
+        table.add_row(
+            Plain(source),
+            str(report.rows),
+            str(report.kept),
+            str(report.skipped),
+            str(len(report.problems) + report.more_problems),
+        )
     console.print(table)
     for source, report in done.sources.items():
         for problem in report.problems[:limit]:
@@ -136,8 +147,13 @@ def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) ->
             console.print(Plain(f"  … and {hidden} more in {source} (use --json)", style="dim"))
     if done.tmdb is not None:
         t = done.tmdb
-        console.print(Plain(f"TMDB: asked about {t.asked} film(s): {t.found} found, "
-                           f"{t.not_found} not found, {t.from_cache} answers from the cache", style="dim"))  # fmt: skip
+        console.print(
+            Plain(
+                f"TMDB: asked about {t.asked} film(s): {t.found} found, "
+                f"{t.not_found} not found, {t.from_cache} answers from the cache",
+                style="dim",
+            )
+        )
         for failure in t.failures[:limit]:
             console.print(Plain(f"  TMDB: {failure}", style="yellow"))
         if t.stopped:
@@ -146,5 +162,10 @@ def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) ->
         console.print(Plain(done.tmdb_off, style="dim"))
     if done.reviews:
         console.print(Plain(presentation.matching_line(done.reviews), style="dim"))
-    console.print(Plain(f"{done.films} film(s) in the catalogue · index {done.version or '(none)'} "
-                       f"· {done.seconds:.1f} s", style="dim"))  # fmt: skip
+    console.print(
+        Plain(
+            f"{done.films} film(s) in the catalogue · index {done.version or '(none)'} "
+            f"· {done.seconds:.1f} s",
+            style="dim",
+        )
+    )

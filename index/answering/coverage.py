@@ -11,10 +11,16 @@ from index.types import Ignored, ParsedQuery
 
 # Filter group -> what the index must know of some film to judge it, as the reply says it.
 _NEEDS = {
-    "countries": "country", "countries_none": "country", "genres_all": "genre",
-    "genres_any": "genre", "genres_none": "genre", "languages": "original language",
-    "languages_none": "original language", "runtime": "runtime", "year": "year",
-}  # fmt: skip
+    "countries": "country",
+    "countries_none": "country",
+    "genres_all": "genre",
+    "genres_any": "genre",
+    "genres_none": "genre",
+    "languages": "original language",
+    "languages_none": "original language",
+    "runtime": "runtime",
+    "year": "year",
+}
 
 
 def _knows(snap: Snapshot, group: str) -> bool:

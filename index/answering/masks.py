@@ -89,13 +89,37 @@ def masks_for(snap: Snapshot, filters: QueryFilters, library: str | None = None)
 
 
 # Order in which filters are dropped when nothing passes: the most specific goes first.
-RELAX_ORDER = ("cast_all", "cast", "directors", "runtime", "rating", "year", "genres_none",
-               "countries_none", "languages_none", "languages", "genres_any", "genres_all",
-               "countries")  # fmt: skip
+RELAX_ORDER = (
+    "cast_all",
+    "cast",
+    "directors",
+    "runtime",
+    "rating",
+    "year",
+    "genres_none",
+    "countries_none",
+    "languages_none",
+    "languages",
+    "genres_any",
+    "genres_all",
+    "countries",
+)
 # Order in which filters are added back to find the one that empties the result.
-_CULPRIT_ORDER = ("countries", "languages", "genres_all", "genres_any", "genres_none",
-                  "countries_none", "languages_none", "year", "runtime", "directors", "cast",
-                  "cast_all", "rating")  # fmt: skip
+_CULPRIT_ORDER = (
+    "countries",
+    "languages",
+    "genres_all",
+    "genres_any",
+    "genres_none",
+    "countries_none",
+    "languages_none",
+    "year",
+    "runtime",
+    "directors",
+    "cast",
+    "cast_all",
+    "rating",
+)
 
 
 def culprit(snap: Snapshot, filters: QueryFilters, library: str | None = None) -> str | None:

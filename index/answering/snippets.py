@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from index.reading.passages import sentences
 
-_STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "from", "by",
-         "is", "are", "it", "its", "that", "this", "film", "films", "movie", "movies", "any",
-         "good", "about", "some", "me", "show", "like", "rated", "what", "which"}  # fmt: skip
+_STOP = set(
+    "the a an and or of to in on for with from by is are it its that this film films movie "
+    "movies any good about some me show like rated what which".split()
+)
 
 
 _WORD = re.compile(r"(?<!\w)[^\W_][\w'’-]*")

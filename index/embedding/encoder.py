@@ -41,8 +41,13 @@ _MODEL_LOCK = threading.Lock()
 
 
 @cache
-def _load_model(path: str, backend: str = "sentence-transformers", onnx_dir: str = "",
-                quantized: bool = False, threads: int | None = None):  # fmt: skip
+def _load_model(
+    path: str,
+    backend: str = "sentence-transformers",
+    onnx_dir: str = "",
+    quantized: bool = False,
+    threads: int | None = None,
+):
     """One copy of the weights per process, backend and precision, however many Encoders ask.
 
     "onnx" runs the model's ONNX export (`index.embedding.onnx_export`) in onnxruntime: the
@@ -58,8 +63,9 @@ def _load_model(path: str, backend: str = "sentence-transformers", onnx_dir: str
 
         files = onnx_files(Path(path), Path(onnx_dir))
         file = files.int8 if quantized else files.float32
-        return OnnxModel(file, Path(path) / "tokenizer.json", files.max_length, files.normalize,
-                         threads)  # fmt: skip
+        return OnnxModel(
+            file, Path(path) / "tokenizer.json", files.max_length, files.normalize, threads
+        )
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(path, device="cpu", local_files_only=True)
@@ -107,8 +113,13 @@ class Encoder:
     def _encode_batch(self, model, texts: list[str]) -> np.ndarray:  # type: ignore[no-untyped-def]
         if self.settings.backend == "onnx":
             return model.encode(texts, batch_size=self.settings.batch_size)
-        return model.encode(texts, batch_size=self.settings.batch_size, normalize_embeddings=True,
-                            convert_to_numpy=True, show_progress_bar=False)  # fmt: skip
+        return model.encode(
+            texts,
+            batch_size=self.settings.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
 
     @cached_property
     def _tokenizer(self):

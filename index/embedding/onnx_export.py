@@ -123,8 +123,9 @@ def _export(folder: Path, out: Path) -> None:
     from transformers import AutoModel
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    model = AutoModel.from_pretrained(str(folder), attn_implementation="eager",
-                                      local_files_only=True).eval()  # fmt: skip
+    model = AutoModel.from_pretrained(
+        str(folder), attn_implementation="eager", local_files_only=True
+    ).eval()
 
     class Hidden(torch.nn.Module):
         def __init__(self) -> None:
@@ -132,8 +133,9 @@ def _export(folder: Path, out: Path) -> None:
             self.bert = model
 
         def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-            out = self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                            token_type_ids=token_type_ids)  # fmt: skip
+            out = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )
             return out.last_hidden_state
 
     ids = torch.ones((2, 16), dtype=torch.long)
@@ -141,11 +143,21 @@ def _export(folder: Path, out: Path) -> None:
     raw = out / "raw.onnx"
     with warnings.catch_warnings(), _quiet():
         warnings.simplefilter("ignore")
-        torch.onnx.export(Hidden(), (ids, ids, torch.zeros_like(ids)), str(raw),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["hidden"], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                        "token_type_ids": axes, "hidden": axes})  # fmt: skip
+        torch.onnx.export(
+            Hidden(),
+            (ids, ids, torch.zeros_like(ids)),
+            str(raw),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["hidden"],
+            opset_version=OPSET,
+            dynamo=False,
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "hidden": axes,
+            },
+        )
         _optimize_and_quantize(raw, out, model.config.num_attention_heads, model.config.hidden_size)
     raw.unlink()
 
@@ -157,9 +169,14 @@ def _optimize_and_quantize(raw: Path, out: Path, heads: int, hidden: int) -> Non
 
     fused = optimize_model(str(raw), model_type="bert", num_heads=heads, hidden_size=hidden)
     fused.save_model_to_file(str(out / "model.onnx"))
-    quantize_dynamic(str(out / "model.onnx"), str(out / "model-int8.onnx"),
-                     weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"],
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})  # fmt: skip
+    quantize_dynamic(
+        str(out / "model.onnx"),
+        str(out / "model-int8.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul"],
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
 
 
 @contextlib.contextmanager

@@ -11,8 +11,14 @@ import numpy as np
 
 
 class OnnxModel:
-    def __init__(self, file: Path, tokenizer: Path, max_length: int, normalize: bool,
-                 threads: int | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        file: Path,
+        tokenizer: Path,
+        max_length: int,
+        normalize: bool,
+        threads: int | None = None,
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

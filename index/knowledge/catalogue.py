@@ -79,8 +79,9 @@ class CatalogueFilm:
         akas = tuple(dict.fromkeys(self.akas + newer.akas))
         original = self.original_title or newer.original_title
         imdb = self.imdb_id or newer.imdb_id
-        return replace(self, **update, akas=akas, original_title=original, imdb_id=imdb,
-                       sources=sources)  # fmt: skip
+        return replace(
+            self, **update, akas=akas, original_title=original, imdb_id=imdb, sources=sources
+        )
 
     def _data(self) -> str:
         data = asdict(self)
@@ -248,8 +249,9 @@ def _fuzzy(catalogue: Catalogue, title: str, year: int) -> CatalogueFilm | None:
     rows = catalogue.titled_in(year - 1, year + 1)
     if not rows:
         return None
-    found = process.extract(wanted, [r[0] for r in rows], scorer=fuzz.ratio, limit=5,
-                            score_cutoff=88)  # fmt: skip
+    found = process.extract(
+        wanted, [r[0] for r in rows], scorer=fuzz.ratio, limit=5, score_cutoff=88
+    )
     films = {}
     for _, score, i in found:
         films.setdefault(rows[i][1], score)

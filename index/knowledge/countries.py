@@ -45,8 +45,13 @@ ALIASES: dict[str, str] = {
     "united kingdom": "GB", "zaire": "CD", "kosovo": "XK", "turkey": "TR",
 }  # fmt: skip
 
-_HISTORIC_NAMES: dict[str, str] = {"SU": "Soviet Union", "DD": "East Germany", "CS": "Czechoslovakia",
-                                   "YU": "Yugoslavia", "XK": "Kosovo"}  # fmt: skip
+_HISTORIC_NAMES: dict[str, str] = {
+    "SU": "Soviet Union",
+    "DD": "East Germany",
+    "CS": "Czechoslovakia",
+    "YU": "Yugoslavia",
+    "XK": "Kosovo",
+}
 
 
 class UnknownCountry(ValueError):
@@ -84,9 +89,21 @@ def country_name(code: str) -> str:
     """A short readable name for a code ("KR" -> "South Korea")."""
     if code in _HISTORIC_NAMES:
         return _HISTORIC_NAMES[code]
-    short = {"KR": "South Korea", "KP": "North Korea", "US": "United States", "GB": "United Kingdom",
-             "RU": "Russia", "IR": "Iran", "TW": "Taiwan", "VN": "Vietnam", "BO": "Bolivia",
-             "VE": "Venezuela", "SY": "Syria", "CZ": "Czechia", "HK": "Hong Kong"}  # fmt: skip
+    short = {
+        "KR": "South Korea",
+        "KP": "North Korea",
+        "US": "United States",
+        "GB": "United Kingdom",
+        "RU": "Russia",
+        "IR": "Iran",
+        "TW": "Taiwan",
+        "VN": "Vietnam",
+        "BO": "Bolivia",
+        "VE": "Venezuela",
+        "SY": "Syria",
+        "CZ": "Czechia",
+        "HK": "Hong Kong",
+    }
     if code in short:
         return short[code]
     country = pycountry.countries.get(alpha_2=code)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-GENRES: tuple[str, ...] = (
-    "Action", "Adventure", "Animation", "Biography", "Comedy", "Crime", "Documentary",
-    "Drama", "Family", "Fantasy", "Film-Noir", "History", "Horror", "Music", "Musical",
-    "Mystery", "Romance", "Sci-Fi", "Sport", "Thriller", "War", "Western",
-)  # fmt: skip
+GENRES: tuple[str, ...] = tuple(
+    "Action Adventure Animation Biography Comedy Crime Documentary Drama Family Fantasy "
+    "Film-Noir History Horror Music Musical Mystery Romance Sci-Fi Sport Thriller War Western".split()
+)
 
 # Surface forms (lower case, singular and plural) -> one or more genres.
 _SYNONYMS: dict[str, tuple[str, ...]] = {

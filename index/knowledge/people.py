@@ -79,9 +79,11 @@ class People:
 
             for n in range(min(4, len(words)), 1, -1):
                 hit = process.extractOne(
-                    fold(" ".join(words[:n])), table.keys(), scorer=fuzz.ratio,
+                    fold(" ".join(words[:n])),
+                    table.keys(),
+                    scorer=fuzz.ratio,
                     score_cutoff=FUZZY_FLOOR,
-                )  # fmt: skip
+                )
                 if hit:
                     return table[hit[0]], n
         return None

@@ -23,8 +23,18 @@ from index.knowledge.languages import UnknownLanguage, language_code
 from index.reading.readers import FileError, decode, records_csv, records_jsonl, split_list
 from index.types import Problem
 
-COLUMNS = ("imdb_id", "title", "year", "countries", "genres", "directors", "cast",
-           "runtime_minutes", "languages", "poster_url")  # fmt: skip
+COLUMNS = (
+    "imdb_id",
+    "title",
+    "year",
+    "countries",
+    "genres",
+    "directors",
+    "cast",
+    "runtime_minutes",
+    "languages",
+    "poster_url",
+)
 ALIASES = {
     "tconst": "imdb_id", "const": "imdb_id", "imdb": "imdb_id", "id": "imdb_id",
     "name": "title", "film": "title", "original_title": "original_title",
@@ -54,9 +64,13 @@ class CatalogueReport:
             self.more_problems += 1
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "kept": self.kept, "skipped": self.skipped,
-                "problems": [p.__dict__ for p in self.problems],
-                "more_problems": self.more_problems}  # fmt: skip
+        return {
+            "rows": self.rows,
+            "kept": self.kept,
+            "skipped": self.skipped,
+            "problems": [p.__dict__ for p in self.problems],
+            "more_problems": self.more_problems,
+        }
 
 
 def _list(value: Any) -> list[str]:
@@ -134,10 +148,14 @@ def film_from_record(
     if given.get("poster_url") and poster is None:
         bad(f"poster_url {str(given['poster_url'])[:80]!r} is not an http(s) URL")
     facts = {
-        "countries": tuple(countries), "languages": tuple(languages), "genres": tuple(genres),
-        "directors": tuple(_list(given.get("directors"))), "cast": tuple(_list(given.get("cast"))),
-        "runtime": runtime, "poster_url": poster,
-    }  # fmt: skip
+        "countries": tuple(countries),
+        "languages": tuple(languages),
+        "genres": tuple(genres),
+        "directors": tuple(_list(given.get("directors"))),
+        "cast": tuple(_list(given.get("cast"))),
+        "runtime": runtime,
+        "poster_url": poster,
+    }
     label = f"catalogue:{Path(source).name}"
     return CatalogueFilm(
         key=CatalogueFilm.key_for(imdb_id, title, year),

@@ -15,8 +15,11 @@ _TITLE_LINE = re.compile(
     r"\s*(?:[:\-–—|]\s*(?:(?:movie|film)\s+)?review\b.*)?$",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:by|written by|reviewed by|review by|words by)\s*:?\s+(?P<name>[^|,•·]{2,60}?)"
-                     r"(?:\s*[|,•·-].*)?$", re.IGNORECASE)  # fmt: skip
+_BYLINE = re.compile(
+    r"^(?:by|written by|reviewed by|review by|words by)\s*:?\s+(?P<name>[^|,•·]{2,60}?)"
+    r"(?:\s*[|,•·-].*)?$",
+    re.IGNORECASE,
+)
 _RATING_LABEL = re.compile(
     r"^(?:our|my|the|final|overall)?\s*(?:rating|score|verdict|grade)\s*:?\s*(?P<value>.*)$",
     re.IGNORECASE,

@@ -58,10 +58,12 @@ _CAST_PATTERNS = [
     re.compile(rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s+(?:stars?|co-stars?)\s+as\b"),
     re.compile(rf"(?P<names>{_NAME})\s+(?:plays|portrays)\b"),
 ]
-_NOT_NAMES = {"The", "This", "It", "He", "She", "They", "His", "Her", "A", "An", "In", "And",
-              "But", "Netflix", "Director", "Writer"}  # fmt: skip
-_NEGATED = re.compile(r"(?:\bnot|\bn't|\bunlike|\bno|\bhardly|\bnever|\brather than|\binstead of)"
-                      r"(?:\s+\w+){0,2}\s*$", re.IGNORECASE)  # fmt: skip
+_NOT_NAMES = set("The This It He She They His Her A An In And But Netflix Director Writer".split())
+_NEGATED = re.compile(
+    r"(?:\bnot|\bn't|\bunlike|\bno|\bhardly|\bnever|\brather than|\binstead of)"
+    r"(?:\s+\w+){0,2}\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,32 @@ _NOT_ORIGINS = {"hollywood"}
 
 
 # Genre words that name a film on their own ("a thriller"), unlike adjectives ("an action …").
-_GENRE_NOUNS = {phrase_key(w) for w in (
-    "thriller", "thrillers", "comedy", "drama", "western", "musical", "documentary", "rom-com",
-    "biopic", "whodunit", "slasher", "romantic comedy", "horror", "actioner", "noir", "film noir",
-    "satire", "mystery", "fantasy", "romance", "anime")}  # fmt: skip
+_GENRE_NOUNS = {
+    phrase_key(w)
+    for w in (
+        "thriller",
+        "thrillers",
+        "comedy",
+        "drama",
+        "western",
+        "musical",
+        "documentary",
+        "rom-com",
+        "biopic",
+        "whodunit",
+        "slasher",
+        "romantic comedy",
+        "horror",
+        "actioner",
+        "noir",
+        "film noir",
+        "satire",
+        "mystery",
+        "fantasy",
+        "romance",
+        "anime",
+    )
+}
 
 
 @cache

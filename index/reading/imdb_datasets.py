@@ -102,7 +102,7 @@ def read_imdb_folder(
             CREATE TABLE people (film INTEGER, role TEXT, ordering INTEGER, person INTEGER);
             CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT);
             CREATE TABLE akas (film INTEGER, title TEXT);
-        """)  # fmt: skip
+        """)
         kept = _basics(_Lines(files["title.basics"], progress), db, report)  # type: ignore[arg-type]
         needed: set[int] = set()
         _crew(_Lines(files["title.crew"], progress), db, kept, needed)  # type: ignore[arg-type]
@@ -129,8 +129,15 @@ def _basics(lines: _Lines, db: sqlite3.Connection, report: CatalogueReport) -> s
     if first is None:
         return kept
     tconst, kind, title, original, adult, year, runtime, genres = lines.need(
-        "tconst", "titleType", "primaryTitle", "originalTitle", "isAdult", "startYear",
-        "runtimeMinutes", "genres")  # fmt: skip
+        "tconst",
+        "titleType",
+        "primaryTitle",
+        "originalTitle",
+        "isAdult",
+        "startYear",
+        "runtimeMinutes",
+        "genres",
+    )
     width = max(tconst, kind, title, original, adult, year, runtime, genres) + 1
     for row in _chain(first, rows):
         report.rows += 1
@@ -264,21 +271,31 @@ def _films(db: sqlite3.Connection) -> Iterator[CatalogueFilm]:
         cast: list[str] = []
         for role, name in people.execute(
             "SELECT p.role, n.name FROM people p JOIN names n ON n.id = p.person "
-            "WHERE p.film=? ORDER BY p.role, p.ordering", (film,)
-        ):  # fmt: skip
+            "WHERE p.film=? ORDER BY p.role, p.ordering",
+            (film,),
+        ):
             (directors if role == "director" else cast).append(name)
         akas = tuple(
             dict.fromkeys(
-                t for (t,) in people.execute("SELECT title FROM akas WHERE film=?", (film,))
+                t
+                for (t,) in people.execute("SELECT title FROM akas WHERE film=?", (film,))
                 if t not in (title, original)
             )
-        )  # fmt: skip
+        )
         imdb_id = f"tt{film:07d}"
-        facts = {"genres": _genres(genres), "directors": tuple(dict.fromkeys(directors)),
-                 "cast": tuple(dict.fromkeys(cast))[:TOP_BILLED], "runtime": runtime}  # fmt: skip
+        facts = {
+            "genres": _genres(genres),
+            "directors": tuple(dict.fromkeys(directors)),
+            "cast": tuple(dict.fromkeys(cast))[:TOP_BILLED],
+            "runtime": runtime,
+        }
         yield CatalogueFilm(
-            key=imdb_id, title=title, year=year, imdb_id=imdb_id,
-            original_title=original if original != title else None, akas=akas,
+            key=imdb_id,
+            title=title,
+            year=year,
+            imdb_id=imdb_id,
+            original_title=original if original != title else None,
+            akas=akas,
             sources={name: SOURCE for name, value in facts.items() if value},
             **facts,  # type: ignore[arg-type]
-        )  # fmt: skip
+        )

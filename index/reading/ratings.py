@@ -6,9 +6,20 @@ import re
 
 # Metacritic's letter-grade conversion, divided by ten.
 LETTER_GRADES: dict[str, float] = {
-    "A+": 10.0, "A": 10.0, "A-": 9.1, "B+": 8.3, "B": 7.5, "B-": 6.7, "C+": 5.8,
-    "C": 5.0, "C-": 4.2, "D+": 3.3, "D": 2.5, "D-": 1.6, "F": 0.0,
-}  # fmt: skip
+    "A+": 10.0,
+    "A": 10.0,
+    "A-": 9.1,
+    "B+": 8.3,
+    "B": 7.5,
+    "B-": 6.7,
+    "C+": 5.8,
+    "C": 5.0,
+    "C-": 4.2,
+    "D+": 3.3,
+    "D": 2.5,
+    "D-": 1.6,
+    "F": 0.0,
+}
 
 _NUM = r"(\d+(?:[.,]\d+)?|(?=\s*½))(\s*½)?"
 _OUT_OF = re.compile(rf"^{_NUM}\s*(?:/|out of|of)\s*(\d+(?:\.\d+)?)\s*(?:stars?)?$")

@@ -32,9 +32,10 @@ from index.reading.ratings import RatingError, is_bare, normalize_rating
 from index.sanitize import clean, cleaned
 from index.types import Problem, Review
 
-FIELDS = ("id", "title", "year", "text", "rating", "reviewer", "date", "countries", "genres",
-          "director", "cast", "platform", "url", "imdb_id", "runtime", "languages",
-          "rating_scale")  # fmt: skip
+FIELDS = tuple(
+    "id title year text rating reviewer date countries genres director cast platform url "
+    "imdb_id runtime languages rating_scale".split()
+)
 FACT_FIELDS = ("countries", "genres", "director", "cast", "platform", "runtime", "languages")
 # Other names people give the same fields (IMDb dumps, scrapers, spreadsheets).
 FIELD_ALIASES = {
@@ -54,8 +55,18 @@ EXPORTS = {
     "Letterboxd": ({"letterboxd uri", "name", "rating"}, 5.0),
     "IMDb ratings": ({"const", "your rating"}, 10.0),
 }
-SUFFIXES = {".txt": "page", ".text": "page", ".md": "page", ".html": "html", ".htm": "html",
-            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}  # fmt: skip
+SUFFIXES = {
+    ".txt": "page",
+    ".text": "page",
+    ".md": "page",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
 
 
 MAX_LISTED = 1000  # problems listed in a report; past that they are only counted
@@ -144,9 +155,13 @@ def _date(value: Any) -> dt.date | None:
 
 
 def review_key(
-    title: str, year: int | None, reviewer: str | None, source: str, location: str,
+    title: str,
+    year: int | None,
+    reviewer: str | None,
+    source: str,
+    location: str,
     url: str | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """A stable id for a review with no id of its own: one reviewer reviews a film once; a
     review with a URL of its own (a Letterboxd entry) is that URL."""
     who = (reviewer or "").casefold().strip() or (url or "").strip() or f"{source}#{location}"
@@ -357,16 +372,20 @@ def _read_page(text: str, source: str, limits: IngestSettings, out: ReadResult) 
     for note in page.notes:
         if "rating" in note:
             out.warn(Problem(source, "", note))
-    inferred = {"title": page.title, "year": page.year, "reviewer": page.reviewer,
-                "date": page.date, "rating_raw": page.rating_raw}  # fmt: skip
+    inferred = {
+        "title": page.title,
+        "year": page.year,
+        "reviewer": page.reviewer,
+        "date": page.date,
+        "rating_raw": page.rating_raw,
+    }
     build_review({"text": page.body}, source, "", limits, out, inferred, no_text=_NO_PAGE_TEXT)
 
 
 _NO_PAGE_TEXT = "no review text found on the page"
 MAX_HTML_DEPTH = 1000
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-         "source", "track", "wbr"}  # fmt: skip
+_VOID = set("area base br col embed hr img input link meta param source track wbr".split())
 
 
 def html_depth(text: str, limit: int = MAX_HTML_DEPTH) -> int:
@@ -405,8 +424,11 @@ def _read_html(text: str, source: str, limits: IngestSettings, out: ReadResult) 
         return value.strip() if value else None
 
     heading = tree.css_first("h1")
-    title_line = (attr('meta[property="og:title"]') or (heading.text(strip=True) if heading else None)
-                  or (tree.css_first("title").text(strip=True) if tree.css_first("title") else ""))  # fmt: skip
+    title_line = (
+        attr('meta[property="og:title"]')
+        or (heading.text(strip=True) if heading else None)
+        or (tree.css_first("title").text(strip=True) if tree.css_first("title") else "")
+    )
     meta.setdefault("reviewer", attr('meta[name="author"]') or attr('[rel="author"]', "title"))
     if not meta.get("reviewer") and (node := tree.css_first('[rel="author"], .author, .byline')):
         meta["reviewer"] = re.sub(r"^(?i:by)\s+", "", node.text(strip=True)) or None
@@ -418,12 +440,24 @@ def _read_html(text: str, source: str, limits: IngestSettings, out: ReadResult) 
         meta["rating"] = f"{value}/{best}"
 
     root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
-    blocks = [n.text(separator=" ", strip=True) for n in root.css("h1, h2, h3, p, li, blockquote, div.rating, .rating, .score")] if root else []  # fmt: skip
+    blocks = (
+        [
+            n.text(separator=" ", strip=True)
+            for n in root.css("h1, h2, h3, p, li, blockquote, div.rating, .rating, .score")
+        ]
+        if root
+        else []
+    )
     page = clean_page("\n".join([title_line or "", *blocks]))
     if not page.title and title_line and (m := _TITLE_LINE.match(title_line)):
         page.title, page.year = m["title"], int(m["year"])
-    inferred = {"title": page.title or (title_line or None), "year": page.year,
-                "reviewer": page.reviewer, "date": page.date, "rating_raw": page.rating_raw}  # fmt: skip
+    inferred = {
+        "title": page.title or (title_line or None),
+        "year": page.year,
+        "reviewer": page.reviewer,
+        "date": page.date,
+        "rating_raw": page.rating_raw,
+    }
     record = {k: v for k, v in meta.items() if v}
     record["text"] = page.body
     build_review(record, source, "", limits, out, inferred, no_text=_NO_PAGE_TEXT)
@@ -507,8 +541,12 @@ def records_csv(text: str, delimiter: str) -> Iterator[tuple[str, Any]]:
     try:
         for n, row in enumerate(reader, 1):
             if None in row:
-                yield f"row {n} (line {reader.line_num})", ValueError(
-                    f"{len(row[None]) + len(reader.fieldnames)} cells but {len(reader.fieldnames)} columns")  # fmt: skip
+                yield (
+                    f"row {n} (line {reader.line_num})",
+                    ValueError(
+                        f"{len(row[None]) + len(reader.fieldnames)} cells but {len(reader.fieldnames)} columns"
+                    ),
+                )
                 continue
             yield f"row {n} (line {reader.line_num})", row
     except csv.Error as exc:
@@ -529,15 +567,24 @@ def _warn_assumed_scale(out: ReadResult, start: int, source: str) -> None:
     """Bare-number ratings all of 5 or less were read out of 10: say so, once per file."""
     bare = [r.rating for r in out.reviews[start:] if r.rating_raw and is_bare(r.rating_raw)]
     if bare and max(r for r in bare if r is not None) <= 5:
-        out.warn(Problem(source, "", (
-            f"{len(bare)} rating(s) are bare numbers of 5 or less; read as out of 10. "
-            "If they are stars out of 5, ingest again with --rating-scale 5")))  # fmt: skip
+        out.warn(
+            Problem(
+                source,
+                "",
+                (
+                    f"{len(bare)} rating(s) are bare numbers of 5 or less; read as out of 10. "
+                    "If they are stars out of 5, ingest again with --rating-scale 5"
+                ),
+            )
+        )
 
 
 def read_file(
-    path: Path, limits: IngestSettings, source: str | None = None,
+    path: Path,
+    limits: IngestSettings,
+    source: str | None = None,
     rating_scale: float | None = None,
-) -> ReadResult:  # fmt: skip
+) -> ReadResult:
     """Read one file; a file-level problem becomes one rejected entry, never an exception.
     `rating_scale`: what bare-number ratings are out of, when the file does not say."""
     out = ReadResult()
@@ -547,8 +594,10 @@ def read_file(
         if (reason := not_a_file(path)) is not None:
             raise FileError(reason)
         if kind is None:
-            raise FileError(f"unsupported file type {path.suffix or '(none)'!r} "
-                            f"(expected {', '.join(sorted(SUFFIXES))})")  # fmt: skip
+            raise FileError(
+                f"unsupported file type {path.suffix or '(none)'!r} "
+                f"(expected {', '.join(sorted(SUFFIXES))})"
+            )
         size = path.stat().st_size
         limit = limits.max_document_mb if kind in {"page", "html"} else limits.max_file_mb
         if size > limit * 2**20:
@@ -614,8 +663,15 @@ def not_a_file(path: Path) -> str | None:
         return f"cannot read: {exc.strerror or exc}"
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")  # fmt: skip
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
     return f"{kind}; not read"
 
 

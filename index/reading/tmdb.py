@@ -56,9 +56,15 @@ class TmdbReport:
             self.more_failures += 1
 
     def as_dict(self) -> dict[str, Any]:
-        return {"asked": self.asked, "found": self.found, "not_found": self.not_found,
-                "from_cache": self.from_cache, "failures": self.failures,
-                "more_failures": self.more_failures, "stopped": self.stopped}  # fmt: skip
+        return {
+            "asked": self.asked,
+            "found": self.found,
+            "not_found": self.not_found,
+            "from_cache": self.from_cache,
+            "failures": self.failures,
+            "more_failures": self.more_failures,
+            "stopped": self.stopped,
+        }
 
 
 class _Failed(Exception):
@@ -83,9 +89,11 @@ class Tmdb:
         self._params = {} if bearer else {"api_key": key}
         headers = {"Authorization": f"Bearer {key}"} if bearer else {}
         self._http = httpx.Client(
-            base_url=settings.base_url.rstrip("/") + "/", headers=headers,
-            timeout=settings.timeout_seconds, follow_redirects=False,
-        )  # fmt: skip
+            base_url=settings.base_url.rstrip("/") + "/",
+            headers=headers,
+            timeout=settings.timeout_seconds,
+            follow_redirects=False,
+        )
         self._lock = threading.Lock()
         self._next_at = 0.0
 
@@ -202,11 +210,16 @@ class Tmdb:
         found = self.get("search/movie", **params) or {}
         wanted = normalize_title(title)
         same = [
-            r for r in found.get("results") or []
-            if isinstance(r, dict) and wanted in {normalize_title(str(r.get("title", ""))),
-                                                  normalize_title(str(r.get("original_title", "")))}
+            r
+            for r in found.get("results") or []
+            if isinstance(r, dict)
+            and wanted
+            in {
+                normalize_title(str(r.get("title", ""))),
+                normalize_title(str(r.get("original_title", ""))),
+            }
             and (year is None or str(r.get("release_date", ""))[:4] == str(year))
-        ]  # fmt: skip
+        ]
         return int(same[0]["id"]) if len(same) == 1 else None
 
     def _to_film(self, d: dict[str, Any], imdb_id: str | None) -> CatalogueFilm:
@@ -250,15 +263,22 @@ class Tmdb:
             if str(d.get("release_date") or "")[:4].isdigit()
             else None
         )
-        facts = {"countries": tuple(dict.fromkeys(countries)), "genres": tuple(genres),
-                 "languages": tuple(languages), "cast": tuple(cast),
-                 "directors": tuple(dict.fromkeys(directors)),
-                 "runtime": int(runtime) if runtime else None, "poster_url": poster_url}  # fmt: skip
+        facts = {
+            "countries": tuple(dict.fromkeys(countries)),
+            "genres": tuple(genres),
+            "languages": tuple(languages),
+            "cast": tuple(cast),
+            "directors": tuple(dict.fromkeys(directors)),
+            "runtime": int(runtime) if runtime else None,
+            "poster_url": poster_url,
+        }
         original = str(d.get("original_title") or "") or None
         return CatalogueFilm(
             key=CatalogueFilm.key_for(imdb, title, year) if imdb else f"tmdb:{int(d['id'])}",
-            title=title, year=year, imdb_id=imdb,
+            title=title,
+            year=year,
+            imdb_id=imdb,
             original_title=original if original != title else None,
             sources={name: SOURCE for name, value in facts.items() if value},
             **facts,  # type: ignore[arg-type]
-        )  # fmt: skip
+        )

@@ -60,9 +60,12 @@ def grown_ivf(previous: Previous, vectors: np.ndarray, factory: str) -> tuple[An
 
     manifest = previous.version.manifest
     trained_on = int(manifest.get("faiss_trained_on") or manifest.get("passages") or 0)
-    if (manifest.get("faiss_factory") != factory
-            or not str(manifest.get("faiss_index", "")).startswith("IndexIVF")
-            or not trained_on or len(vectors) > RETRAIN_GROWTH * trained_on):  # fmt: skip
+    if (
+        manifest.get("faiss_factory") != factory
+        or not str(manifest.get("faiss_index", "")).startswith("IndexIVF")
+        or not trained_on
+        or len(vectors) > RETRAIN_GROWTH * trained_on
+    ):
         return None
     path = previous.version.path / INDEX_FILE
     source = faiss.read_index(str(path), faiss.IO_FLAG_MMAP)  # the lists to copy from
@@ -79,8 +82,9 @@ def grown_ivf(previous: Previous, vectors: np.ndarray, factory: str) -> tuple[An
         if kept.any():
             new_ids = np.ascontiguousarray(renumber[ids[kept]], dtype=np.int64)
             new_codes = np.ascontiguousarray(codes[kept])
-            lists.add_entries(number, len(new_ids), faiss.swig_ptr(new_ids),
-                              faiss.swig_ptr(new_codes))  # fmt: skip
+            lists.add_entries(
+                number, len(new_ids), faiss.swig_ptr(new_ids), faiss.swig_ptr(new_codes)
+            )
     n_kept = int(np.count_nonzero(keep))
     ivf.ntotal = index.ntotal = n_kept
     if len(vectors) > n_kept:
@@ -211,8 +215,11 @@ class FaissBackend:
         if index is None:
             index = build_faiss(vectors, self.factory)
         faiss.write_index(index, str(folder / INDEX_FILE))
-        return {"faiss_factory": self.factory, "faiss_index": type(index).__name__,
-                "faiss_trained_on": trained_on}  # fmt: skip
+        return {
+            "faiss_factory": self.factory,
+            "faiss_index": type(index).__name__,
+            "faiss_trained_on": trained_on,
+        }
 
     def holds(self, manifest: dict[str, Any]) -> bool:
         return "faiss_index" in manifest

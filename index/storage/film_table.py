@@ -33,21 +33,35 @@ ROLES = ("director", "cast")
 def film_from_data(fid: str, title: str, year: int | None, d: dict[str, Any]) -> Film:
     """A film as the films table stores it (versions written before a field existed lack it)."""
     return Film(
-        film_id=fid, title=title, year=year, countries=tuple(d["countries"]),
-        genres=tuple(d["genres"]), director=d["director"], cast=tuple(d["cast"]),
-        platforms=tuple(d["platforms"]), n_reviews=d["n_reviews"], imdb_id=d.get("imdb_id"),
-        languages=tuple(d.get("languages", ())), runtime=d.get("runtime"),
+        film_id=fid,
+        title=title,
+        year=year,
+        countries=tuple(d["countries"]),
+        genres=tuple(d["genres"]),
+        director=d["director"],
+        cast=tuple(d["cast"]),
+        platforms=tuple(d["platforms"]),
+        n_reviews=d["n_reviews"],
+        imdb_id=d.get("imdb_id"),
+        languages=tuple(d.get("languages", ())),
+        runtime=d.get("runtime"),
         poster_url=d.get("poster_url"),
         sources=tuple((field, source) for field, source in d.get("sources", ())),
-    )  # fmt: skip
+    )
 
 
 class Films(Sequence[Film]):
     """The films in film_id order. Ids, titles and years are plain lists; a `Film` (with all
     its facts) is built when asked for, and kept."""
 
-    def __init__(self, ids: list[str], titles: list[str], years: list[int | None],
-                 records: np.ndarray, offsets: np.ndarray) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ids: list[str],
+        titles: list[str],
+        years: list[int | None],
+        records: np.ndarray,
+        offsets: np.ndarray,
+    ) -> None:
         self.ids, self.titles, self.years = ids, titles, years
         self._records, self._offsets = records, offsets
         self._built: dict[int, Film] = {}
@@ -121,8 +135,11 @@ def _columns(db: sqlite3.Connection) -> dict[str, Any]:
         runtimes.append(d.get("runtime") or -1)
         records.append(data.encode("utf-8"))
         names = {"directors": director_names(d["director"]), "cast": d["cast"]}
-        for group, values in (("countries", d["countries"]), ("genres", d["genres"]),
-                              ("languages", d.get("languages", ()))):  # fmt: skip
+        for group, values in (
+            ("countries", d["countries"]),
+            ("genres", d["genres"]),
+            ("languages", d.get("languages", ())),
+        ):
             for value in values:
                 groups[group].setdefault(value, []).append(i)
         for group, people in names.items():
@@ -132,10 +149,17 @@ def _columns(db: sqlite3.Connection) -> dict[str, Any]:
         counts["director"].update(names["directors"])
         counts["cast"].update(names["cast"])
     offsets = np.concatenate([[0], np.cumsum([len(r) for r in records])]).astype(np.int64)
-    return {"ids": ids, "titles": titles, "years": years, "runtimes": runtimes,
-            "records": np.frombuffer(b"".join(records), dtype=np.uint8), "offsets": offsets,
-            "keys": [normalize_title(t) for t in titles], "groups": groups,
-            "counts": counts}  # fmt: skip
+    return {
+        "ids": ids,
+        "titles": titles,
+        "years": years,
+        "runtimes": runtimes,
+        "records": np.frombuffer(b"".join(records), dtype=np.uint8),
+        "offsets": offsets,
+        "keys": [normalize_title(t) for t in titles],
+        "groups": groups,
+        "counts": counts,
+    }
 
 
 def _strings(values: Sequence[str]) -> np.ndarray:
@@ -150,11 +174,14 @@ def _decoded(array: np.ndarray) -> list[str]:
 def write_film_table(db: sqlite3.Connection, folder: Path) -> None:
     c = _columns(db)
     save = {
-        "film_ids": _strings(c["ids"]), "film_titles": _strings(c["titles"]),
+        "film_ids": _strings(c["ids"]),
+        "film_titles": _strings(c["titles"]),
         "film_year": np.array([y or -1 for y in c["years"]], np.int32),
-        "film_runtime": np.array(c["runtimes"], np.int32), "title_keys": _strings(c["keys"]),
-        "film_records": c["records"], "film_offsets": c["offsets"],
-    }  # fmt: skip
+        "film_runtime": np.array(c["runtimes"], np.int32),
+        "title_keys": _strings(c["keys"]),
+        "film_records": c["records"],
+        "film_offsets": c["offsets"],
+    }
     for group, table in c["groups"].items():
         keys = sorted(table)
         save[f"{group}_keys"] = _strings(keys)
@@ -187,27 +214,53 @@ def read_film_table(folder: Path, db: sqlite3.Connection) -> FilmTable:
         return arrays.load(folder / f"{name}.npy", mmap_mode="r")
 
     years = [None if y < 0 else int(y) for y in np.asarray(load("film_year")).tolist()]
-    films = Films(_decoded(load("film_ids")), _decoded(load("film_titles")), years,
-                  load("film_records"), load("film_offsets"))  # fmt: skip
-    groups = {g: RowGroups(_decoded(load(f"{g}_keys")), load(f"{g}_indptr"), load(f"{g}_rows"))
-              for g in GROUPS}  # fmt: skip
+    films = Films(
+        _decoded(load("film_ids")),
+        _decoded(load("film_titles")),
+        years,
+        load("film_records"),
+        load("film_offsets"),
+    )
+    groups = {
+        g: RowGroups(_decoded(load(f"{g}_keys")), load(f"{g}_indptr"), load(f"{g}_rows"))
+        for g in GROUPS
+    }
     counts, tables = {}, {}
     for role in ROLES:
-        counts[role] = dict(zip(_decoded(load(f"{role}_names")),
-                                np.asarray(load(f"{role}_counts")).tolist(), strict=True))  # fmt: skip
-        tables[role] = dict(zip(_decoded(load(f"{role}_alias_keys")),
-                                _decoded(load(f"{role}_alias_names")), strict=True))  # fmt: skip
+        counts[role] = dict(
+            zip(
+                _decoded(load(f"{role}_names")),
+                np.asarray(load(f"{role}_counts")).tolist(),
+                strict=True,
+            )
+        )
+        tables[role] = dict(
+            zip(
+                _decoded(load(f"{role}_alias_keys")),
+                _decoded(load(f"{role}_alias_names")),
+                strict=True,
+            )
+        )
     keys = _decoded(load("title_keys"))
     offsets = load("film_offsets")
-    if (not len(films) == len(keys) == meta.get("films") or len(offsets) != len(films) + 1
-            or (len(films) and int(offsets[-1]) != len(load("film_records")))):  # fmt: skip
+    if (
+        not len(films) == len(keys) == meta.get("films")
+        or len(offsets) != len(films) + 1
+        or (len(films) and int(offsets[-1]) != len(load("film_records")))
+    ):
         raise ValueError("film table of mismatched lengths")
     for g in GROUPS:
         rows = np.asarray(load(f"{g}_rows"))
         if len(rows) and not 0 <= rows.min() <= rows.max() < len(films):
             raise ValueError(f"film table's {g} point past its films")
-    return FilmTable(films, keys, np.asarray(load("film_year")), np.asarray(load("film_runtime")),
-                     groups, People.tabled(counts, tables))  # fmt: skip
+    return FilmTable(
+        films,
+        keys,
+        np.asarray(load("film_year")),
+        np.asarray(load("film_runtime")),
+        groups,
+        People.tabled(counts, tables),
+    )
 
 
 def _from_columns(c: dict[str, Any]) -> FilmTable:

@@ -115,16 +115,24 @@ class LexicalIndex:
     # ------------------------------------------------------------------ building
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
-        empty = cls(english_stopwords(), _encode([]), np.zeros(1, np.int64),
-                    np.zeros(0, np.int32), np.zeros(0, np.uint16), np.zeros(0, np.int32))  # fmt: skip
+        empty = cls(
+            english_stopwords(),
+            _encode([]),
+            np.zeros(1, np.int64),
+            np.zeros(0, np.int32),
+            np.zeros(0, np.uint16),
+            np.zeros(0, np.int32),
+        )
         return empty.extended(np.zeros(0, bool), texts)
 
     def extended(self, keep: np.ndarray, texts: Sequence[str]) -> LexicalIndex:
         """This index without the rows `keep` drops, and `texts` appended as new rows: only
         the new texts are tokenized; the old postings are carried over in one linear pass."""
         base = int(np.count_nonzero(keep))
-        chunks = [_postings(tokenize(texts[i : i + CHUNK], self.stopwords), base + i)
-                  for i in range(0, len(texts), CHUNK)]  # fmt: skip
+        chunks = [
+            _postings(tokenize(texts[i : i + CHUNK], self.stopwords), base + i)
+            for i in range(0, len(texts), CHUNK)
+        ]
         vocab = np.unique(np.concatenate([self.vocab, *(c.vocab for c in chunks)]))
         # Old postings: drop removed rows, renumber the rest, give stems their new ids. The
         # vocabulary only grows and stays sorted, so old stems keep their relative order.
@@ -134,8 +142,9 @@ class LexicalIndex:
         old_docs = (np.cumsum(keep) - 1)[self.docs[kept]]
         old_tf = self.tf[kept]
         # New postings by stem; within a stem, by row (chunks come in row order).
-        new_terms = np.concatenate([np.searchsorted(vocab, c.vocab)[c.terms] for c in chunks]
-                                   or [np.zeros(0, np.int64)])  # fmt: skip
+        new_terms = np.concatenate(
+            [np.searchsorted(vocab, c.vocab)[c.terms] for c in chunks] or [np.zeros(0, np.int64)]
+        )
         order = np.argsort(new_terms, kind="stable")
         new_terms = new_terms[order]
         new_docs = np.concatenate([c.docs for c in chunks] or [np.zeros(0, np.int64)])[order]
@@ -153,16 +162,18 @@ class LexicalIndex:
         lengths = [self.doc_len[keep], *(c.doc_len for c in chunks)]
         used = (n_old + n_new) > 0  # stems only deleted passages had are forgotten
         indptr = np.concatenate([[0], np.cumsum((n_old + n_new)[used])]).astype(np.int64)
-        return LexicalIndex(self.stopwords, vocab[used], indptr, docs, tf,
-                            np.concatenate(lengths).astype(np.int32))  # fmt: skip
+        return LexicalIndex(
+            self.stopwords, vocab[used], indptr, docs, tf, np.concatenate(lengths).astype(np.int32)
+        )
 
     # ------------------------------------------------------------------ on disk
     def save(self, folder: Path) -> None:
         folder.mkdir()
         for name in ("vocab", "indptr", "docs", "tf", "doc_len"):
             np.save(folder / f"{name}.npy", getattr(self, name))
-        (folder / "format.json").write_text(json.dumps(
-            {"format": FORMAT, "size": self.size, "stopwords": sorted(self.stopwords)}))  # fmt: skip
+        (folder / "format.json").write_text(
+            json.dumps({"format": FORMAT, "size": self.size, "stopwords": sorted(self.stopwords)})
+        )
 
     @staticmethod
     def saved(folder: Path) -> bool:
@@ -176,8 +187,10 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         """Memory-mapped: opening costs nothing, a question reads only its stems' postings.
         The shapes are checked here; the values of a posting list when a question reads it."""
-        parts = {name: arrays.load(folder / f"{name}.npy", mmap_mode="r")
-                 for name in ("vocab", "indptr", "docs", "tf", "doc_len")}  # fmt: skip
+        parts = {
+            name: arrays.load(folder / f"{name}.npy", mmap_mode="r")
+            for name in ("vocab", "indptr", "docs", "tf", "doc_len")
+        }
         stopwords = json.loads((folder / "format.json").read_text())["stopwords"]
         index = cls(frozenset(stopwords), **parts)
         n = len(index.indptr)
@@ -242,8 +255,13 @@ def _postings(stems: list[list[str]], first_row: int) -> _Postings:
     vocab, ids = np.unique(flat, return_inverse=True)
     rows = np.repeat(np.arange(len(stems), dtype=np.int64), lengths)
     keys, tf = np.unique(ids.astype(np.int64) * len(stems) + rows, return_counts=True)
-    return _Postings(vocab, keys // max(len(stems), 1), keys % max(len(stems), 1) + first_row,
-                     np.minimum(tf, 65535).astype(np.uint16), lengths.astype(np.int32))  # fmt: skip
+    return _Postings(
+        vocab,
+        keys // max(len(stems), 1),
+        keys % max(len(stems), 1) + first_row,
+        np.minimum(tf, 65535).astype(np.uint16),
+        lengths.astype(np.int32),
+    )
 
 
 def _rank_within(terms: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -68,8 +68,11 @@ def payload_index(kind: str) -> Any:
     q = edge()
     if kind == "tenant":
         return q.KeywordIndexParams(is_tenant=True)
-    return {"keyword": q.PayloadSchemaType.Keyword, "integer": q.PayloadSchemaType.Integer,
-            "float": q.PayloadSchemaType.Float}[kind]  # fmt: skip
+    return {
+        "keyword": q.PayloadSchemaType.Keyword,
+        "integer": q.PayloadSchemaType.Integer,
+        "float": q.PayloadSchemaType.Float,
+    }[kind]
 
 
 def shard_config(settings: QdrantSettings, dim: int) -> Any:
@@ -123,10 +126,13 @@ def settle(folder: Path) -> None:
 
 
 def build_shard(
-    folder: Path, settings: QdrantSettings, vectors: np.ndarray,
-    payloads: Iterable[dict[str, Any]], ids: np.ndarray | None = None,
+    folder: Path,
+    settings: QdrantSettings,
+    vectors: np.ndarray,
+    payloads: Iterable[dict[str, Any]],
+    ids: np.ndarray | None = None,
     fields: dict[str, Kind] = FIELDS,
-) -> None:  # fmt: skip
+) -> None:
     """A complete shard in `folder`: payload indexes first (so points are laid out per
     library as they arrive), then the points (`ids`, default the rows), then the graph.
     Every filtered field needs its index: without one, Qdrant's planner cannot count what a
@@ -151,9 +157,11 @@ class Changes:
 
 
 def changes(
-    old_ids: np.ndarray, old_payloads: Iterable[dict[str, Any]],
-    new_ids: np.ndarray, new_payloads: Iterable[dict[str, Any]],
-) -> Changes:  # fmt: skip
+    old_ids: np.ndarray,
+    old_payloads: Iterable[dict[str, Any]],
+    new_ids: np.ndarray,
+    new_payloads: Iterable[dict[str, Any]],
+) -> Changes:
     """Both versions' passages walked side by side in passage_id order; only the difference
     is kept in memory."""
     out = Changes()
@@ -234,10 +242,15 @@ class EdgeIndex:
         exact = allowed <= self.settings.exact_below
         acorn = q.AcornSearchParams(enable=True) if self.settings.acorn else None
         params = q.SearchParams(hnsw_ef=self.settings.hnsw_ef, exact=exact, acorn=acorn)
-        found = self.shard.query(q.QueryRequest(
-            query=q.Query.Nearest(np.asarray(query, dtype=np.float32).tolist()),
-            filter=condition, limit=k, params=params, with_payload=False,
-        ))  # fmt: skip
+        found = self.shard.query(
+            q.QueryRequest(
+                query=q.Query.Nearest(np.asarray(query, dtype=np.float32).tolist()),
+                filter=condition,
+                limit=k,
+                params=params,
+                with_payload=False,
+            )
+        )
         scores = np.asarray([p.score for p in found], dtype=np.float32)
         points = np.asarray([int(p.id) for p in found], dtype=np.int64)
         return scores, points if self.ids is None else np.searchsorted(self.ids, points)
@@ -267,8 +280,9 @@ class EdgeBackend:
             build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
             return {SHARD_KEY: name}
         old = previous.version.path  # type: ignore[union-attr]
-        delta = changes(passage_ids(old), passage_payloads(old / "meta.sqlite"),
-                        ids, passage_payloads(meta))  # fmt: skip
+        delta = changes(
+            passage_ids(old), passage_payloads(old / "meta.sqlite"), ids, passage_payloads(meta)
+        )
         grow_shard(base, self.root / name, vectors, ids, delta)
         return {SHARD_KEY: name, "qdrant_grown_from": base.name}
 

@@ -103,9 +103,10 @@ class Where:
 
 
 def where(
-    filters: QueryFilters | None, exclude_film: str | None = None,
+    filters: QueryFilters | None,
+    exclude_film: str | None = None,
     libraries: tuple[str, ...] | None = None,
-) -> Where | None:  # fmt: skip
+) -> Where | None:
     """The filters (and the film left out, and the libraries the place may see) as payload
     conditions; None when nothing is filtered."""
     must: list[Condition] = []
@@ -131,12 +132,15 @@ def where(
         if filters.rating_min is not None or filters.rating_max is not None:
             # Unrated passages carry no rating and fail a range, as NaN does in the masks.
             low, high = filters.rating_min, filters.rating_max
-            must.append(Condition("rating",
-                gt=low if filters.rating_min_exclusive else None,
-                gte=None if filters.rating_min_exclusive else low,
-                lt=high if filters.rating_max_exclusive else None,
-                lte=None if filters.rating_max_exclusive else high,
-            ))  # fmt: skip
+            must.append(
+                Condition(
+                    "rating",
+                    gt=low if filters.rating_min_exclusive else None,
+                    gte=None if filters.rating_min_exclusive else low,
+                    lt=high if filters.rating_max_exclusive else None,
+                    lte=None if filters.rating_max_exclusive else high,
+                )
+            )
     if exclude_film is not None:
         must_not.append(Condition("film_id", value=exclude_film))
     if libraries is not None:  # the tenant: a server's library and the base one

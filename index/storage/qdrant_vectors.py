@@ -62,9 +62,10 @@ def spelling() -> Spelling:
 
 
 def payload_filter(
-    filters: QueryFilters | None, exclude_film: str | None = None,
+    filters: QueryFilters | None,
+    exclude_film: str | None = None,
     libraries: tuple[str, ...] | None = None,
-) -> Any:  # fmt: skip
+) -> Any:
     """Filters as a qdrant-client filter, with the same meaning as their row mask."""
     return spelling()(where(filters, exclude_film, libraries))
 
@@ -74,8 +75,11 @@ def payload_index(kind: str) -> Any:
 
     if kind == "tenant":
         return m.KeywordIndexParams(type=m.KeywordIndexType.KEYWORD, is_tenant=True)
-    return {"keyword": m.PayloadSchemaType.KEYWORD, "integer": m.PayloadSchemaType.INTEGER,
-            "float": m.PayloadSchemaType.FLOAT}[kind]  # fmt: skip
+    return {
+        "keyword": m.PayloadSchemaType.KEYWORD,
+        "integer": m.PayloadSchemaType.INTEGER,
+        "float": m.PayloadSchemaType.FLOAT,
+    }[kind]
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,15 @@ class QdrantIndex:
         rows = iter(payloads)
         for start in range(0, len(vectors), BATCH):
             end = min(start + BATCH, len(vectors))
-            c.upsert(self.collection, points=m.Batch(
-                ids=list(range(start, end)), vectors=vectors[start:end].tolist(),
-                payloads=list(itertools.islice(rows, end - start))), wait=True)  # fmt: skip
+            c.upsert(
+                self.collection,
+                points=m.Batch(
+                    ids=list(range(start, end)),
+                    vectors=vectors[start:end].tolist(),
+                    payloads=list(itertools.islice(rows, end - start)),
+                ),
+                wait=True,
+            )
 
     def search(
         self, query: np.ndarray, k: int, selection: Selection | None
@@ -129,11 +139,15 @@ class QdrantIndex:
         allowed = selection.count if filtered else self.size
         exact = allowed is not None and allowed <= self.settings.exact_below
         found = self.client.query_points(
-            self.collection, query=query.astype(np.float32).tolist(), query_filter=condition,
-            limit=k, with_payload=False,
+            self.collection,
+            query=query.astype(np.float32).tolist(),
+            query_filter=condition,
+            limit=k,
+            with_payload=False,
             search_params=m.SearchParams(exact=exact, hnsw_ef=self.settings.hnsw_ef)
-            if self.settings.url else None,
-        ).points  # fmt: skip
+            if self.settings.url
+            else None,
+        ).points
         scores = np.asarray([p.score for p in found], dtype=np.float32)
         return scores, np.asarray([int(p.id) for p in found], dtype=np.int64)
 

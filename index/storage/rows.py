@@ -18,8 +18,14 @@ from index.types import BASE_LIBRARY
 
 ROWS_DIR = "rows"
 FORMAT = 1
-ARRAYS = ("review_ids", "review_film", "review_rating", "review_library", "passage_review",
-          "passage_ids")  # fmt: skip
+ARRAYS = (
+    "review_ids",
+    "review_film",
+    "review_rating",
+    "review_library",
+    "passage_review",
+    "passage_ids",
+)
 
 
 class Utf8Strings:
@@ -77,9 +83,15 @@ def rows_from_db(db: sqlite3.Connection) -> Rows:
     ):
         passage_ids.append(pid)
         passage_review.append(review_row[review_id])
-    return Rows(Utf8Strings.of(ids), np.array(films, np.int32), np.array(ratings, np.float32),
-                np.array(libraries, np.int16), np.array(passage_review, np.int32),
-                np.array(passage_ids, np.int64), list(codes))  # fmt: skip
+    return Rows(
+        Utf8Strings.of(ids),
+        np.array(films, np.int32),
+        np.array(ratings, np.float32),
+        np.array(libraries, np.int16),
+        np.array(passage_review, np.int32),
+        np.array(passage_ids, np.int64),
+        list(codes),
+    )
 
 
 def write_rows(db: sqlite3.Connection, folder: Path) -> None:
@@ -103,7 +115,9 @@ def read_rows(folder: Path, db: sqlite3.Connection) -> Rows:
     parts["review_ids"] = Utf8Strings(parts["review_ids"])
     rows = Rows(**parts, libraries=list(meta["libraries"]))
     n_reviews = len(rows.review_ids)
-    if not (len(rows.review_film) == len(rows.review_rating) == len(rows.review_library) == n_reviews
-            and len(rows.passage_review) == len(rows.passage_ids)):  # fmt: skip
+    if not (
+        len(rows.review_film) == len(rows.review_rating) == len(rows.review_library) == n_reviews
+        and len(rows.passage_review) == len(rows.passage_ids)
+    ):
         raise ValueError("row arrays of mismatched lengths")
     return rows

@@ -172,9 +172,12 @@ class Snapshot:
         return [self.review_ids[r] for r in rows.tolist()]
 
     def library_reviews(
-        self, library: str, user_id: str | None = None, matching: str = "",
+        self,
+        library: str,
+        user_id: str | None = None,
+        matching: str = "",
         limit: int | None = None,
-    ) -> list[StoredReview]:  # fmt: skip
+    ) -> list[StoredReview]:
         """A library's reviews, the latest written first: one member's (`user_id`), those
         whose title or reviewer contains `matching`, at most `limit`."""
         if library not in self.libraries:
@@ -184,8 +187,10 @@ class Snapshot:
             sql += " AND json_extract(data, '$.user_id')=?"
             args.append(user_id)
         if matching:
-            sql += (" AND (json_extract(data, '$.title') LIKE ? ESCAPE '\\'"
-                    " OR json_extract(data, '$.reviewer') LIKE ? ESCAPE '\\')")  # fmt: skip
+            sql += (
+                " AND (json_extract(data, '$.title') LIKE ? ESCAPE '\\'"
+                " OR json_extract(data, '$.reviewer') LIKE ? ESCAPE '\\')"
+            )
             like = "%" + re.sub(r"([%_\\])", r"\\\1", matching) + "%"
             args += [like, like]
         sql += " ORDER BY rowid DESC" + (" LIMIT ?" if limit is not None else "")
@@ -209,8 +214,10 @@ class Snapshot:
         for code, name in enumerate(self.libraries):
             mine = reviews & (self.review_library == code)
             if mine.any():
-                split[name] = {"reviews": int(np.count_nonzero(mine)),
-                               "films": len(np.unique(self.review_film[mine]))}  # fmt: skip
+                split[name] = {
+                    "reviews": int(np.count_nonzero(mine)),
+                    "films": len(np.unique(self.review_film[mine])),
+                }
         return {
             "reviews": int(np.count_nonzero(reviews)),
             "films": int(np.count_nonzero(seen)),
@@ -229,11 +236,20 @@ class Snapshot:
 def stored_review(review_id: str, film_id: str, d: dict[str, Any]) -> StoredReview:
     """A review as a version stores it (the JSON of its Review)."""
     return StoredReview(
-        review_id=review_id, film_id=film_id, library=d.get("library", BASE_LIBRARY),
-        reviewer=d.get("reviewer"), rating=d.get("rating"), rating_raw=d.get("rating_raw"),
-        date=d.get("date"), source=d.get("source", ""), url=d.get("url"), text=d.get("text", ""),
-        user_id=d.get("user_id"), title=d.get("title", ""), year=d.get("year"),
-    )  # fmt: skip
+        review_id=review_id,
+        film_id=film_id,
+        library=d.get("library", BASE_LIBRARY),
+        reviewer=d.get("reviewer"),
+        rating=d.get("rating"),
+        rating_raw=d.get("rating_raw"),
+        date=d.get("date"),
+        source=d.get("source", ""),
+        url=d.get("url"),
+        text=d.get("text", ""),
+        user_id=d.get("user_id"),
+        title=d.get("title", ""),
+        year=d.get("year"),
+    )
 
 
 def _whole(db: sqlite3.Connection, path: Path) -> None:
@@ -282,10 +298,15 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
     rows = read_rows(Path(info.path) / ROWS_DIR, db)
     if (
         (len(rows.review_film) and not 0 <= rows.review_film.min() <= rows.review_film.max() < n)
-        or (len(rows.passage_review)
-            and not 0 <= rows.passage_review.min() <= rows.passage_review.max() < len(rows.review_ids))
+        or (
+            len(rows.passage_review)
+            and not 0
+            <= rows.passage_review.min()
+            <= rows.passage_review.max()
+            < len(rows.review_ids)
+        )
         or (len(rows.review_library) and not 0 <= rows.review_library.max() < len(rows.libraries))
-    ):  # fmt: skip
+    ):
         raise ValueError("row arrays point past the films or reviews they index")
     vectors = arrays.load(Path(info.path) / "vectors.npy", mmap_mode="r", scattered=True)
     if len(vectors) != len(rows.passage_ids):

@@ -284,8 +284,12 @@ class IndexStore:
         for path in self.root.glob(".tmp-*"):
             shutil.rmtree(path, ignore_errors=True)
         if self.vectors is not None and (gone := self.vectors.sweep(self._manifests())):
-            log.info("removed %d %s leftovers of a crashed ingest: %s",
-                     len(gone), self.vectors.name, ", ".join(gone))  # fmt: skip
+            log.info(
+                "removed %d %s leftovers of a crashed ingest: %s",
+                len(gone),
+                self.vectors.name,
+                ", ".join(gone),
+            )
 
     def _publish_catalogue(self, tmp: Path) -> str:
         """A new catalogue file under its final name (not yet named by any version)."""
@@ -531,10 +535,13 @@ class VersionWriter:
                 catalogue = self.store.root / self.store._publish_catalogue(catalogue)
             manifest = {**manifest, "catalogue": str(catalogue.relative_to(self.store.root))}
         previous = Previous(self.base, keep) if self.base is not None else None
-        manifest = {**manifest, **vectors_to.write(self.tmp, vectors, previous),
-                    "store": vectors_to.name,
-                    "passages": n_passages,
-                    "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
+        manifest = {
+            **manifest,
+            **vectors_to.write(self.tmp, vectors, previous),
+            "store": vectors_to.name,
+            "passages": n_passages,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
         return self.store._publish(self.tmp, manifest)
 
     def _lexical(self, keep: np.ndarray) -> LexicalIndex:

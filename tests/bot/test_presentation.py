@@ -13,18 +13,34 @@ PARSER = QueryParser(today=dt.date(2026, 11, 25))
 def test_filters_are_read_back_in_words():
     parsed = PARSER.parse("Korean action thrillers rated 8+ from the 2010s, not horror")
     assert presentation.filter_phrases(parsed.filters) == [
-        "South Korea", "Action + Thriller", "not Horror", "rating ≥ 8", "2010–2019",
-    ]  # fmt: skip
+        "South Korea",
+        "Action + Thriller",
+        "not Horror",
+        "rating ≥ 8",
+        "2010–2019",
+    ]
 
 
 def test_every_filter_kind_has_words():
-    filters = QueryFilters(countries=["JP", "FR"], countries_none=["US"], genres_any=["Sci-Fi", "Fantasy"],
-                           rating_max=5, rating_max_exclusive=True, year_max=1999,
-                           directors=["Agnès Varda"], cast=["Tony Leung"])  # fmt: skip
+    filters = QueryFilters(
+        countries=["JP", "FR"],
+        countries_none=["US"],
+        genres_any=["Sci-Fi", "Fantasy"],
+        rating_max=5,
+        rating_max_exclusive=True,
+        year_max=1999,
+        directors=["Agnès Varda"],
+        cast=["Tony Leung"],
+    )
     assert presentation.filter_phrases(filters) == [
-        "Japan or France", "not United States", "Sci-Fi or Fantasy", "rating < 5",
-        "1999 or earlier", "directed by Agnès Varda", "starring Tony Leung",
-    ]  # fmt: skip
+        "Japan or France",
+        "not United States",
+        "Sci-Fi or Fantasy",
+        "rating < 5",
+        "1999 or earlier",
+        "directed by Agnès Varda",
+        "starring Tony Leung",
+    ]
 
 
 def test_catalogue_filters_have_words():
@@ -46,8 +62,15 @@ def test_every_filter_group_has_a_name_and_words():
 
 
 def test_relaxed_answers_name_the_filter_that_emptied_them_once():
-    result = SearchResult(query=ParsedQuery(text="x"), hits=(), offset=0, total=0, has_more=False,
-                          emptied_by="genres_all", relaxed=("genres_all", "genres_any", "year"))  # fmt: skip
+    result = SearchResult(
+        query=ParsedQuery(text="x"),
+        hits=(),
+        offset=0,
+        total=0,
+        has_more=False,
+        emptied_by="genres_all",
+        relaxed=("genres_all", "genres_any", "year"),
+    )
     assert presentation.relaxed_notice(result) == (
         "No film passes every filter: the genre filter left nothing. "
         "Closest matches without the genre, year filter:"

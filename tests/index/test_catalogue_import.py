@@ -15,15 +15,35 @@ CATALOGUE = (
     "tt0118694,In the Mood for Love,2000,HK,Drama|Romance,Wong Kar-wai,Tony Leung Chiu-wai|Maggie Cheung,98,yue,\n"
 )
 REVIEWS = [  # the way real reviews arrive: title, year, text, rating, nothing else
-    {"id": "r1", "title": "Parasite", "year": 2019, "rating": 9,
-     "text": "A poor family works its way into a rich household and the basement hides a secret."},
-    {"id": "r2", "title": "Heat", "year": 1995, "rating": 8,
-     "text": "A detective and a thief circle each other through a long night of robberies."},
-    {"id": "r3", "title": "In the Mood for Love", "year": 2000, "rating": 10,
-     "text": "Two neighbours in narrow corridors, rain and longing, nothing said aloud."},
-    {"id": "r4", "title": "A Film Nobody Catalogued", "year": 2020, "rating": 6,
-     "text": "A quiet drama about a lighthouse keeper that the catalogue has never heard of."},
-]  # fmt: skip
+    {
+        "id": "r1",
+        "title": "Parasite",
+        "year": 2019,
+        "rating": 9,
+        "text": "A poor family works its way into a rich household and the basement hides a secret.",
+    },
+    {
+        "id": "r2",
+        "title": "Heat",
+        "year": 1995,
+        "rating": 8,
+        "text": "A detective and a thief circle each other through a long night of robberies.",
+    },
+    {
+        "id": "r3",
+        "title": "In the Mood for Love",
+        "year": 2000,
+        "rating": 10,
+        "text": "Two neighbours in narrow corridors, rain and longing, nothing said aloud.",
+    },
+    {
+        "id": "r4",
+        "title": "A Film Nobody Catalogued",
+        "year": 2020,
+        "rating": 6,
+        "text": "A quiet drama about a lighthouse keeper that the catalogue has never heard of.",
+    },
+]
 
 
 def jsonl(rows):
@@ -66,12 +86,30 @@ def test_catalogue_facts_fill_film_pages_and_say_where_they_came_from(indexed, w
 
 def test_what_a_review_record_gives_wins_over_the_catalogue_which_wins_over_prose(engine, write):
     engine.import_catalogue([write("films.csv", CATALOGUE)], tmdb=False)
-    engine.ingest([write("r.jsonl", jsonl([
-        {"id": "g", "title": "Heat", "year": 1995, "countries": ["GB"],
-         "text": "This French thriller about a heist in Los Angeles runs long."},
-        {"id": "p", "title": "In the Mood for Love", "year": 2000,
-         "text": "This Japanese romance is all corridors and rain."},
-    ]))])  # fmt: skip
+    engine.ingest(
+        [
+            write(
+                "r.jsonl",
+                jsonl(
+                    [
+                        {
+                            "id": "g",
+                            "title": "Heat",
+                            "year": 1995,
+                            "countries": ["GB"],
+                            "text": "This French thriller about a heist in Los Angeles runs long.",
+                        },
+                        {
+                            "id": "p",
+                            "title": "In the Mood for Love",
+                            "year": 2000,
+                            "text": "This Japanese romance is all corridors and rain.",
+                        },
+                    ]
+                ),
+            )
+        ]
+    )
     heat = engine.film("Heat")[1].to_dict()
     assert heat["countries"] == ["GB"] and heat["sources"]["countries"] == "review"
     assert heat["genres"] == ["Crime", "Thriller"] and heat["sources"]["genres"].startswith(
@@ -83,8 +121,16 @@ def test_what_a_review_record_gives_wins_over_the_catalogue_which_wins_over_pros
 
 def test_reviews_ingested_after_a_catalogue_are_matched_as_they_arrive(engine, write):
     engine.import_catalogue([write("films.csv", CATALOGUE)], tmdb=False)
-    rows = [*REVIEWS, {"id": "r5", "title": "heat", "url": "https://www.imdb.com/title/tt0113277/",
-                       "text": "Seen again: the diner scene still holds.", "rating": 9}]  # fmt: skip
+    rows = [
+        *REVIEWS,
+        {
+            "id": "r5",
+            "title": "heat",
+            "url": "https://www.imdb.com/title/tt0113277/",
+            "text": "Seen again: the diner scene still holds.",
+            "rating": 9,
+        },
+    ]
     report = engine.ingest([write("reviews.jsonl", jsonl(rows))])
     assert report.films == {"matched": 4, "unmatched": 1}
     assert report.as_dict()["films"] == {"matched": 4, "ambiguous": 0, "unmatched": 1}
@@ -134,8 +180,11 @@ def test_a_failed_import_leaves_the_live_version_and_no_leftovers(indexed, write
 
 
 def test_a_rating_without_words_counts_for_rating_questions(engine, write):
-    diary = write("diary.csv", "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
-                               "2024-01-05,Oldboy,2003,https://boxd.it/bbb1,5,,,2024-01-04\n")  # fmt: skip
+    diary = write(
+        "diary.csv",
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+        "2024-01-05,Oldboy,2003,https://boxd.it/bbb1,5,,,2024-01-04\n",
+    )
     engine.ingest([write("reviews.jsonl", jsonl(REVIEWS)), diary])
     top = engine.search("rated 10", limit=10)
     assert {h.film.title for h in top.hits} == {"Oldboy", "In the Mood for Love"}

@@ -28,10 +28,25 @@ from tests.conftest import make_settings
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE = ["\x1b[2J", "\x1b]0;owned\x07", "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
-           "\u202e", "\u200b", "\u200d", "\ufeff", "\x00", "\x08", "\x7f", "\udcff", "\ud800"]  # fmt: skip
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+HOSTILE = [
+    "\x1b[2J",
+    "\x1b]0;owned\x07",
+    "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+    "\u202e",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\x00",
+    "\x08",
+    "\x7f",
+    "\udcff",
+    "\ud800",
+]
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture
@@ -52,8 +67,14 @@ def cinebot(*args: bytes | str, stdin: bytes = b"") -> subprocess.CompletedProce
     """The real command in a process of its own: argv and stdin as raw bytes, as a shell
     passes them."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "bot.terminal.cli", *args], input=stdin,
-                          capture_output=True, cwd=ROOT, env=env, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "bot.terminal.cli", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_cli_search_with_undecodable_argv_answers(sample_engine):
@@ -66,15 +87,28 @@ def test_cli_search_with_undecodable_argv_answers(sample_engine):
 
 def test_chat_answers_a_line_of_random_bytes_and_carries_on(sample_engine):
     garbage = bytes(b for b in os.urandom(200) if b != 10)[:64]
-    done = cinebot("chat", "--index", str(sample_engine.settings.index_dir),
-                   stdin=garbage + b"\nKorean action thrillers rated 8+\nquit\n")  # fmt: skip
+    done = cinebot(
+        "chat",
+        "--index",
+        str(sample_engine.settings.index_dir),
+        stdin=garbage + b"\nKorean action thrillers rated 8+\nquit\n",
+    )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     assert b"1. Oldboy (2003)" in done.stdout and b"Traceback" not in done.stderr
 
 
 # ---------------------------------------------------------------- 2: damaged index
-@pytest.mark.parametrize("damage", ["meta cut short", "CURRENT random bytes", "CURRENT outside",
-                                    "index.faiss deleted", "vectors.npy cut", "manifest garbled"])  # fmt: skip
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "meta cut short",
+        "CURRENT random bytes",
+        "CURRENT outside",
+        "index.faiss deleted",
+        "vectors.npy cut",
+        "manifest garbled",
+    ],
+)
 def test_a_damaged_index_is_one_line_naming_the_damage_and_the_remedy(sample_copy, damage):
     root = sample_copy.settings.index_dir
     live = root / (root / "CURRENT").read_text().strip()
@@ -120,8 +154,11 @@ def test_ingest_over_a_damaged_index_starts_afresh_and_says_so(sample_copy, writ
 
 # ---------------------------------------------------------------- 3: terminal escapes
 def test_control_characters_in_a_review_are_removed_with_a_warning_naming_the_record(write):
-    record = {"title": "Evil\x1b[2J Title", "reviewer": "Mal\x1b]0;owned\x07lory",
-              "text": "Click \x1b]8;;https://evil.example\x1b\\here\x1b]8;;\x1b\\ for zombies."}  # fmt: skip
+    record = {
+        "title": "Evil\x1b[2J Title",
+        "reviewer": "Mal\x1b]0;owned\x07lory",
+        "text": "Click \x1b]8;;https://evil.example\x1b\\here\x1b]8;;\x1b\\ for zombies.",
+    }
     result = read_file(write("r.jsonl", json.dumps(record)), IngestSettings())
     (review,) = result.reviews
     assert "\x1b" not in review.title + review.text + (review.reviewer or "")
@@ -158,8 +195,10 @@ def test_dangling_links_and_fifos_are_reported_and_never_opened(tmp_path):
     files, problems = find_files([folder])
     assert files == []
     reasons = {os.path.basename(p.source): p.reason for p in problems}
-    assert reasons == {"gone.jsonl": "a link to nothing (dangling symlink)",
-                       "pipe.jsonl": "a FIFO (named pipe); not read"}  # fmt: skip
+    assert reasons == {
+        "gone.jsonl": "a link to nothing (dangling symlink)",
+        "pipe.jsonl": "a FIFO (named pipe); not read",
+    }
     (direct,) = read_file(folder / "pipe.jsonl", IngestSettings()).rejected  # returns at once
     assert direct.reason == "a FIFO (named pipe); not read"
 
@@ -263,11 +302,27 @@ def test_invalid_utf8_files_are_one_located_problem_or_reviews(tmp_path, raw):
     assert all(p.source == str(path) for p in result.rejected)
 
 
-FILES = ["meta.sqlite", "vectors.npy", "index.faiss", "manifest.json", "bm25/docs.npy",
-         "bm25/indptr.npy", "bm25/tf.npy", "bm25/vocab.npy", "bm25/format.json",
-         "rows/review_film.npy", "rows/passage_review.npy", "rows/review_ids.npy",
-         "rows/rows.json", "rows/films.json", "rows/film_records.npy", "rows/cast_rows.npy",
-         "rows/film_ids.npy", "rows/director_alias_keys.npy", "CURRENT"]  # fmt: skip
+FILES = [
+    "meta.sqlite",
+    "vectors.npy",
+    "index.faiss",
+    "manifest.json",
+    "bm25/docs.npy",
+    "bm25/indptr.npy",
+    "bm25/tf.npy",
+    "bm25/vocab.npy",
+    "bm25/format.json",
+    "rows/review_film.npy",
+    "rows/passage_review.npy",
+    "rows/review_ids.npy",
+    "rows/rows.json",
+    "rows/films.json",
+    "rows/film_records.npy",
+    "rows/cast_rows.npy",
+    "rows/film_ids.npy",
+    "rows/director_alias_keys.npy",
+    "CURRENT",
+]
 DAMAGE = st.sampled_from(FILES)
 
 

@@ -17,8 +17,13 @@ def jsonl(*records):
 
 
 def test_reingesting_the_same_input_changes_nothing_and_embeds_nothing(engine, write):
-    path = write("a.jsonl", jsonl({"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
-                                  {"id": "2", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."}))  # fmt: skip
+    path = write(
+        "a.jsonl",
+        jsonl(
+            {"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
+            {"id": "2", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."},
+        ),
+    )
     first = engine.ingest([path])
     assert (first.added, first.passages_embedded) == (2, 2)
     version = engine.store.current_name()
@@ -83,16 +88,29 @@ def test_duplicate_content_under_another_id_is_reported_and_stored_once(engine, 
 
 def test_rejected_records_cost_nothing_already_indexed(engine, write):
     engine.ingest([write("good.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
-    report = engine.ingest([write("bad.jsonl", "{oops\n" + jsonl({"id": "2", "title": "", "text": "x"})),
-                            write("empty.csv", "")])  # fmt: skip
+    report = engine.ingest(
+        [
+            write("bad.jsonl", "{oops\n" + jsonl({"id": "2", "title": "", "text": "x"})),
+            write("empty.csv", ""),
+        ]
+    )
     assert report.added == 0 and len(report.rejected) == 3
     assert engine.stats()["reviews"] == 1
     assert engine.search("lighthouse storm").hits[0].film.title == "Heat"
 
 
 def test_reviews_without_a_year_join_the_one_film_of_that_title(engine, write):
-    engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "year": 1995, "text": TEXT},
-                                          {"id": "2", "title": "heat", "text": "Another take on it."}))])  # fmt: skip
+    engine.ingest(
+        [
+            write(
+                "a.jsonl",
+                jsonl(
+                    {"id": "1", "title": "Heat", "year": 1995, "text": TEXT},
+                    {"id": "2", "title": "heat", "text": "Another take on it."},
+                ),
+            )
+        ]
+    )
     assert engine.stats()["films"] == 1
 
 

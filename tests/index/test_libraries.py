@@ -17,9 +17,16 @@ from tests.conftest import make_settings
 
 A, B = "guild:1001", "guild:2002"
 # A film the sample corpus does not review, so that whoever sees it, saw a server's review.
-HARBOUR = {"id": "h1", "title": "Harbour of Lanterns", "year": 2024, "rating": "9/10",
-           "reviewer": "Bea", "countries": ["KR"], "genres": ["Thriller"],
-           "text": "A ferry captain smuggles paper lanterns past the coastguard every full moon."}  # fmt: skip
+HARBOUR = {
+    "id": "h1",
+    "title": "Harbour of Lanterns",
+    "year": 2024,
+    "rating": "9/10",
+    "reviewer": "Bea",
+    "countries": ["KR"],
+    "genres": ["Thriller"],
+    "text": "A ferry captain smuggles paper lanterns past the coastguard every full moon.",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +39,14 @@ def libraries(sample_engine, encoder, tmp_path_factory) -> Engine:
     upload.write_text(json.dumps(HARBOUR) + "\n", encoding="utf-8")
     report = engine.ingest([upload], library=B)
     assert report.added == 1 and not report.rejected
-    engine.post_review(B, 42, "Kit", "Train to Busan", "10/10",
-                       "Kit says: the moonlit ferry scene with the lanterns is unforgettable.")  # fmt: skip
+    engine.post_review(
+        B,
+        42,
+        "Kit",
+        "Train to Busan",
+        "10/10",
+        "Kit says: the moonlit ferry scene with the lanterns is unforgettable.",
+    )
     return engine
 
 
@@ -101,7 +114,10 @@ def test_a_servers_review_does_not_change_what_others_are_told_about_a_film(
     ours = libraries.film("Train to Busan", library=A)[1].film
     before = sample_engine.film("Train to Busan")[1].film
     assert (ours.countries, ours.genres, ours.director) == (
-        before.countries, before.genres, before.director)  # fmt: skip
+        before.countries,
+        before.genres,
+        before.director,
+    )
 
 
 def test_upload_ids_are_the_servers_own(engine, write):
@@ -216,8 +232,14 @@ def test_a_hundred_reviews_in_a_row_are_all_kept_versions_stay_bounded_and_searc
     versions = []
     try:
         for i in range(100):
-            writer.post_review(B, 500 + i % 7, f"member{i}", "Train to Busan", str(i % 11),
-                               f"Review number {i}: the carriages and the station.")  # fmt: skip
+            writer.post_review(
+                B,
+                500 + i % 7,
+                f"member{i}",
+                "Train to Busan",
+                str(i % 11),
+                f"Review number {i}: the carriages and the station.",
+            )
             versions.append(len(list((tmp_path / "index").glob("v[0-9]*"))))
     finally:
         done.set()
@@ -253,12 +275,21 @@ def test_a_version_a_search_holds_is_collected_only_once_it_is_let_go(engine, wr
 
 
 def test_suggestions_for_a_new_review_include_catalogue_films_no_review_names(engine, write):
-    catalogue = write("films.csv", "imdb_id,title,year,countries,genres\n"
-                                   "tt12477480,Decision to Leave,2022,KR,Thriller\n"
-                                   ",Heat,1995,US,Crime\n")  # fmt: skip
+    catalogue = write(
+        "films.csv",
+        "imdb_id,title,year,countries,genres\n"
+        "tt12477480,Decision to Leave,2022,KR,Thriller\n"
+        ",Heat,1995,US,Crime\n",
+    )
     engine.import_catalogue([catalogue], tmdb=False)
-    engine.ingest([write("r.jsonl", json.dumps({"id": "1", "title": "Heat", "year": 1995,
-                                                "text": "Bank robbers."}))])  # fmt: skip
+    engine.ingest(
+        [
+            write(
+                "r.jsonl",
+                json.dumps({"id": "1", "title": "Heat", "year": 1995, "text": "Bank robbers."}),
+            )
+        ]
+    )
     assert engine.suggest_titles("decision", library=A) == []
     assert engine.suggest_titles("decision", library=A, catalogue=True) == [
         "Decision to Leave (2022)"

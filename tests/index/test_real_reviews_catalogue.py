@@ -58,9 +58,13 @@ def corpus(tmp_path_factory):
             if line.strip():
                 r = json.loads(line)
                 if r["imdb_id"] in chosen and r["imdb_id"] not in picked:
-                    picked[r["imdb_id"]] = {"id": r["review_id"], "title": r["title"],
-                                            "year": r.get("year"), "rating": r.get("rating"),
-                                            "text": r["text"]}  # fmt: skip
+                    picked[r["imdb_id"]] = {
+                        "id": r["review_id"],
+                        "title": r["title"],
+                        "year": r.get("year"),
+                        "rating": r.get("rating"),
+                        "text": r["text"],
+                    }
     folder = tmp_path_factory.mktemp("real")
     reviews = folder / "reviews.jsonl"
     reviews.write_text("\n".join(json.dumps(r) for r in picked.values()) + "\n", encoding="utf-8")
@@ -90,8 +94,16 @@ def catalogue_file(folder: Path, films: dict[str, dict]) -> Path:
         out = csv.writer(handle)
         out.writerow(["imdb_id", "title", "year", "countries", "genres", "directors"])
         for imdb_id, row in films.items():
-            out.writerow([imdb_id, row["title"], row["year"], row["countries"], row["genres"],
-                          row["director"]])  # fmt: skip
+            out.writerow(
+                [
+                    imdb_id,
+                    row["title"],
+                    row["year"],
+                    row["countries"],
+                    row["genres"],
+                    row["director"],
+                ]
+            )
     return path
 
 
@@ -101,8 +113,19 @@ def imdb_folder(folder: Path, films: dict[str, dict]) -> Path:
     out.mkdir()
     none = "\\N"
     people: dict[str, str] = {}
-    basics = [["tconst", "titleType", "primaryTitle", "originalTitle", "isAdult", "startYear",
-               "endYear", "runtimeMinutes", "genres"]]  # fmt: skip
+    basics = [
+        [
+            "tconst",
+            "titleType",
+            "primaryTitle",
+            "originalTitle",
+            "isAdult",
+            "startYear",
+            "endYear",
+            "runtimeMinutes",
+            "genres",
+        ]
+    ]
     crew = [["tconst", "directors", "writers"]]
     for imdb_id, row in films.items():
         kinds = ",".join(sorted(genres(row["genres"]))) or none

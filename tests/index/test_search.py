@@ -121,9 +121,18 @@ def test_similar_with_filters_keeps_them(sample_engine):
     assert result.hits and all("KR" in h.film.countries for h in result.hits)
 
 
-@pytest.mark.parametrize(("query", "title"), [("Parasit", "Parasite"), ("the godfather", "The Godfather"),
-                                              ("amelie", "Amélie"), ("Heat (1995)", "Heat"), ("mad max fury road", "Mad Max: Fury Road"),
-                                              ("fury road", "Mad Max: Fury Road"), ("Crouching Tiger", "Crouching Tiger, Hidden Dragon")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("Parasit", "Parasite"),
+        ("the godfather", "The Godfather"),
+        ("amelie", "Amélie"),
+        ("Heat (1995)", "Heat"),
+        ("mad max fury road", "Mad Max: Fury Road"),
+        ("fury road", "Mad Max: Fury Road"),
+        ("Crouching Tiger", "Crouching Tiger, Hidden Dragon"),
+    ],
+)
 def test_titles_match_fuzzily(sample_engine, query, title):
     assert sample_engine.resolve_title(query).film.title == title
 
@@ -186,8 +195,15 @@ def test_json_contract_of_search(sample_engine):
     json.dumps(data)  # serialisable as it is
 
 
-@pytest.mark.parametrize(("typed", "first"), [("dawn of teh dead", "Dawn of the Dead (1978)"), ("godfath", "The Godfather (1972)"),
-                                              ("SPIRITED", "Spirited Away (2001)"), ("amelie", "Amélie (2001)")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("dawn of teh dead", "Dawn of the Dead (1978)"),
+        ("godfath", "The Godfather (1972)"),
+        ("SPIRITED", "Spirited Away (2001)"),
+        ("amelie", "Amélie (2001)"),
+    ],
+)
 def test_title_suggestions_while_typing(sample_engine, typed, first):
     suggestions = sample_engine.suggest_titles(typed)
     assert suggestions[0] == first and len(suggestions) <= 25

@@ -9,8 +9,10 @@ from index.answering.question.state import Question
 from index.knowledge.countries import name_table
 
 # Names that are ordinary words too: a country only after "from" / "made in".
-_AMBIGUOUS = {"chad", "georgia", "jordan", "turkey", "jersey", "guernsey", "man", "niger",
-              "guinea", "dominica", "china", "us", "english", "america"}  # fmt: skip
+_AMBIGUOUS = set(
+    "chad georgia jordan turkey jersey guernsey man niger guinea dominica china us english "
+    "america".split()
+)
 _FROM = re.compile(r"\b(?:from|made in|out of)\s+(?:the\s+)?", re.I)
 
 

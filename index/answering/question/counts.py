@@ -9,9 +9,23 @@ import re
 from index.answering.question.state import Question
 
 MAX = 25  # the most films one answer shows
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a couple": 2, "a pair of": 2,
-            "a dozen": 12, "a single": 1}  # fmt: skip
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple of": 2,
+    "a couple": 2,
+    "a pair of": 2,
+    "a dozen": 12,
+    "a single": 1,
+}
 _AMOUNT = r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple(?: of)?|a pair of|a dozen|a single)"
 _NOUNS = (
     r"(?:films?|movies?|flicks?|picks?|titles?|recommendations?|suggestions?|options?|ones?|"

@@ -19,8 +19,15 @@ _AMOUNT = re.compile(
     r"scares|romance|suspense|gore)\b",
     re.IGNORECASE,
 )
-_AMOUNT_GENRES = {"action": "Action", "comedy": "Comedy", "laughs": "Comedy", "scares": "Horror",
-                  "romance": "Romance", "suspense": "Thriller", "gore": "Horror"}  # fmt: skip
+_AMOUNT_GENRES = {
+    "action": "Action",
+    "comedy": "Comedy",
+    "laughs": "Comedy",
+    "scares": "Horror",
+    "romance": "Romance",
+    "suspense": "Thriller",
+    "gore": "Horror",
+}
 # Between two kinds of film in a list of alternatives.
 _LIST = re.compile(
     r"(?:\s+(?:films?|movies?|flicks?))?\s*(?:,|/|&|\band/or\b|\bor\b|\band\b|\bnor\b)\s*"

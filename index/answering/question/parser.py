@@ -36,23 +36,19 @@ from index.sanitize import clean
 from index.types import ParsedQuery
 
 # Words that carry no meaning at either end of the semantic part ("good films about ...").
-FILLER = {
-    "a", "an", "the", "any", "some", "good", "great", "best", "top", "film", "films", "movie",
-    "movies", "flick", "flicks", "cinema", "picture", "pictures", "show", "me", "find", "give",
-    "recommend", "recommendations", "suggest", "suggestions", "i", "want", "looking", "for",
-    "can", "you", "please", "something", "anything", "from", "in", "of", "and", "or", "with",
-    "that", "are", "is", "rated", "rating", "released", "made", "to", "watch", "what", "which",
-    "about", "like", "only", "just", "also", "but", "out", "there", "ones", "one", "by",
-    "starring", "directed", "between", "after", "before", "since", "stars", "star", "year",
-    "years", "decade", "kind", "sort", "type", "genre", "country", "review", "reviews",
-    "really", "very", "well", "on", "lately", "other", "more", "less", "need", "get",
-    "similar", "else", "next", "got", "anyone", "watched", "saw", "seen", "loved", "liked",
-    "enjoyed", "adored", "recently", "tonight", "it", "this", "these", "those", "have", "has", "had", "your", "do", "does", "would", "could", "should",
-    "ideas", "options", "picks", "stuff", "now", "again", "yet", "too", "so",
-    "maybe", "perhaps", "sometimes", "etc", "mostly", "hi", "hello", "hey", "thanks", "thank", "cinebot", "bot", "cool",
-    "awesome", "perfect", "nice", "ok", "okay", "how", "was", "were", "be",
-    "been", "being", "am", "did", "what's", "whats",
-}  # fmt: skip
+FILLER = set(
+    "a an the any some good great best top film films movie movies flick flicks cinema "
+    "picture pictures show me find give recommend recommendations suggest suggestions i want "
+    "looking for can you please something anything from in of and or with that are is rated "
+    "rating released made to watch what which about like only just also but out there ones "
+    "one by starring directed between after before since stars star year years decade kind "
+    "sort type genre country review reviews really very well on lately other more less need "
+    "get similar else next got anyone watched saw seen loved liked enjoyed adored recently "
+    "tonight it this these those have has had your do does would could should ideas options "
+    "picks stuff now again yet too so maybe perhaps sometimes etc mostly hi hello hey thanks "
+    "thank cinebot bot cool awesome perfect nice ok okay how was were be been being am did "
+    "what's whats".split()
+)
 
 
 def semantic_rest(text: str) -> str:
@@ -80,9 +76,11 @@ class QueryParser:
     "recent" and "in the last 20 years"."""
 
     def __init__(
-        self, known: People | None = None, films: Titles | None = None,
+        self,
+        known: People | None = None,
+        films: Titles | None = None,
         today: dt.date | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.people = known or People()
         self.titles = films
         self.today = today or dt.date.today()
@@ -104,7 +102,12 @@ class QueryParser:
         rest = semantic_rest(question.text)
         people.guess_unknown(question, rest, FILLER)
         return ParsedQuery(
-            text=text, filters=question.filters, semantic=rest, limit=question.limit,
-            like=question.like, title=question.title, phrases=question.phrases,
+            text=text,
+            filters=question.filters,
+            semantic=rest,
+            limit=question.limit,
+            like=question.like,
+            title=question.title,
+            phrases=question.phrases,
             ignored=question.ignored,
-        )  # fmt: skip
+        )

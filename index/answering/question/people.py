@@ -16,15 +16,23 @@ from index.knowledge.people import People, Role
 
 # Before a name: (role, words, whether a name the index does not know is taken there too).
 _BEFORE: tuple[tuple[Role, str, bool], ...] = (
-    ("director", r"(?:directed|made|helmed|written\s+and\s+directed)\s+by|"
-                 r"(?:a|the)\s+(?:film|movie|picture)s?\s+by|(?:films|movies|works)\s+(?:by|of)|"
-                 r"by\s+director|from\s+director", True),
+    (
+        "director",
+        r"(?:directed|made|helmed|written\s+and\s+directed)\s+by|"
+        r"(?:a|the)\s+(?:film|movie|picture)s?\s+by|(?:films|movies|works)\s+(?:by|of)|"
+        r"by\s+director|from\s+director",
+        True,
+    ),
     ("director", r"director|by|from", False),
-    ("cast", r"starring|featuring|feat\.|with\s+actors?|with\s+actress|played\s+by|"
-             r"acted\s+by|(?:films|movies|stuff|something|anything)\s+with", True),
+    (
+        "cast",
+        r"starring|featuring|feat\.|with\s+actors?|with\s+actress|played\s+by|"
+        r"acted\s+by|(?:films|movies|stuff|something|anything)\s+with",
+        True,
+    ),
     ("cast", r"both", True),
     ("cast", r"stars|with", False),
-)  # fmt: skip
+)
 # After a name.
 _AFTER: tuple[tuple[Role, str], ...] = (
     ("director", r"(?:has\s+)?(?:directed|made|helmed|shot)\b"),
@@ -37,10 +45,11 @@ _HAS_BEFORE = re.compile(r"\b(?:has|did|what\s+has|what\s+did)\s+$", re.I)
 _WORD = re.compile(r"\S+")
 _NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$")
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s+or\s+)", re.I)
-_NOT_NAME = {"the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "from", "with",
-             "by", "i", "my", "me", "it", "this", "that", "some", "any", "lots", "no", "not",
-             "has", "have", "had", "did", "does", "do", "what", "which", "who", "whose", "films",
-             "movies", "anything", "something", "show", "find", "give", "recommend"}  # fmt: skip
+_NOT_NAME = set(
+    "the a an and or of in on at to for from with by i my me it this that some any lots no "
+    "not has have had did does do what which who whose films movies anything something show "
+    "find give recommend".split()
+)
 
 
 def _capitalised_name(text: str, start: int) -> tuple[str, int] | None:
@@ -62,8 +71,9 @@ def _capitalised_name(text: str, start: int) -> tuple[str, int] | None:
     return " ".join(words), end
 
 
-def _one_name(question: Question, start: int, people: People, role: Role,
-              unknown: bool) -> tuple[str, int] | None:  # fmt: skip
+def _one_name(
+    question: Question, start: int, people: People, role: Role, unknown: bool
+) -> tuple[str, int] | None:
     """A known name at `start` in any case, else (when allowed) a capitalised unknown one."""
     words = question.text[start:].split()
     if hit := people.match(words, role):
@@ -79,8 +89,9 @@ def _one_name(question: Question, start: int, people: People, role: Role,
     return None
 
 
-def _names(question: Question, start: int, people: People, role: Role,
-           unknown: bool) -> tuple[list[str], int, bool]:  # fmt: skip
+def _names(
+    question: Question, start: int, people: People, role: Role, unknown: bool
+) -> tuple[list[str], int, bool]:
     """A list of names at `start` ("X", "X and Y", "X, Y or Z"): (names, end, every one of
     them wanted)."""
     names: list[str] = []
@@ -101,8 +112,9 @@ def _names(question: Question, start: int, people: People, role: Role,
     return names, at, every
 
 
-def _add(question: Question, role: Role, names: list[str], every: bool,
-         span: tuple[int, int]) -> None:  # fmt: skip
+def _add(
+    question: Question, role: Role, names: list[str], every: bool, span: tuple[int, int]
+) -> None:
     filters = question.filters
     if role == "director":
         filters.directors += [n for n in names if n not in filters.directors]
@@ -181,8 +193,9 @@ def read(question: Question, people: People, vocabulary: set[str] = frozenset())
 
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*")
 _SIMILAR = re.compile(r"\b(?:like|similar to|such as|as good as)\s", re.I)
-_NAME_STOPWORDS = {"and", "the", "of", "or", "in", "on", "at", "to", "new", "old", "san", "los",
-                   "las", "saint", "st.", "city", "world", "war", "star", "wars"}  # fmt: skip
+_NAME_STOPWORDS = set(
+    "and the of or in on at to new old san los las saint st. city world war star wars".split()
+)
 
 
 def looks_like_a_name(rest: str, filler: set[str]) -> bool:

@@ -122,8 +122,15 @@ def read(question: Question) -> None:
             if negated:  # "not below 6" is "at least 6"
                 lower, exclusive = not lower, not exclusive
             start = negated.start() if negated else m.start()
-            bounds.append(_Bound(start, lower, rating, exclusive,
-                                 " ".join(question.text[start : m.end()].split())))  # fmt: skip
+            bounds.append(
+                _Bound(
+                    start,
+                    lower,
+                    rating,
+                    exclusive,
+                    " ".join(question.text[start : m.end()].split()),
+                )
+            )
             question.cut((start, m.end()), "rating")
     for pattern, kind, value in _RATING_WORDS:
         if m := pattern.search(question.text):

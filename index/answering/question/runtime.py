@@ -63,8 +63,16 @@ def read(question: Question) -> None:
         for m in list(pattern.finditer(question.text)):
             minutes = _minutes(m, "a")
             op = m["op"].lower()
-            strict = op in {"under", "less than", "shorter than", "below", "over", "more than",
-                            "longer than", "above"}  # fmt: skip
+            strict = op in {
+                "under",
+                "less than",
+                "shorter than",
+                "below",
+                "over",
+                "more than",
+                "longer than",
+                "above",
+            }
             shorter = bool(re.match(_LESS, op)) or op.startswith(
                 ("or less", "or shorter", "or under")
             )

@@ -90,8 +90,11 @@ def _known(question: Question, titles: Titles) -> tuple[tuple[int, int], str] | 
                 continue
             start, end = span[0].start(), span[-1].end()
             before = question.text[:start]
-            cued = bool(_LIKE_BEFORE.search(before) or _SEEN_BEFORE.search(before)
-                        or _ABOUT_BEFORE.search(before))  # fmt: skip
+            cued = bool(
+                _LIKE_BEFORE.search(before)
+                or _SEEN_BEFORE.search(before)
+                or _ABOUT_BEFORE.search(before)
+            )
             phrase = " ".join(t.group() for t in span).lower().strip("\"'“”‘’")
             if not cued and (phrase in SYNONYMS or phrase in name_table()):
                 continue  # "science fiction", "the heist": words the question means as such
@@ -100,9 +103,13 @@ def _known(question: Question, titles: Titles) -> tuple[tuple[int, int], str] | 
                 named = (
                     alone
                     or cued
-                    or (i > 0 and _capitalised(span[0].group()) and not span[0].group()[:1].isdigit()
-                        and not _in_a_name(tokens, i, n))
-                )  # fmt: skip
+                    or (
+                        i > 0
+                        and _capitalised(span[0].group())
+                        and not span[0].group()[:1].isdigit()
+                        and not _in_a_name(tokens, i, n)
+                    )
+                )
                 if not named:
                     continue
             if best is None or end - start > best[1] - best[0]:

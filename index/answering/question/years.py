@@ -10,8 +10,16 @@ from index.answering.question.state import Question
 
 _YEAR = r"((?:18|19|20)\d\d)"
 _DECADE = r"(?:the\s+)?(?:(?P<c>(?:18|19|20)\d)0['’]?s|['’]?(?P<d>\d)0['’]?s|(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b"
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
-                 "seventies": 7, "eighties": 8, "nineties": 9}  # fmt: skip
+_DECADE_WORDS = {
+    "twenties": 2,
+    "thirties": 3,
+    "forties": 4,
+    "fifties": 5,
+    "sixties": 6,
+    "seventies": 7,
+    "eighties": 8,
+    "nineties": 9,
+}
 _RANGE = re.compile(
     rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|-|–)\s+{_YEAR}\b|\b{_YEAR}\s*(?:-|–|to)\s*{_YEAR}\b",
     re.I,
@@ -38,8 +46,20 @@ _FROM_AND_IN = re.compile(
     rf"not\s+before)\s+{_YEAR}\b|\b{_YEAR}\s+(?:or\s+(?:later|after|newer)|onwards?|and\s+(?:later|after|up))\b",
     re.I,
 )
-_NUMBER_WORDS = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-                 "fifty": 50, "two": 2, "three": 3, "four": 4, "a few": 5, "few": 5}  # fmt: skip
+_NUMBER_WORDS = {
+    "five": 5,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "a few": 5,
+    "few": 5,
+}
 _LAST_YEARS = re.compile(
     r"\b(?:in\s+|from\s+|over\s+|during\s+|within\s+)?(?:the\s+)?(?:last|past)\s+"
     r"(?:(?P<n>\d{1,3}|five|ten|fifteen|twenty|thirty|forty|fifty|two|three|four|a\s+few|few)\s+years|"

@@ -36,8 +36,17 @@ class Env:
         await self.fake.dispatch("INTERACTION_CREATE", payload)
         return payload
 
-    async def command(self, name: str, uid: int = 1234, *, guild: bool | int = True, roles: tuple[int, ...] = (),
-                      permissions: int = 1 << 11, attachments: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:  # fmt: skip
+    async def command(
+        self,
+        name: str,
+        uid: int = 1234,
+        *,
+        guild: bool | int = True,
+        roles: tuple[int, ...] = (),
+        permissions: int = 1 << 11,
+        attachments: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
         kind, data = fake_discord.slash(name, attachments=attachments, **options)
         return await self.interact(
             kind, data, uid=uid, guild=guild, roles=roles, permissions=permissions
@@ -55,8 +64,14 @@ class Env:
             return callback.body["data"]
         token = payload["token"]
         reply = await self.fake.wait_for(
-            lambda r: f"/webhooks/{fake_discord.APP_ID}/{token}" in r.path and r.method in ("POST", "PATCH") and r.body
-            and (r.body.get("embeds") or r.body.get("content")), timeout)  # fmt: skip
+            lambda r: (
+                f"/webhooks/{fake_discord.APP_ID}/{token}" in r.path
+                and r.method in ("POST", "PATCH")
+                and r.body
+                and (r.body.get("embeds") or r.body.get("content"))
+            ),
+            timeout,
+        )
         return {**reply.body, "id": self._message_id(reply, token)}
 
     def _message_id(self, request: fake_discord.Request, token: str) -> str:

@@ -63,26 +63,92 @@ def _json(data: Any, status: int = 200) -> web.Response:
 def guild(guild_id: int, channel_id: int, name: str) -> dict[str, Any]:
     """A server as GUILD_CREATE sends it, with an admin role and a Manage Server role."""
     return {
-        "id": str(guild_id), "name": name, "owner_id": str(OWNER_ID), "icon": None, "splash": None,
-        "discovery_splash": None, "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
-        "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0, "system_channel_id": None,
-        "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None, "description": None,
-        "banner": None, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": None,
-        "nsfw_level": 0, "premium_progress_bar_enabled": False, "features": [], "emojis": [], "stickers": [],
+        "id": str(guild_id),
+        "name": name,
+        "owner_id": str(OWNER_ID),
+        "icon": None,
+        "splash": None,
+        "discovery_splash": None,
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "system_channel_id": None,
+        "system_channel_flags": 0,
+        "rules_channel_id": None,
+        "vanity_url_code": None,
+        "description": None,
+        "banner": None,
+        "premium_tier": 0,
+        "preferred_locale": "en-US",
+        "public_updates_channel_id": None,
+        "nsfw_level": 0,
+        "premium_progress_bar_enabled": False,
+        "features": [],
+        "emojis": [],
+        "stickers": [],
         "roles": [
-            {"id": str(guild_id), "name": "@everyone", "permissions": str(1 << 11 | 1 << 10), "position": 0,
-             "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
-            {"id": str(ADMIN_ROLE_ID), "name": "cinebot-admin", "permissions": "0", "position": 1,
-             "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
-            {"id": str(MANAGER_ROLE_ID), "name": "managers", "permissions": str(MANAGE_GUILD), "position": 2,
-             "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+            {
+                "id": str(guild_id),
+                "name": "@everyone",
+                "permissions": str(1 << 11 | 1 << 10),
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            },
+            {
+                "id": str(ADMIN_ROLE_ID),
+                "name": "cinebot-admin",
+                "permissions": "0",
+                "position": 1,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            },
+            {
+                "id": str(MANAGER_ROLE_ID),
+                "name": "managers",
+                "permissions": str(MANAGE_GUILD),
+                "position": 2,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            },
         ],
-        "channels": [{"id": str(channel_id), "type": 0, "name": "films", "position": 0, "permission_overwrites": [],
-                      "nsfw": False, "parent_id": None, "topic": None, "rate_limit_per_user": 0,
-                      "guild_id": str(guild_id)}],
-        "joined_at": NOW, "large": False, "member_count": 3, "members": [], "threads": [], "presences": [],
-        "voice_states": [], "stage_instances": [], "guild_scheduled_events": [], "unavailable": False,
-    }  # fmt: skip
+        "channels": [
+            {
+                "id": str(channel_id),
+                "type": 0,
+                "name": "films",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+                "topic": None,
+                "rate_limit_per_user": 0,
+                "guild_id": str(guild_id),
+            }
+        ],
+        "joined_at": NOW,
+        "large": False,
+        "member_count": 3,
+        "members": [],
+        "threads": [],
+        "presences": [],
+        "voice_states": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "unavailable": False,
+    }
 
 
 class FakeDiscord:
@@ -184,9 +250,21 @@ class FakeDiscord:
 
     async def _application(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return _json({"id": str(APP_ID), "name": "cinebot", "icon": None, "description": "", "bot_public": True,
-                      "bot_require_code_grant": False, "owner": user(OWNER_ID, "owner"), "verify_key": "0" * 64,
-                      "flags": 0, "team": None, "summary": ""})  # fmt: skip
+        return _json(
+            {
+                "id": str(APP_ID),
+                "name": "cinebot",
+                "icon": None,
+                "description": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": user(OWNER_ID, "owner"),
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "team": None,
+                "summary": "",
+            }
+        )
 
     async def _commands(self, request: web.Request) -> web.Response:
         body = await self._record(request)
@@ -200,12 +278,24 @@ class FakeDiscord:
     def _message(self, data: dict[str, Any], channel_id: str, webhook: bool) -> dict[str, Any]:
         mid = str(next(self._ids))
         message = {
-            "id": mid, "channel_id": channel_id, "type": 0, "author": BOT_USER, "content": data.get("content") or "",
-            "embeds": data.get("embeds") or [], "components": data.get("components") or [], "attachments": [],
-            "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
-            "timestamp": NOW, "edited_timestamp": None, "flags": data.get("flags") or 0,
+            "id": mid,
+            "channel_id": channel_id,
+            "type": 0,
+            "author": BOT_USER,
+            "content": data.get("content") or "",
+            "embeds": data.get("embeds") or [],
+            "components": data.get("components") or [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": NOW,
+            "edited_timestamp": None,
+            "flags": data.get("flags") or 0,
             **({"webhook_id": str(APP_ID), "application_id": str(APP_ID)} if webhook else {}),
-        }  # fmt: skip
+        }
         self.messages[mid] = message
         return message
 
@@ -215,8 +305,12 @@ class FakeDiscord:
         sent, _ = self.interaction_times.get(iid, (time.monotonic(), None))
         self.interaction_times[iid] = (sent, time.monotonic())
         kind, data = body["type"], body.get("data") or {}
-        interaction: dict[str, Any] = {"id": iid, "type": 2, "response_message_loading": kind == 5,
-                                       "response_message_ephemeral": bool((data.get("flags") or 0) & 64)}  # fmt: skip
+        interaction: dict[str, Any] = {
+            "id": iid,
+            "type": 2,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool((data.get("flags") or 0) & 64),
+        }
         resource: dict[str, Any] = {"type": kind}
         if kind in (4, 5):
             message = self._message(
@@ -296,10 +390,18 @@ class FakeDiscord:
         return ws
 
     async def _ready(self, shard: list[int]) -> None:
-        await self.dispatch("READY", {"v": 10, "user": BOT_USER, "session_id": "fake-session",
-                                      "guilds": [{"id": str(g), "unavailable": True} for g in CHANNELS],
-                                      "resume_gateway_url": self.ws_url, "shard": shard,
-                                      "application": {"id": str(APP_ID), "flags": 0}})  # fmt: skip
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": BOT_USER,
+                "session_id": "fake-session",
+                "guilds": [{"id": str(g), "unavailable": True} for g in CHANNELS],
+                "resume_gateway_url": self.ws_url,
+                "shard": shard,
+                "application": {"id": str(APP_ID), "flags": 0},
+            },
+        )
         for n, (guild_id, channel_id) in enumerate(CHANNELS.items()):
             await self.dispatch(
                 "GUILD_CREATE", guild(guild_id, channel_id, ("Film Club", "Other Club")[n])
@@ -343,36 +445,81 @@ OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
 
 
 def member(uid: int, roles: tuple[int, ...] = (), permissions: int = 0) -> dict[str, Any]:
-    return {"user": user(uid, f"user{uid % 1000}"), "roles": [str(r) for r in roles], "joined_at": NOW,
-            "deaf": False, "mute": False, "flags": 0, "permissions": str(permissions), "nick": None}  # fmt: skip
+    return {
+        "user": user(uid, f"user{uid % 1000}"),
+        "roles": [str(r) for r in roles],
+        "joined_at": NOW,
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "permissions": str(permissions),
+        "nick": None,
+    }
 
 
-def interaction(kind: int, data: dict[str, Any], uid: int = 1234, guild: bool | int = True, roles: tuple[int, ...] = (),
-                permissions: int = 1 << 11, message: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+def interaction(
+    kind: int,
+    data: dict[str, Any],
+    uid: int = 1234,
+    guild: bool | int = True,
+    roles: tuple[int, ...] = (),
+    permissions: int = 1 << 11,
+    message: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """`guild`: True for the first server, a server's id, or False for a DM."""
     payload: dict[str, Any] = {
-        "id": str(next(_ids)), "application_id": str(APP_ID), "type": kind, "token": f"tok-{next(_ids)}", "version": 1,
-        "data": data, "locale": "en-US", "app_permissions": str((1 << 41) - 1), "entitlements": [],
-        "authorizing_integration_owners": {}, "attachment_size_limit": 25 * 2**20,
-    }  # fmt: skip
+        "id": str(next(_ids)),
+        "application_id": str(APP_ID),
+        "type": kind,
+        "token": f"tok-{next(_ids)}",
+        "version": 1,
+        "data": data,
+        "locale": "en-US",
+        "app_permissions": str((1 << 41) - 1),
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "attachment_size_limit": 25 * 2**20,
+    }
     if guild:
         gid = GUILD_ID if guild is True else int(guild)
         cid = CHANNELS[gid]
-        payload.update(guild_id=str(gid), guild_locale="en-US", channel_id=str(cid), context=0,
-                       channel={"id": str(cid), "type": 0, "guild_id": str(gid), "name": "films",
-                                "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None},
-                       member=member(uid, roles, permissions))  # fmt: skip
+        payload.update(
+            guild_id=str(gid),
+            guild_locale="en-US",
+            channel_id=str(cid),
+            context=0,
+            channel={
+                "id": str(cid),
+                "type": 0,
+                "guild_id": str(gid),
+                "name": "films",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            },
+            member=member(uid, roles, permissions),
+        )
     else:
         dm = str(next(_ids))
-        payload.update(channel_id=dm, context=1, user=user(uid, f"user{uid % 1000}"),
-                       channel={"id": dm, "type": 1, "recipients": [user(uid, f"user{uid % 1000}")]})  # fmt: skip
+        payload.update(
+            channel_id=dm,
+            context=1,
+            user=user(uid, f"user{uid % 1000}"),
+            channel={"id": dm, "type": 1, "recipients": [user(uid, f"user{uid % 1000}")]},
+        )
     if message is not None:
         payload["message"] = message
     return payload
 
 
-def slash(name: str, uid: int = 1234, attachments: dict[str, dict[str, Any]] | None = None, focused: str | None = None,
-          **options: Any) -> tuple[int, dict[str, Any]]:  # fmt: skip
+def slash(
+    name: str,
+    uid: int = 1234,
+    attachments: dict[str, dict[str, Any]] | None = None,
+    focused: str | None = None,
+    **options: Any,
+) -> tuple[int, dict[str, Any]]:
     """A slash command (or its autocomplete, with `focused`); "review post" is a subcommand."""
     opts: list[dict[str, Any]] = []
     for key, value in options.items():
@@ -395,9 +542,19 @@ def slash(name: str, uid: int = 1234, attachments: dict[str, dict[str, Any]] | N
 def modal_submit(form: dict[str, Any], values: dict[str, str]) -> tuple[int, dict[str, Any]]:
     """Submitting a modal the bot opened (`form`: its callback data), with text by label."""
     fields = [c for row in form["components"] for c in row["components"]]
-    rows = [{"type": 1, "components": [{"type": 4, "custom_id": f["custom_id"],
-                                        "value": values.get(f["label"], f.get("value") or "")}]}
-            for f in fields]  # fmt: skip
+    rows = [
+        {
+            "type": 1,
+            "components": [
+                {
+                    "type": 4,
+                    "custom_id": f["custom_id"],
+                    "value": values.get(f["label"], f.get("value") or ""),
+                }
+            ],
+        }
+        for f in fields
+    ]
     return 5, {"custom_id": form["custom_id"], "components": rows}
 
 
@@ -405,18 +562,41 @@ def attachment(fake: FakeDiscord, filename: str, content: bytes) -> dict[str, An
     fake.attachments[filename] = content
     aid = str(next(_ids))
     url = f"{fake.base}/attachments/{filename}"
-    return {"id": aid, "filename": filename, "size": len(content), "url": url, "proxy_url": url,
-            "content_type": "text/plain"}  # fmt: skip
+    return {
+        "id": aid,
+        "filename": filename,
+        "size": len(content),
+        "url": url,
+        "proxy_url": url,
+        "content_type": "text/plain",
+    }
 
 
-def message_create(content: str, uid: int = 1234, guild: bool = True, mentions_bot: bool = False,
-                   channel_id: int = CHANNEL_ID) -> dict[str, Any]:  # fmt: skip
+def message_create(
+    content: str,
+    uid: int = 1234,
+    guild: bool = True,
+    mentions_bot: bool = False,
+    channel_id: int = CHANNEL_ID,
+) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": str(next(_ids)), "channel_id": str(channel_id), "type": 0, "content": content,
-        "author": user(uid, f"user{uid % 1000}"), "embeds": [], "attachments": [], "components": [],
-        "mentions": [BOT_USER] if mentions_bot else [], "mention_roles": [], "mention_everyone": False,
-        "pinned": False, "tts": False, "timestamp": NOW, "edited_timestamp": None, "flags": 0,
-    }  # fmt: skip
+        "id": str(next(_ids)),
+        "channel_id": str(channel_id),
+        "type": 0,
+        "content": content,
+        "author": user(uid, f"user{uid % 1000}"),
+        "embeds": [],
+        "attachments": [],
+        "components": [],
+        "mentions": [BOT_USER] if mentions_bot else [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": NOW,
+        "edited_timestamp": None,
+        "flags": 0,
+    }
     if guild:
         data.update(
             guild_id=str(GUILD_ID), member={k: v for k, v in member(uid).items() if k != "user"}

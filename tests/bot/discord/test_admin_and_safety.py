@@ -33,8 +33,15 @@ WORDS = [
 def generated(n, prefix):
     for i in range(n):
         words = " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(60))
-        yield {"id": f"{prefix}-{i}", "title": f"{prefix.title()} Film {i}", "year": 2000 + i % 20, "rating": "7/10",
-               "countries": ["Iceland"], "genres": ["Drama"], "text": f"Review {i} of a film about {words}."}  # fmt: skip
+        yield {
+            "id": f"{prefix}-{i}",
+            "title": f"{prefix.title()} Film {i}",
+            "year": 2000 + i % 20,
+            "rating": "7/10",
+            "countries": ["Iceland"],
+            "genres": ["Drama"],
+            "text": f"Review {i} of a film about {words}.",
+        }
 
 
 async def test_reindex_is_refused_to_members_without_the_role_or_manage_server(env):
@@ -58,14 +65,29 @@ async def test_reindexing_the_base_library_grows_it_while_searches_keep_answerin
     try:
         reindex = await env.command("library reindex-base", uid=fake_discord.OWNER_ID)
         assert (await env.callback(reindex)).body["type"] == 5
-        await env.fake.wait_for(lambda r: reindex["token"] in r.path and r.method == "PATCH"
-                                and "Embedding" in str(r.body.get("embeds")))  # fmt: skip
-        during = [await env.command("search", query=q, uid=600 + i)
-                  for i, q in enumerate(("a lonely lighthouse in a storm", "Korean action thrillers rated 8+"))]  # fmt: skip
+        await env.fake.wait_for(
+            lambda r: (
+                reindex["token"] in r.path
+                and r.method == "PATCH"
+                and "Embedding" in str(r.body.get("embeds"))
+            )
+        )
+        during = [
+            await env.command("search", query=q, uid=600 + i)
+            for i, q in enumerate(
+                ("a lonely lighthouse in a storm", "Korean action thrillers rated 8+")
+            )
+        ]
         answers = [await env.answer(p) for p in during]
         assert all(a["embeds"][0]["fields"] for a in answers)
-        done = await env.fake.wait_for(lambda r: reindex["token"] in r.path and r.method == "PATCH"
-                                       and "fields" in (r.body.get("embeds") or [{}])[0], timeout=180)  # fmt: skip
+        done = await env.fake.wait_for(
+            lambda r: (
+                reindex["token"] in r.path
+                and r.method == "PATCH"
+                and "fields" in (r.body.get("embeds") or [{}])[0]
+            ),
+            timeout=180,
+        )
         within_limits(done.body)
         fields = {f["name"]: f["value"] for f in done.body["embeds"][0]["fields"]}
         assert fields["Added"] == "400"
@@ -100,8 +122,14 @@ async def test_ingest_of_an_uploaded_file_reports_per_record_results(env):
     payload = await env.command(
         "ingest", roles=(fake_discord.MANAGER_ROLE_ID,), attachments={"file": upload}, file="x"
     )
-    done = await env.fake.wait_for(lambda r: payload["token"] in r.path and r.method == "PATCH"
-                                   and "fields" in (r.body.get("embeds") or [{}])[0], timeout=120)  # fmt: skip
+    done = await env.fake.wait_for(
+        lambda r: (
+            payload["token"] in r.path
+            and r.method == "PATCH"
+            and "fields" in (r.body.get("embeds") or [{}])[0]
+        ),
+        timeout=120,
+    )
     within_limits(done.body)
     fields = {f["name"]: f["value"] for f in done.body["embeds"][0]["fields"]}
     assert fields["Added"] == "3" and fields["Rejected"] == "2"
@@ -128,8 +156,10 @@ async def test_uploads_of_the_wrong_type_or_size_are_refused(env, name, size, re
 
 
 async def test_hostile_review_is_rendered_safely(env):
-    nasty = ("@everyone @here <@123456789> <@&987654321> <#555> **bold** __under__ ||spoiler|| `code` "
-             "[click me](https://evil.example/x) discord.gg/invite # Heading\n> quote ")  # fmt: skip
+    nasty = (
+        "@everyone @here <@123456789> <@&987654321> <#555> **bold** __under__ ||spoiler|| `code` "
+        "[click me](https://evil.example/x) discord.gg/invite # Heading\n> quote "
+    )
     record = {
         "id": "hostile",
         "title": "@everyone Zebra Crossing <@&1>",
@@ -246,8 +276,16 @@ async def test_autocomplete_answers_from_memory_while_a_new_version_is_still_ope
 
     env.engine.snapshot()
     late = tmp_path / "late.jsonl"
-    late.write_text(json.dumps({"id": "late-1", "title": "Latecomer Lighthouse", "year": 2024,
-                                "text": "A keeper arrives late to a lighthouse in a storm."}))  # fmt: skip
+    late.write_text(
+        json.dumps(
+            {
+                "id": "late-1",
+                "title": "Latecomer Lighthouse",
+                "year": 2024,
+                "text": "A keeper arrives late to a lighthouse in a storm.",
+            }
+        )
+    )
     await asyncio.to_thread(env.engine.ingest, [late])  # published, not yet opened
     release = threading.Event()
     real_open = engine_module.open_snapshot
@@ -276,8 +314,10 @@ async def test_autocomplete_answers_from_memory_while_a_new_version_is_still_ope
 
 async def test_a_catalogue_poster_is_the_thumbnail_of_the_top_film_and_of_its_page(env, tmp_path):
     films = tmp_path / "posters.csv"
-    films.write_text("title,year,poster_url\nOldboy,2003,https://img.example/oldboy.jpg\n"
-                     "Heat,1995,javascript:alert(1)\n")  # fmt: skip
+    films.write_text(
+        "title,year,poster_url\nOldboy,2003,https://img.example/oldboy.jpg\n"
+        "Heat,1995,javascript:alert(1)\n"
+    )
     done = await asyncio.to_thread(env.engine.import_catalogue, [films], None, False)
     assert done.sources[str(films)].kept == 2
     page = await env.answer(await env.command("film", title="Oldboy"))
@@ -294,15 +334,27 @@ async def test_a_catalogue_poster_is_the_thumbnail_of_the_top_film_and_of_its_pa
 async def test_invisible_and_control_characters_neither_break_a_reply_nor_spoof_a_title(env):
     """A right-to-left override would show "Night of the Living Dead" reversed to others;
     zero-width characters would hide words from the parser; escapes would reach clients."""
-    record = {"id": "spoof", "title": "Sp\u202eoof\u200b Film\x07", "year": 2001,
-              "reviewer": "Mal\u2066lory\u2069", "rating": "8/10", "countries": ["Iceland"],
-              "text": "A lonely lighth\u200bouse keeper \x07and a storm over the \u202efjord."}  # fmt: skip
+    record = {
+        "id": "spoof",
+        "title": "Sp\u202eoof\u200b Film\x07",
+        "year": 2001,
+        "reviewer": "Mal\u2066lory\u2069",
+        "rating": "8/10",
+        "countries": ["Iceland"],
+        "text": "A lonely lighth\u200bouse keeper \x07and a storm over the \u202efjord.",
+    }
     upload = fake_discord.attachment(env.fake, "spoof.jsonl", json.dumps(record).encode())
     payload = await env.command(
         "ingest", roles=(fake_discord.MANAGER_ROLE_ID,), attachments={"file": upload}, file="x"
     )
-    done = await env.fake.wait_for(lambda r: payload["token"] in r.path and r.method == "PATCH"
-                                   and "fields" in (r.body.get("embeds") or [{}])[0], timeout=120)  # fmt: skip
+    done = await env.fake.wait_for(
+        lambda r: (
+            payload["token"] in r.path
+            and r.method == "PATCH"
+            and "fields" in (r.body.get("embeds") or [{}])[0]
+        ),
+        timeout=120,
+    )
     assert "control or invisible characters removed" in json.dumps(done.body)
     question = "Ice\u200blandic lighthouse \u202estories\x1b[2J"
     message = await env.answer(await env.command("search", query=question, uid=991))

@@ -20,14 +20,22 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 A, B = fake_discord.GUILD_ID, fake_discord.GUILD_B_ID
 MANAGER = (fake_discord.MANAGER_ROLE_ID,)
-LANTERNS = {"id": "l1", "title": "Harbour of Lanterns", "year": 2024, "rating": "9/10",
-            "reviewer": "Bea", "countries": ["KR"], "genres": ["Thriller"],
-            "text": "A ferry captain smuggles paper lanterns past the coastguard every full moon."}  # fmt: skip
+LANTERNS = {
+    "id": "l1",
+    "title": "Harbour of Lanterns",
+    "year": 2024,
+    "rating": "9/10",
+    "reviewer": "Bea",
+    "countries": ["KR"],
+    "genres": ["Thriller"],
+    "text": "A ferry captain smuggles paper lanterns past the coastguard every full moon.",
+}
 MEMBER_WORDS = "Quillon thinks the moonlit ferry scene with the paper lanterns is unforgettable."
 
 
-async def post(env: Env, film: str, text: str, uid: int, guild: int = B,
-               rating: str | None = None) -> dict[str, Any]:  # fmt: skip
+async def post(
+    env: Env, film: str, text: str, uid: int, guild: int = B, rating: str | None = None
+) -> dict[str, Any]:
     """/review post, then the modal: the answer the member finally sees."""
     options = {"film": film} | ({"rating": rating} if rating else {})
     command = await env.command("review post", uid=uid, guild=guild, **options)
@@ -40,10 +48,17 @@ async def post(env: Env, film: str, text: str, uid: int, guild: int = B,
 
 async def ingest(env: Env, guild: int, records: list[dict[str, Any]], name: str) -> dict[str, Any]:
     upload = fake_discord.attachment(env.fake, name, "\n".join(map(json.dumps, records)).encode())
-    payload = await env.command("ingest", guild=guild, roles=MANAGER, attachments={"file": upload},
-                                file="x")  # fmt: skip
-    done = await env.fake.wait_for(lambda r: payload["token"] in r.path and r.method == "PATCH"
-                                   and "fields" in (r.body.get("embeds") or [{}])[0], timeout=120)  # fmt: skip
+    payload = await env.command(
+        "ingest", guild=guild, roles=MANAGER, attachments={"file": upload}, file="x"
+    )
+    done = await env.fake.wait_for(
+        lambda r: (
+            payload["token"] in r.path
+            and r.method == "PATCH"
+            and "fields" in (r.body.get("embeds") or [{}])[0]
+        ),
+        timeout=120,
+    )
     return done.body
 
 
@@ -118,8 +133,10 @@ async def test_a_member_edits_their_review_in_the_form_it_was_written_in(env):
         prefilled["Your review"] == "The bathhouse at night."
         and prefilled["Rating: 0-10, 4/5 or ★★★★ (optional)"] == "8"
     )
-    kind, data = fake_discord.modal_submit(form["data"], {"Your review": "The bathhouse at dawn.",
-                                                          "Rating: 0-10, 4/5 or ★★★★ (optional)": "5/5"})  # fmt: skip
+    kind, data = fake_discord.modal_submit(
+        form["data"],
+        {"Your review": "The bathhouse at dawn.", "Rating: 0-10, 4/5 or ★★★★ (optional)": "5/5"},
+    )
     saved = await env.answer(await env.interact(kind, data, uid=3004, guild=B))
     assert "bathhouse at dawn" in shown(saved)
     again = env.engine.library_reviews(library_of(B), 3004)
@@ -167,15 +184,27 @@ async def test_reindexing_the_base_library_is_refused_to_managers_who_are_not_op
         assert "Only the bot's operators" in shown(callback.body), who
     owner = await env.command("library reindex-base", uid=fake_discord.OWNER_ID)
     assert (await env.callback(owner)).body["type"] == 5
-    done = await env.fake.wait_for(lambda r: owner["token"] in r.path and r.method == "PATCH"
-                                   and "fields" in (r.body.get("embeds") or [{}])[0], timeout=120)  # fmt: skip
+    done = await env.fake.wait_for(
+        lambda r: (
+            owner["token"] in r.path
+            and r.method == "PATCH"
+            and "fields" in (r.body.get("embeds") or [{}])[0]
+        ),
+        timeout=120,
+    )
     assert "Re-index of the base library" in shown(done.body)
     env.bot.settings.discord.operator_ids = [4242]
     try:
         operator = await env.command("library reindex-base", uid=4242, guild=False)
         assert (await env.callback(operator)).body["type"] == 5
-        await env.fake.wait_for(lambda r: operator["token"] in r.path and r.method == "PATCH"
-                                and "fields" in (r.body.get("embeds") or [{}])[0], timeout=120)  # fmt: skip
+        await env.fake.wait_for(
+            lambda r: (
+                operator["token"] in r.path
+                and r.method == "PATCH"
+                and "fields" in (r.body.get("embeds") or [{}])[0]
+            ),
+            timeout=120,
+        )
     finally:
         env.bot.settings.discord.operator_ids = []
 
@@ -183,8 +212,14 @@ async def test_reindexing_the_base_library_is_refused_to_managers_who_are_not_op
 async def test_a_servers_reindex_rereads_only_its_own_uploads(env):
     before_a = env.engine.stats(library_of(A))["reviews"]
     payload = await env.command("reindex", guild=B, roles=MANAGER)
-    done = await env.fake.wait_for(lambda r: payload["token"] in r.path and r.method == "PATCH"
-                                   and "fields" in (r.body.get("embeds") or [{}])[0], timeout=120)  # fmt: skip
+    done = await env.fake.wait_for(
+        lambda r: (
+            payload["token"] in r.path
+            and r.method == "PATCH"
+            and "fields" in (r.body.get("embeds") or [{}])[0]
+        ),
+        timeout=120,
+    )
     fields = {f["name"]: f["value"] for f in done.body["embeds"][0]["fields"]}
     assert fields["Unchanged"] == "1" and fields["Added"] == "0"  # lanterns.jsonl, already in
     assert env.engine.stats(library_of(A))["reviews"] == before_a
@@ -221,8 +256,11 @@ async def test_members_are_limited_per_hour_and_servers_per_day_of_uploads(env):
     limits.uploads.uses = 0  # the day's uploads are used up
     try:
         upload = fake_discord.attachment(env.fake, "late.jsonl", b"{}")
-        refused = await env.callback(await env.command("ingest", guild=B, roles=MANAGER,
-                                                       attachments={"file": upload}, file="x"))  # fmt: skip
+        refused = await env.callback(
+            await env.command(
+                "ingest", guild=B, roles=MANAGER, attachments={"file": upload}, file="x"
+            )
+        )
         assert "uploaded as many files as allowed" in shown(refused.body)
     finally:
         limits.uploads.uses = env.bot.settings.libraries.uploads_per_day
@@ -232,8 +270,12 @@ async def test_a_hundred_reviews_in_a_row_are_kept_searchable_and_versions_stay_
     index_dir = env.engine.settings.index_dir
     versions, searches = [], []
     for i in range(100):
-        saved = await post(env, "Dawn of the Dead", f"Mall review {i}: escalators and {i} zombies.",
-                           uid=3200 + i % 9)  # fmt: skip
+        saved = await post(
+            env,
+            "Dawn of the Dead",
+            f"Mall review {i}: escalators and {i} zombies.",
+            uid=3200 + i % 9,
+        )
         assert "Saved" in shown(saved), saved
         versions.append(len(list(index_dir.glob("v[0-9]*"))))
         if i % 10 == 0:  # a search while the next commits run
@@ -259,11 +301,22 @@ async def test_a_manager_deletes_the_whole_library_after_confirming(env):
     assert "cannot be undone" in question["content"]
     confirm = next(c for c in fake_discord.custom_ids(question) if c["label"].startswith("Delete"))
     message = {**env.fake.messages[env.fake.originals[payload["token"]]], "flags": 64}
-    press = fake_discord.interaction(3, {"custom_id": confirm["custom_id"], "component_type": 2},
-                                     guild=B, roles=MANAGER, message=message)  # fmt: skip
+    press = fake_discord.interaction(
+        3,
+        {"custom_id": confirm["custom_id"], "component_type": 2},
+        guild=B,
+        roles=MANAGER,
+        message=message,
+    )
     await env.fake.dispatch("INTERACTION_CREATE", press)
-    await env.fake.wait_for(lambda r: payload["token"] in r.path and r.method == "PATCH"
-                            and "Deleted" in (r.body.get("content") or ""), timeout=60)  # fmt: skip
+    await env.fake.wait_for(
+        lambda r: (
+            payload["token"] in r.path
+            and r.method == "PATCH"
+            and "Deleted" in (r.body.get("content") or "")
+        ),
+        timeout=60,
+    )
     assert env.engine.library_reviews(library_of(B)) == []
     assert not (env.bot.settings.discord.upload_dir / str(B)).exists()
     assert len(env.engine.library_reviews(library_of(A))) == 1  # A's library untouched

@@ -14,8 +14,11 @@ async def logged(env, command, before, timeout=30.0):
     """The request log lines for `command` after the first `before`, once there is one."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        lines = [r for r in env.logs.records
-                 if r.name == "cinebot.request" and getattr(r, "command", None) == command][before:]  # fmt: skip
+        lines = [
+            r
+            for r in env.logs.records
+            if r.name == "cinebot.request" and getattr(r, "command", None) == command
+        ][before:]
         if lines:
             return lines
         await asyncio.sleep(0.05)
@@ -23,8 +26,11 @@ async def logged(env, command, before, timeout=30.0):
 
 
 def count(env, command):
-    return sum(1 for r in env.logs.records
-               if r.name == "cinebot.request" and getattr(r, "command", None) == command)  # fmt: skip
+    return sum(
+        1
+        for r in env.logs.records
+        if r.name == "cinebot.request" and getattr(r, "command", None) == command
+    )
 
 
 async def test_a_search_logs_one_line_with_its_interaction_id_and_stage_timings(env):

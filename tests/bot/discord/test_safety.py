@@ -7,9 +7,20 @@ from bot.discord import safety
 
 @pytest.mark.parametrize(
     "raw",
-    ["@everyone", "@here", "<@123>", "<@!123456789012345678>", "<@&42>", "<#99>", "<:emoji:1>", "<t:0:R>",
-     "[click](https://evil.example)", "https://evil.example", "discord.gg/abc"],
-)  # fmt: skip
+    [
+        "@everyone",
+        "@here",
+        "<@123>",
+        "<@!123456789012345678>",
+        "<@&42>",
+        "<#99>",
+        "<:emoji:1>",
+        "<t:0:R>",
+        "[click](https://evil.example)",
+        "https://evil.example",
+        "discord.gg/abc",
+    ],
+)
 def test_nothing_pings_links_or_embeds(raw):
     out = safety.safe(f"hello {raw} there")
     assert raw not in out

@@ -42,8 +42,13 @@ async def test_search_headline_returns_the_expected_films_in_an_embed(env):
     within_limits(message)
     (embed,) = message["embeds"]
     names = [f["name"] for f in embed["fields"]]
-    assert names == ["1. Oldboy (2003)", "2. The Man from Nowhere (2010)", "3. Train to Busan (2016)",
-                     "4. I Saw the Devil (2010)", "5. Ballerina (2023)"]  # fmt: skip
+    assert names == [
+        "1. Oldboy (2003)",
+        "2. The Man from Nowhere (2010)",
+        "3. Train to Busan (2016)",
+        "4. I Saw the Devil (2010)",
+        "5. Ballerina (2023)",
+    ]
     assert "Filters: South Korea · Action + Thriller · rating ≥ 8" in embed["description"]
     assert all("South Korea" in f["value"] and "/10" in f["value"] for f in embed["fields"])
 
@@ -176,8 +181,17 @@ async def test_per_user_cooldown_answers_kindly(env):
 
 
 async def test_film_reviews_are_paged_with_buttons(env, tmp_path):
-    reviews = [{"id": f"page-{i}", "title": "Paging Film", "year": 2001, "reviewer": f"Critic {i}",
-                "rating": f"{i + 1}/10", "text": f"Review number {i} of the paging film."} for i in range(7)]  # fmt: skip
+    reviews = [
+        {
+            "id": f"page-{i}",
+            "title": "Paging Film",
+            "year": 2001,
+            "reviewer": f"Critic {i}",
+            "rating": f"{i + 1}/10",
+            "text": f"Review number {i} of the paging film.",
+        }
+        for i in range(7)
+    ]
     path = tmp_path / "paging.jsonl"
     path.write_text("\n".join(__import__("json").dumps(r) for r in reviews))
     await env.bot.call(env.engine.ingest, [path])

@@ -56,8 +56,12 @@ def test_similar_film_and_stats_commands(index_args):
 def test_ingest_lists_each_rejected_record_with_file_line_and_reason(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "ok.jsonl").write_text(json.dumps({"title": "Heat", "text": "Robbers and a detective in LA."}) + "\n"
-                                     + json.dumps({"title": "Ronin", "text": ""}) + "\n")  # fmt: skip
+    (folder / "ok.jsonl").write_text(
+        json.dumps({"title": "Heat", "text": "Robbers and a detective in LA."})
+        + "\n"
+        + json.dumps({"title": "Ronin", "text": ""})
+        + "\n"
+    )
     (folder / "bad.csv").write_text("title,text\nX,y,z\n")
     args = ["ingest", str(folder), "--index", str(tmp_path / "index")]
     result = runner.invoke(app, args)
@@ -143,8 +147,9 @@ def test_catalogue_command_reports_each_source_and_fails_when_nothing_was_kept(t
 def test_ingest_reads_bare_ratings_on_the_scale_given(tmp_path):
     path = tmp_path / "club.csv"
     path.write_text("title,year,rating,text\nHeat,1995,4.5,A long night of robberies.\n")
-    result = runner.invoke(app, ["ingest", str(path), "--index", str(tmp_path / "i"),
-                                 "--rating-scale", "5", "--json"])  # fmt: skip
+    result = runner.invoke(
+        app, ["ingest", str(path), "--index", str(tmp_path / "i"), "--rating-scale", "5", "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert not json.loads(result.stdout)["warnings"]
     film = runner.invoke(app, ["film", "Heat", "--index", str(tmp_path / "i"), "--json"])
@@ -170,12 +175,15 @@ def test_bot_without_a_token_says_which_setting_is_missing(index_args, monkeypat
     assert result.exit_code == 2 and "DISCORD_TOKEN is not set" in result.output
 
 
-@pytest.mark.parametrize(("variable", "value", "named"), [
-    ("CINEBOT_SEARCH__PAGE_SIZE", "lots", "search.page_size"),
-    ("CINEBOT_DISCORD__SHARDS", "-2", "discord.shards"),
-    ("CINEBOT_STORE", "elastic", "store"),
-    ("CINEBOT_OBSERVABILITY__LOG_FORMAT", "xml", "observability.log_format"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("CINEBOT_SEARCH__PAGE_SIZE", "lots", "search.page_size"),
+        ("CINEBOT_DISCORD__SHARDS", "-2", "discord.shards"),
+        ("CINEBOT_STORE", "elastic", "store"),
+        ("CINEBOT_OBSERVABILITY__LOG_FORMAT", "xml", "observability.log_format"),
+    ],
+)
 def test_a_bad_setting_stops_the_bot_with_one_line_naming_it(
     index_args, monkeypatch, variable, value, named
 ):
@@ -196,8 +204,12 @@ def test_the_engine_and_cli_never_import_discord():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-README_QUESTIONS = ["Korean action thrillers rated 8+", "French comedies from the 90s",
-                    "films by Bong Joon-ho", "zombies on a train, not horror"]  # fmt: skip
+README_QUESTIONS = [
+    "Korean action thrillers rated 8+",
+    "French comedies from the 90s",
+    "films by Bong Joon-ho",
+    "zombies on a train, not horror",
+]
 
 
 def test_qdrants_engine_from_the_environment_answers_the_readme_questions_like_faiss(

@@ -26,9 +26,24 @@ def run(*args: str) -> str:
 
 
 def test_a_members_review_posted_from_the_terminal_is_seen_only_in_its_server(index_args):
-    saved = json.loads(run("library", "post", SERVER, "Train to Busan", "--text",
-                           "Ferry lanterns drift past the quarantine line at dawn.",
-                           "--rating", "4/5", "--user", "42", "--name", "Kit", "--json", *index_args))  # fmt: skip
+    saved = json.loads(
+        run(
+            "library",
+            "post",
+            SERVER,
+            "Train to Busan",
+            "--text",
+            "Ferry lanterns drift past the quarantine line at dawn.",
+            "--rating",
+            "4/5",
+            "--user",
+            "42",
+            "--name",
+            "Kit",
+            "--json",
+            *index_args,
+        )
+    )
     assert saved["review_id"].startswith(f"guild:{SERVER}/") and saved["added"] == 1
     question = ["search", "ferry lanterns drifting past a quarantine line", "--json", *index_args]
     mine = json.loads(run(*question, "--server", SERVER))
@@ -40,8 +55,17 @@ def test_a_members_review_posted_from_the_terminal_is_seen_only_in_its_server(in
 
 
 def test_export_then_ingest_into_another_server_and_purge_the_first(index_args, tmp_path):
-    run("library", "post", SERVER, "Heat (1995)", "--text", "The diner scene.", "--user", "7",
-        *index_args)  # fmt: skip
+    run(
+        "library",
+        "post",
+        SERVER,
+        "Heat (1995)",
+        "--text",
+        "The diner scene.",
+        "--user",
+        "7",
+        *index_args,
+    )
     out = tmp_path / "export.jsonl"
     run("library", "export", SERVER, "--out", str(out), *index_args)
     assert json.loads(out.read_text())["title"] == "Heat"
@@ -54,8 +78,17 @@ def test_export_then_ingest_into_another_server_and_purge_the_first(index_args, 
 
 def test_purge_user_removes_their_reviews_in_every_server(index_args):
     for server in (SERVER, OTHER):
-        run("library", "post", server, "Oldboy", "--text", f"Corridor, {server}.", "--user", "9",
-            *index_args)  # fmt: skip
+        run(
+            "library",
+            "post",
+            server,
+            "Oldboy",
+            "--text",
+            f"Corridor, {server}.",
+            "--user",
+            "9",
+            *index_args,
+        )
     run("library", "post", OTHER, "Oldboy", "--text", "Someone else.", "--user", "10", *index_args)
     assert "deleted 2 review(s) by user 9" in run("library", "purge-user", "9", *index_args)
     listed = json.loads(run("library", "list", "--json", *index_args))["libraries"]
@@ -63,8 +96,10 @@ def test_purge_user_removes_their_reviews_in_every_server(index_args):
 
 
 def test_a_review_that_cannot_be_saved_fails_with_the_reason(index_args):
-    result = runner.invoke(app, ["library", "post", SERVER, "Heat", "--text", "Fine.",
-                                 "--rating", "12/10", *index_args])  # fmt: skip
+    result = runner.invoke(
+        app,
+        ["library", "post", SERVER, "Heat", "--text", "Fine.", "--rating", "12/10", *index_args],
+    )
     assert (
         result.exit_code == 1 and "not saved: rating '12/10' is outside its scale" in result.output
     )

@@ -157,11 +157,25 @@ def test_follow_up_filters_refine_the_previous_ones():
     refined = first.refined_by(PARSER.parse("only after 2015").filters).refined_by(
         PARSER.parse("not horror").filters
     )
-    assert refined == QueryFilters(countries=["KR"], genres_all=["Action", "Thriller"], rating_min=8.0,
-                                   year_min=2016, genres_none=["Horror"])  # fmt: skip
+    assert refined == QueryFilters(
+        countries=["KR"],
+        genres_all=["Action", "Thriller"],
+        rating_min=8.0,
+        year_min=2016,
+        genres_none=["Horror"],
+    )
 
 
 def test_json_contract_lists_the_documented_filter_keys_first():
     keys = list(QueryFilters().model_dump())
-    assert keys[:9] == ["countries", "genres_all", "genres_none", "rating_min", "rating_max",
-                        "year_min", "year_max", "directors", "cast"]  # fmt: skip
+    assert keys[:9] == [
+        "countries",
+        "genres_all",
+        "genres_none",
+        "rating_min",
+        "rating_max",
+        "year_min",
+        "year_max",
+        "directors",
+        "cast",
+    ]

@@ -24,8 +24,9 @@ TODAY = dt.date(2026, 11, 25)
 
 def sample_parser() -> QueryParser:
     films = list(read_catalogue_file(SAMPLE_CATALOGUE, CatalogueReport()))
-    people = People(directors=[d for f in films for d in f.directors],
-                    cast=[c for f in films for c in f.cast])  # fmt: skip
+    people = People(
+        directors=[d for f in films for d in f.directors], cast=[c for f in films for c in f.cast]
+    )
     titles = Titles([Film(f.key, f.title, f.year, (), (), None, (), (), 1) for f in films])
     return QueryParser(people, titles, today=TODAY)
 
@@ -48,8 +49,17 @@ def heldout(name: str) -> list[Case]:
         for line in (HERE / name).read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    return [Case(r["q"], r.get("filters") or {}, r.get("limit"), r.get("like"), r.get("title"), r.get("kind", ""))
-            for r in rows]  # fmt: skip
+    return [
+        Case(
+            r["q"],
+            r.get("filters") or {},
+            r.get("limit"),
+            r.get("like"),
+            r.get("title"),
+            r.get("kind", ""),
+        )
+        for r in rows
+    ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.q for c in CASES])
@@ -67,8 +77,20 @@ def test_tuning_question_is_read_fully_right(case):
 def test_the_tuning_set_covers_every_kind_in_200_questions_or_more():
     kinds = {c.kind for c in CASES}
     assert len(CASES) >= 200
-    assert {"people", "unknown people", "reference", "title", "runtime", "years", "comparison",
-            "genre words", "conversation", "or and both", "counts", "plain"} <= kinds  # fmt: skip
+    assert {
+        "people",
+        "unknown people",
+        "reference",
+        "title",
+        "runtime",
+        "years",
+        "comparison",
+        "genre words",
+        "conversation",
+        "or and both",
+        "counts",
+        "plain",
+    } <= kinds
 
 
 @pytest.mark.parametrize("name", ["heldout_a.jsonl", "heldout_b.jsonl"])

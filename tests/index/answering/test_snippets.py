@@ -6,8 +6,27 @@ from hypothesis import strategies as st
 
 from index.answering.snippets import _score, make_snippet, terms
 
-WORDS = ["zombie", "zombies", "train", "trains", "the", "film", "films", "Busan", "grief",
-         "sea", "seaside", "heist", "A", "it's", "ZOMBIE", "café", "de", "run", "running"]  # fmt: skip
+WORDS = [
+    "zombie",
+    "zombies",
+    "train",
+    "trains",
+    "the",
+    "film",
+    "films",
+    "Busan",
+    "grief",
+    "sea",
+    "seaside",
+    "heist",
+    "A",
+    "it's",
+    "ZOMBIE",
+    "café",
+    "de",
+    "run",
+    "running",
+]
 SENTENCE = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join)
 
 
@@ -20,8 +39,9 @@ def test_one_pattern_scores_a_sentence_as_its_word_set_would(sentence, question)
 
 
 def test_the_best_sentence_is_shown_with_its_words_marked():
-    passage = ("The opening is slow. Then the zombies board the train at Busan. "
-               "The ending made me cry.")  # fmt: skip
+    passage = (
+        "The opening is slow. Then the zombies board the train at Busan. The ending made me cry."
+    )
     snippet = make_snippet(passage, "zombies on a train", 45)
     assert snippet.text.startswith("… Then the zombies board the train")
     marked = {snippet.text[a:b].lower() for a, b in snippet.spans}

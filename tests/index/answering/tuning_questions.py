@@ -24,8 +24,14 @@ class Case:
     kind: str = ""
 
 
-def C(q: str, kind: str, limit: int | None = None, like: str | None = None,
-      title: str | None = None, **filters: Any) -> Case:  # fmt: skip
+def C(
+    q: str,
+    kind: str,
+    limit: int | None = None,
+    like: str | None = None,
+    title: str | None = None,
+    **filters: Any,
+) -> Case:
     return Case(q, filters, limit, like, title, kind)
 
 

@@ -51,8 +51,14 @@ def test_int8_questions_stay_close_to_the_float_vectors(encoder, reference):
 def test_int8_questions_find_the_same_passages_in_the_sample_index(sample_engine, reference):
     snap = sample_engine.snapshot()
     vectors = np.asarray(snap.vectors)
-    for question in ("zombies on a train", "a lonely lighthouse keeper", "a heist that goes wrong",
-                     "grief and the sea", "samurai and honour", "a wedding in the countryside"):  # fmt: skip
+    for question in (
+        "zombies on a train",
+        "a lonely lighthouse keeper",
+        "a heist that goes wrong",
+        "grief and the sea",
+        "samurai and honour",
+        "a wedding in the countryside",
+    ):
         exact = reference.encode([question])[0]
         quick = sample_engine.encoder.encode_query(question)
         top_exact = set(np.argsort(-(vectors @ exact))[:5].tolist())
@@ -88,11 +94,14 @@ def test_the_export_is_made_once_and_reused(encoder):
 
 def test_a_serving_process_imports_neither_torch_nor_transformers(encoder):
     encoder.prepare()  # the export exists: the child only loads it
-    code = ("from config import Settings; from index.embedding.encoder import Encoder; "
-            "e = Encoder(Settings().embedding); e.encode_query('a film'); e.encode(['a film']); "
-            "import sys; print(*(m in sys.modules for m in ('torch', 'transformers', "
-            "'sentence_transformers')))")  # fmt: skip
+    code = (
+        "from config import Settings; from index.embedding.encoder import Encoder; "
+        "e = Encoder(Settings().embedding); e.encode_query('a film'); e.encode(['a film']); "
+        "import sys; print(*(m in sys.modules for m in ('torch', 'transformers', "
+        "'sentence_transformers')))"
+    )
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=env)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.split() == ["False", "False", "False"]

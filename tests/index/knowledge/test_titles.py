@@ -8,8 +8,15 @@ def film(title: str, year: int | None) -> Film:
     return Film(f"{title}-{year}", title, year, (), (), None, (), (), 1)
 
 
-TITLES = Titles([film("Ballerina", 2023), film("Ballerina", 2016), film("The Godfather", 1972),
-                 film("Mad Max: Fury Road", 2015), film("Amélie", 2001)])  # fmt: skip
+TITLES = Titles(
+    [
+        film("Ballerina", 2023),
+        film("Ballerina", 2016),
+        film("The Godfather", 1972),
+        film("Mad Max: Fury Road", 2015),
+        film("Amélie", 2001),
+    ]
+)
 
 
 def test_a_year_pins_one_of_two_films_of_the_same_title():

@@ -13,22 +13,41 @@ from urllib.parse import parse_qs, urlparse
 
 MOVIES: dict[int, dict[str, Any]] = {
     496243: {
-        "id": 496243, "imdb_id": "tt6751668", "title": "Parasite", "original_title": "기생충",
-        "release_date": "2019-05-30", "runtime": 133, "original_language": "ko",
+        "id": 496243,
+        "imdb_id": "tt6751668",
+        "title": "Parasite",
+        "original_title": "기생충",
+        "release_date": "2019-05-30",
+        "runtime": 133,
+        "original_language": "ko",
         "production_countries": [{"iso_3166_1": "KR", "name": "South Korea"}],
         "genres": [{"id": 35, "name": "Comedy"}, {"id": 53, "name": "Thriller"}],
         "poster_path": "/parasite.jpg",
-        "credits": {"cast": [{"name": "Song Kang-ho", "order": 0}, {"name": "Lee Sun-kyun", "order": 1}],
-                    "crew": [{"name": "Bong Joon-ho", "job": "Director"}, {"name": "Someone", "job": "Editor"}]},
+        "credits": {
+            "cast": [{"name": "Song Kang-ho", "order": 0}, {"name": "Lee Sun-kyun", "order": 1}],
+            "crew": [
+                {"name": "Bong Joon-ho", "job": "Director"},
+                {"name": "Someone", "job": "Editor"},
+            ],
+        },
     },
     11: {
-        "id": 11, "imdb_id": "tt0076759", "title": "Star Wars", "original_title": "Star Wars",
-        "release_date": "1977-05-25", "runtime": 121, "original_language": "en",
-        "production_countries": [{"iso_3166_1": "US"}], "genres": [{"name": "Science Fiction"}],
+        "id": 11,
+        "imdb_id": "tt0076759",
+        "title": "Star Wars",
+        "original_title": "Star Wars",
+        "release_date": "1977-05-25",
+        "runtime": 121,
+        "original_language": "en",
+        "production_countries": [{"iso_3166_1": "US"}],
+        "genres": [{"name": "Science Fiction"}],
         "poster_path": "/starwars.jpg",
-        "credits": {"cast": [{"name": "Mark Hamill", "order": 0}], "crew": [{"name": "George Lucas", "job": "Director"}]},
+        "credits": {
+            "cast": [{"name": "Mark Hamill", "order": 0}],
+            "crew": [{"name": "George Lucas", "job": "Director"}],
+        },
     },
-}  # fmt: skip
+}
 
 
 class FakeTmdb:
@@ -89,9 +108,16 @@ class FakeTmdb:
             return 200, json.dumps({"movie_results": found})
         if path == "/3/search/movie":
             words = query.get("query", [""])[0].casefold()
-            found = [{"id": k, "title": m["title"], "original_title": m["original_title"],
-                      "release_date": m["release_date"]}
-                     for k, m in MOVIES.items() if words in m["title"].casefold()]  # fmt: skip
+            found = [
+                {
+                    "id": k,
+                    "title": m["title"],
+                    "original_title": m["original_title"],
+                    "release_date": m["release_date"],
+                }
+                for k, m in MOVIES.items()
+                if words in m["title"].casefold()
+            ]
             return 200, json.dumps({"results": found})
         if path.startswith("/3/movie/"):
             movie = MOVIES.get(int(path.rsplit("/", 1)[1]))

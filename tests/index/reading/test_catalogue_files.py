@@ -16,9 +16,12 @@ def read(path):
 
 
 def test_a_csv_catalogue_with_lists_names_and_codes(write):
-    path = write("films.csv", HEADER
-                 + 'tt6751668,Parasite,2019,South Korea,Thriller|Comedy|Drama,Bong Joon-ho,"Song Kang-ho|Lee Sun-kyun",132,Korean,https://img.example/parasite.jpg\n'
-                 + ',Heat,1995,US,"[""Crime"", ""Thriller""]",Michael Mann,"[""Al Pacino"", ""Robert De Niro""]",170,en,\n')  # fmt: skip
+    path = write(
+        "films.csv",
+        HEADER
+        + 'tt6751668,Parasite,2019,South Korea,Thriller|Comedy|Drama,Bong Joon-ho,"Song Kang-ho|Lee Sun-kyun",132,Korean,https://img.example/parasite.jpg\n'
+        + ',Heat,1995,US,"[""Crime"", ""Thriller""]",Michael Mann,"[""Al Pacino"", ""Robert De Niro""]",170,en,\n',
+    )
     (parasite, heat), report = read(path)
     assert (report.rows, report.kept, report.skipped, report.problems) == (2, 2, 0, [])
     assert parasite.key == "tt6751668" and parasite.countries == ("KR",)
@@ -38,16 +41,30 @@ def test_tsv_and_jsonl_catalogues(write):
     )
     (heat,), _ = read(tsv)
     assert heat.countries == ("US",) and heat.languages == ("en",)
-    jsonl = write("films.jsonl", json.dumps({"imdb_id": "tt0113277", "title": "Heat", "year": 1995,
-                                             "countries": ["US"], "directors": ["Michael Mann"]}) + "\n")  # fmt: skip
+    jsonl = write(
+        "films.jsonl",
+        json.dumps(
+            {
+                "imdb_id": "tt0113277",
+                "title": "Heat",
+                "year": 1995,
+                "countries": ["US"],
+                "directors": ["Michael Mann"],
+            }
+        )
+        + "\n",
+    )
     (heat,), _ = read(jsonl)
     assert heat.directors == ("Michael Mann",)
 
 
 def test_the_shared_data_sets_columns_are_understood_too(write):
     """director (not directors) and country names, as in a films table people already have."""
-    path = write("films.csv", "imdb_id,title,year,genres,countries,director,n_reviews\n"
-                              "tt0091159,Heat,1986,Action|Crime,United States,Dick Richards,3\n")  # fmt: skip
+    path = write(
+        "films.csv",
+        "imdb_id,title,year,genres,countries,director,n_reviews\n"
+        "tt0091159,Heat,1986,Action|Crime,United States,Dick Richards,3\n",
+    )
     (heat,), report = read(path)
     assert (
         heat.directors == ("Dick Richards",) and heat.countries == ("US",) and not report.problems
@@ -55,17 +72,27 @@ def test_the_shared_data_sets_columns_are_understood_too(write):
 
 
 def test_bad_rows_and_values_are_reported_with_their_row_and_the_rest_kept(write):
-    path = write("films.csv", HEADER
-                 + ",,1999,,,,,,,\n"
-                 + "tt1,Odd Id,19x9,Atlantis,Spaghetti,,,long,Klingon,javascript:alert(1)\n"
-                 + ",Fine,2001,FR,Drama,,,95,fr,\n")  # fmt: skip
+    path = write(
+        "films.csv",
+        HEADER
+        + ",,1999,,,,,,,\n"
+        + "tt1,Odd Id,19x9,Atlantis,Spaghetti,,,long,Klingon,javascript:alert(1)\n"
+        + ",Fine,2001,FR,Drama,,,95,fr,\n",
+    )
     films, report = read(path)
     assert [f.title for f in films] == ["Odd Id", "Fine"] and report.skipped == 1
     reasons = [f"{p.location}: {p.reason}" for p in report.problems]
     assert reasons[0] == "row 1 (line 2): no film title (expected a 'title' column)"
     odd = " | ".join(r for r in reasons if r.startswith("row 2"))
-    for words in ("year '19x9'", "runtime 'long'", "imdb_id 'tt1'", "Atlantis", "Spaghetti",
-                  "Klingon", "not an http(s) URL"):  # fmt: skip
+    for words in (
+        "year '19x9'",
+        "runtime 'long'",
+        "imdb_id 'tt1'",
+        "Atlantis",
+        "Spaghetti",
+        "Klingon",
+        "not an http(s) URL",
+    ):
         assert words in odd
     assert films[0].poster_url is None and films[0].year is None
 

@@ -37,8 +37,18 @@ def test_example_shaped_page_keeps_the_body_once_without_boilerplate():
     lead = "Hailing from South Korea and landing on Netflix this month"
     assert body.startswith(lead)
     assert body.count(lead) == 1
-    for furniture in ("unsubscribe", "Home | Reviews", "movies\n", "By Marisol", "Oct 10",
-                      "OUR RATING", "8 / 10", "Share this", "Related reviews", "©"):  # fmt: skip
+    for furniture in (
+        "unsubscribe",
+        "Home | Reviews",
+        "movies\n",
+        "By Marisol",
+        "Oct 10",
+        "OUR RATING",
+        "8 / 10",
+        "Share this",
+        "Related reviews",
+        "©",
+    ):
         assert furniture not in body
     assert body.endswith("it is an easy recommendation.")
     assert len(body.split("\n\n")) == 12
@@ -82,7 +92,7 @@ def test_prose_line_starting_with_score_is_not_a_rating_block():
         ("Not a typical Hollywood movie, this one.", ()),
         ("The hero flies to Paris for the weekend.", ()),
     ],
-)  # fmt: skip
+)
 def test_countries_come_only_from_this_film_phrases(text, countries):
     assert extract(text).countries == countries
 
@@ -98,7 +108,7 @@ def test_countries_come_only_from_this_film_phrases(text, countries):
         ("It is a lean action thriller about revenge.", set()),
         ("This is not a horror film, whatever the poster says.", set()),
     ],
-)  # fmt: skip
+)
 def test_genres_come_only_from_this_film_phrases_of_reliable_genres(text, genres):
     assert set(extract(text).genres) == genres
 

@@ -7,8 +7,10 @@ from index.reading.readers import read_file
 LETTERBOXD_REVIEWS = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
 LETTERBOXD_DIARY = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
 LETTERBOXD_RATINGS = "Date,Name,Year,Letterboxd URI,Rating\n"
-IMDB_RATINGS = ("Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),"
-                "Year,Genres,Num Votes,Release Date,Directors\n")  # fmt: skip
+IMDB_RATINGS = (
+    "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),"
+    "Year,Genres,Num Votes,Release Date,Directors\n"
+)
 
 
 def read(path, **options):
@@ -16,10 +18,13 @@ def read(path, **options):
 
 
 def test_letterboxd_reviews_are_out_of_five_stars_and_keep_their_uri(write):
-    path = write("reviews.csv", LETTERBOXD_REVIEWS
-                 + '2024-03-02,Parasite,2019,https://boxd.it/aaa1,5,,"A family of grifters moves in, floor by floor.",,2024-03-01\n'
-                 + '2024-03-09,Heat,1995,https://boxd.it/aaa2,4.5,Yes,"Two professionals, one long night in LA.",crime,2024-03-08\n'
-                 + '2024-03-10,Cats,2019,https://boxd.it/aaa3,0.5,,"Fur everywhere and no reason.",,2024-03-10\n')  # fmt: skip
+    path = write(
+        "reviews.csv",
+        LETTERBOXD_REVIEWS
+        + '2024-03-02,Parasite,2019,https://boxd.it/aaa1,5,,"A family of grifters moves in, floor by floor.",,2024-03-01\n'
+        + '2024-03-09,Heat,1995,https://boxd.it/aaa2,4.5,Yes,"Two professionals, one long night in LA.",crime,2024-03-08\n'
+        + '2024-03-10,Cats,2019,https://boxd.it/aaa3,0.5,,"Fur everywhere and no reason.",,2024-03-10\n',
+    )
     result = read(path)
     assert [r.rating for r in result.reviews] == [10.0, 9.0, 1.0]
     assert result.reviews[0].url == "https://boxd.it/aaa1" and not result.warnings
@@ -42,8 +47,11 @@ def test_letterboxd_diary_and_ratings_are_ratings_without_words(write):
 
 
 def test_imdb_ratings_export_is_out_of_ten_and_its_facts_are_given(write):
-    path = write("ratings.csv", IMDB_RATINGS
-                 + 'tt0113277,9,2023-05-01,Heat,https://www.imdb.com/title/tt0113277/,Movie,8.3,170,1995,"Action, Crime, Drama",700000,1995-12-15,Michael Mann\n')  # fmt: skip
+    path = write(
+        "ratings.csv",
+        IMDB_RATINGS
+        + 'tt0113277,9,2023-05-01,Heat,https://www.imdb.com/title/tt0113277/,Movie,8.3,170,1995,"Action, Crime, Drama",700000,1995-12-15,Michael Mann\n',
+    )
     result = read(path)
     (heat,) = result.reviews
     assert heat.rating == 9.0 and heat.imdb_id == "tt0113277" and heat.runtime == 170

@@ -39,13 +39,30 @@ def test_random_bytes_never_crash_any_reader(tmp_path, suffix, data):
     assert_clean(read_file(path, LIMITS), str(path))
 
 
-FIELDS = ["id", "title", "year", "text", "rating", "reviewer", "date", "countries", "genres",
-          "director", "cast", "platform", "url", "review", "score"]  # fmt: skip
+FIELDS = [
+    "id",
+    "title",
+    "year",
+    "text",
+    "rating",
+    "reviewer",
+    "date",
+    "countries",
+    "genres",
+    "director",
+    "cast",
+    "platform",
+    "url",
+    "review",
+    "score",
+]
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=80),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
-)  # fmt: skip
+)
 RECORDS = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=10), VALUES, max_size=10)
 
 
@@ -56,24 +73,52 @@ def test_random_records_become_reviews_or_located_rejections(tmp_path, records):
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     result = read_file(path, LIMITS)
     assert_clean(result, str(path))
-    blank = sum(int(p.reason.split()[0].replace(",", "")) for p in result.warnings
-                if p.reason.endswith("blank row(s) skipped"))  # fmt: skip
-    assert blank == sum(not any(v not in (None, "") and not (isinstance(v, str) and not v.strip())
-                                for v in r.values()) for r in records)  # fmt: skip
+    blank = sum(
+        int(p.reason.split()[0].replace(",", ""))
+        for p in result.warnings
+        if p.reason.endswith("blank row(s) skipped")
+    )
+    assert blank == sum(
+        not any(
+            v not in (None, "") and not (isinstance(v, str) and not v.strip()) for v in r.values()
+        )
+        for r in records
+    )
     # nothing silently dropped: a review, a located rejection, or a counted blank row
     assert len(result.reviews) + len(result.rejected) + blank == len(records)
 
 
 @FUZZ
-@given(rating=st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True).map(str),
-    st.sampled_from(["11/10", "-3 stars", "★★★★★★★", "Z+", "150%", "-0", "1e309", "10/0", "/10",
-                     "3/5/7", "NaN", "inf", "½", "0x10", "", " "]),
-))  # fmt: skip
+@given(
+    rating=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True).map(str),
+        st.sampled_from(
+            [
+                "11/10",
+                "-3 stars",
+                "★★★★★★★",
+                "Z+",
+                "150%",
+                "-0",
+                "1e309",
+                "10/0",
+                "/10",
+                "3/5/7",
+                "NaN",
+                "inf",
+                "½",
+                "0x10",
+                "",
+                " ",
+            ]
+        ),
+    )
+)
 def test_impossible_ratings_are_rejected_by_name_never_stored_out_of_range(tmp_path, rating):
     path = tmp_path / "r.json"
-    path.write_text(json.dumps({"title": "Rated Oddly", "text": "A film reviewed with care.",
-                                "rating": rating}))  # fmt: skip
+    path.write_text(
+        json.dumps({"title": "Rated Oddly", "text": "A film reviewed with care.", "rating": rating})
+    )
     result = read_file(path, LIMITS)
     assert_clean(result, str(path))
     # A clean record, or one rejection that says the rating is why.
@@ -149,10 +194,18 @@ def test_a_200_mb_file_within_the_limit_is_read_in_bounded_time(tmp_path):
     assert result.reviews and not result.rejected
 
 
-@settings(max_examples=6 if not LONG else 30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
-@given(blobs=st.lists(st.tuples(st.sampled_from(sorted(SUFFIXES)), st.binary(max_size=2000)),
-                      min_size=1, max_size=4))  # fmt: skip
+@settings(
+    max_examples=6 if not LONG else 30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    blobs=st.lists(
+        st.tuples(st.sampled_from(sorted(SUFFIXES)), st.binary(max_size=2000)),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_hostile_files_never_corrupt_an_index(tmp_path_factory, encoder, blobs):
     """Whatever the files hold, the index opens afterwards and still answers as before."""
     from config import Settings

@@ -16,10 +16,21 @@ def read(path, limits=LIMITS):
 
 
 def test_jsonl_record_uses_given_fields(write):
-    record = {"id": "m1", "title": "The Man from Nowhere", "year": 2010, "text": TEXT, "rating": "9/10",
-              "reviewer": "Ana", "date": "2011-02-14", "countries": ["South Korea"],
-              "genres": ["Action", "Thriller"], "director": "Lee Jeong-beom", "cast": ["Won Bin"],
-              "platform": "Netflix", "url": "https://example.org/r/1"}  # fmt: skip
+    record = {
+        "id": "m1",
+        "title": "The Man from Nowhere",
+        "year": 2010,
+        "text": TEXT,
+        "rating": "9/10",
+        "reviewer": "Ana",
+        "date": "2011-02-14",
+        "countries": ["South Korea"],
+        "genres": ["Action", "Thriller"],
+        "director": "Lee Jeong-beom",
+        "cast": ["Won Bin"],
+        "platform": "Netflix",
+        "url": "https://example.org/r/1",
+    }
     result = read(write("r.jsonl", json.dumps(record) + "\n"))
     (review,) = result.reviews
     assert review.review_id == "m1"

@@ -8,8 +8,10 @@ from pydantic import SecretStr
 
 from tests.index.reading.fake_tmdb import FakeTmdb
 
-CATALOGUE = ("imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url\n"
-             "tt6751668,Parasite,2019,,Thriller,,,132,,\n")  # fmt: skip
+CATALOGUE = (
+    "imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url\n"
+    "tt6751668,Parasite,2019,,Thriller,,,132,,\n"
+)
 REVIEWS = [
     {"id": "a", "title": "Parasite", "year": 2019, "text": "A family climbs into a big house."},
     {"id": "b", "title": "Star Wars", "year": 1977, "text": "A farm boy leaves for the stars."},

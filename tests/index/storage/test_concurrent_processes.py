@@ -15,19 +15,45 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def ingest_process(index_dir: Path, path: Path) -> subprocess.Popen:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CINEBOT_INDEX_DIR": str(index_dir)}
-    return subprocess.Popen([sys.executable, "-m", "bot.terminal.cli", "ingest", str(path), "--json"], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.terminal.cli", "ingest", str(path), "--json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_searches_answer_throughout_another_process_reindexing(engine: Engine, write):
-    base = write("base.jsonl", "\n".join(json.dumps({"id": f"b{i}", "title": f"Harbour Film {i}",
-                                                     "text": f"A storm over the harbour, part {i}."})
-                                         for i in range(5)))  # fmt: skip
+    base = write(
+        "base.jsonl",
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"b{i}",
+                    "title": f"Harbour Film {i}",
+                    "text": f"A storm over the harbour, part {i}.",
+                }
+            )
+            for i in range(5)
+        ),
+    )
     engine.ingest([base])
     first = engine.store.current_name()
-    more = write("more.jsonl", "\n".join(json.dumps({"id": f"m{i}", "title": f"Lighthouse Film {i}",
-                                                     "text": f"A keeper alone in a lighthouse, night {i}. " * 8})
-                                         for i in range(120)))  # fmt: skip
+    more = write(
+        "more.jsonl",
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"m{i}",
+                    "title": f"Lighthouse Film {i}",
+                    "text": f"A keeper alone in a lighthouse, night {i}. " * 8,
+                }
+            )
+            for i in range(120)
+        ),
+    )
     writer = ingest_process(engine.settings.index_dir, more)
     # Wait for the writer to hold the lock, then start a second one: it must be refused.
     deadline = time.monotonic() + 120

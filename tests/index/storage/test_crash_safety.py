@@ -14,20 +14,50 @@ from index.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[3]
 KILLS = 20 if os.environ.get("CINEBOT_LONG_TESTS") else 2
-WORDS = ["storm", "harbour", "detective", "violin", "orchard", "desert", "train", "heist", "wedding", "ghost", "robot", "river", "prison", "circus", "mountain", "election", "chess", "volcano", "lighthouse", "garden"]  # fmt: skip
+WORDS = [
+    "storm",
+    "harbour",
+    "detective",
+    "violin",
+    "orchard",
+    "desert",
+    "train",
+    "heist",
+    "wedding",
+    "ghost",
+    "robot",
+    "river",
+    "prison",
+    "circus",
+    "mountain",
+    "election",
+    "chess",
+    "volcano",
+    "lighthouse",
+    "garden",
+]
 
 
 def review(i: int) -> dict:
     rng = random.Random(i)
     words = " ".join(rng.choice(WORDS) for _ in range(40))
-    return {"id": f"big-{i}", "title": f"Generated Film {i}", "year": 1950 + i % 70,
-            "text": f"Review {i}. The film is about {words}. It ends with a {rng.choice(WORDS)}."}  # fmt: skip
+    return {
+        "id": f"big-{i}",
+        "title": f"Generated Film {i}",
+        "year": 1950 + i % 70,
+        "text": f"Review {i}. The film is about {words}. It ends with a {rng.choice(WORDS)}.",
+    }
 
 
 def kill_ingest_at_random(index_dir: Path, path: Path, rng: random.Random, mid_write: bool) -> None:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CINEBOT_INDEX_DIR": str(index_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.terminal.cli", "ingest", str(path), "--json"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.terminal.cli", "ingest", str(path), "--json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     started = time.monotonic()
     if mid_write:  # wait for the writer's folder, then kill during embedding or publishing
         while (
@@ -44,9 +74,19 @@ def kill_ingest_at_random(index_dir: Path, path: Path, rng: random.Random, mid_w
 
 
 def test_sigkill_during_ingest_keeps_the_previous_index(engine: Engine, write):
-    base = write("base.jsonl", "\n".join(json.dumps({"id": f"base-{i}", "title": f"Base Film {i}",
-                                                     "text": f"A quiet {w} story, number {i}."})
-                                         for i, w in enumerate(WORDS[:10])))  # fmt: skip
+    base = write(
+        "base.jsonl",
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"base-{i}",
+                    "title": f"Base Film {i}",
+                    "text": f"A quiet {w} story, number {i}.",
+                }
+            )
+            for i, w in enumerate(WORDS[:10])
+        ),
+    )
     engine.ingest([base])
     before = engine.store.current_name()
     big = write("big.jsonl", "\n".join(json.dumps(review(i)) for i in range(1500)))
@@ -88,10 +128,20 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
     before = engine.store.current_name()
     shards = {p.name for p in (tmp_path / "q").iterdir()}
     big = write("big.jsonl", "\n".join(json.dumps(review(i)) for i in range(10, 400)))
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CINEBOT_INDEX_DIR": str(tmp_path / "index"),
-           "CINEBOT_STORE": "qdrant", "CINEBOT_QDRANT_PATH": str(tmp_path / "q")}  # fmt: skip
-    proc = subprocess.Popen([sys.executable, "-m", "bot.terminal.cli", "ingest", str(big)], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "CINEBOT_INDEX_DIR": str(tmp_path / "index"),
+        "CINEBOT_STORE": "qdrant",
+        "CINEBOT_QDRANT_PATH": str(tmp_path / "q"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.terminal.cli", "ingest", str(big)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     started = time.monotonic()
     while proc.poll() is None and time.monotonic() - started < 300:
         if {p.name for p in (tmp_path / "q").iterdir()} - shards:
@@ -105,6 +155,8 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
     assert reopened.search("a storm at the harbour").hits
     report = Engine(settings, encoder).ingest([big])
     assert report.added + report.unchanged == 390
-    named = {json.loads(m.read_text()).get("qdrant_shard")
-             for m in (tmp_path / "index").glob("v*/manifest.json")}  # fmt: skip
+    named = {
+        json.loads(m.read_text()).get("qdrant_shard")
+        for m in (tmp_path / "index").glob("v*/manifest.json")
+    }
     assert {p.name for p in (tmp_path / "q").iterdir()} == named

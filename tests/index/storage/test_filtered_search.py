@@ -127,10 +127,15 @@ def test_empty_filter_and_empty_index_answer_nothing(corpus, indexes):
     assert len(search_passages(empty, queries[0], None, 10)[1]) == 0
 
 
-@pytest.mark.parametrize(("factory", "params", "applied"), [
-    ("Flat", None, ""), ("IVF16,Flat", None, "nprobe=32"), ("HNSW16", None, "efSearch=64"),
-    ("IVF16,Flat", "nprobe=4", "nprobe=4"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("factory", "params", "applied"),
+    [
+        ("Flat", None, ""),
+        ("IVF16,Flat", None, "nprobe=32"),
+        ("HNSW16", None, "efSearch=64"),
+        ("IVF16,Flat", "nprobe=4", "nprobe=4"),
+    ],
+)
 def test_approximate_indexes_get_search_parameters_that_find_neighbours(factory, params, applied):
     vectors = np.random.default_rng(0).random((2000, 8), dtype=np.float32)
     index = faiss.index_factory(8, factory)

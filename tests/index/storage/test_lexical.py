@@ -15,8 +15,15 @@ TEXTS = [
     "Robbers, robbers everywhere: a heist comedy with a heist inside the heist.",
     "Supercalifragilisticexpialidociousandthensomeevenlongerwordthatisnotreallyaword appears.",
 ]
-QUESTIONS = ["lighthouse storm", "heist robbers", "zombies undead train", "café crème",
-             "storm storm", "nothing matches this", "keeper"]  # fmt: skip
+QUESTIONS = [
+    "lighthouse storm",
+    "heist robbers",
+    "zombies undead train",
+    "café crème",
+    "storm storm",
+    "nothing matches this",
+    "keeper",
+]
 
 
 def bm25s_scores(texts: list[str], query: str) -> np.ndarray:
@@ -25,8 +32,10 @@ def bm25s_scores(texts: list[str], query: str) -> np.ndarray:
     from index.storage.lexical import _stemmer
 
     retriever = bm25s.BM25()  # the "lucene" defaults our scoring follows
-    retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False),
-                    show_progress=False)  # fmt: skip
+    retriever.index(
+        bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False),
+        show_progress=False,
+    )
     stems = [s for s in tokenize([query])[0] if s in retriever.vocab_dict]
     return retriever.get_scores(stems) if stems else np.zeros(len(texts))
 
@@ -84,6 +93,7 @@ def test_our_tokenizer_is_bm25s_s():
     from index.storage.lexical import _stemmer
 
     texts = [*TEXTS, "THE Über-long, don't-stop; 1999's 2 a b cd e-mail ÉCOLE naïve x_y __ 42"]
-    theirs = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False,
-                            show_progress=False)  # fmt: skip
+    theirs = bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
     assert tokenize(texts) == [list(t) for t in theirs]

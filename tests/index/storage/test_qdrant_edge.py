@@ -44,8 +44,9 @@ def corpus(tmp_path_factory):
 def recall(index: EdgeIndex, corpus, selectivity: float) -> float:
     _, vectors, ratings, queries = corpus
     allowed = ratings < 10 * selectivity
-    selection = Selection(allowed, QueryFilters(rating_max=10 * selectivity,
-                                                rating_max_exclusive=True))  # fmt: skip
+    selection = Selection(
+        allowed, QueryFilters(rating_max=10 * selectivity, rating_max_exclusive=True)
+    )
     rows = np.flatnonzero(allowed)
     found = []
     for query in queries:
@@ -92,10 +93,17 @@ def test_an_unfiltered_search_of_a_small_shard_is_exact_too(corpus):
 # 0.98 with hnsw_ef=256, at 50%; selective filters are found whole.
 @pytest.mark.parametrize(
     ("selectivity", "ef", "acorn", "low", "high"),
-    [(1.0, None, False, 0.6, 0.9), (0.5, None, False, 0.6, 0.9), (0.5, 256, False, 0.93, 1.0), (0.5, None, True, 0.6, 0.9),
-     (0.05, None, False, 0.97, 1.0), (0.05, None, True, 0.97, 1.0),
-     (0.005, None, False, 0.97, 1.0), (0.0005, None, False, 1.0, 1.0)],
-)  # fmt: skip
+    [
+        (1.0, None, False, 0.6, 0.9),
+        (0.5, None, False, 0.6, 0.9),
+        (0.5, 256, False, 0.93, 1.0),
+        (0.5, None, True, 0.6, 0.9),
+        (0.05, None, False, 0.97, 1.0),
+        (0.05, None, True, 0.97, 1.0),
+        (0.005, None, False, 0.97, 1.0),
+        (0.0005, None, False, 1.0, 1.0),
+    ],
+)
 def test_qdrants_own_filtered_hnsw_recall(corpus, selectivity, ef, acorn, low, high):
     got = recall(opened(corpus, exact_below=0, hnsw_ef=ef, acorn=acorn), corpus, selectivity)
     print(f"filtered HNSW recall@10 at {selectivity:.2%}, hnsw_ef={ef}, acorn={acorn}: {got:.3f}")
@@ -107,8 +115,9 @@ def test_a_published_shard_opens_in_two_processes_at_once(corpus):
     bot and `cinebot ask` must both read the live version."""
     held = edge.edge().EdgeShard.load(str(corpus[0]))
     script = "import sys, qdrant_edge as q;print(q.EdgeShard.load(sys.argv[1]).info().points_count)"
-    out = subprocess.run([sys.executable, "-c", script, str(corpus[0])],
-                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(corpus[0])], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) == SIZE == held.info().points_count
 
@@ -120,12 +129,19 @@ def test_opening_a_published_shard_leaves_its_bytes_as_they_were(tmp_path, graph
     safe only if a published shard is already as an opening leaves it."""
     vectors = np.random.default_rng(3).standard_normal((300, 384)).astype(np.float32)
     folder = tmp_path / "shard"
-    build_shard(folder, GRAPHED if graphed else QdrantSettings(), vectors,
-                ({"library": "base"} for _ in range(300)))  # fmt: skip
+    build_shard(
+        folder,
+        GRAPHED if graphed else QdrantSettings(),
+        vectors,
+        ({"library": "base"} for _ in range(300)),
+    )
 
     def digests() -> dict[str, str]:
-        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+        return {
+            str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
 
     before = digests()
     shard = edge.edge().EdgeShard.load(str(folder))

@@ -82,8 +82,16 @@ def test_new_versions_get_new_shards_and_old_ones_are_dropped(backends, write):
     _, qdrant_engine = backends
     settings = qdrant_engine.settings
     for i in range(3):
-        path = write(f"new{i}.jsonl", json.dumps({"id": f"q{i}", "title": f"Harbour Lights {i}",
-                                                  "text": f"A lighthouse keeper and a storm, night {i}."}))  # fmt: skip
+        path = write(
+            f"new{i}.jsonl",
+            json.dumps(
+                {
+                    "id": f"q{i}",
+                    "title": f"Harbour Lights {i}",
+                    "text": f"A lighthouse keeper and a storm, night {i}.",
+                }
+            ),
+        )
         qdrant_engine.ingest([path])
         qdrant_engine.snapshot()  # a serving engine moves on to the new version
     names = shards(settings)
@@ -97,12 +105,21 @@ def test_a_crashed_ingests_shard_is_swept_at_the_next_ingest(backends, write):
     _, qdrant_engine = backends
     settings = qdrant_engine.settings
     orphan = settings.qdrant_path / f"cinebot_{'ab' * 16}"  # as a writer that died leaves it
-    shutil.copytree(settings.qdrant_path / qdrant_engine.snapshot().info.manifest["qdrant_shard"],
-                    orphan)  # fmt: skip
+    shutil.copytree(
+        settings.qdrant_path / qdrant_engine.snapshot().info.manifest["qdrant_shard"], orphan
+    )
     theirs = settings.qdrant_path / f"cinebot_other_{'cd' * 16}"  # another prefix's: not ours
     theirs.mkdir()
-    qdrant_engine.ingest([write("late.jsonl", json.dumps(
-        {"id": "late", "title": "Late Tide", "text": "A ferry crossing at dawn."}))])  # fmt: skip
+    qdrant_engine.ingest(
+        [
+            write(
+                "late.jsonl",
+                json.dumps(
+                    {"id": "late", "title": "Late Tide", "text": "A ferry crossing at dawn."}
+                ),
+            )
+        ]
+    )
     assert not orphan.exists() and theirs.is_dir()
     live = qdrant_engine.snapshot().info.manifest["qdrant_shard"]
     assert live in shards(settings)
@@ -140,14 +157,19 @@ def client_store(backends, tmp_path_factory):
 def edge_rows(store: EdgeIndex, filters, exclude=None, libraries=None) -> list[int]:
     q = edge.edge()
     condition = edge.spelling()(edge.where(filters, exclude, libraries))
-    points, _ = store.shard.scroll(q.ScrollRequest(limit=100_000, filter=condition,
-                                                   with_payload=False))  # fmt: skip
+    points, _ = store.shard.scroll(
+        q.ScrollRequest(limit=100_000, filter=condition, with_payload=False)
+    )
     return np.searchsorted(store.ids, sorted(int(p.id) for p in points)).tolist()  # ids: rows
 
 
 def client_rows(store: QdrantIndex, filters, exclude=None, libraries=None) -> list[int]:
-    points, _ = store.client.scroll(store.collection, limit=100_000, with_payload=False,
-                                    scroll_filter=payload_filter(filters, exclude, libraries))  # fmt: skip
+    points, _ = store.client.scroll(
+        store.collection,
+        limit=100_000,
+        with_payload=False,
+        scroll_filter=payload_filter(filters, exclude, libraries),
+    )
     return sorted(int(p.id) for p in points)
 
 
@@ -200,12 +222,30 @@ def tenant_backends(sample_engine, encoder, tmp_path_factory):
     faiss_engine = Engine(make_settings(root / "faiss"), encoder)
     for n, server in enumerate(SERVERS):
         path = root / f"{n}.jsonl"
-        path.write_text("".join(json.dumps(r) + "\n" for r in [
-            {"id": "1", "title": f"Quiet Harbour {n}", "year": 2020 + n, "rating": 8 + n,
-             "countries": ["KR"], "genres": ["Thriller", "Action"],
-             "text": f"A harbour pilot hunts a smuggler through the fog, season {n}."},
-            {"id": "2", "title": "Train to Busan", "year": 2016, "rating": 4 + n,
-             "text": f"Server {n} thinks the carriage fights drag on."}]), encoding="utf-8")  # fmt: skip
+        path.write_text(
+            "".join(
+                json.dumps(r) + "\n"
+                for r in [
+                    {
+                        "id": "1",
+                        "title": f"Quiet Harbour {n}",
+                        "year": 2020 + n,
+                        "rating": 8 + n,
+                        "countries": ["KR"],
+                        "genres": ["Thriller", "Action"],
+                        "text": f"A harbour pilot hunts a smuggler through the fog, season {n}.",
+                    },
+                    {
+                        "id": "2",
+                        "title": "Train to Busan",
+                        "year": 2016,
+                        "rating": 4 + n,
+                        "text": f"Server {n} thinks the carriage fights drag on.",
+                    },
+                ]
+            ),
+            encoding="utf-8",
+        )
         assert faiss_engine.ingest([path], library=server).added == 2
     shutil.copytree(root / "faiss", root / "qdrant-index")
     settings = make_settings(root / "qdrant-index", store="qdrant", qdrant_path=root / "qdrant")
@@ -254,8 +294,9 @@ def pair(sample_engine, encoder, tmp_path):
     """Two copies of the sample index, one on each store, to be changed alike."""
     shutil.copytree(sample_engine.settings.index_dir, tmp_path / "faiss")
     shutil.copytree(sample_engine.settings.index_dir, tmp_path / "qdrant-index")
-    settings = make_settings(tmp_path / "qdrant-index", store="qdrant",
-                             qdrant_path=tmp_path / "qdrant")  # fmt: skip
+    settings = make_settings(
+        tmp_path / "qdrant-index", store="qdrant", qdrant_path=tmp_path / "qdrant"
+    )
     qdrant_engine = Engine(settings, encoder)
     qdrant_engine.ingest([tmp_path / "nothing-new"])
     return Engine(make_settings(tmp_path / "faiss"), encoder), qdrant_engine
@@ -267,24 +308,44 @@ def test_each_commit_grows_the_previous_shard_and_still_answers_like_faiss(pair,
     graph), answering as FAISS does and filtering as the masks do."""
     faiss_engine, qdrant_engine = pair
     reviews = tmp_path / "new.jsonl"
-    reviews.write_text("".join(json.dumps(r) + "\n" for r in [
-        {"id": "g1", "title": "Oldboy", "year": 2003, "rating": 6,
-         "text": "The corridor fight is the reason to watch, the twist less so."},
-        {"id": "g2", "title": "Salt Marsh", "year": 2021, "rating": 8, "countries": ["DK"],
-         "genres": ["Drama"], "text": "A birdwatcher and her estranged son on a tidal island."},
-    ]), encoding="utf-8")  # fmt: skip
+    reviews.write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in [
+                {
+                    "id": "g1",
+                    "title": "Oldboy",
+                    "year": 2003,
+                    "rating": 6,
+                    "text": "The corridor fight is the reason to watch, the twist less so.",
+                },
+                {
+                    "id": "g2",
+                    "title": "Salt Marsh",
+                    "year": 2021,
+                    "rating": 8,
+                    "countries": ["DK"],
+                    "genres": ["Drama"],
+                    "text": "A birdwatcher and her estranged son on a tidal island.",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     catalogue = tmp_path / "films.csv"
     catalogue.write_text(
         "imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url\n"
-        ",Salt Marsh,2021,DK|SE,Drama|Family,Ida Holm,Sofie Lund,97,da,\n", encoding="utf-8"
-    )  # fmt: skip
+        ",Salt Marsh,2021,DK|SE,Drama|Family,Ida Holm,Sofie Lund,97,da,\n",
+        encoding="utf-8",
+    )
     steps = {
         "ingest": lambda e: e.ingest([reviews]),
-        "member review": lambda e: e.post_review("guild:1", 42, "Mina", "Salt Marsh", 9,
-                                                 "The tide scenes are quietly frightening."),
+        "member review": lambda e: e.post_review(
+            "guild:1", 42, "Mina", "Salt Marsh", 9, "The tide scenes are quietly frightening."
+        ),
         "delete": lambda e: e.delete_reviews(library="guild:1", user_id=42),
         "catalogue": lambda e: e.import_catalogue([catalogue], tmdb=False),
-    }  # fmt: skip
+    }
     questions = [*QUESTIONS[:6], "Danish family dramas", "a birdwatcher on an island"]
     for step, change in steps.items():
         change(faiss_engine)

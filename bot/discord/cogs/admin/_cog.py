@@ -62,8 +62,12 @@ class AdminCog(commands.Cog):
             await interaction.response.send_message(refused, ephemeral=True)
             return
         try:
-            path = upload_path(self.uploads_of(interaction.guild_id), file.filename,
-                               str(interaction.id), limits.upload_types)  # fmt: skip
+            path = upload_path(
+                self.uploads_of(interaction.guild_id),
+                file.filename,
+                str(interaction.id),
+                limits.upload_types,
+            )
             path.parent.mkdir(parents=True, exist_ok=True)
         except UploadRefused as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)

@@ -90,6 +90,15 @@ async def run_ingest(
         if bot.engine.has_index():
             await bot.call(bot.engine.snapshot)
         bot.last_reindex = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        log.info("%s of %s by %s: +%d ~%d =%d rejected %d in %.1f s", title, library, interaction.user.id,
-                 report.added, report.updated, report.unchanged, report.n_rejected, report.seconds)  # fmt: skip
+        log.info(
+            "%s of %s by %s: +%d ~%d =%d rejected %d in %.1f s",
+            title,
+            library,
+            interaction.user.id,
+            report.added,
+            report.updated,
+            report.unchanged,
+            report.n_rejected,
+            report.seconds,
+        )
         await interaction.edit_original_response(embed=render.report_embed(report, title))

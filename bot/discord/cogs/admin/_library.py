@@ -52,8 +52,10 @@ class LibraryCog(commands.GroupCog, group_name="library"):
             await interaction.followup.send("This server's library is empty.", ephemeral=True)
             return
         count = text.count("\n")
-        file = discord.File(io.BytesIO(text.encode("utf-8")),
-                            filename=f"cinebot-library-{interaction.guild_id}.jsonl")  # fmt: skip
+        file = discord.File(
+            io.BytesIO(text.encode("utf-8")),
+            filename=f"cinebot-library-{interaction.guild_id}.jsonl",
+        )
         await interaction.followup.send(
             f"{count} review(s); `cinebot ingest` reads this file back.", file=file, ephemeral=True
         )
@@ -82,8 +84,9 @@ class LibraryCog(commands.GroupCog, group_name="library"):
             return
         gone = await self.bot.call(self.bot.engine.delete_reviews, library)
         assert interaction.guild_id is not None
-        shutil.rmtree(self.bot.settings.discord.upload_dir / str(interaction.guild_id),
-                      ignore_errors=True)  # fmt: skip
+        shutil.rmtree(
+            self.bot.settings.discord.upload_dir / str(interaction.guild_id), ignore_errors=True
+        )
         await self.bot.call(self.bot.engine.snapshot)
         log.info("library %s deleted by %s: %d review(s)", library, interaction.user.id, gone)
         await interaction.edit_original_response(
@@ -102,8 +105,11 @@ class LibraryCog(commands.GroupCog, group_name="library"):
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         library = library_of(guild.id)
         await self.bot.call(self.bot.engine.left, library)
-        log.info("left server %s: its library is kept %g days", guild.id,
-                 self.bot.settings.libraries.keep_days)  # fmt: skip
+        log.info(
+            "left server %s: its library is kept %g days",
+            guild.id,
+            self.bot.settings.libraries.keep_days,
+        )
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
@@ -126,5 +132,8 @@ class LibraryCog(commands.GroupCog, group_name="library"):
         for library in purged:
             guild_id = library.removeprefix("guild:")
             shutil.rmtree(self.bot.settings.discord.upload_dir / guild_id, ignore_errors=True)
-            log.info("purged the library of %s, left over %g days ago", library,
-                     self.bot.settings.libraries.keep_days)  # fmt: skip
+            log.info(
+                "purged the library of %s, left over %g days ago",
+                library,
+                self.bot.settings.libraries.keep_days,
+            )

@@ -50,8 +50,9 @@ class ReviewCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Films this server sees, then catalogue films no review names yet."""
-        names = self.bot.engine.suggest_titles(current, safety.CHOICES, wait=False,
-                                               library=_library(interaction), catalogue=True)  # fmt: skip
+        names = self.bot.engine.suggest_titles(
+            current, safety.CHOICES, wait=False, library=_library(interaction), catalogue=True
+        )
         return safety.choices(names)
 
     async def own_autocomplete(
@@ -61,8 +62,9 @@ class ReviewCog(commands.Cog):
         everyone = interaction.command is not None and interaction.command.name == "delete"
         everyone = everyone and manages(interaction)
         user = None if everyone else interaction.user.id
-        found = self.bot.engine.library_reviews(_library(interaction), user, current.strip(),
-                                                safety.CHOICES, wait=False)  # fmt: skip
+        found = self.bot.engine.library_reviews(
+            _library(interaction), user, current.strip(), safety.CHOICES, wait=False
+        )
         return [
             app_commands.Choice(
                 name=safety.cut(review_label(r, everyone), safety.CHOICE_NAME),
@@ -78,8 +80,12 @@ class ReviewCog(commands.Cog):
     )
     @app_commands.autocomplete(film=film_autocomplete)
     @app_commands.check(in_server)
-    async def post(self, interaction: discord.Interaction, film: app_commands.Range[str, 1, 200],
-                   rating: app_commands.Range[str, 1, 20] | None = None) -> None:  # fmt: skip
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        film: app_commands.Range[str, 1, 200],
+        rating: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
         """Post your review of a film to this server's library (the text comes next)."""
         if refused := self._refused(interaction):
             await interaction.response.send_message(refused, ephemeral=True)
@@ -165,8 +171,14 @@ class ReviewCog(commands.Cog):
             )
         return found
 
-    async def _save(self, interaction: discord.Interaction, film: str, rating: str | None,
-                    text: str, review_id: str | None = None) -> None:  # fmt: skip
+    async def _save(
+        self,
+        interaction: discord.Interaction,
+        film: str,
+        rating: str | None,
+        text: str,
+        review_id: str | None = None,
+    ) -> None:
         """Write the review (a small commit in a worker), then say what was stored."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         assert interaction.guild_id is not None
@@ -175,8 +187,16 @@ class ReviewCog(commands.Cog):
             return
         library, user = _library(interaction), interaction.user
         try:
-            await self.bot.call(self.bot.engine.post_review, library, user.id, user.display_name,
-                                film, rating, text, review_id)  # fmt: skip
+            await self.bot.call(
+                self.bot.engine.post_review,
+                library,
+                user.id,
+                user.display_name,
+                film,
+                rating,
+                text,
+                review_id,
+            )
         except (ValueError, NotYours) as exc:  # nothing saved: the words go back to them
             await tell_privately(interaction, render.review_refused(str(exc), text))
             return
@@ -187,6 +207,7 @@ class ReviewCog(commands.Cog):
         self.bot.limits.reviewed(interaction.guild_id, user.id)
         await self.bot.call(self.bot.engine.snapshot)  # open the new version before any search
         saved = await self.bot.call(self.bot.engine.library_reviews, library, user.id, "", 1)
-        log.info("review %s %s by %s", saved[0].review_id, "edited" if review_id else "posted",
-                 user.id)  # fmt: skip
+        log.info(
+            "review %s %s by %s", saved[0].review_id, "edited" if review_id else "posted", user.id
+        )
         await interaction.followup.send(embed=render.review_saved_embed(saved[0]), ephemeral=True)

@@ -44,8 +44,9 @@ class SearchCog(commands.Cog):
 
         return fetch
 
-    async def _send_results(self, interaction: discord.Interaction, result: SearchResult, limit: int,
-                            page: PageFetcher) -> None:  # fmt: skip
+    async def _send_results(
+        self, interaction: discord.Interaction, result: SearchResult, limit: int, page: PageFetcher
+    ) -> None:
         """A page of films with its buttons and menu, bound to whoever asked."""
         timeout = self.bot.settings.discord.view_timeout_seconds
         similar = self._similar(library_of(interaction.guild_id))
@@ -59,8 +60,12 @@ class SearchCog(commands.Cog):
         query="What you feel like, e.g. Korean action thrillers rated 8+", limit="Films per page"
     )
     @app_commands.checks.dynamic_cooldown(search_cooldown)
-    async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 300],
-                     limit: app_commands.Range[int, 1, 10] | None = None) -> None:  # fmt: skip
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 300],
+        limit: app_commands.Range[int, 1, 10] | None = None,
+    ) -> None:
         """Find films from reviews: say what you want in plain words."""
         await interaction.response.defer(thinking=True)
         parsed = await self.bot.call(self.bot.engine.parse, query)

@@ -20,8 +20,15 @@ SimilarFetcher = Callable[[str, int], Awaitable[SearchResult | None]]
 
 
 class ResultsView(OwnedView):
-    def __init__(self, owner_id: int, timeout: float, result: SearchResult, page_size: int,
-                 fetch: PageFetcher, similar: SimilarFetcher) -> None:  # fmt: skip
+    def __init__(
+        self,
+        owner_id: int,
+        timeout: float,
+        result: SearchResult,
+        page_size: int,
+        fetch: PageFetcher,
+        similar: SimilarFetcher,
+    ) -> None:
         super().__init__(owner_id, timeout)
         self.result, self.page_size, self.fetch, self.similar = result, page_size, fetch, similar
         self._sync_controls()
