@@ -1,7 +1,7 @@
 # One source of truth for installing and running cinebot.
 #   make run   -> install what is missing, build the sample index if absent, start the chat
 #   make test  -> install what is missing, run the whole test suite
-#   make test-fast -> the inner loop: lint and the tests that need no model or index (seconds)
+#   make test-fast -> the inner loop: lint and the tests that need no model or index (~25 s)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -46,7 +46,7 @@ def warm_answers(engine: Engine, block: int = 10) -> Warm:
     assert engine.settings.embedding.question_cache == 0, "the target is measured without the cache"
     naive = _load_model(str(engine.encoder.model_path))
     questions = distinct_questions()
-    engine.search("a warm-up question nobody asks")
+    engine.ask("a warm-up question nobody asks")
     naive.encode(["a warm-up question nobody asks"])
     naive_ms, answer_ms, embed_ms = [], [], []
     for start in range(0, len(questions), block):
@@ -58,7 +58,7 @@ def warm_answers(engine: Engine, block: int = 10) -> Warm:
         for question in chunk:
             with request("bench") as current:
                 t = time.perf_counter()
-                result = engine.search(question)
+                result = engine.ask(question)
                 with stage("render"):
                     results_embed(result)
                 answer_ms.append((time.perf_counter() - t) * 1000)

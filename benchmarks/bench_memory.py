@@ -18,7 +18,7 @@ import json, sys, time
 from config import Settings
 from index.engine import Engine
 engine = Engine(Settings(index_dir=sys.argv[1]))
-result = engine.search(sys.argv[2])
+result = engine.ask(sys.argv[2])
 answered = time.time()
 status = {l.split(":")[0]: int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("Vm")}
 # VmHWM, not getrusage's ru_maxrss: that one survives exec, so a child of a big benchmark

@@ -29,7 +29,7 @@ from config import QdrantSettings
 from index.answering.rank import search_passages
 from index.engine import Engine
 from index.storage.faiss_vectors import build_faiss
-from index.storage.qdrant_payloads import FIELDS
+from index.storage.qdrant_payloads import fields
 from index.storage.vectors import Selection
 from index.types import QueryFilters
 
@@ -129,7 +129,7 @@ def compare(engine: Engine, queries: int = 50, seed: int = 3) -> Peer:
             settings,
             vectors,
             ({"bucket": int(b), "library": "base"} for b in bucket),
-            fields={**FIELDS, "bucket": "integer"},
+            indexed={**fields(), "bucket": "integer"},
         )
         qdrant_build = time.perf_counter() - t
         disk = sum(p.stat().st_blocks * 512 for p in (root / "shard").rglob("*") if p.is_file())

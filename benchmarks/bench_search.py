@@ -136,11 +136,11 @@ def time_queries(engine: Engine, n: int) -> Row:
     from bot.discord.render import results_embed
 
     questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(n)]
-    engine.search(questions[0])  # load the snapshot and warm the model first
+    engine.ask(questions[0])  # load the snapshot and warm the model first
     totals, parts = [], {"parse": [], "embed": [], "search": [], "render": [], "terminal": []}
     for question in questions:
         with request("bench") as current:
-            result = engine.search(question)
+            result = engine.ask(question)
             with stage("render"):
                 results_embed(result)
         t = current.timings

@@ -107,7 +107,7 @@ def evaluate(ranker: Ranker, truth: dict[str, TruthFilm], questions: Sequence[Qu
 
 def cinebot_ranker(engine: Engine) -> Ranker:
     def rank(q: Question) -> list[str]:
-        result = engine.search(q.text, limit=DEPTH)
+        result = engine.ask(q.text, limit=DEPTH)
         if result.relaxed:  # "nothing matched; without <filter> there is ..." is not an answer
             return []
         return [film_key(h.film.title, h.film.year) for h in result.hits]

@@ -4,106 +4,26 @@ The Discord and terminal renderers only lay these out, each in its own medium.""
 
 from __future__ import annotations
 
-from index import Film, QueryFilters, ReviewHit, SearchResult, country_name, language_name
-
-# Filter groups as people call them, for "the genre filter left nothing".
-FILTER_NAMES = {
-    "countries": "country",
-    "genres_all": "genre",
-    "genres_any": "genre",
-    "genres_none": "genre exclusion",
-    "countries_none": "country exclusion",
-    "rating": "rating",
-    "year": "year",
-    "directors": "director",
-    "cast": "cast",
-    "runtime": "runtime",
-    "languages": "language",
-    "languages_none": "language exclusion",
-    "cast_all": "cast",
-}
+from index import (
+    Film,
+    ReviewHit,
+    SearchResult,
+    country_name,
+    filter_name,
+    language_name,
+)
 
 
 def rating_text(value: float | None) -> str:
     return "unrated" if value is None else f"{value:g}/10"
 
 
-def _names(values: list[str], join: str = " or ") -> str:
-    return join.join(values)
-
-
-def _years(low: int | None, high: int | None) -> str:
-    if low == high:
-        return str(low)
-    if low is not None and high is not None:
-        return f"{low}–{high}"
-    return f"{low} or later" if low is not None else f"{high} or earlier"
-
-
-def _runtime(low: int | None, high: int | None) -> str:
-    if low is not None and high is not None:
-        return f"{low}–{high} min"
-    return f"at least {low} min" if low is not None else f"at most {high} min"
-
-
-def _rating(filters: QueryFilters) -> str:
-    bits = []
-    if filters.rating_min is not None:
-        bits.append(f"{'>' if filters.rating_min_exclusive else '≥'} {filters.rating_min:g}")
-    if filters.rating_max is not None:
-        bits.append(f"{'<' if filters.rating_max_exclusive else '≤'} {filters.rating_max:g}")
-    return "rating " + " and ".join(bits)
-
-
-def filter_phrases(filters: QueryFilters) -> list[str]:
-    """How each filter of a question was understood ("South Korea", "rating ≥ 8")."""
-    phrase = {
-        "countries": lambda: _names([country_name(c) for c in filters.countries]),
-        "countries_none": lambda: (
-            "not " + _names([country_name(c) for c in filters.countries_none])
-        ),
-        "genres_all": lambda: _names(filters.genres_all, " + "),
-        "genres_any": lambda: _names(filters.genres_any),
-        "genres_none": lambda: "not " + _names(filters.genres_none),
-        "rating": lambda: _rating(filters),
-        "year": lambda: _years(filters.year_min, filters.year_max),
-        "runtime": lambda: _runtime(filters.runtime_min, filters.runtime_max),
-        "languages": lambda: _names([language_name(c) for c in filters.languages]) + " language",
-        "languages_none": lambda: (
-            "not in " + _names([language_name(c) for c in filters.languages_none])
-        ),
-        "directors": lambda: "directed by " + _names(filters.directors),
-        "cast": lambda: "starring " + _names(filters.cast),
-        "cast_all": lambda: "starring " + _names(filters.cast_all, " and "),
-    }
-    active = set(filters.active())
-    return [phrase[name]() for name in _SHOWN_ORDER if name in active]
-
-
-# The order filters are read back in: what the film is, then how it was rated, when, by whom.
-_SHOWN_ORDER = (
-    "countries",
-    "countries_none",
-    "languages",
-    "languages_none",
-    "genres_all",
-    "genres_any",
-    "genres_none",
-    "rating",
-    "year",
-    "runtime",
-    "directors",
-    "cast",
-    "cast_all",
-)
-
-
 def relaxed_notice(result: SearchResult) -> str | None:
     """Why the films shown do not pass every filter, when they don't."""
     if not result.relaxed:
         return None
-    names = ", ".join(dict.fromkeys(FILTER_NAMES[n] for n in result.relaxed))
-    culprit = FILTER_NAMES.get(result.emptied_by or "", "the filters")
+    names = ", ".join(dict.fromkeys(filter_name(n) for n in result.relaxed))
+    culprit = filter_name(result.emptied_by) if result.emptied_by else "the filters"
     return (
         f"No film passes every filter: the {culprit} filter left nothing. "
         f"Closest matches without the {names} filter:"

@@ -18,10 +18,12 @@ from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
 from index.errors import IndexBusy, IndexDamaged, IndexMissing, NotYours
 from index.ingest import Progress
 from index.knowledge.countries import country_name
+from index.knowledge.filters import name_of as filter_name
+from index.knowledge.filters import phrases as filter_phrases
 from index.knowledge.languages import language_name
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
-from index.sanitize import clean, visible
 from index.telemetry import METRICS, Request, configure_logging, request, stage
+from index.text import clean, escaped
 from index.types import (
     BASE_LIBRARY,
     Film,
@@ -62,11 +64,13 @@ __all__ = [
     "clean",
     "configure_logging",
     "country_name",
+    "escaped",
+    "filter_name",
+    "filter_phrases",
     "is_follow_up",
     "language_name",
     "library_of",
     "no_title_message",
     "request",
     "stage",
-    "visible",
 ]

@@ -12,7 +12,6 @@ from typing import Literal
 
 from index.engine import Engine
 from index.results import FilmDetail, SearchResult, TitleMatch
-from index.sanitize import clean
 from index.types import ParsedQuery
 
 HELP = """Ask for films in plain words, for example:
@@ -94,7 +93,9 @@ class Conversation:
         return asked or self.page_size or self.engine.settings.search.page_size
 
     def ask(self, text: str) -> Reply:
-        text = clean(text).strip()
+        """A chat message: a command ("more", "back", "like the second one", "film X"), a
+        follow-up refining the last question, or a new question."""
+        text = text.strip()
         text = text.rstrip("?!. ").strip() or text
         if not text:
             return Reply("message", message="Ask me for films, or type 'help'.")
@@ -103,50 +104,41 @@ class Conversation:
         if text.lower() in {"help", "?", "what can you do"}:
             return Reply("help", message=HELP)
         if _MORE.match(text) or _BACK.match(text):
-            if self.last_query is None and self.last_similar is None:
-                return Reply(
-                    "message", message="Ask a question first; then 'more' shows the next page."
-                )
-            step = self.limit if _MORE.match(text) else -self.limit
-            return self._page(max(0, self.offset + step))
+            return self._turn(forward=bool(_MORE.match(text)))
         if m := _LIKE_NTH.match(text):
-            n = _ORDINALS.get(m["n"].lower()) or int(m["n"])
-            if not self.shown:
-                return Reply(
-                    "message", message="There is no list yet to pick from; ask a question first."
-                )
-            if not (-1 <= n <= len(self.shown)) or n == 0:
-                return Reply("message", message=f"Pick a number from 1 to {len(self.shown)}.")
-            return self._similar(self.shown[n - 1] if n > 0 else self.shown[-1])
+            return self._like_shown(_ORDINALS.get(m["n"].lower()) or int(m["n"]))
         if m := _FILM.match(text):
             match, detail = self.engine.film(m["title"], library=self.library)
-            return Reply(
-                "film",
-                match=match,
-                detail=detail,
-                message="" if detail else no_title_message(match),
-            )
+            message = "" if detail else no_title_message(match)
+            return Reply("film", match=match, detail=detail, message=message)
         if m := _LIKE_TITLE.match(text):
             return self._similar(m["title"])
-        parsed = self.engine.parse(text)
-        if self.last_query is not None and _FOLLOW_UP.match(text):
-            previous = self.last_query
-            semantic = " ".join(s for s in (previous.semantic, parsed.semantic) if s)
-            parsed = ParsedQuery(
-                text=f"{previous.text} + {text}",
-                filters=previous.filters.refined_by(parsed.filters),
-                semantic=semantic,
-                limit=parsed.limit or previous.limit,
-                like=parsed.like or previous.like,
-                title=parsed.title or previous.title,
-                phrases={**previous.phrases, **parsed.phrases},
-            )
-            return self._search(parsed, refined=True)
-        return self._search(parsed)
+        refines = self.last_query if _FOLLOW_UP.match(text) else None
+        result = self.engine.ask(
+            text, library=self.library, follows=refines, page_size=self.page_size
+        )
+        return self._searched(result, refined=refines is not None)
 
-    def _search(self, parsed: ParsedQuery, refined: bool = False) -> Reply:
-        self.last_query, self.last_similar, self.offset = parsed, None, 0
-        result = self.engine.search(parsed, limit=self.limit, library=self.library)
+    def _turn(self, forward: bool) -> Reply:
+        if self.last_query is None and self.last_similar is None:
+            return Reply(
+                "message", message="Ask a question first; then 'more' shows the next page."
+            )
+        step = self.limit if forward else -self.limit
+        return self._page(max(0, self.offset + step))
+
+    def _like_shown(self, n: int) -> Reply:
+        """ "Like the second one": films like one on the page shown."""
+        if not self.shown:
+            return Reply(
+                "message", message="There is no list yet to pick from; ask a question first."
+            )
+        if not (-1 <= n <= len(self.shown)) or n == 0:
+            return Reply("message", message=f"Pick a number from 1 to {len(self.shown)}.")
+        return self._similar(self.shown[n - 1] if n > 0 else self.shown[-1])
+
+    def _searched(self, result: SearchResult, refined: bool = False) -> Reply:
+        self.last_query, self.last_similar, self.offset = result.query, None, 0
         self.shown = [h.film.label for h in result.hits]
         return Reply("search", result=result, refined=refined)
 
@@ -162,18 +154,18 @@ class Conversation:
         return Reply("similar", result=result, match=match)
 
     def _page(self, offset: int) -> Reply:
+        kind: Literal["search", "similar"]
         if self.last_similar is not None:
             filters = self.last_query.filters if self.last_query else None
             match, result = self.engine.similar(
                 self.last_similar, self.limit, offset, filters, self.library
             )
-            kind: Literal["search", "similar"] = "similar"
+            kind = "similar"
         else:
             assert self.last_query is not None
-            result, match, kind = (
-                self.engine.search(self.last_query, self.limit, offset, self.library),
-                None,
-                "search",
+            match, kind = None, "search"
+            result = self.engine.ask(
+                self.last_query, library=self.library, limit=self.limit, offset=offset
             )
         assert result is not None
         if not result.hits and offset > 0:

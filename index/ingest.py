@@ -17,7 +17,7 @@ from index.reading.passages import split_passages
 from index.reading.readers import ReadResult, find_files, read_file
 from index.storage.vectors import backend_for
 from index.storage.versions import IndexStore, VersionInfo, VersionWriter, stored_reviews
-from index.types import BASE_LIBRARY, IngestReport, Problem, Review
+from index.types import BASE_LIBRARY, IngestReport, Library, Problem, Review
 
 
 @dataclass
@@ -87,15 +87,13 @@ def _own_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) ->
 
 
 def in_library(review: Review, library: str) -> Review:
-    """A review filed in a library. A server's review ids are its own ("guild:1/r1"), so one
-    server's upload can never replace another's review of the same id."""
+    """A review filed in a library, under an id of that library's own."""
     if library == BASE_LIBRARY:
         return review
-    prefix = f"{library}/"
-    review_id = (
-        review.review_id if review.review_id.startswith(prefix) else prefix + review.review_id
+    owner = Library(library)
+    return review.model_copy(
+        update={"library": str(owner), "review_id": owner.review_id(review.review_id)}
     )
-    return review.model_copy(update={"library": library, "review_id": review_id})
 
 
 def ingest(

@@ -1,17 +1,37 @@
-"""Which servers' libraries are waiting to be purged: the bot left them, and their reviews
-are kept `libraries.keep_days` days in case it comes back. One small JSON file beside the
-index versions, replaced atomically."""
+"""Each server's own library: members' reviews (posted, edited, deleted, exported), servers
+the bot has left (their libraries kept `libraries.keep_days` days, then purged), and the
+files a server uploaded. Reached as `engine.libraries`."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
+import re
+import shutil
 import threading
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from index.errors import NotYours
+from index.ingest import in_library, remove_reviews, write_reviews
+from index.reading.readers import ReadResult, build_review
+from index.telemetry import METRICS
+from index.types import IngestReport, Library, Review, StoredReview
+
+if TYPE_CHECKING:
+    from index.engine import Engine
+
+_WITH_YEAR = re.compile(r"\s*(.+?)\s*\(((?:18|19|20)\d\d)\)\s*")
 
 
-class Leaves:
+class Departures:
+    """Which servers' libraries are waiting to be purged, and since when: one small JSON file
+    beside the index versions, replaced atomically."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
@@ -37,3 +57,194 @@ class Leaves:
             tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
             os.replace(tmp, self.path)
+
+
+class Libraries:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.settings = engine.settings
+        self.departures = Departures(self.settings.index_dir / "libraries-left.json")
+
+    # ------------------------------------------------------------------ members' reviews
+    def post(
+        self,
+        library: str,
+        user_id: str | int,
+        reviewer: str | None,
+        title: str,
+        rating: str | float | None,
+        text: str,
+        review_id: str | None = None,
+    ) -> tuple[str, IngestReport]:
+        """A member's own review, filed in their server's library: one small commit (embedding
+        one review), not a re-index. With `review_id` (theirs), it replaces that review.
+        Raises ValueError saying what is wrong with it (no text or rating, a rating off its
+        scale)."""
+        most = self.settings.libraries.review_max_chars
+        if not text.strip() and rating in (None, ""):
+            raise ValueError("a review needs some words, a rating, or both")
+        if len(text) > most:
+            raise ValueError(f"the review is {len(text)} characters long; the limit is {most}")
+        if review_id is not None:
+            self._own(library, user_id, review_id)
+        review = self._review(library, user_id, reviewer, title, rating, text, review_id)
+        with self._committing():
+            report = write_reviews(
+                [review], self.settings, self.engine.encoder, IngestReport(), wait=self._wait
+            )
+        METRICS.reindexed(report.seconds)
+        return review.review_id, report
+
+    def _review(
+        self,
+        library: str,
+        user_id: str | int,
+        reviewer: str | None,
+        title: str,
+        rating: str | float | None,
+        text: str,
+        review_id: str | None,
+    ) -> Review:
+        """The review as the readers build any record, filed under the film it names."""
+        name, year = self._film(title, library)
+        read = ReadResult()
+        record = {"title": name, "year": year, "rating": rating, "text": text, "reviewer": reviewer}
+        build_review(record, "discord", "", self.settings.ingest, read)
+        if read.rejected:
+            raise ValueError(read.rejected[0].reason)
+        if rating not in (None, "") and read.reviews[0].rating is None:
+            raise ValueError(
+                f"the rating {str(rating)[:20]!r} was not understood: give 0-10, 4/5 or ★★★★"
+            )
+        rid = review_id or Library(library).review_id(f"member-{user_id}-{uuid.uuid4().hex[:10]}")
+        return in_library(read.reviews[0], library).model_copy(
+            update={"review_id": rid, "user_id": str(user_id), "source": "discord"}
+        )
+
+    def _film(self, title: str, library: str) -> tuple[str, int | None]:
+        """The film a member names: one the place knows, else the title (and year) as typed."""
+        if self.engine.has_index():
+            snap = self.engine.snapshot()
+            known = snap.titles.resolve(title, snap.visible_films(library)).film
+            if known is not None:
+                return known.title, known.year
+        if m := _WITH_YEAR.fullmatch(title):
+            return m[1], int(m[2])
+        return title, None
+
+    def _own(self, library: str, user_id: str | int, review_id: str) -> None:
+        if review_id not in {r.review_id for r in self.reviews(library, user_id)}:
+            raise NotYours("that review is not one of yours in this server")
+
+    def reviews(
+        self,
+        library: str,
+        user_id: str | int | None = None,
+        matching: str = "",
+        limit: int | None = None,
+        *,
+        wait: bool = True,
+    ) -> list[StoredReview]:
+        """A library's reviews, the latest first: one member's (`user_id`), those whose title
+        or reviewer contains `matching`, at most `limit`. With `wait=False` (an event loop:
+        autocomplete), from the version already in memory."""
+        if not self.engine.has_index():
+            return []
+        snap = self.engine.snapshot() if wait else self.engine.loaded()
+        if snap is None:
+            return []
+        user = None if user_id is None else str(user_id)
+        return snap.library_reviews(library, user, matching, limit)
+
+    def export(self, library: str) -> str:
+        """A library as JSONL, one review a line, in the record format `cinebot ingest` reads."""
+        lines = []
+        for r in reversed(self.reviews(library)):  # oldest first, as written
+            record = {
+                "id": Library(library).local_id(r.review_id),
+                "title": r.title,
+                "year": r.year,
+                "rating": r.rating,
+                "reviewer": r.reviewer,
+                "text": r.text,
+                "date": r.date,
+                "url": r.url,
+                "user_id": r.user_id,
+            }
+            kept = {k: v for k, v in record.items() if v is not None}
+            lines.append(json.dumps(kept, ensure_ascii=False))
+        return "\n".join(lines) + ("\n" if lines else "")
+
+    def delete(
+        self,
+        library: str | None = None,
+        review_ids: list[str] | None = None,
+        user_id: str | int | None = None,
+    ) -> int:
+        """Delete reviews: of one library (all of it, these ids, or one member's), or with
+        `library` None one member's everywhere. Nothing else is touched; nothing embedded."""
+        if library is None and user_id is None:
+            raise ValueError("say whose reviews: a library, a member, or both")
+        wanted = set(review_ids or ())
+        user = None if user_id is None else str(user_id)
+
+        def chosen(review: Review) -> bool:
+            return (
+                (library is None or review.library == library)
+                and (user is None or review.user_id == user)
+                and (not wanted or review.review_id in wanted)
+            )
+
+        with self._committing():
+            gone, _ = remove_reviews(self.settings, chosen, self._wait)
+        return gone
+
+    @property
+    def _wait(self) -> float:
+        """How long a member's small commit waits behind a re-index."""
+        return self.settings.libraries.write_wait_seconds
+
+    @contextlib.contextmanager
+    def _committing(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            self.engine.refresh()
+
+    # ------------------------------------------------------------------ servers come and go
+    def server_left(self, library: str, when: dt.datetime | None = None) -> None:
+        """The bot left this server: its library is kept `libraries.keep_days` days, then
+        purged (`purge_expired`). Coming back cancels it."""
+        self.departures.update(library, (when or dt.datetime.now(dt.UTC)).isoformat())
+
+    def server_returned(self, library: str) -> None:
+        self.departures.update(library, None)
+
+    def departed(self) -> dict[str, str]:
+        """The libraries of servers the bot has left, and when (ISO time)."""
+        return self.departures.read()
+
+    def uploads(self, library: str) -> Path | None:
+        """The folder of files a server uploaded (`/ingest`); None for the base library."""
+        server = Library(library).server_id
+        return None if server is None else self.settings.discord.upload_dir / str(server)
+
+    def purge(self, library: str) -> int:
+        """Delete a server's library now, its reviews and its uploaded files; returns how
+        many reviews went."""
+        gone = self.delete(library=library)
+        if (folder := self.uploads(library)) is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.departures.update(library, None)
+        return gone
+
+    def purge_expired(self, now: dt.datetime | None = None) -> list[str]:
+        """Purge the libraries of servers left more than `libraries.keep_days` days ago."""
+        now = now or dt.datetime.now(dt.UTC)
+        keep = dt.timedelta(days=self.settings.libraries.keep_days)
+        purged = []
+        for library, when in self.departed().items():
+            if now - dt.datetime.fromisoformat(when) >= keep:
+                self.purge(library)
+                purged.append(library)
+        return purged

@@ -42,6 +42,7 @@ class SearchResult:
     emptied_by: str | None = None
     relaxed: tuple[str, ...] = ()
     similar_to: Film | None = None
+    per_page: int = 0  # films a page holds (what was asked, or the page size): for paging
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` contract of `cinebot search`."""

@@ -9,12 +9,41 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-BASE_LIBRARY = "base"  # the operator's reviews; a server's library is "guild:<id>"
+
+class Library(str):
+    """A library's id, as reviews store it: "base" (the operator's reviews, which every place
+    sees) or a server's, "guild:<server id>". Built and taken apart only here."""
+
+    _SERVER = "guild:"
+
+    @classmethod
+    def of_server(cls, guild_id: int | str) -> Library:
+        return cls(f"{cls._SERVER}{guild_id}")
+
+    @property
+    def server_id(self) -> int | None:
+        """The Discord server whose library this is; None for the base library."""
+        tail = self.removeprefix(self._SERVER)
+        return int(tail) if tail != self and tail.isdigit() else None
+
+    def review_id(self, local: str) -> str:
+        """A review id within this library: a server's ids are its own ("guild:1/r1"), so one
+        server's upload never replaces another's review of the same id."""
+        if self == BASE_LIBRARY:
+            return local
+        return local if local.startswith(f"{self}/") else f"{self}/{local}"
+
+    def local_id(self, review_id: str) -> str:
+        """A review's id as its file gave it (what `review_id` prefixed)."""
+        return review_id.removeprefix(f"{self}/")
 
 
-def library_of(guild_id: int | str | None) -> str | None:
+BASE_LIBRARY = Library("base")
+
+
+def library_of(guild_id: int | str | None) -> Library | None:
     """A server's library; None (a DM, the terminal) sees only the base library."""
-    return None if guild_id is None else f"guild:{guild_id}"
+    return None if guild_id is None else Library.of_server(guild_id)
 
 
 class Review(BaseModel):
@@ -69,14 +98,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.source}:{self.location}" if self.location else self.source
         return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Passage:
-    review_id: str
-    film_id: str
-    ordinal: int
-    text: str
 
 
 # Where a fact about a film came from, strongest first: a review record that gave it, the film
@@ -177,32 +198,10 @@ class IngestReport:
         }
 
 
-# A filter as a person sets it in one phrase ("rated 8+", "from the 90s") and the fields that
-# hold it: the first fields say whether it is set, the rest only qualify them.
-FILTER_GROUPS: dict[str, tuple[str, ...]] = {
-    "countries": ("countries",),
-    "genres_all": ("genres_all",),
-    "genres_none": ("genres_none",),
-    "rating": ("rating_min", "rating_max", "rating_min_exclusive", "rating_max_exclusive"),
-    "year": ("year_min", "year_max"),
-    "directors": ("directors",),
-    "cast": ("cast",),
-    "countries_none": ("countries_none",),
-    "genres_any": ("genres_any",),
-    "runtime": ("runtime_min", "runtime_max"),
-    "languages": ("languages",),
-    "languages_none": ("languages_none",),
-    "cast_all": ("cast_all",),
-}
-_SETTING = {
-    "rating": ("rating_min", "rating_max"),
-    "year": ("year_min", "year_max"),
-    "runtime": ("runtime_min", "runtime_max"),
-}
-
-
 class QueryFilters(BaseModel):
-    """Filters parsed from a question. Film-level filters, except rating (per review)."""
+    """Filters parsed from a question. Film-level filters, except rating (per review). What
+    each filter means (its mask, its payload conditions, its name on screen) is declared once,
+    in `index.knowledge.filters`."""
 
     countries: list[str] = Field(default_factory=list, description="any of these ISO codes")
     genres_all: list[str] = Field(default_factory=list)
@@ -226,49 +225,6 @@ class QueryFilters(BaseModel):
     # Films with every one of these actors ("with Tony Leung and Maggie Cheung").
     cast_all: list[str] = Field(default_factory=list)
 
-    def is_empty(self) -> bool:
-        return self == QueryFilters()
-
-    def active(self) -> list[str]:
-        """The filter groups that are set, in FILTER_GROUPS order."""
-        return [
-            name
-            for name, fields in FILTER_GROUPS.items()
-            if any(getattr(self, field) not in (None, []) for field in _SETTING.get(name, fields))
-        ]
-
-    def without(self, *names: str) -> QueryFilters:
-        """These filter groups cleared, the rest kept."""
-        fields = [field for name in names for field in FILTER_GROUPS[name]]
-        cleared = {
-            field: QueryFilters.model_fields[field].get_default(call_default_factory=True)
-            for field in fields
-        }
-        return self.model_copy(update=cleared)
-
-    def only(self, *names: str) -> QueryFilters:
-        """Just these filter groups, as set here."""
-        fields = [field for name in names for field in FILTER_GROUPS[name]]
-        return QueryFilters(**{field: getattr(self, field) for field in fields})
-
-    def refined_by(self, other: QueryFilters) -> QueryFilters:
-        """A follow-up's filters on top of these: set values replace, exclusions add up."""
-        data = self.model_dump()
-        for name, value in other.model_dump().items():
-            if name in {"genres_none", "countries_none", "languages_none"}:
-                data[name] = list(dict.fromkeys(data[name] + value))
-            elif value not in (None, [], False):
-                data[name] = value
-        if other.rating_min is not None:
-            data["rating_min_exclusive"] = other.rating_min_exclusive
-        if other.rating_max is not None:
-            data["rating_max_exclusive"] = other.rating_max_exclusive
-        # An exclusion overrides an earlier inclusion of the same genre or country.
-        data["genres_all"] = [g for g in data["genres_all"] if g not in data["genres_none"]]
-        data["countries"] = [c for c in data["countries"] if c not in data["countries_none"]]
-        data["languages"] = [c for c in data["languages"] if c not in data["languages_none"]]
-        return QueryFilters(**data)
-
 
 class Ignored(BaseModel):
     """A part of the question that was understood but could not be used, and why."""
@@ -287,3 +243,10 @@ class ParsedQuery(BaseModel):
     # The words each filter group was read from, to say which ones could not be used.
     phrases: dict[str, str] = Field(default_factory=dict)
     ignored: list[Ignored] = Field(default_factory=list)
+    # A chat's follow-up ("only after 2015") is its own words, with the question it refines.
+    follows: ParsedQuery | None = None
+
+    @property
+    def first(self) -> ParsedQuery:
+        """The question a chain of follow-ups started from."""
+        return self.follows.first if self.follows is not None else self

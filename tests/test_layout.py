@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The engine's stages in the order data flows; a module imports only from its own stage or
 # earlier ones. "base" modules (shared types, errors, telemetry) come before all of them.
 STAGES = ["base", "knowledge", "reading", "embedding", "storage", "answering", "pipeline", "api"]
-BASE = {"types", "results", "errors", "telemetry", "sanitize"}
+BASE = {"types", "results", "errors", "telemetry", "text"}
 PIPELINE = {"ingest", "cataloguing", "libraries", "engine", "conversation"}
 SEAM = "index.storage.vectors"
 # The Qdrant stores: only the seam picks them; each library is imported by its own module.
@@ -133,3 +133,81 @@ def test_the_tests_a_readme_names_exist():
             n for n in named if not (ROOT / n).is_file() and not list((ROOT / "tests").rglob(n))
         ]
         assert not missing, f"{package}/README.md names tests that do not exist: {missing}"
+
+
+def test_answering_imports_nothing_from_the_engine():
+    wrong = [
+        f"{module_name(path)} imports {name}"
+        for path in sources("index/answering")
+        for name in imports(path)
+        if name.startswith(("index.engine", "index.conversation", "index.libraries"))
+    ]
+    assert not wrong, wrong
+
+
+def _calls_on_engine(path: Path) -> set[str]:
+    """Attributes the module takes from anything named engine (`self.bot.engine.ask`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute | ast.Name):
+            owner = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id
+            if owner == "engine":
+                found.add(node.attr)
+    return found
+
+
+def test_front_ends_ask_questions_one_way():
+    """A question reaches the engine through `ask` only: the CLI, Discord's /search and the
+    chat (the conversation) alike; nobody parses and searches in two steps."""
+    front = [*sources("bot"), ROOT / "index" / "conversation.py"]
+    used = {path: _calls_on_engine(path) for path in front}
+    wrong = [
+        f"{module_name(p)} calls engine.{a}"
+        for p, attributes in used.items()
+        for a in attributes
+        if a in {"parse", "search"}
+    ]
+    assert not wrong, wrong
+    askers = {module_name(p) for p, attributes in used.items() if "ask" in attributes}
+    assert {"bot.terminal.cli", "bot.discord.cogs.search._cog", "index.conversation"} <= askers
+
+
+# Filter keys that are no fact's name: spelled only where filters are declared and read.
+def _filter_only_names() -> set[str]:
+    from index.knowledge import filters as registry
+
+    facts = {fact.name for fact in registry.FACTS}
+    fields = {name for f in registry.FILTERS for name in (f.key, *f.all_fields)}
+    return fields - facts
+
+
+def test_no_filter_key_is_spelled_outside_the_registry_and_the_steps_that_read_it():
+    allowed = ("index/knowledge/filters.py", "index/answering/question/", "index/types.py")
+    names = _filter_only_names()
+    wrong = []
+    for package in ("index", "bot", "config"):
+        for path in sources(package):
+            if str(path.relative_to(ROOT)).startswith(allowed):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                spelled = (
+                    node.value
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    else node.attr
+                    if isinstance(node, ast.Attribute)
+                    else None
+                )
+                if spelled in names:
+                    wrong.append(f"{module_name(path)}:{node.lineno} spells {spelled!r}")
+    assert not wrong, wrong
+
+
+def test_the_engine_keeps_under_twenty_methods():
+    from index.engine import Engine
+
+    own = [
+        name
+        for name, value in vars(Engine).items()
+        if callable(value) or isinstance(value, property)
+    ]
+    assert len(own) < 20, own

@@ -14,20 +14,20 @@ from index.telemetry import METRICS, JsonFormatter, request
 
 def test_a_search_inside_a_request_reports_each_stage(sample_engine):
     with request("search", "req-1") as current:
-        sample_engine.search("zombies on a train, not comedy")
+        sample_engine.ask("zombies on a train, not comedy")
     assert {"parse", "filter", "embed", "search"} <= set(current.timings)
     assert all(ms > 0 for ms in current.timings.values())
 
 
 def test_a_filter_only_question_needs_no_embedding(sample_engine):
     with request("search") as current:
-        sample_engine.search("Korean thrillers rated 8+")
+        sample_engine.ask("Korean thrillers rated 8+")
     assert "embed" not in current.timings and current.timings["search"] > 0
 
 
 def test_json_log_lines_carry_the_request_id_and_timings(sample_engine, caplog):
     with caplog.at_level(logging.INFO, logger="cinebot.request"), request("search", "abc123"):
-        sample_engine.search("a heist that goes wrong")
+        sample_engine.ask("a heist that goes wrong")
     (record,) = [r for r in caplog.records if r.name == "cinebot.request"]
     data = json.loads(JsonFormatter().format(record))
     assert data["request_id"] == "abc123" and data["command"] == "search"
@@ -59,7 +59,7 @@ def test_prometheus_endpoint_counts_queries_errors_and_index_size(sample_engine)
             len(sample_engine.snapshot().review_ids), sample_engine.snapshot().n_passages
         )
         with request("search"):
-            sample_engine.search("French comedies")
+            sample_engine.ask("French comedies")
         with pytest.raises(ValueError), request("similar"):
             raise ValueError("no such film")
         body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()

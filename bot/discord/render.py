@@ -1,5 +1,5 @@
 """Engine results -> Discord embeds. Every string from a review or a user goes through
-`text.safe`; every embed is checked against Discord's limits before it is returned."""
+`safety` (`safety.safe_cut`, `safety.bold_words`); every embed is checked against Discord's limits before it is returned."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from index import (
     StoredReview,
     clean,
     country_name,
+    filter_phrases,
     stage,
 )
 
@@ -23,7 +24,7 @@ COLOUR = discord.Colour(0xE5A00D)
 
 
 def understood(result: SearchResult) -> str:
-    parts = presentation.filter_phrases(result.query.filters)
+    parts = filter_phrases(result.query.filters)
     line = "Filters: " + (" · ".join(parts) if parts else "none")
     if result.query.semantic:
         line += f" · about “{result.query.semantic}”"
@@ -57,7 +58,7 @@ def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
             if result.similar_to
             # A refined chat question reads "first question + refinement"; the Filters line
             # below shows the refinements, so the title keeps the question as first asked.
-            else f"Films for “{result.query.text.split(' + ')[0]}”"
+            else f"Films for “{result.query.first.text}”"
         )
     description = understood(result)
     notices = (

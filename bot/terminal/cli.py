@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -199,10 +198,9 @@ def search(
     server: ServerOption = None,
 ) -> None:
     """Answer a film question."""
+    engine = _engine(index)
     with _told():
-        result = _engine(index).search(
-            query, limit=limit, offset=offset, library=library_of(server)
-        )
+        result = engine.ask(query, limit=limit, offset=offset, library=library_of(server))
     _emit(result, as_json, print_result)
 
 
@@ -340,7 +338,7 @@ def library_list(index: IndexOption = None, as_json: JsonOption = False) -> None
     engine = _engine(index)
     with _told():
         counts = engine.stats(everything=True)["libraries"] if engine.has_index() else {}
-    leaving = engine.leaving()
+    leaving = engine.libraries.departed()
     if as_json:
         print(json.dumps({"libraries": counts, "left": leaving}, indent=2))
         return
@@ -361,7 +359,7 @@ def library_export(
     library = library_of(server)
     assert library is not None
     with _told():
-        text = _engine(index).export_library(library)
+        text = _engine(index).libraries.export(library)
     if out is None:
         sys.stdout.write(text)
     else:
@@ -389,7 +387,7 @@ def library_post(
     engine = _engine(index)
     with _told():
         try:
-            review_id, report = engine.post_review(
+            review_id, report = engine.libraries.post(
                 library, user, name or None, title, rating, text, edit
             )
         except (ValueError, NotYours) as exc:
@@ -407,8 +405,7 @@ def library_purge(server: ServerArgument, index: IndexOption = None) -> None:
     assert library is not None
     engine = _engine(index)
     with _told():
-        gone = engine.purge(library)
-    shutil.rmtree(engine.settings.discord.upload_dir / str(server), ignore_errors=True)
+        gone = engine.libraries.purge(library)
     _console().print(Plain(f"purged {library}: {gone} review(s) and its uploaded files deleted"))
 
 
@@ -419,7 +416,7 @@ def library_purge_user(
 ) -> None:
     """Delete one person's reviews from every server's library."""
     with _told():
-        gone = _engine(index).delete_reviews(user_id=user)
+        gone = _engine(index).libraries.delete(user_id=user)
     _console().print(Plain(f"deleted {gone} review(s) by user {user}"))
 
 

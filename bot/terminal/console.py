@@ -9,22 +9,30 @@ from rich.table import Table
 from rich.text import Text
 
 from bot import presentation
-from index import CatalogueImport, FilmDetail, FilmHit, IngestReport, SearchResult, visible
+from index import (
+    CatalogueImport,
+    FilmDetail,
+    FilmHit,
+    IngestReport,
+    SearchResult,
+    escaped,
+    filter_phrases,
+)
 
 
 class Plain(Text):
     """Rich text whose strings reach the terminal with control characters made visible."""
 
     def __init__(self, text: str = "", *args: object, **kwargs: object) -> None:
-        super().__init__(visible(text), *args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(escaped(text), *args, **kwargs)  # type: ignore[arg-type]
 
     def append(self, text: str | Text, style: object = None) -> Plain:  # type: ignore[override]
-        super().append(visible(text) if isinstance(text, str) else text, style)  # type: ignore[arg-type]
+        super().append(escaped(text) if isinstance(text, str) else text, style)  # type: ignore[arg-type]
         return self
 
 
 def understood(result: SearchResult) -> Text:
-    parts = presentation.filter_phrases(result.query.filters)
+    parts = filter_phrases(result.query.filters)
     line = Plain("Filters: ", style="dim")
     line.append(" · ".join(parts) if parts else "none")
     if result.query.semantic:
@@ -113,7 +121,7 @@ def print_report(console: Console, report: IngestReport, limit: int = 50) -> Non
         if problems:
             console.print(Plain(f"{title} ({total:,}):", style=f"bold {style}"))
             for problem in problems[:limit]:
-                console.print(Plain(f"  {visible(str(problem))}"))
+                console.print(Plain(f"  {escaped(str(problem))}"))
             if total > limit:
                 more = "use --json for the first 1,000" if total > 1000 else "use --json for all"
                 console.print(Plain(f"  … and {total - limit:,} more ({more})", style="dim"))

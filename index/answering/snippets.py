@@ -8,7 +8,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from index.reading.passages import sentences
+from index.text import sentences
 
 _STOP = set(
     "the a an and or of to in on for with from by is are it its that this film films movie "

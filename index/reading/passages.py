@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
-# Sentence ends: . ! ? … followed by space and an upper-case letter, digit or quote.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”')\]]?\s+(?=[\"“'(\[]?[A-Z0-9])")
-
-
-def sentences(text: str) -> list[str]:
-    out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        paragraph = " ".join(paragraph.split())
-        if paragraph:
-            out += [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
-    return out
-
+from index.text import sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

@@ -29,7 +29,7 @@ from index.knowledge.languages import UnknownLanguage, language_code
 from index.reading.clean import _TITLE_LINE, clean_page, parse_date
 from index.reading.extract import extract
 from index.reading.ratings import RatingError, is_bare, normalize_rating
-from index.sanitize import clean, cleaned
+from index.text import clean, cleaned
 from index.types import Problem, Review
 
 FIELDS = tuple(

@@ -21,12 +21,12 @@ import numpy as np
 
 from index.errors import REBUILD, IndexDamaged
 from index.knowledge.films import director_names, normalize_title
-from index.knowledge.people import People, aliases, fold
+from index.knowledge.filters import film_facts, keyword_facts
+from index.knowledge.people import People, aliases
 from index.storage import arrays
 from index.types import Film
 
 FORMAT = 2
-GROUPS = ("countries", "genres", "languages", "directors", "cast")
 ROLES = ("director", "cast")
 
 
@@ -122,9 +122,8 @@ class FilmTable:
 def _columns(db: sqlite3.Connection) -> dict[str, Any]:
     """Everything the table keeps, worked out from a version's SQLite file."""
     ids, titles, years, runtimes, records = [], [], [], [], []
-    groups: dict[str, dict[str, list[int]]] = {g: {} for g in GROUPS}
+    groups: dict[str, dict[str, list[int]]] = {g: {} for g in keyword_facts()}
     counts: dict[str, Counter[str]] = {role: Counter() for role in ROLES}
-    folded: dict[str, str] = {}
     for i, (fid, title, year, data) in enumerate(
         db.execute("SELECT film_id, title, year, data FROM films ORDER BY film_id")
     ):
@@ -134,20 +133,12 @@ def _columns(db: sqlite3.Connection) -> dict[str, Any]:
         years.append(year)
         runtimes.append(d.get("runtime") or -1)
         records.append(data.encode("utf-8"))
-        names = {"directors": director_names(d["director"]), "cast": d["cast"]}
-        for group, values in (
-            ("countries", d["countries"]),
-            ("genres", d["genres"]),
-            ("languages", d.get("languages", ())),
-        ):
-            for value in values:
-                groups[group].setdefault(value, []).append(i)
-        for group, people in names.items():
-            for name in people:
-                key = folded.get(name) or folded.setdefault(name, fold(name))
-                groups[group].setdefault(key, []).append(i)
-        counts["director"].update(names["directors"])
-        counts["cast"].update(names["cast"])
+        for fact, values in film_facts({**d, "year": year}):
+            if fact.kind == "keyword":
+                for value in values:
+                    groups[fact.name].setdefault(value, []).append(i)
+        counts["director"].update(director_names(d["director"]))
+        counts["cast"].update(d["cast"])
     offsets = np.concatenate([[0], np.cumsum([len(r) for r in records])]).astype(np.int64)
     return {
         "ids": ids,
@@ -223,7 +214,7 @@ def read_film_table(folder: Path, db: sqlite3.Connection) -> FilmTable:
     )
     groups = {
         g: RowGroups(_decoded(load(f"{g}_keys")), load(f"{g}_indptr"), load(f"{g}_rows"))
-        for g in GROUPS
+        for g in keyword_facts()
     }
     counts, tables = {}, {}
     for role in ROLES:
@@ -249,7 +240,7 @@ def read_film_table(folder: Path, db: sqlite3.Connection) -> FilmTable:
         or (len(films) and int(offsets[-1]) != len(load("film_records")))
     ):
         raise ValueError("film table of mismatched lengths")
-    for g in GROUPS:
+    for g in keyword_facts():
         rows = np.asarray(load(f"{g}_rows"))
         if len(rows) and not 0 <= rows.min() <= rows.max() < len(films):
             raise ValueError(f"film table's {g} point past its films")

@@ -30,9 +30,9 @@ from config import QdrantSettings
 from index.errors import IndexDamaged
 from index.storage import arrays
 from index.storage.qdrant_payloads import (
-    FIELDS,
     Kind,
     Spelling,
+    fields,
     is_version_name,
     not_in_this_store,
     passage_payloads,
@@ -131,7 +131,7 @@ def build_shard(
     vectors: np.ndarray,
     payloads: Iterable[dict[str, Any]],
     ids: np.ndarray | None = None,
-    fields: dict[str, Kind] = FIELDS,
+    indexed: dict[str, Kind] | None = None,
 ) -> None:
     """A complete shard in `folder`: payload indexes first (so points are laid out per
     library as they arrive), then the points (`ids`, default the rows), then the graph.
@@ -140,7 +140,7 @@ def build_shard(
     q = edge()
     config = shard_config(settings, int(vectors.shape[1]))
     with writing(folder, lambda f: q.EdgeShard.create(str(f), config)) as shard:
-        for name, kind in fields.items():
+        for name, kind in (indexed or fields()).items():
             shard.update(q.UpdateOperation.create_field_index(name, payload_index(kind)))
         ids = np.arange(len(vectors)) if ids is None else ids
         for points in _points(ids, vectors, payloads):

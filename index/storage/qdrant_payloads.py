@@ -4,7 +4,7 @@ The server store (qdrant-client, `qdrant_vectors`) and the embedded engine (qdra
 `qdrant_edge_vectors`) share one payload model: film-level fields (countries, genres, year,
 directors, cast, languages, runtime) copied onto each passage, the review's own rating, and the
 library (the tenant). A filter is first said here in plain data (`Where`), with the same meaning
-as its row mask (`index.answering.masks`); each store spells it with its own classes. Both
+as its row mask (both from `index.knowledge.filters`); each store spells it with its own classes. Both
 also name a version's collection or shard alike.
 """
 
@@ -20,26 +20,23 @@ from typing import Any, Literal
 
 from config import QdrantSettings
 from index.errors import IndexMissing
-from index.knowledge.films import director_names
-from index.knowledge.people import fold
+from index.knowledge import filters as registry
+from index.knowledge.filters import Condition, Conditions, conditions, film_facts
 from index.storage.versions import VersionInfo, open_readonly
 from index.types import QueryFilters
 
-# How each payload field is indexed: keywords for sets, integer/float for ranges, and the
-# library as the tenant key (Qdrant's multitenancy: points stored together per library).
+# How each payload field is indexed: each filtered fact as its kind says (keywords for sets,
+# integer/float for ranges), the film id, and the library as the tenant key (Qdrant's
+# multitenancy: points stored together per library).
 Kind = Literal["keyword", "integer", "float", "tenant"]
-FIELDS: dict[str, Kind] = {
-    "library": "tenant",
-    "countries": "keyword",
-    "genres": "keyword",
-    "languages": "keyword",
-    "directors": "keyword",
-    "cast": "keyword",
-    "film_id": "keyword",
-    "year": "integer",
-    "runtime": "integer",
-    "rating": "float",
-}
+
+
+def fields() -> dict[str, Kind]:
+    return {
+        "library": "tenant",
+        **{fact.name: fact.kind for fact in registry.FACTS},
+        "film_id": "keyword",
+    }
 
 
 def passage_payloads(meta: Path) -> Iterator[dict[str, Any]]:
@@ -48,17 +45,11 @@ def passage_payloads(meta: Path) -> Iterator[dict[str, Any]]:
     with contextlib.closing(open_readonly(meta)) as db:
         films = {}
         for fid, year, data in db.execute("SELECT film_id, year, data FROM films"):
-            d = json.loads(data)
-            films[fid] = {
-                "film_id": fid,
-                "year": year if year is not None else -1,
-                "countries": list(d["countries"]),
-                "genres": list(d["genres"]),
-                "directors": [fold(n) for n in director_names(d["director"])],
-                "cast": [fold(n) for n in d["cast"]],
-                "languages": list(d.get("languages", ())),
-                "runtime": d.get("runtime") or -1,
-            }
+            record = {**json.loads(data), "year": year}
+            payload: dict[str, Any] = {"film_id": fid}
+            for fact, value in film_facts(record):
+                payload[fact.name] = -1 if value is None else value  # unknown: fails a range
+            films[fid] = payload
         columns = {row[1] for row in db.execute("PRAGMA table_info(reviews)")}
         library = "r.library" if "library" in columns else "'base'"
         for rating, fid, owner in db.execute(
@@ -69,31 +60,6 @@ def passage_payloads(meta: Path) -> Iterator[dict[str, Any]]:
             if rating is not None:
                 payload["rating"] = float(rating)
             yield payload
-
-
-# (payload field, the filter's "any of", the filter's "none of")
-SETS = (
-    ("countries", "countries", "countries_none"),
-    ("genres", "genres_any", "genres_none"),
-    ("languages", "languages", "languages_none"),
-)
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One field test: equal to `value`, one of `any`, or within the bounds."""
-
-    key: str
-    value: str | None = None
-    any: tuple[str, ...] | None = None
-    gt: float | None = None
-    gte: float | None = None
-    lt: float | None = None
-    lte: float | None = None
-
-    @property
-    def is_range(self) -> bool:
-        return self.value is None and self.any is None
 
 
 @dataclass(frozen=True)
@@ -109,45 +75,14 @@ def where(
 ) -> Where | None:
     """The filters (and the film left out, and the libraries the place may see) as payload
     conditions; None when nothing is filtered."""
-    must: list[Condition] = []
-    must_not: list[Condition] = []
-    if filters is not None:
-        for key, wanted, unwanted in SETS:  # any of these; none of those
-            if values := getattr(filters, wanted):
-                must.append(Condition(key, any=tuple(values)))
-            if values := getattr(filters, unwanted):
-                must_not.append(Condition(key, any=tuple(values)))
-        must += [Condition("genres", value=g) for g in filters.genres_all]
-        for key in ("year", "runtime"):
-            low, high = getattr(filters, f"{key}_min"), getattr(filters, f"{key}_max")
-            if low is not None or high is not None:
-                # Unknown years and runtimes are stored as -1: they fail any range, as in the
-                # masks.
-                must.append(Condition(key, gte=low if low is not None else 0, lte=high))
-        if filters.directors:
-            must.append(Condition("directors", any=tuple(fold(d) for d in filters.directors)))
-        if filters.cast:
-            must.append(Condition("cast", any=tuple(fold(c) for c in filters.cast)))
-        must += [Condition("cast", value=fold(c)) for c in filters.cast_all]
-        if filters.rating_min is not None or filters.rating_max is not None:
-            # Unrated passages carry no rating and fail a range, as NaN does in the masks.
-            low, high = filters.rating_min, filters.rating_max
-            must.append(
-                Condition(
-                    "rating",
-                    gt=low if filters.rating_min_exclusive else None,
-                    gte=None if filters.rating_min_exclusive else low,
-                    lt=high if filters.rating_max_exclusive else None,
-                    lte=None if filters.rating_max_exclusive else high,
-                )
-            )
+    found = conditions(filters) if filters is not None else Conditions()
     if exclude_film is not None:
-        must_not.append(Condition("film_id", value=exclude_film))
+        found.must_not.append(Condition("film_id", value=exclude_film))
     if libraries is not None:  # the tenant: a server's library and the base one
-        must.append(Condition("library", any=tuple(libraries)))
-    if not must and not must_not:
+        found.must.append(Condition("library", any=tuple(libraries)))
+    if not found.must and not found.must_not:
         return None
-    return Where(tuple(must), tuple(must_not))
+    return Where(tuple(found.must), tuple(found.must_not))
 
 
 @dataclass(frozen=True)

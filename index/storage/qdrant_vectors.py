@@ -23,8 +23,8 @@ import numpy as np
 
 from config import QdrantSettings
 from index.storage.qdrant_payloads import (
-    FIELDS,
     Spelling,
+    fields,
     is_version_name,
     not_in_this_store,
     passage_payloads,
@@ -109,7 +109,7 @@ class QdrantIndex:
             self.collection,
             vectors_config=m.VectorParams(size=int(vectors.shape[1]), distance=m.Distance.DOT),
         )
-        for field, kind in FIELDS.items() if self.settings.url else ():  # local mode: none
+        for field, kind in fields().items() if self.settings.url else ():  # local mode: none
             c.create_payload_index(self.collection, field, payload_index(kind))
         rows = iter(payloads)
         for start in range(0, len(vectors), BATCH):

@@ -39,13 +39,10 @@ class Snapshot:
     vectors: np.ndarray  # the local copy, memory-mapped: row = passage row
     films: Films  # a film's facts are read when it is shown
     film_row: dict[str, int]
-    film_year: np.ndarray  # int32, -1 when unknown
-    film_runtime: np.ndarray  # int32 minutes, -1 when unknown
-    country_films: RowGroups  # code -> film rows (int32)
-    genre_films: RowGroups
-    language_films: RowGroups
-    director_films: RowGroups  # folded name -> film rows
-    cast_films: RowGroups
+    # Keyword facts ("countries", "genres", "languages", "directors", "cast"): value -> film
+    # rows (int32); people by folded name.
+    groups: dict[str, RowGroups]
+    columns: dict[str, np.ndarray]  # "year", "runtime": int32 per film, -1 when unknown
     title_keys: list[str]  # normalize_title per film
     people: People  # every director and cast member, for reading questions
     review_ids: Utf8Strings  # review_id per review row
@@ -208,7 +205,7 @@ class Snapshot:
             found = Counter({k: int(np.count_nonzero(seen[groups[k]])) for k in groups})
             return +found  # keys no film seen has are left out
 
-        countries, genres = tally(self.country_films), tally(self.genre_films)
+        countries, genres = tally(self.groups["countries"]), tally(self.groups["genres"])
         size = sum(p.stat().st_size for p in self.info.path.iterdir() if p.is_file())
         split = {}
         for code, name in enumerate(self.libraries):
@@ -319,13 +316,8 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         vectors=vectors,
         films=films,
         film_row=film_row,
-        film_year=table.year,
-        film_runtime=table.runtime,
-        country_films=table.groups["countries"],
-        genre_films=table.groups["genres"],
-        language_films=table.groups["languages"],
-        director_films=table.groups["directors"],
-        cast_films=table.groups["cast"],
+        groups=table.groups,
+        columns={"year": table.year, "runtime": table.runtime},
         title_keys=table.keys,
         people=table.people,
         review_ids=rows.review_ids,

@@ -60,7 +60,7 @@ def test_a_catalogue_imported_after_ingest_files_reviews_under_its_films_and_emb
     indexed, write
 ):
     before = np.load(indexed.snapshot().info.path / "vectors.npy")
-    blind = indexed.search("Korean thrillers")  # the reviews never say it: not used, and said
+    blind = indexed.ask("Korean thrillers")  # the reviews never say it: not used, and said
     assert [(i.phrase, i.why) for i in blind.query.ignored] == [
         ("Korean", "no film in the index has a known country"),
         ("thrillers", "no film in the index has a known genre"),
@@ -70,7 +70,7 @@ def test_a_catalogue_imported_after_ingest_files_reviews_under_its_films_and_emb
     snap = indexed.snapshot()
     assert snap.name == done.version
     assert np.array_equal(np.load(snap.info.path / "vectors.npy"), before)
-    result = indexed.search("Korean thrillers")
+    result = indexed.ask("Korean thrillers")
     assert [h.film.film_id for h in result.hits] == ["tt6751668"] and result.total == 1
 
 
@@ -139,17 +139,17 @@ def test_reviews_ingested_after_a_catalogue_are_matched_as_they_arrive(engine, w
 
 def test_runtime_and_language_questions_use_the_catalogue(indexed, write):
     indexed.import_catalogue([write("films.csv", CATALOGUE)], tmdb=False)
-    short = indexed.search("films under 100 minutes")
+    short = indexed.ask("films under 100 minutes")
     assert short.query.filters.runtime_max == 99
     assert [h.film.title for h in short.hits] == ["In the Mood for Love"]
-    assert {h.film.title for h in indexed.search("longer than two hours").hits} == {
+    assert {h.film.title for h in indexed.ask("longer than two hours").hits} == {
         "Parasite",
         "Heat",
     }
-    assert [h.film.title for h in indexed.search("Cantonese-language films").hits] == [
+    assert [h.film.title for h in indexed.ask("Cantonese-language films").hits] == [
         "In the Mood for Love"
     ]
-    foreign = indexed.search("foreign-language films")
+    foreign = indexed.ask("foreign-language films")
     assert "Heat" not in {h.film.title for h in foreign.hits}
     assert foreign.to_dict()["filters"]["languages_none"] == ["en"]
 
@@ -186,8 +186,8 @@ def test_a_rating_without_words_counts_for_rating_questions(engine, write):
         "2024-01-05,Oldboy,2003,https://boxd.it/bbb1,5,,,2024-01-04\n",
     )
     engine.ingest([write("reviews.jsonl", jsonl(REVIEWS)), diary])
-    top = engine.search("rated 10", limit=10)
+    top = engine.ask("rated 10", limit=10)
     assert {h.film.title for h in top.hits} == {"Oldboy", "In the Mood for Love"}
     match, similar = engine.similar("Oldboy")
     assert match.film is not None and similar is not None and similar.hits == ()
-    assert engine.search("a family and a basement").hits  # words still match the others
+    assert engine.ask("a family and a basement").hits  # words still match the others

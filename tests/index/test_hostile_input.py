@@ -23,7 +23,7 @@ from index.engine import Engine
 from index.errors import IndexDamaged
 from index.reading.ratings import normalize_rating
 from index.reading.readers import find_files, read_file
-from index.sanitize import clean, visible
+from index.text import clean, escaped
 from tests.conftest import make_settings
 
 runner = CliRunner()
@@ -58,7 +58,7 @@ def sample_copy(sample_engine, tmp_path, encoder):
 # ---------------------------------------------------------------- 1: undecodable input
 def test_undecodable_bytes_in_a_question_are_replaced_before_the_tokenizer(sample_engine):
     question = b"zombie \xff\xfe films".decode("utf-8", "surrogateescape")
-    result = sample_engine.search(question)
+    result = sample_engine.ask(question)
     assert result.hits and "\udcff" not in result.query.text
     assert len(sample_engine.encoder.encode([question, "\ud800 alone"])) == 2
 
@@ -149,7 +149,7 @@ def test_ingest_over_a_damaged_index_starts_afresh_and_says_so(sample_copy, writ
     path = write("r.jsonl", json.dumps({"title": "Heat", "year": 1995, "text": "Robbers at dawn."}))
     report = sample_copy.ingest([path])
     assert report.added == 1 and any("damaged" in p.reason for p in report.warnings)
-    assert [h.film.title for h in sample_copy.search("robbers").hits] == ["Heat"]
+    assert [h.film.title for h in sample_copy.ask("robbers").hits] == ["Heat"]
 
 
 # ---------------------------------------------------------------- 3: terminal escapes
@@ -172,7 +172,7 @@ def test_the_terminal_never_receives_a_raw_escape(tmp_path, encoder):
     question = "zombies \x1b[2J\x1b]0;title\x07"
     result = runner.invoke(app, ["search", question, "--index", str(tmp_path / "index")])
     assert "\x1b" not in result.output and "\x07" not in result.output
-    assert visible("a\x1b[2Jb") == "a\\x1b[2Jb"
+    assert escaped("a\x1b[2Jb") == "a\\x1b[2Jb"
 
 
 # ---------------------------------------------------------------- 4: a million blank rows
@@ -339,7 +339,7 @@ def test_damage_to_any_index_file_is_a_clear_error_or_still_answers(
     victim.write_bytes(data[: int(len(data) * cut)] + noise)
     engine = Engine(make_settings(root), sample_engine.encoder)
     try:
-        engine.search("zombies on a train")
+        engine.ask("zombies on a train")
     except IndexDamaged as exc:
         assert "cinebot ingest --rebuild" in str(exc)
     except sqlite3.DatabaseError:  # pragma: no cover - must not escape

@@ -96,7 +96,7 @@ def test_rejected_records_cost_nothing_already_indexed(engine, write):
     )
     assert report.added == 0 and len(report.rejected) == 3
     assert engine.stats()["reviews"] == 1
-    assert engine.search("lighthouse storm").hits[0].film.title == "Heat"
+    assert engine.ask("lighthouse storm").hits[0].film.title == "Heat"
 
 
 def test_reviews_without_a_year_join_the_one_film_of_that_title(engine, write):
@@ -184,7 +184,7 @@ def test_failure_while_publishing_leaves_the_previous_version_live(engine, write
     monkeypatch.undo()
     assert engine.store.current_name() == before
     assert not list(engine.settings.index_dir.glob(".tmp-*"))
-    assert [h.film.title for h in engine.search("lighthouse").hits] == ["Heat"]
+    assert [h.film.title for h in engine.ask("lighthouse").hits] == ["Heat"]
 
 
 def test_an_index_type_too_big_for_the_corpus_falls_back_to_exact_and_says_so(
@@ -199,7 +199,7 @@ def test_an_index_type_too_big_for_the_corpus_falls_back_to_exact_and_says_so(
     engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
     manifest = engine.store.current().manifest
     assert (manifest["faiss_factory"], manifest["faiss_index"]) == ("IVF64,Flat", "IndexFlat")
-    assert engine.snapshot().is_exact and engine.search("lighthouse").hits
+    assert engine.snapshot().is_exact and engine.ask("lighthouse").hits
 
 
 def test_changing_the_passage_size_rebuilds_from_stored_reviews(engine, write):

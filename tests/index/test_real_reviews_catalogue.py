@@ -158,9 +158,9 @@ def test_country_questions_find_the_films_the_catalogue_places_there_and_no_othe
     asked = [c for c, ids in by_country.items() if len(ids) >= 3]
     assert len(asked) >= 3, Counter({c: len(i) for c, i in by_country.items()})
     for code in asked:
-        result = engine.search(f"films from {country_name(code)}", limit=50)
+        result = engine.ask(f"films from {country_name(code)}", limit=50)
         assert result.query.filters.countries == [code]
-        found = {h.film.film_id for h in engine.search(result.query, limit=result.total or 1).hits}
+        found = {h.film.film_id for h in engine.ask(result.query, limit=result.total or 1).hits}
         expected = by_country[code]
         assert len(found & expected) >= 0.95 * len(expected), code
         assert found <= expected, (code, found - expected)

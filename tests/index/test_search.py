@@ -12,7 +12,7 @@ def titles(result):
 
 
 def test_headline_query_returns_only_korean_action_thrillers_rated_8_plus(sample_engine):
-    result = sample_engine.search("Korean action thrillers rated 8+", limit=25)
+    result = sample_engine.ask("Korean action thrillers rated 8+", limit=25)
     assert titles(result) == [
         "Oldboy",
         "The Man from Nowhere",
@@ -31,23 +31,23 @@ def test_headline_query_returns_only_korean_action_thrillers_rated_8_plus(sample
 def test_rated_8_plus_excludes_korean_action_thrillers_rated_7_or_less(sample_engine):
     excluded = {"Carter", "The Villainess", "The Yellow Sea"}
     assert not excluded & set(
-        titles(sample_engine.search("Korean action thrillers rated 8+", limit=25))
+        titles(sample_engine.ask("Korean action thrillers rated 8+", limit=25))
     )
-    assert excluded <= set(titles(sample_engine.search("Korean action thrillers", limit=25)))
+    assert excluded <= set(titles(sample_engine.ask("Korean action thrillers", limit=25)))
 
 
 def test_film_appears_once_with_only_its_passing_reviews(sample_engine):
-    result = sample_engine.search("Korean action thrillers rated 8+", limit=25)
+    result = sample_engine.ask("Korean action thrillers rated 8+", limit=25)
     (hit,) = [h for h in result.hits if h.film.title == "Train to Busan"]
     assert [r.rating for r in hit.reviews] == [9.0]  # the 3/5 review (6.0) does not pass
-    loose = sample_engine.search("Korean action thrillers", limit=25)
+    loose = sample_engine.ask("Korean action thrillers", limit=25)
     (hit,) = [h for h in loose.hits if h.film.title == "Train to Busan"]
     assert sorted(r.rating for r in hit.reviews) == [6.0, 9.0]
     assert len(titles(loose)) == len(set(titles(loose)))
 
 
 def test_semantic_question_without_genre_words_finds_zombie_films(sample_engine):
-    top = titles(sample_engine.search("zombies and the undead", limit=5))
+    top = titles(sample_engine.ask("zombies and the undead", limit=5))
     assert {
         "Dawn of the Dead",
         "Train to Busan",
@@ -57,18 +57,18 @@ def test_semantic_question_without_genre_words_finds_zombie_films(sample_engine)
 
 
 def test_semantic_ranking_respects_filters(sample_engine):
-    result = sample_engine.search("a heist that goes wrong, not horror", limit=10)
+    result = sample_engine.ask("a heist that goes wrong, not horror", limit=10)
     assert result.query.filters.genres_none == ["Horror"]
     assert all("Horror" not in h.film.genres for h in result.hits)
 
 
 def test_decade_and_country_question(sample_engine):
-    result = sample_engine.search("any good French comedies from the 90s?")
+    result = sample_engine.ask("any good French comedies from the 90s?")
     assert titles(result) == ["The Dinner Game", "Delicatessen"]
 
 
 def test_snippet_is_cut_round_the_matching_sentence_and_marks_its_words(sample_engine):
-    hit = sample_engine.search("a train full of zombies", limit=1).hits[0]
+    hit = sample_engine.ask("a train full of zombies", limit=1).hits[0]
     review = hit.reviews[0]
     marked = [review.snippet[a:b].lower() for a, b in review.spans]
     assert marked and all(w.startswith(("train", "zombi")) for w in marked)
@@ -77,28 +77,28 @@ def test_snippet_is_cut_round_the_matching_sentence_and_marks_its_words(sample_e
 
 
 def test_paging_returns_the_next_films_without_repeats(sample_engine):
-    first = sample_engine.search("dramas", limit=5)
-    second = sample_engine.search("dramas", limit=5, offset=5)
+    first = sample_engine.ask("dramas", limit=5)
+    second = sample_engine.ask("dramas", limit=5, offset=5)
     assert first.has_more and len(second.hits) == 5
     assert not set(titles(first)) & set(titles(second))
     assert first.total > 10
 
 
 def test_empty_result_names_the_filter_that_emptied_it_and_offers_relaxed_results(sample_engine):
-    result = sample_engine.search("Korean westerns")
+    result = sample_engine.ask("Korean westerns")
     assert result.emptied_by == "genres_all"
     assert result.relaxed and result.total == 0
     assert result.hits  # closest relaxed answers, labelled as such
 
 
 def test_relaxing_drops_the_filter_that_emptied_the_result_first(sample_engine):
-    result = sample_engine.search("Korean westerns rated 9+")
+    result = sample_engine.ask("Korean westerns rated 9+")
     assert result.emptied_by == "genres_all" and result.relaxed == ("genres_all",)
     assert all("KR" in h.film.countries and h.rating >= 9 for h in result.hits)
 
 
 def test_rating_filter_emptying_a_result_is_named(sample_engine):
-    result = sample_engine.search("Korean action thrillers rated 10")
+    result = sample_engine.ask("Korean action thrillers rated 10")
     assert result.emptied_by == "rating"
     assert "rating" in result.relaxed
     assert all("KR" in h.film.countries for h in result.hits)
@@ -174,7 +174,7 @@ def test_stats_count_the_corpus(sample_engine):
 
 
 def test_json_contract_of_search(sample_engine):
-    data = sample_engine.search("Korean action thrillers rated 8+").to_dict()
+    data = sample_engine.ask("Korean action thrillers rated 8+").to_dict()
     assert data["query"] == "Korean action thrillers rated 8+"
     assert data["filters"]["countries"] == ["KR"] and data["filters"]["rating_min"] == 8.0
     assert data["semantic"] == ""
@@ -217,17 +217,17 @@ def test_rated_higher_wins_between_equally_close_reviews(engine, write):
         '{"id": "c", "title": "Far", "rating": "10/10", "text": "A cheerful musical about bakers in Paris."}',
     ]
     engine.ingest([write("r.jsonl", "\n".join(lines))])
-    assert titles(engine.search("lighthouse keeper storm madness"))[:2] == ["Rave", "Pan"]
+    assert titles(engine.ask("lighthouse keeper storm madness"))[:2] == ["Rave", "Pan"]
     engine.settings.search.rating_weight = 0.0
-    plain = engine.search("lighthouse keeper storm madness")
+    plain = engine.ask("lighthouse keeper storm madness")
     assert titles(plain)[-1] == "Far"  # relevance still dominates the prior
 
 
 def test_rating_ranking_matches_a_plain_sort(sample_engine):
     """The vectorised ranking of filter-only questions equals sorting films by (best passing
     rating, passing reviews, title) in plain Python."""
-    from index.answering.masks import masks_for
     from index.answering.rank import rank_by_rating
+    from index.knowledge.filters import masks as masks_for
 
     snap = sample_engine.snapshot()
     passing = masks_for(snap, sample_engine.parse("dramas not rated above 9").filters).reviews
@@ -254,7 +254,7 @@ def test_a_filter_the_index_cannot_judge_is_not_used_and_the_answer_says_so(engi
             )
         ]
     )
-    result = engine.search("crime films under 100 minutes")
+    result = engine.ask("crime films under 100 minutes")
     assert result.hits and result.query.filters.runtime_max is None
     assert result.to_dict()["ignored"] == [
         {"phrase": "crime", "why": "no film in the index has a known genre"},
@@ -263,21 +263,21 @@ def test_a_filter_the_index_cannot_judge_is_not_used_and_the_answer_says_so(engi
 
 
 def test_a_title_the_index_knows_comes_first(sample_engine):
-    result = sample_engine.search("Oldboy", limit=4)
+    result = sample_engine.ask("Oldboy", limit=4)
     assert (
         result.query.title == "Oldboy" and titles(result)[0] == "Oldboy" and len(result.hits) == 4
     )
-    assert titles(sample_engine.search("is Whiplash any good?"))[0] == "Whiplash"
+    assert titles(sample_engine.ask("is Whiplash any good?"))[0] == "Whiplash"
 
 
 def test_more_like_a_film_is_its_neighbours_and_a_year_beside_it_is_no_filter(sample_engine):
-    result = sample_engine.search("I loved Heat (1995), anything similar?")
+    result = sample_engine.ask("I loved Heat (1995), anything similar?")
     assert result.query.like == "Heat" and result.query.filters.year_min is None
     assert result.similar_to.title == "Heat" and "Heat" not in titles(result) and result.hits
 
 
 def test_more_like_a_film_the_index_does_not_know_is_nothing_and_says_so(sample_engine):
-    result = sample_engine.search("just watched 2046, more like that")
+    result = sample_engine.ask("just watched 2046, more like that")
     assert result.hits == () and result.query.filters.year_min is None
     assert result.to_dict()["ignored"] == [
         {"phrase": "2046", "why": "no film of that title in the index"}
@@ -285,17 +285,15 @@ def test_more_like_a_film_the_index_does_not_know_is_nothing_and_says_so(sample_
 
 
 def test_the_number_of_films_asked_for_is_shown(sample_engine):
-    assert len(sample_engine.search("top 3 horror films").hits) == 3
-    assert len(sample_engine.search("two Korean thrillers").hits) == 2
-    assert (
-        len(sample_engine.search("two Korean thrillers", limit=4).hits) == 4
-    )  # asked by the caller
+    assert len(sample_engine.ask("top 3 horror films").hits) == 3
+    assert len(sample_engine.ask("two Korean thrillers").hits) == 2
+    assert len(sample_engine.ask("two Korean thrillers", limit=4).hits) == 4  # asked by the caller
 
 
 def test_an_actor_is_a_cast_filter_and_both_names_must_star(sample_engine):
-    solo = sample_engine.search("something with Choi Min-sik")
+    solo = sample_engine.ask("something with Choi Min-sik")
     assert solo.query.filters.cast == ["Choi Min-sik"] and not solo.query.filters.directors
     assert set(titles(solo)) == {"Oldboy", "I Saw the Devil"}
-    both = sample_engine.search("with tony leung and maggie cheung")
+    both = sample_engine.ask("with tony leung and maggie cheung")
     assert both.query.filters.cast_all == ["Tony Leung Chiu-wai", "Maggie Cheung"]
     assert set(titles(both)) == {"In the Mood for Love", "Hero"}

@@ -1,6 +1,6 @@
 """How many films a question asks for: "two movies", "top 5", "list 3 films", "a couple of".
-Read after ratings, years and runtime (their numbers are gone by then) and after titles ("3
-Idiots" is a film)."""
+Read right after titles ("3 Idiots" is a film). A number counts only after "top" or before a
+word for films, so a rating's or a year's number is left for its own step."""
 
 from __future__ import annotations
 

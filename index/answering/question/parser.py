@@ -1,13 +1,14 @@
 """Understand a question without an LLM. Named steps, in order, each blanking out what it
 understood:
 
-1. conversation: greetings, thanks and ways of asking, so none of it is searched for;
+1. talk: greetings, thanks and ways of asking, so none of it is searched for;
 2. titles: films the question names (a title beats a guessed person, and its year or a
    numeric title is never a year filter);
-3. people, before anything else might read a name's words as a country or genre;
-4. runtime, before its minutes look like a rating; languages, before "Korean" in
+3. counts: how many films ("top 5", "two movies"), once titles have taken "3 Idiots";
+4. people, before anything else might read a name's words as a country or genre;
+5. runtime, before its minutes look like a rating; languages, before "Korean" in
    "Korean-language" looks like a country;
-5. ratings, years, how many films, negations, genres and countries.
+6. ratings, years, negations, genres and countries.
 
 What is left is the semantic part."""
 
@@ -17,7 +18,6 @@ import datetime as dt
 from functools import cache
 
 from index.answering.question import (
-    conversation,
     countries,
     counts,
     genres,
@@ -26,13 +26,13 @@ from index.answering.question import (
     people,
     ratings,
     runtime,
+    talk,
     titles,
     years,
 )
 from index.answering.question.state import Question
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
-from index.sanitize import clean
 from index.types import ParsedQuery
 
 # Words that carry no meaning at either end of the semantic part ("good films about ...").
@@ -86,9 +86,10 @@ class QueryParser:
         self.today = today or dt.date.today()
 
     def parse(self, text: str) -> ParsedQuery:
-        text = clean(text)  # no control, invisible or undecodable characters: "Kor\u200bean"
+        """`text` is clean (`index.text.clean`): `index.answering.answer.understand`, the one
+        way a question comes in, cleans it."""
         question = Question(text)
-        conversation.read(question)
+        talk.read(question)
         titles.read(question, self.titles)
         counts.read(question)
         people.read(question, self.people, _vocabulary())

@@ -206,13 +206,13 @@ async def test_hostile_review_is_rendered_safely(env):
 
 
 async def test_slow_search_is_acknowledged_within_the_deadline(env, monkeypatch):
-    real = env.engine.search
+    real = env.engine.ask
 
     def slow(*args, **kwargs):
         time.sleep(4)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(env.engine, "search", slow)
+    monkeypatch.setattr(env.engine, "ask", slow)
     payload = await env.command("search", query="westerns")
     callback = await env.callback(payload)
     sent, answered = env.fake.interaction_times[payload["id"]]

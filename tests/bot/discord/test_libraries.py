@@ -119,7 +119,7 @@ async def test_stats_show_the_servers_library_apart_from_the_base_library(env):
 
 async def test_a_member_edits_their_review_in_the_form_it_was_written_in(env):
     await post(env, "Spirited Away", "The bathhouse at night.", uid=3004, rating="8")
-    mine = env.engine.library_reviews(library_of(B), 3004)
+    mine = env.engine.libraries.reviews(library_of(B), 3004)
     kind, data = fake_discord.slash("review edit", focused="review", review="spirited")
     suggested = await env.callback(await env.interact(kind, data, uid=3004, guild=B), timeout=10)
     assert [c["value"] for c in suggested.body["data"]["choices"]] == [mine[0].review_id]
@@ -139,7 +139,7 @@ async def test_a_member_edits_their_review_in_the_form_it_was_written_in(env):
     )
     saved = await env.answer(await env.interact(kind, data, uid=3004, guild=B))
     assert "bathhouse at dawn" in shown(saved)
-    again = env.engine.library_reviews(library_of(B), 3004)
+    again = env.engine.libraries.reviews(library_of(B), 3004)
     assert [(r.review_id, r.rating, r.text) for r in again] == [
         (mine[0].review_id, 10.0, "The bathhouse at dawn.")
     ]
@@ -147,27 +147,27 @@ async def test_a_member_edits_their_review_in_the_form_it_was_written_in(env):
 
 async def test_nobody_changes_a_review_that_is_not_theirs(env):
     await post(env, "Heat", "Quillon's second: the diner scene.", uid=3005)
-    rid = env.engine.library_reviews(library_of(B), 3005)[0].review_id
+    rid = env.engine.libraries.reviews(library_of(B), 3005)[0].review_id
     # Another member of the same server, and server A's managers, may not delete it.
     for who in ({"uid": 3006, "guild": B}, {"uid": 3007, "guild": A, "roles": MANAGER}):
         answer = await env.answer(await env.command("review delete", review=rid, **who))
         assert "not one of your reviews" in shown(answer), who
         edit = await env.callback(await env.command("review edit", review=rid, **who))
         assert edit.body["type"] == 4 and "not one of your reviews" in shown(edit.body)
-    assert env.engine.library_reviews(library_of(B), 3005)
+    assert env.engine.libraries.reviews(library_of(B), 3005)
     # A manager of A cannot even see B's reviews to choose from.
     kind, data = fake_discord.slash("review delete", focused="review", review="")
     offered = await env.callback(await env.interact(kind, data, uid=3007, guild=A, roles=MANAGER))
     assert rid not in shown(offered.body)
     # The member themself may; so may B's managers (on another review).
     await env.answer(await env.command("review delete", uid=3005, guild=B, review=rid))
-    assert not env.engine.library_reviews(library_of(B), 3005)
+    assert not env.engine.libraries.reviews(library_of(B), 3005)
     await post(env, "Heat", "Quillon's third: the airport runway.", uid=3005)
-    other = env.engine.library_reviews(library_of(B), 3005)[0].review_id
+    other = env.engine.libraries.reviews(library_of(B), 3005)[0].review_id
     done = await env.answer(
         await env.command("review delete", uid=3008, guild=B, roles=MANAGER, review=other)
     )
-    assert "Deleted" in shown(done) and not env.engine.library_reviews(library_of(B), 3005)
+    assert "Deleted" in shown(done) and not env.engine.libraries.reviews(library_of(B), 3005)
 
 
 async def test_a_review_that_cannot_be_saved_says_why_and_gives_the_words_back(env):
@@ -285,7 +285,7 @@ async def test_a_hundred_reviews_in_a_row_are_kept_searchable_and_versions_stay_
     answers = await asyncio.gather(*(env.answer(s) for s in searches))
     assert all(a["embeds"][0]["fields"] for a in answers)
     assert max(versions) <= 4, versions
-    mine = env.engine.library_reviews(library_of(B), matching="Dawn of the Dead")
+    mine = env.engine.libraries.reviews(library_of(B), matching="Dawn of the Dead")
     assert sum(r.text.startswith("Mall review") for r in mine) == 100
     found = shown(
         await env.answer(await env.command("search", guild=B, query="mall review 77 escalators"))
@@ -317,9 +317,9 @@ async def test_a_manager_deletes_the_whole_library_after_confirming(env):
         ),
         timeout=60,
     )
-    assert env.engine.library_reviews(library_of(B)) == []
+    assert env.engine.libraries.reviews(library_of(B)) == []
     assert not (env.bot.settings.discord.upload_dir / str(B)).exists()
-    assert len(env.engine.library_reviews(library_of(A))) == 1  # A's library untouched
+    assert len(env.engine.libraries.reviews(library_of(A))) == 1  # A's library untouched
 
 
 async def until(condition, seconds: float = 5.0) -> None:
@@ -334,16 +334,18 @@ async def test_a_left_servers_library_is_kept_then_purged_unless_the_bot_comes_b
     await post(env, "Heat", "Written before the bot was removed.", uid=3500)
     gone = library_of(B)
     await env.fake.dispatch("GUILD_DELETE", {"id": str(B)})
-    await until(lambda: gone in env.engine.leaving())
+    await until(lambda: gone in env.engine.libraries.departed())
     await env.fake.dispatch(
         "GUILD_CREATE", fake_discord.guild(B, fake_discord.CHANNEL_B_ID, "Back")
     )
-    await until(lambda: gone not in env.engine.leaving())  # re-added: nothing will be purged
+    await until(
+        lambda: gone not in env.engine.libraries.departed()
+    )  # re-added: nothing will be purged
     await env.fake.dispatch("GUILD_DELETE", {"id": str(B)})
-    await until(lambda: gone in env.engine.leaving())
-    left = dt.datetime.fromisoformat(env.engine.leaving()[gone])
+    await until(lambda: gone in env.engine.libraries.departed())
+    left = dt.datetime.fromisoformat(env.engine.libraries.departed()[gone])
     keep = dt.timedelta(days=env.bot.settings.libraries.keep_days)
-    assert env.engine.purge_expired(left + keep / 2) == []
-    assert env.engine.library_reviews(gone)  # kept meanwhile
-    assert env.engine.purge_expired(left + keep) == [gone]
-    assert env.engine.library_reviews(gone) == []
+    assert env.engine.libraries.purge_expired(left + keep / 2) == []
+    assert env.engine.libraries.reviews(gone)  # kept meanwhile
+    assert env.engine.libraries.purge_expired(left + keep) == [gone]
+    assert env.engine.libraries.reviews(gone) == []

@@ -61,7 +61,7 @@ async def test_a_failed_command_is_logged_with_the_error_kind(env, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(env.engine, "search", broken)
+    monkeypatch.setattr(env.engine, "ask", broken)
     before = count(env, "search")
     payload = await env.command("search", query="anything at all")
     (line,) = await logged(env, "search", before)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from index.answering.question import QueryParser
+from index.knowledge.filters import refined as refined_filters
 from index.knowledge.people import People
 from index.types import QueryFilters
 
@@ -154,8 +155,9 @@ def test_question_is_parsed_into_filters_and_semantic_rest(question, filters, se
 
 def test_follow_up_filters_refine_the_previous_ones():
     first = PARSER.parse("Korean action thrillers rated 8+").filters
-    refined = first.refined_by(PARSER.parse("only after 2015").filters).refined_by(
-        PARSER.parse("not horror").filters
+    refined = refined_filters(
+        refined_filters(first, PARSER.parse("only after 2015").filters),
+        PARSER.parse("not horror").filters,
     )
     assert refined == QueryFilters(
         countries=["KR"],

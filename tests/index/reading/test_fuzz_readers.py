@@ -227,5 +227,5 @@ def test_hostile_files_never_corrupt_an_index(tmp_path_factory, encoder, blobs):
     report = engine.ingest(paths)
     assert all(p.reason for p in report.rejected)
     reopened = Engine(engine.settings, encoder)
-    assert reopened.search("lighthouse keeper in a storm").hits[0].film.title == "Lantern Bay"
+    assert reopened.ask("lighthouse keeper in a storm").hits[0].film.title == "Lantern Bay"
     assert reopened.stats()["reviews"] == 1 + report.added

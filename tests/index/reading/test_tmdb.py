@@ -98,6 +98,6 @@ def test_a_slow_server_is_retried_then_reported(club, write, tmdb):
 
 
 def test_tmdb_is_never_asked_during_a_search(club, tmdb):
-    club.search("a farm boy and the stars")
-    club.search("Korean thrillers rated 8+")
+    club.ask("a farm boy and the stars")
+    club.ask("Korean thrillers rated 8+")
     assert tmdb.requests == []

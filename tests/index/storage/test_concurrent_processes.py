@@ -67,12 +67,12 @@ def test_searches_answer_throughout_another_process_reindexing(engine: Engine, w
 
     versions, answers = set(), 0
     while writer.poll() is None:
-        result = engine.search("a storm over the harbour")
+        result = engine.ask("a storm over the harbour")
         assert result.hits  # from the old version or the new one, never an error
         versions.add(engine.snapshot().name)
         answers += 1
     assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
-    result = engine.search("a keeper alone in a lighthouse")
+    result = engine.ask("a keeper alone in a lighthouse")
     assert result.hits[0].film.title.startswith("Lighthouse Film")
     assert engine.store.current_name() != first and answers > 0
     assert first in versions  # searches ran while the old version was live

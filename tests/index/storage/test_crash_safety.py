@@ -103,7 +103,7 @@ def test_sigkill_during_ingest_keeps_the_previous_index(engine: Engine, write):
             assert stats["reviews"] == 1510
         for i in range(10):
             assert reopened.resolve_title(f"Base Film {i}").film is not None
-        assert reopened.search("a quiet lighthouse story").hits
+        assert reopened.ask("a quiet lighthouse story").hits
 
     report = Engine(engine.settings, engine.encoder).ingest([base, big])
     assert report.added + report.unchanged == 1510 and report.updated == 0
@@ -152,7 +152,7 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
     reopened = Engine(settings, encoder)
     published = reopened.store.current_name() != before
     assert reopened.stats()["reviews"] == (400 if published else 10)
-    assert reopened.search("a storm at the harbour").hits
+    assert reopened.ask("a storm at the harbour").hits
     report = Engine(settings, encoder).ingest([big])
     assert report.added + report.unchanged == 390
     named = {

@@ -156,7 +156,7 @@ def test_search_parameters_that_do_not_fit_the_index_are_a_clear_error(sample_en
     settings.index_dir = tmp_path / "index"
     settings.search.faiss_params = "nprobe=8"
     with pytest.raises(ValueError, match="nprobe=8' does not apply to a IndexFlatIP index"):
-        Engine(settings, sample_engine.encoder).search("anything")
+        Engine(settings, sample_engine.encoder).ask("anything")
 
 
 @pytest.mark.parametrize("factory", ["HNSW32", "IVF64,Flat"])

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from config import QdrantSettings
-from index.answering.masks import masks_for
 from index.engine import Engine
+from index.knowledge.filters import masks as masks_for
 from index.storage import qdrant_edge_vectors as edge
 from index.storage.faiss_vectors import FaissIndex
 from index.storage.qdrant_edge_vectors import EdgeIndex
@@ -59,7 +59,7 @@ def test_both_stores_answer_alike(backends, question):
     faiss_engine, qdrant_engine = backends
     assert isinstance(qdrant_engine.snapshot().vector_index, EdgeIndex)
     assert isinstance(faiss_engine.snapshot().vector_index, FaissIndex)
-    ours, theirs = faiss_engine.search(question, limit=10), qdrant_engine.search(question, limit=10)
+    ours, theirs = faiss_engine.ask(question, limit=10), qdrant_engine.ask(question, limit=10)
     assert film_ids(theirs) == film_ids(ours)
     assert theirs.total == ours.total and theirs.relaxed == ours.relaxed
     for a, b in zip(ours.hits, theirs.hits, strict=True):
@@ -97,7 +97,7 @@ def test_new_versions_get_new_shards_and_old_ones_are_dropped(backends, write):
     names = shards(settings)
     live = qdrant_engine.snapshot().info.manifest["qdrant_shard"]
     assert live in names and len(names) == 2  # the live version and the one before it
-    hit = qdrant_engine.search("a lighthouse keeper and a storm").hits[0]
+    hit = qdrant_engine.ask("a lighthouse keeper and a storm").hits[0]
     assert hit.film.title.startswith("Harbour Lights")
 
 
@@ -129,18 +129,18 @@ def test_an_index_without_a_collection_says_how_to_fill_one(sample_engine, encod
     shutil.copytree(sample_engine.settings.index_dir, tmp_path / "index")
     settings = make_settings(tmp_path / "index", store="qdrant", qdrant_path=tmp_path / "q")
     with pytest.raises(Exception, match=r"store=faiss.*cinebot ingest"):
-        Engine(settings, encoder).search("anything")
+        Engine(settings, encoder).ask("anything")
 
 
 def test_a_faiss_engine_on_a_qdrant_only_index_says_how_to_build_one(backends, encoder, tmp_path):
     _, qdrant_engine = backends
     shutil.copytree(qdrant_engine.settings.index_dir, tmp_path / "index")
     with pytest.raises(Exception, match=r"store=qdrant.*cinebot ingest.*store=faiss"):
-        Engine(make_settings(tmp_path / "index"), encoder).search("anything")
+        Engine(make_settings(tmp_path / "index"), encoder).ask("anything")
     # and a plain ingest with store=faiss builds it from the stored vectors
     report = Engine(make_settings(tmp_path / "index"), encoder).ingest([tmp_path / "none"])
     assert report.passages_embedded == 0
-    assert Engine(make_settings(tmp_path / "index"), encoder).search("zombies on a train").hits
+    assert Engine(make_settings(tmp_path / "index"), encoder).ask("zombies on a train").hits
 
 
 @pytest.fixture(scope="module")
@@ -266,8 +266,8 @@ def tenant_backends(sample_engine, encoder, tmp_path_factory):
 )
 def test_both_stores_apply_the_tenant_filter_alike(tenant_backends, place, question):
     faiss_engine, qdrant_engine = tenant_backends
-    ours = faiss_engine.search(question, limit=10, library=place)
-    theirs = qdrant_engine.search(question, limit=10, library=place)
+    ours = faiss_engine.ask(question, limit=10, library=place)
+    theirs = qdrant_engine.ask(question, limit=10, library=place)
     assert film_ids(theirs) == film_ids(ours)
     for a, b in zip(ours.hits, theirs.hits, strict=True):
         assert a.score == pytest.approx(b.score, abs=1e-4)
@@ -340,10 +340,10 @@ def test_each_commit_grows_the_previous_shard_and_still_answers_like_faiss(pair,
     )
     steps = {
         "ingest": lambda e: e.ingest([reviews]),
-        "member review": lambda e: e.post_review(
+        "member review": lambda e: e.libraries.post(
             "guild:1", 42, "Mina", "Salt Marsh", 9, "The tide scenes are quietly frightening."
         ),
-        "delete": lambda e: e.delete_reviews(library="guild:1", user_id=42),
+        "delete": lambda e: e.libraries.delete(library="guild:1", user_id=42),
         "catalogue": lambda e: e.import_catalogue([catalogue], tmdb=False),
     }
     questions = [*QUESTIONS[:6], "Danish family dramas", "a birdwatcher on an island"]
@@ -354,8 +354,8 @@ def test_each_commit_grows_the_previous_shard_and_still_answers_like_faiss(pair,
         assert snap.info.manifest.get("qdrant_grown_from"), step
         for question in questions:
             for place in (None, "guild:1"):
-                ours = faiss_engine.search(question, limit=10, library=place)
-                theirs = qdrant_engine.search(question, limit=10, library=place)
+                ours = faiss_engine.ask(question, limit=10, library=place)
+                theirs = qdrant_engine.ask(question, limit=10, library=place)
                 assert film_ids(theirs) == film_ids(ours), (step, question, place)
             filters = qdrant_engine.parse(question).filters
             for place, libraries in ((None, ("base",)), ("guild:1", ("base", "guild:1"))):

@@ -25,7 +25,9 @@ class AdminCog(commands.Cog):
 
     def uploads_of(self, guild_id: int) -> Path:
         """Where a server's uploads are kept (and re-read by its /reindex)."""
-        return self.bot.settings.discord.upload_dir / str(guild_id)
+        folder = self.bot.engine.libraries.uploads(library_of(guild_id))
+        assert folder is not None  # a server's library always has one
+        return folder
 
     @app_commands.command()
     @app_commands.check(is_admin)

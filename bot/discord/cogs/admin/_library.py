@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import logging
-import shutil
 
 import discord
 from discord import app_commands
@@ -47,7 +46,7 @@ class LibraryCog(commands.GroupCog, group_name="library"):
         """Admins: this server's library (uploads and members' reviews) as a JSONL file."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         library = server_library(interaction)
-        text = await self.bot.call(self.bot.engine.export_library, library)
+        text = await self.bot.call(self.bot.engine.libraries.export, library)
         if not text:
             await interaction.followup.send("This server's library is empty.", ephemeral=True)
             return
@@ -66,7 +65,7 @@ class LibraryCog(commands.GroupCog, group_name="library"):
     async def delete(self, interaction: discord.Interaction) -> None:
         """Admins: delete this server's whole library (the base library is not touched)."""
         library = server_library(interaction)
-        reviews = await self.bot.call(self.bot.engine.library_reviews, library)
+        reviews = await self.bot.call(self.bot.engine.libraries.reviews, library)
         if not reviews:
             await interaction.response.send_message(
                 "This server's library is already empty.", ephemeral=True
@@ -82,11 +81,7 @@ class LibraryCog(commands.GroupCog, group_name="library"):
         if await confirm.wait() or not confirm.confirmed:  # timed out, or cancelled
             await interaction.edit_original_response(content="Nothing was deleted.", view=None)
             return
-        gone = await self.bot.call(self.bot.engine.delete_reviews, library)
-        assert interaction.guild_id is not None
-        shutil.rmtree(
-            self.bot.settings.discord.upload_dir / str(interaction.guild_id), ignore_errors=True
-        )
+        gone = await self.bot.call(self.bot.engine.libraries.purge, library)
         await self.bot.call(self.bot.engine.snapshot)
         log.info("library %s deleted by %s: %d review(s)", library, interaction.user.id, gone)
         await interaction.edit_original_response(
@@ -104,7 +99,7 @@ class LibraryCog(commands.GroupCog, group_name="library"):
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         library = library_of(guild.id)
-        await self.bot.call(self.bot.engine.left, library)
+        await self.bot.call(self.bot.engine.libraries.server_left, library)
         log.info(
             "left server %s: its library is kept %g days",
             guild.id,
@@ -113,25 +108,23 @@ class LibraryCog(commands.GroupCog, group_name="library"):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.bot.call(self.bot.engine.came_back, library_of(guild.id))
+        await self.bot.call(self.bot.engine.libraries.server_returned, library_of(guild.id))
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """A server seen at start-up was not left for good (re-added while the bot was off)."""
-        if library_of(guild.id) in self.bot.engine.leaving():
-            await self.bot.call(self.bot.engine.came_back, library_of(guild.id))
+        if library_of(guild.id) in self.bot.engine.libraries.departed():
+            await self.bot.call(self.bot.engine.libraries.server_returned, library_of(guild.id))
 
     @tasks.loop(hours=1)
     async def purge(self) -> None:
         """Libraries of servers left more than `keep_days` ago, and their uploads."""
         try:
-            purged = await self.bot.call(self.bot.engine.purge_expired)
+            purged = await self.bot.call(self.bot.engine.libraries.purge_expired)
         except Exception:  # the index may be busy or missing: the next hour tries again
             log.warning("could not purge the libraries of left servers", exc_info=True)
             return
         for library in purged:
-            guild_id = library.removeprefix("guild:")
-            shutil.rmtree(self.bot.settings.discord.upload_dir / guild_id, ignore_errors=True)
             log.info(
                 "purged the library of %s, left over %g days ago",
                 library,

@@ -62,7 +62,7 @@ class ReviewCog(commands.Cog):
         everyone = interaction.command is not None and interaction.command.name == "delete"
         everyone = everyone and manages(interaction)
         user = None if everyone else interaction.user.id
-        found = self.bot.engine.library_reviews(
+        found = self.bot.engine.libraries.reviews(
             _library(interaction), user, current.strip(), safety.CHOICES, wait=False
         )
         return [
@@ -128,9 +128,9 @@ class ReviewCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         library = _library(interaction)
         engine = self.bot.engine
-        gone = await self.bot.call(engine.delete_reviews, library, [review], interaction.user.id)
+        gone = await self.bot.call(engine.libraries.delete, library, [review], interaction.user.id)
         if not gone and manages(interaction):
-            gone = await self.bot.call(engine.delete_reviews, library, [review])
+            gone = await self.bot.call(engine.libraries.delete, library, [review])
         if not gone:
             await tell_privately(interaction, "That is not one of your reviews in this server.")
             return
@@ -145,7 +145,7 @@ class ReviewCog(commands.Cog):
         """Your reviews in this server, the latest first."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         mine = await self.bot.call(
-            self.bot.engine.library_reviews, _library(interaction), interaction.user.id
+            self.bot.engine.libraries.reviews, _library(interaction), interaction.user.id
         )
         if not mine:
             await interaction.followup.send(
@@ -162,7 +162,7 @@ class ReviewCog(commands.Cog):
 
     async def _own(self, interaction: discord.Interaction, review_id: str) -> StoredReview | None:
         mine = await self.bot.call(
-            self.bot.engine.library_reviews, _library(interaction), interaction.user.id
+            self.bot.engine.libraries.reviews, _library(interaction), interaction.user.id
         )
         found = next((r for r in mine if r.review_id == review_id), None)
         if found is None:
@@ -188,7 +188,7 @@ class ReviewCog(commands.Cog):
         library, user = _library(interaction), interaction.user
         try:
             await self.bot.call(
-                self.bot.engine.post_review,
+                self.bot.engine.libraries.post,
                 library,
                 user.id,
                 user.display_name,
@@ -206,7 +206,7 @@ class ReviewCog(commands.Cog):
             return
         self.bot.limits.reviewed(interaction.guild_id, user.id)
         await self.bot.call(self.bot.engine.snapshot)  # open the new version before any search
-        saved = await self.bot.call(self.bot.engine.library_reviews, library, user.id, "", 1)
+        saved = await self.bot.call(self.bot.engine.libraries.reviews, library, user.id, "", 1)
         log.info(
             "review %s %s by %s", saved[0].review_id, "edited" if review_id else "posted", user.id
         )

@@ -68,17 +68,16 @@ class SearchCog(commands.Cog):
     ) -> None:
         """Find films from reviews: say what you want in plain words."""
         await interaction.response.defer(thinking=True)
-        parsed = await self.bot.call(self.bot.engine.parse, query)
-        limit = min(limit or parsed.limit or self.bot.settings.search.page_size, MAX_PER_PAGE)
         library = library_of(interaction.guild_id)
-        result = await self.bot.call(self.bot.engine.search, parsed, limit, library=library)
+        ask = self.bot.engine.ask
+        result = await self.bot.call(ask, query, library=library, limit=limit, most=MAX_PER_PAGE)
 
         async def page(offset: int) -> SearchResult:
             return await self.bot.call(
-                self.bot.engine.search, result.query, limit, offset, library=library
+                ask, result.query, library=library, limit=result.per_page, offset=offset
             )
 
-        await self._send_results(interaction, result, limit, page)
+        await self._send_results(interaction, result, result.per_page, page)
 
     @app_commands.command()
     @app_commands.describe(title="A film in the index (start typing for suggestions)")

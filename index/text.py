@@ -1,5 +1,8 @@
-"""Untrusted text made plain: what a review file, a catalogue or a question may hold that
-must never reach the tokenizer, a terminal or a chat client.
+"""Text as cinebot handles it: untrusted text made plain, escaped for a terminal, and cut into
+sentences (the same boundaries for passages at ingest and for snippets in answers).
+
+What a review file, a catalogue or a question may hold that must never reach the tokenizer,
+a terminal or a chat client:
 
 - lone surrogates (undecodable bytes Python smuggled in from argv or a broken file) become
   U+FFFD, so the tokenizer never sees text it cannot encode;
@@ -11,6 +14,7 @@ must never reach the tokenizer, a terminal or a chat client.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -40,7 +44,7 @@ def cleaned(text: str) -> tuple[str, bool]:
     return out, out != text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def visible(text: str) -> str:
+def escaped(text: str) -> str:
     """For a terminal: every control or format character shown as an escape ("\\x1b"),
     never sent raw; tab and newline kept."""
     if _plain(text):
@@ -54,3 +58,17 @@ def visible(text: str) -> str:
         return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
 
     return "".join(show(c) for c in text)
+
+
+# Sentence ends: . ! ? … followed by space and an upper-case letter, digit or quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”')\]]?\s+(?=[\"“'(\[]?[A-Z0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    """A text's sentences, paragraph by paragraph, whitespace collapsed."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = " ".join(paragraph.split())
+        if paragraph:
+            out += [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    return out

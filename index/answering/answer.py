@@ -1,0 +1,278 @@
+"""The answer in one place: a question comes in one way (`ask`: cleaned and parsed once, a
+chat's follow-up laid over the question it refines, how many films a page holds), and is
+answered by one sequence (`search`): the filters the index can judge, their masks (relaxed
+when nothing passes them all), the films ranked by meaning and words or by rating, the film
+the question names first, and what to show of each. "Films like X" (`similar`) ranks by the
+centroid of a film's passages within the same filters.
+
+Every function takes a `Scope`: one version, the asking place's library, the encoder and the
+search settings. Nothing here keeps state or calls back into the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from config import SearchSettings
+from index.answering.question import QueryParser
+from index.answering.rank import FilmScore, rank_by_rating, top_films
+from index.answering.relax import relax
+from index.answering.snippets import make_snippet
+from index.embedding.encoder import Encoder
+from index.knowledge import filters as registry
+from index.knowledge.filters import Masks
+from index.results import FilmHit, ReviewHit, SearchResult, TitleMatch
+from index.storage.snapshot import Snapshot
+from index.storage.vectors import Selection
+from index.telemetry import stage
+from index.text import clean
+from index.types import BASE_LIBRARY, Ignored, ParsedQuery, QueryFilters
+
+
+@dataclass(frozen=True)
+class Scope:
+    snap: Snapshot
+    library: str | None  # a server's library; None (a DM, the terminal) sees the base one
+    encoder: Encoder
+    settings: SearchSettings
+
+    @property
+    def libraries(self) -> tuple[str, ...]:
+        """The libraries the place may see, for stores that filter by payload."""
+        if self.library and self.library != BASE_LIBRARY:
+            return (BASE_LIBRARY, self.library)
+        return (BASE_LIBRARY,)
+
+
+# ---------------------------------------------------------------------------- a question
+def understand(snap: Snapshot | None, text: str) -> ParsedQuery:
+    """A question's filters and meaning, read against what the version knows (nobody and
+    nothing without one). The only place a question's words are cleaned."""
+    parser = QueryParser(snap.people, snap.titles) if snap is not None else QueryParser()
+    with stage("parse"):
+        return parser.parse(clean(text))
+
+
+def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
+    """A refinement ("only after 2015", "not horror") on top of the question before it."""
+    return ParsedQuery(
+        text=parsed.text,
+        filters=registry.refined(previous.filters, parsed.filters),
+        semantic=" ".join(s for s in (previous.semantic, parsed.semantic) if s),
+        limit=parsed.limit or previous.limit,
+        like=parsed.like or previous.like,
+        title=parsed.title or previous.title,
+        phrases={**previous.phrases, **parsed.phrases},
+        follows=previous,
+    )
+
+
+def ask(
+    scope: Scope,
+    question: str | ParsedQuery,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    follows: ParsedQuery | None = None,
+    page_size: int | None = None,
+    most: int | None = None,
+) -> SearchResult:
+    """A page of films for a question: words (parsed here) or a question already parsed (a
+    page after the first). `follows`: the question it refines. A page holds `limit` films,
+    else as many as the question asks for ("top 3"), else `page_size` (default: the
+    setting); never more than `most`."""
+    parsed = understand(scope.snap, question) if isinstance(question, str) else question
+    if follows is not None:
+        parsed = follow_up(follows, parsed)
+    per_page = limit or parsed.limit or page_size or scope.settings.page_size
+    if most is not None:
+        per_page = min(per_page, most)
+    return search(scope, parsed, per_page, offset)
+
+
+def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
+    """A page of films for a parsed question (`limit` films from `offset`)."""
+    snap = scope.snap
+    query = registry.judged(snap, query)
+    if query.like:
+        return more_like(scope, query, limit, offset)
+    filters = query.filters
+    with stage("filter"):
+        masks = registry.masks(snap, filters, scope.library)
+    emptied_by, relaxed = None, ()
+    if (
+        not masks.reviews.any()
+        and registry.is_filtered(filters)
+        and snap.visible(scope.library).any()
+    ):
+        widened = relax(snap, filters, masks, scope.library)
+        filters, masks = widened.filters, widened.masks
+        emptied_by, relaxed = widened.emptied_by, widened.dropped
+    wanted = offset + limit + 1
+    ranked = _rank(scope, query.semantic, masks, filters, wanted)
+    if query.title and (named := _named(scope, query.title, masks)) is not None:
+        ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
+        alone = not query.semantic and not registry.is_filtered(filters)
+        if alone:  # the film is the whole question: then films like it
+            ranked = [named, *neighbours(scope, named.film_row, masks, filters, wanted - 1)]
+    return SearchResult(
+        query=query,
+        hits=film_hits(scope, ranked[offset : offset + limit], query, masks.reviews),
+        offset=offset,
+        total=masks.n_films if not relaxed else 0,
+        has_more=len(ranked) > offset + limit,
+        emptied_by=emptied_by,
+        relaxed=relaxed,
+        per_page=limit,
+    )
+
+
+def _rank(
+    scope: Scope, semantic: str, masks: Masks, filters: QueryFilters, n: int
+) -> list[FilmScore]:
+    snap = scope.snap
+    if not semantic:
+        with stage("search"):
+            return rank_by_rating(snap, masks.reviews, n)
+    with stage("embed"):
+        vector = scope.encoder.encode_query(semantic)
+    with stage("search"):  # the filters were turned into masks before; this is the search
+        everything = not registry.is_filtered(filters) and len(snap.libraries) == 1
+        selection = (
+            None if everything else Selection(masks.passages, filters, libraries=scope.libraries)
+        )
+        settings = scope.settings
+        lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
+        return top_films(
+            snap, vector, selection, n, settings.rating_weight, lexical, settings.lexical_weight
+        )
+
+
+def _named(scope: Scope, title: str, masks: Masks) -> FilmScore | None:
+    """The film a question names, to show first, with its reviews best rated first."""
+    snap = scope.snap
+    film = snap.titles.resolve(title, snap.visible_films(scope.library)).film
+    if film is None:
+        return None
+    row = snap.film_row[film.film_id]
+    own = (snap.review_film == row) & snap.visible(scope.library)
+    passing = own & masks.reviews if (own & masks.reviews).any() else own
+    ranked = rank_by_rating(snap, passing, 1)
+    return ranked[0] if ranked else None
+
+
+# ---------------------------------------------------------------------------- films like a film
+def neighbours(
+    scope: Scope, row: int, masks: Masks, filters: QueryFilters, n: int
+) -> list[FilmScore]:
+    """Films whose passages are nearest the centroid of film `row`'s passages (those the
+    place may see), among what passes the masks."""
+    snap = scope.snap
+    own = (snap.passage_film == row) & snap.visible(scope.library)[snap.passage_review]
+    if not own.any():  # only ratings, no words to compare
+        return []
+    vector = np.asarray(snap.vectors[np.flatnonzero(own)]).mean(axis=0)
+    vector /= np.linalg.norm(vector) or 1.0
+    selection = Selection(
+        masks.passages & ~own,
+        filters,
+        exclude_film=snap.films[row].film_id,
+        libraries=scope.libraries,
+    )
+    return top_films(snap, vector, selection, n, scope.settings.rating_weight)
+
+
+def similar(
+    scope: Scope, title: str, limit: int, offset: int = 0, filters: QueryFilters | None = None
+) -> tuple[TitleMatch, SearchResult | None]:
+    """Films like the one `title` names, a page of them; None when it names none."""
+    snap = scope.snap
+    match = snap.titles.resolve(title, snap.visible_films(scope.library))
+    if match.film is None:
+        return match, None
+    filters = filters or QueryFilters()
+    row = snap.film_row[match.film.film_id]
+    masks = registry.masks(snap, filters, scope.library)
+    ranked = neighbours(scope, row, masks, filters, offset + limit + 1)
+    parsed = ParsedQuery(text=f"like {match.film.title}", filters=filters, semantic="")
+    hits = film_hits(scope, ranked[offset : offset + limit], parsed, masks.reviews)
+    total = int(np.count_nonzero(masks.films)) - int(masks.films[row])
+    result = SearchResult(
+        query=parsed,
+        hits=hits,
+        offset=offset,
+        total=total,
+        has_more=len(ranked) > offset + limit,
+        similar_to=match.film,
+        per_page=limit,
+    )
+    return match, result
+
+
+def more_like(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> SearchResult:
+    """ "More like Heat": the film's neighbours, within the question's filters; a film the
+    index does not know means nothing found, and the answer says why."""
+    assert query.like is not None
+    match = scope.snap.titles.resolve(query.like, scope.snap.visible_films(scope.library))
+    if match.film is None:
+        why = (
+            "several films have that title: add the year"
+            if match.ambiguous
+            else "no film of that title in the index"
+        )
+        missing = query.model_copy(
+            update={"ignored": [*query.ignored, Ignored(phrase=query.like, why=why)]}
+        )
+        return SearchResult(
+            query=missing, hits=(), offset=offset, total=0, has_more=False, per_page=limit
+        )
+    _, result = similar(scope, match.film.label, limit, offset, query.filters)
+    assert result is not None
+    return SearchResult(
+        query=query,
+        hits=result.hits,
+        offset=offset,
+        total=result.total,
+        has_more=result.has_more,
+        similar_to=match.film,
+        per_page=limit,
+    )
+
+
+# ---------------------------------------------------------------------------- what is shown
+def film_hits(
+    scope: Scope, ranked: list[FilmScore], parsed: ParsedQuery, passing: np.ndarray
+) -> tuple[FilmHit, ...]:
+    return tuple(film_hit(scope, scored, parsed, passing) for scored in ranked)
+
+
+def film_hit(scope: Scope, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray) -> FilmHit:
+    """A film with up to `reviews_per_film` of its passing reviews. Rating-ranked films carry
+    no passage: each review then shows the passage that best fits the question."""
+    snap = scope.snap
+    chosen = [(r, p) for r, p, _ in scored.reviews if passing[r]][: scope.settings.reviews_per_film]
+    review_ids = [snap.review_ids[r] for r, _ in chosen]
+    stored = snap.reviews(review_ids)
+    rows = [p for _, p in chosen if p >= 0]
+    texts = snap.passage_texts(rows) if rows else {}
+    question = parsed.semantic or parsed.text
+    reviews = []
+    for (_r, p), review_id in zip(chosen, review_ids, strict=True):
+        review = stored[review_id]
+        snippet = make_snippet(texts.get(p) or review.text, question, scope.settings.snippet_chars)
+        reviews.append(
+            ReviewHit(
+                review_id,
+                review.reviewer,
+                review.rating,
+                snippet.text,
+                snippet.spans,
+                review.source,
+                review.url,
+            )
+        )
+    film = snap.films[scored.film_row]
+    if len(snap.libraries) > 1:  # count only the reviews this place may see
+        film = replace(film, n_reviews=int(snap.visible_counts(scope.library)[scored.film_row]))
+    return FilmHit(film, scored.score, tuple(reviews))
