@@ -123,12 +123,21 @@ class Engine:
         rebuild: bool = False,
         rating_scale: float | None = None,
         library: str = BASE_LIBRARY,
+        keep_owners: bool = False,
     ) -> IngestReport:
         """Index new and changed reviews into `library` (the base library, or a server's).
-        `rating_scale`: what bare-number ratings are out of, for files that do not say."""
+        `rating_scale`: what bare-number ratings are out of, for files that do not say;
+        `keep_owners`: take in members' reviews another library exported (`with_owners`)."""
         try:
             report = ingest(
-                paths, self.settings, self.encoder, progress, rebuild, rating_scale, library
+                paths,
+                self.settings,
+                self.encoder,
+                progress,
+                rebuild,
+                rating_scale,
+                library,
+                keep_owners,
             )
         finally:
             self.refresh()

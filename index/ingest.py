@@ -96,6 +96,32 @@ def in_library(review: Review, library: str) -> Review:
     )
 
 
+def with_owners(
+    reviews: list[Review], library: str, keep_owners: bool = False
+) -> tuple[list[Review], list[Problem]]:
+    """Members' reviews keep their owner through an export (`user_id`), so the member can
+    still edit or delete them and `purge-user` finds them. An export of another library's
+    members' reviews (its `library` names another) is refused record by record unless
+    `keep_owners`: a server does not take in another server's members unasked."""
+    kept, refused = [], []
+    for review in reviews:
+        owner = review.extra.get("user_id")
+        if owner is None or owner == "":
+            kept.append(review)
+            continue
+        origin = review.extra.get("library")
+        if origin and str(origin) != library and not keep_owners:
+            reason = (
+                f"a member's review exported from {origin}, not {library}: ingest with "
+                "--keep-owners to keep it, owned by that member"
+            )
+            refused.append(Problem(review.source, review.location, reason))
+            continue
+        extra = {k: v for k, v in review.extra.items() if k not in ("user_id", "library")}
+        kept.append(review.model_copy(update={"user_id": str(owner), "extra": extra}))
+    return kept, refused
+
+
 def ingest(
     paths: list[Path],
     settings: Settings,
@@ -104,6 +130,7 @@ def ingest(
     rebuild: bool = False,
     rating_scale: float | None = None,
     library: str = BASE_LIBRARY,
+    keep_owners: bool = False,
 ) -> IngestReport:
     """Index new and changed reviews from `paths` into `library`; publish a new version only
     if anything changed.
@@ -116,7 +143,9 @@ def ingest(
     read = read_all(paths, settings, progress, rating_scale)
     report.rejected, report.warnings, report.notes = read.rejected, read.warnings, read.notes
     report.rejected_more, report.warnings_more = read.rejected_more, read.warnings_more
-    reviews = [in_library(r, library) for r in read.reviews]
+    reviews, refused = with_owners(read.reviews, library, keep_owners)
+    report.rejected += refused
+    reviews = [in_library(r, library) for r in reviews]
     return write_reviews(reviews, settings, encoder, report, progress, rebuild)
 
 

@@ -5,14 +5,18 @@ files a server uploaded. Reached as `engine.libraries`."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +61,67 @@ class Departures:
             tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
             os.replace(tmp, self.path)
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What `purge_member` removed: reviews per library, and records per uploaded file."""
+
+    reviews: dict[str, int]
+    files: list[tuple[Path, int]]
+
+
+def drop_member_records(path: Path, user: str) -> int:
+    """Remove a member's records (their `user_id`) from an uploaded JSON, JSONL or CSV file,
+    in place and atomically; other files hold no owners. Returns how many went."""
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+
+    def theirs(record: object) -> bool:
+        return isinstance(record, dict) and str(record.get("user_id", "")) == user
+
+    if suffix in (".jsonl", ".ndjson"):
+        lines = raw.splitlines(keepends=True)
+        kept = [line for line in lines if not (line.strip() and theirs(_json(line)))]
+        dropped, text = len(lines) - len(kept), "".join(kept)
+    elif suffix == ".json":
+        data = _json(raw)
+        records = data if isinstance(data, list) else None
+        if records is None:
+            return 0
+        kept_records = [r for r in records if not theirs(r)]
+        dropped, text = (
+            len(records) - len(kept_records),
+            json.dumps(kept_records, ensure_ascii=False),
+        )
+    elif suffix in (".csv", ".tsv"):
+        dialect = "excel-tab" if suffix == ".tsv" else "excel"
+        rows = list(csv.DictReader(io.StringIO(raw), dialect=dialect))
+        if not rows or "user_id" not in rows[0]:
+            return 0
+        kept_rows = [r for r in rows if str(r.get("user_id") or "") != user]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), dialect=dialect)
+        writer.writeheader()
+        writer.writerows(kept_rows)
+        dropped, text = len(rows) - len(kept_rows), out.getvalue()
+    else:
+        return 0
+    if dropped:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return dropped
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 class Libraries:
@@ -170,6 +235,7 @@ class Libraries:
                 "date": r.date,
                 "url": r.url,
                 "user_id": r.user_id,
+                "library": library,  # whose members they are: ingest elsewhere asks first
             }
             kept = {k: v for k, v in record.items() if v is not None}
             lines.append(json.dumps(kept, ensure_ascii=False))
@@ -199,6 +265,28 @@ class Libraries:
             gone, _ = remove_reviews(self.settings, chosen, self._wait)
         return gone
 
+    def purge_member(self, user_id: str | int) -> Purged:
+        """Delete one person's reviews everywhere they are (copies an export carried to
+        another library included), and their records from the files servers uploaded, so no
+        re-index brings them back. Says what went, and where."""
+        user = str(user_id)
+        where: Counter[str] = Counter()
+
+        def theirs(review: Review) -> bool:
+            mine = user in (review.user_id, str(review.extra.get("user_id", "")))
+            if mine:
+                where[review.library] += 1
+            return mine
+
+        with self._committing():
+            remove_reviews(self.settings, theirs, self._wait)
+        files = []
+        for folder in sorted(p for p in self.settings.discord.upload_dir.glob("*") if p.is_dir()):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and (dropped := drop_member_records(path, user)):
+                    files.append((path, dropped))
+        return Purged(dict(where), files)
+
     @property
     def _wait(self) -> float:
         """How long a member's small commit waits behind a re-index."""
@@ -219,6 +307,25 @@ class Libraries:
 
     def server_returned(self, library: str) -> None:
         self.departures.update(library, None)
+
+    def notice_departures(
+        self, present: set[int], mine: Callable[[int], bool] = lambda _server: True
+    ) -> list[str]:
+        """Servers left while the bot was off: a library on disk whose server is not among
+        those the bot is in now (`present`) starts its `keep_days` countdown. Only servers
+        this process would see are judged (`mine`: its shards). Returns those noticed."""
+        if not self.engine.has_index():
+            return []
+        departed, noticed = self.departed(), []
+        libraries = self.engine.stats(everything=True)["libraries"]
+        assert isinstance(libraries, dict)
+        for name in libraries:
+            server = Library(name).server_id
+            if server is None or server in present or not mine(server) or name in departed:
+                continue
+            self.server_left(name)
+            noticed.append(name)
+        return noticed
 
     def departed(self) -> dict[str, str]:
         """The libraries of servers the bot has left, and when (ISO time)."""

@@ -109,6 +109,7 @@ def _run_ingest(
     rebuild: bool = False,
     rating_scale: float | None = None,
     library: str = BASE_LIBRARY,
+    keep_owners: bool = False,
 ) -> IngestReport:
     with _bar(quiet) as bar:
         tasks: dict[str, int] = {}
@@ -122,7 +123,12 @@ def _run_ingest(
         )
         with _told():
             return engine.ingest(
-                paths, progress, rebuild=rebuild, rating_scale=rating_scale, library=library
+                paths,
+                progress,
+                rebuild=rebuild,
+                rating_scale=rating_scale,
+                library=library,
+                keep_owners=keep_owners,
             )
 
 
@@ -159,6 +165,13 @@ def ingest(
     server: Annotated[
         int | None, typer.Option("--server", help="Into this Discord server's own library.")
     ] = None,
+    keep_owners: Annotated[
+        bool,
+        typer.Option(
+            "--keep-owners",
+            help="Take in members' reviews another library exported, still owned by them.",
+        ),
+    ] = False,
 ) -> None:
     """Index new and changed reviews; unchanged ones cost nothing."""
     engine = _engine(index)
@@ -170,6 +183,7 @@ def ingest(
         rebuild=rebuild,
         rating_scale=rating_scale,
         library=library_of(server) or BASE_LIBRARY,
+        keep_owners=keep_owners,
     )
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
@@ -371,10 +385,10 @@ def library_export(
 def library_post(
     server: ServerArgument,
     title: Annotated[str, typer.Argument(help='The film, e.g. "Heat (1995)".')],
+    user: Annotated[int, typer.Option(help="The member's Discord user id (whose review).")],
+    name: Annotated[str, typer.Option(help="The member's name, as shown with the review.")],
     text: Annotated[str, typer.Option(help="The review's words.")] = "",
     rating: Annotated[str | None, typer.Option(help="0-10, 4/5 or ★★★★.")] = None,
-    user: Annotated[int, typer.Option(help="The member's Discord user id.")] = 0,
-    name: Annotated[str, typer.Option(help="The member's name, as shown.")] = "",
     edit: Annotated[
         str | None, typer.Option(help="Replace this review of theirs (its id).")
     ] = None,
@@ -388,7 +402,7 @@ def library_post(
     with _told():
         try:
             review_id, report = engine.libraries.post(
-                library, user, name or None, title, rating, text, edit
+                library, user, name, title, rating, text, edit
             )
         except (ValueError, NotYours) as exc:
             raise _fail(f"not saved: {exc}") from None
@@ -414,10 +428,16 @@ def library_purge_user(
     user: Annotated[int, typer.Argument(help="The member's Discord user id.")],
     index: IndexOption = None,
 ) -> None:
-    """Delete one person's reviews from every server's library."""
+    """Delete one person's reviews from every library they are in (copies an export carried
+    included) and their records from every server's uploaded files."""
     with _told():
-        gone = _engine(index).libraries.delete(user_id=user)
-    _console().print(Plain(f"deleted {gone} review(s) by user {user}"))
+        purged = _engine(index).libraries.purge_member(user)
+    console = _console()
+    console.print(Plain(f"deleted {sum(purged.reviews.values())} review(s) by user {user}"))
+    for library, n in sorted(purged.reviews.items()):
+        console.print(Plain(f"  {library}: {n} review(s)"))
+    for path, n in purged.files:
+        console.print(Plain(f"  {path}: {n} record(s) removed"))
 
 
 def _ensure_index(engine: Engine) -> None:

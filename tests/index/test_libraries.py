@@ -179,9 +179,26 @@ def test_export_is_jsonl_that_ingest_reads_back(libraries, engine, tmp_path):
     lines = [json.loads(line) for line in exported.splitlines()]
     assert {line["title"] for line in lines} == {"Harbour of Lanterns", "Train to Busan"}
     assert all(not line["id"].startswith(B) for line in lines)
+    assert [line.get("user_id") for line in lines] == [None, "42"]
+    assert {line["library"] for line in lines} == {B}
     (tmp_path / "export.jsonl").write_text(exported, encoding="utf-8")
     report = engine.ingest([tmp_path / "export.jsonl"], library=A)
-    assert report.added == 2 and not report.rejected
+    assert report.added == 1 and "--keep-owners" in report.rejected[0].reason  # Kit's is B's
+    report = engine.ingest([tmp_path / "export.jsonl"], library=A, keep_owners=True)
+    assert report.added == 1 and not report.rejected
+    assert [r.reviewer for r in engine.libraries.reviews(A, 42)] == ["Kit"]
+
+
+def test_departures_while_the_bot_was_off_start_the_countdown(engine, write):
+    engine.ingest([write("a.jsonl", json.dumps(HARBOUR))], library=A)
+    engine.ingest([write("b.jsonl", json.dumps(HARBOUR))], library=B)
+    assert engine.libraries.notice_departures({1001}) == [B]
+    first = engine.libraries.departed()[B]
+    assert engine.libraries.notice_departures({1001}) == []  # noticed once; the time kept
+    assert engine.libraries.departed() == {B: first}
+    engine.libraries.server_returned(B)
+    other_shards = engine.libraries.notice_departures(set(), mine=lambda server: server == 1001)
+    assert other_shards == [A]  # B is another process's to judge
 
 
 def test_purging_a_user_removes_their_reviews_everywhere_and_nothing_else(engine, write):

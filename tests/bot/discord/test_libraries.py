@@ -266,6 +266,36 @@ async def test_members_are_limited_per_hour_and_servers_per_day_of_uploads(env):
         limits.uploads.uses = env.bot.settings.libraries.uploads_per_day
 
 
+async def test_fifteen_forms_submitted_together_save_exactly_the_limit(env):
+    """Each form opens while the member is under the limit; submitted at once, the limit is
+    taken before each save, so exactly ten are saved and the rest get their words back."""
+    limits = env.bot.limits
+    limits.member_reviews.uses = 10
+    uid = 3200
+    try:
+        forms = []
+        for i in range(15):
+            callback = await env.callback(
+                await env.command("review post", uid=uid, guild=B, film="Heat")
+            )
+            assert callback.body["type"] == 9  # every form opens: nothing is taken yet
+            forms.append(
+                fake_discord.modal_submit(callback.body["data"], {"Your review": f"Burst {i}."})
+            )
+        sent = await asyncio.gather(
+            *(env.interact(kind, data, uid=uid, guild=B) for kind, data in forms)
+        )
+        answers = await asyncio.gather(*(env.answer(p, timeout=120) for p in sent))
+    finally:
+        limits.member_reviews.uses = 10_000
+    saved = [a for a in answers if "Saved" in shown(a)]
+    refused = [a for a in answers if "as many reviews as allowed" in shown(a)]
+    assert (len(saved), len(refused)) == (10, 5)
+    assert all("Your words, to post again" in a["content"] for a in refused)
+    mine = env.engine.libraries.reviews(library_of(B), uid)
+    assert len(mine) == 10
+
+
 async def test_a_hundred_reviews_in_a_row_are_kept_searchable_and_versions_stay_bounded(env):
     index_dir = env.engine.settings.index_dir
     versions, searches = [], []

@@ -1,8 +1,10 @@
 """`cinebot library ...` and `--server`: what the Discord commands do to a server's library,
 from the terminal, on the same engine."""
 
+import gc
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -64,16 +66,60 @@ def test_export_then_ingest_into_another_server_and_purge_the_first(index_args, 
         "The diner scene.",
         "--user",
         "7",
+        "--name",
+        "Sev",
         *index_args,
     )
     out = tmp_path / "export.jsonl"
     run("library", "export", SERVER, "--out", str(out), *index_args)
-    assert json.loads(out.read_text())["title"] == "Heat"
-    report = json.loads(run("ingest", str(out), "--server", OTHER, "--json", *index_args))
-    assert report["added"] == 1
+    record = json.loads(out.read_text())
+    assert (record["title"], record["user_id"], record["library"]) == (
+        "Heat",
+        "7",
+        f"guild:{SERVER}",
+    )
+    refused = runner.invoke(app, ["ingest", str(out), "--server", OTHER, "--json", *index_args])
+    report = json.loads(refused.stdout)
+    assert refused.exit_code == 1 and report["added"] == 0
+    assert "--keep-owners" in report["rejected"][0]["reason"]
+    kept = json.loads(
+        run("ingest", str(out), "--server", OTHER, "--keep-owners", "--json", *index_args)
+    )
+    assert kept["added"] == 1
     assert "1 review(s)" in run("library", "purge", SERVER, *index_args)
     listed = json.loads(run("library", "list", "--json", *index_args))["libraries"]
     assert f"guild:{SERVER}" not in listed and listed[f"guild:{OTHER}"]["reviews"] == 1
+
+
+def test_a_server_restoring_its_own_export_keeps_the_owners(index_args, tmp_path):
+    run(
+        "library",
+        "post",
+        SERVER,
+        "Oldboy",
+        "--text",
+        "Hallway.",
+        "--user",
+        "5",
+        "--name",
+        "Fi",
+        *index_args,
+    )
+    out = tmp_path / "export.jsonl"
+    run("library", "export", SERVER, "--out", str(out), *index_args)
+    run("library", "purge", SERVER, *index_args)
+    assert json.loads(run("ingest", str(out), "--server", SERVER, "--json", *index_args))["added"]
+    again = tmp_path / "again.jsonl"
+    run("library", "export", SERVER, "--out", str(again), *index_args)
+    assert json.loads(again.read_text())["user_id"] == "5"
+
+
+def test_operator_posts_name_the_member_they_act_for(index_args):
+    for missing in (["--name", "Kit"], ["--user", "42"]):
+        result = runner.invoke(
+            app, ["library", "post", SERVER, "Heat", "--text", "Fine.", *missing, *index_args]
+        )
+        assert result.exit_code == 2 and "Missing option" in result.output
 
 
 def test_purge_user_removes_their_reviews_in_every_server(index_args):
@@ -87,9 +133,23 @@ def test_purge_user_removes_their_reviews_in_every_server(index_args):
             f"Corridor, {server}.",
             "--user",
             "9",
+            "--name",
+            "Nin",
             *index_args,
         )
-    run("library", "post", OTHER, "Oldboy", "--text", "Someone else.", "--user", "10", *index_args)
+    run(
+        "library",
+        "post",
+        OTHER,
+        "Oldboy",
+        "--text",
+        "Someone else.",
+        "--user",
+        "10",
+        "--name",
+        "Ten",
+        *index_args,
+    )
     assert "deleted 2 review(s) by user 9" in run("library", "purge-user", "9", *index_args)
     listed = json.loads(run("library", "list", "--json", *index_args))["libraries"]
     assert f"guild:{SERVER}" not in listed and listed[f"guild:{OTHER}"]["reviews"] == 1
@@ -98,8 +158,84 @@ def test_purge_user_removes_their_reviews_in_every_server(index_args):
 def test_a_review_that_cannot_be_saved_fails_with_the_reason(index_args):
     result = runner.invoke(
         app,
-        ["library", "post", SERVER, "Heat", "--text", "Fine.", "--rating", "12/10", *index_args],
+        [
+            "library",
+            "post",
+            SERVER,
+            "Heat",
+            "--text",
+            "Fine.",
+            "--rating",
+            "12/10",
+            "--user",
+            "1",
+            "--name",
+            "One",
+            *index_args,
+        ],
     )
     assert (
         result.exit_code == 1 and "not saved: rating '12/10' is outside its scale" in result.output
     )
+
+
+def _files_holding(folder, words: bytes) -> list[str]:
+    return [str(p) for p in folder.rglob("*") if p.is_file() and words in p.read_bytes()]
+
+
+def test_purge_user_leaves_their_words_nowhere_after_an_export_round_trip(
+    index_args, tmp_path, monkeypatch
+):
+    uploads = tmp_path / "uploads"
+    monkeypatch.setenv("CINEBOT_DISCORD__UPLOAD_DIR", str(uploads))
+    words = "Quillon ferries paper lanterns past the tollgate every winter."
+    run(
+        "library",
+        "post",
+        SERVER,
+        "Heat",
+        "--text",
+        words,
+        "--user",
+        "9",
+        "--name",
+        "Q",
+        *index_args,
+    )
+    uploaded = uploads / OTHER / "from-700.jsonl"
+    uploaded.parent.mkdir(parents=True)
+    run("library", "export", SERVER, "--out", str(uploaded), *index_args)
+    run("ingest", str(uploaded), "--server", OTHER, "--keep-owners", *index_args)
+    said = run("library", "purge-user", "9", *index_args)
+    assert "deleted 2 review(s) by user 9" in said
+    assert f"guild:{SERVER}: 1" in said and f"guild:{OTHER}: 1" in said
+    assert "from-700.jsonl: 1 record(s) removed" in said
+    gc.collect()  # the engines of the commands run above (each a process of its own, for real)
+    run(
+        "library",
+        "post",
+        OTHER,
+        "Oldboy",
+        "--text",
+        "Next.",
+        "--user",
+        "2",
+        "--name",
+        "B",
+        *index_args,
+    )
+    for server in (SERVER, OTHER):
+        found = json.loads(
+            run(
+                "search",
+                "paper lanterns past the tollgate",
+                "--json",
+                "--server",
+                server,
+                *index_args,
+            )
+        )
+        assert words not in json.dumps(found)
+    index_dir = Path(index_args[1])
+    assert not _files_holding(index_dir, b"tollgate every winter")
+    assert not _files_holding(uploads, b"tollgate")

@@ -60,9 +60,6 @@ class AdminCog(commands.Cog):
                 ephemeral=True,
             )
             return
-        if refused := self.bot.limits.uploads.refusal(interaction.guild_id):
-            await interaction.response.send_message(refused, ephemeral=True)
-            return
         try:
             path = upload_path(
                 self.uploads_of(interaction.guild_id),
@@ -74,7 +71,10 @@ class AdminCog(commands.Cog):
         except UploadRefused as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)
             return
-        self.bot.limits.uploads.use(interaction.guild_id)
+        # Taken before the upload is saved, in one step: uploads sent together cannot pass it.
+        if refused := self.bot.limits.uploads.reserve(interaction.guild_id):
+            await interaction.response.send_message(refused, ephemeral=True)
+            return
         library = library_of(interaction.guild_id)
         assert library is not None
         title = f"Ingest of {path.name}"

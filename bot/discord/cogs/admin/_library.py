@@ -107,6 +107,25 @@ class LibraryCog(commands.GroupCog, group_name="library"):
         )
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Servers removed while the bot was off: their libraries start the `keep_days`
+        countdown now. A process running some of the shards judges only their servers."""
+        present = {guild.id for guild in self.bot.guilds}
+        count = self.bot.shard_count or 1
+        shard_ids = getattr(self.bot, "shard_ids", None)
+        ours = set(shard_ids) if shard_ids else ({self.bot.shard_id or 0} if count > 1 else None)
+
+        def mine(server: int) -> bool:
+            return ours is None or (server >> 22) % count in ours
+
+        noticed = await self.bot.call(self.bot.engine.libraries.notice_departures, present, mine)
+        for library in noticed:
+            keep = self.bot.settings.libraries.keep_days
+            log.info(
+                "%s was left while the bot was off: its library is kept %g days", library, keep
+            )
+
+    @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.bot.call(self.bot.engine.libraries.server_returned, library_of(guild.id))
 

@@ -181,11 +181,13 @@ class ReviewCog(commands.Cog):
     ) -> None:
         """Write the review (a small commit in a worker), then say what was stored."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        assert interaction.guild_id is not None
-        if refused := self._refused(interaction):
-            await tell_privately(interaction, refused)
+        guild_id, user = interaction.guild_id, interaction.user
+        assert guild_id is not None
+        # Taken before saving, in one step: forms submitted together cannot pass the limit.
+        if refused := self.bot.limits.reserve_review(guild_id, user.id):
+            await tell_privately(interaction, render.review_refused(refused.rstrip("."), text))
             return
-        library, user = _library(interaction), interaction.user
+        library = _library(interaction)
         try:
             await self.bot.call(
                 self.bot.engine.libraries.post,
@@ -197,14 +199,18 @@ class ReviewCog(commands.Cog):
                 text,
                 review_id,
             )
-        except (ValueError, NotYours) as exc:  # nothing saved: the words go back to them
-            await tell_privately(interaction, render.review_refused(str(exc), text))
-            return
-        except IndexBusy:
-            why = "the library is being re-indexed; try again in a few minutes"
+        except (ValueError, NotYours, IndexBusy) as exc:  # nothing saved: words go back
+            self.bot.limits.give_back_review(guild_id, user.id)
+            why = (
+                "the library is being re-indexed; try again in a few minutes"
+                if isinstance(exc, IndexBusy)
+                else str(exc)
+            )
             await tell_privately(interaction, render.review_refused(why, text))
             return
-        self.bot.limits.reviewed(interaction.guild_id, user.id)
+        except BaseException:
+            self.bot.limits.give_back_review(guild_id, user.id)
+            raise
         await self.bot.call(self.bot.engine.snapshot)  # open the new version before any search
         saved = await self.bot.call(self.bot.engine.libraries.reviews, library, user.id, "", 1)
         log.info(
