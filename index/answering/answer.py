@@ -21,7 +21,7 @@ from index.answering.relax import relax
 from index.answering.snippets import make_snippet
 from index.embedding.encoder import Encoder
 from index.knowledge import filters as registry
-from index.knowledge.filters import Masks
+from index.knowledge.filters import Facts, Masks
 from index.results import FilmHit, ReviewHit, SearchResult, TitleMatch
 from index.storage.snapshot import Snapshot
 from index.storage.vectors import Selection
@@ -36,6 +36,19 @@ class Scope:
     library: str | None  # a server's library; None (a DM, the terminal) sees the base one
     encoder: Encoder
     settings: SearchSettings
+
+    @property
+    def facts(self) -> Facts:
+        """The version as this place sees its films (a server's own reviews included)."""
+        return self.snap.facts(self.library)
+
+    def selection(
+        self, rows: np.ndarray, filters: QueryFilters, exclude_film: str | None = None
+    ) -> Selection:
+        """Which passages may answer: the rows, and the same in words for payload stores (the
+        films this place sees otherwise told apart)."""
+        gained, lost = self.facts.changed(filters)
+        return Selection(rows, filters, exclude_film, self.libraries, gained, lost)
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -93,20 +106,20 @@ def ask(
 
 def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
     """A page of films for a parsed question (`limit` films from `offset`)."""
-    snap = scope.snap
-    query = registry.judged(snap, query)
+    snap, facts = scope.snap, scope.facts
+    query = registry.judged(facts, query)
     if query.like:
         return more_like(scope, query, limit, offset)
     filters = query.filters
     with stage("filter"):
-        masks = registry.masks(snap, filters, scope.library)
+        masks = registry.masks(facts, filters, scope.library)
     emptied_by, relaxed = None, ()
     if (
         not masks.reviews.any()
         and registry.is_filtered(filters)
         and snap.visible(scope.library).any()
     ):
-        widened = relax(snap, filters, masks, scope.library)
+        widened = relax(facts, filters, masks, scope.library)
         filters, masks = widened.filters, widened.masks
         emptied_by, relaxed = widened.emptied_by, widened.dropped
     wanted = offset + limit + 1
@@ -139,9 +152,7 @@ def _rank(
         vector = scope.encoder.encode_query(semantic)
     with stage("search"):  # the filters were turned into masks before; this is the search
         everything = not registry.is_filtered(filters) and len(snap.libraries) == 1
-        selection = (
-            None if everything else Selection(masks.passages, filters, libraries=scope.libraries)
-        )
+        selection = None if everything else scope.selection(masks.passages, filters)
         settings = scope.settings
         lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
         return top_films(
@@ -174,12 +185,7 @@ def neighbours(
         return []
     vector = np.asarray(snap.vectors[np.flatnonzero(own)]).mean(axis=0)
     vector /= np.linalg.norm(vector) or 1.0
-    selection = Selection(
-        masks.passages & ~own,
-        filters,
-        exclude_film=snap.films[row].film_id,
-        libraries=scope.libraries,
-    )
+    selection = scope.selection(masks.passages & ~own, filters, snap.films.ids[row])
     return top_films(snap, vector, selection, n, scope.settings.rating_weight)
 
 
@@ -193,7 +199,7 @@ def similar(
         return match, None
     filters = filters or QueryFilters()
     row = snap.film_row[match.film.film_id]
-    masks = registry.masks(snap, filters, scope.library)
+    masks = registry.masks(scope.facts, filters, scope.library)
     ranked = neighbours(scope, row, masks, filters, offset + limit + 1)
     parsed = ParsedQuery(text=f"like {match.film.title}", filters=filters, semantic="")
     hits = film_hits(scope, ranked[offset : offset + limit], parsed, masks.reviews)
@@ -272,7 +278,7 @@ def film_hit(scope: Scope, scored: FilmScore, parsed: ParsedQuery, passing: np.n
                 review.url,
             )
         )
-    film = snap.films[scored.film_row]
+    film = scope.facts.film(scored.film_row)
     if len(snap.libraries) > 1:  # count only the reviews this place may see
         film = replace(film, n_reviews=int(snap.visible_counts(scope.library)[scored.film_row]))
     return FilmHit(film, scored.score, tuple(reviews))

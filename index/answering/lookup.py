@@ -21,7 +21,8 @@ def film(scope: Scope, title: str) -> tuple[TitleMatch, FilmDetail | None]:
         stored.values(),
         key=lambda r: (-(r.rating if r.rating is not None else -1), r.review_id),
     )
-    return match, FilmDetail(replace(match.film, n_reviews=len(reviews)), tuple(reviews))
+    film = scope.facts.film(snap.film_row[match.film.film_id])
+    return match, FilmDetail(replace(film, n_reviews=len(reviews)), tuple(reviews))
 
 
 def suggest(

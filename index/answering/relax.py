@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.knowledge import filters as registry
-from index.knowledge.filters import Masks
-from index.storage.snapshot import Snapshot
+from index.knowledge.filters import Facts, Masks
 from index.types import QueryFilters
 
 
-def culprit(snap: Snapshot, filters: QueryFilters, library: str | None = None) -> str | None:
+def culprit(facts: Facts, filters: QueryFilters, library: str | None = None) -> str | None:
     """The filter that empties the result: adding filters in their blame order, the first one
     that leaves no film. None when the filters are not the reason (empty index)."""
     active = {f.key for f in registry.active(filters)}
@@ -21,7 +20,7 @@ def culprit(snap: Snapshot, filters: QueryFilters, library: str | None = None) -
         if f.key not in active:
             continue
         applied.append(f.key)
-        if not registry.masks(snap, registry.only(filters, *applied), library).reviews.any():
+        if not registry.masks(facts, registry.only(filters, *applied), library).reviews.any():
             return f.key
     return None
 
@@ -36,12 +35,10 @@ class Relaxed:
     dropped: tuple[str, ...]
 
 
-def relax(
-    snap: Snapshot, filters: QueryFilters, masks: Masks, library: str | None = None
-) -> Relaxed:
+def relax(facts: Facts, filters: QueryFilters, masks: Masks, library: str | None = None) -> Relaxed:
     """Drop the filter that emptied the result first, then the most specific ones, until
     something passes (or nothing is left to drop)."""
-    emptied_by = culprit(snap, filters, library)
+    emptied_by = culprit(facts, filters, library)
     order = [emptied_by] if emptied_by else []
     order += [f.key for f in registry.relax_order() if f.key != emptied_by]
     dropped: list[str] = []
@@ -51,5 +48,5 @@ def relax(
         if registry.by_key(key).is_set(filters):
             filters = registry.without(filters, key)
             dropped.append(key)
-            masks = registry.masks(snap, filters, library)
+            masks = registry.masks(facts, filters, library)
     return Relaxed(filters, masks, emptied_by, tuple(dropped))

@@ -6,9 +6,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from index.types import Film, Review
+from index.types import BASE_LIBRARY, Film, Review
 
 if TYPE_CHECKING:
     from index.knowledge.catalogue import CatalogueFilm
@@ -130,3 +131,61 @@ def merge_film(fid: str, reviews: Iterable[Review], known: CatalogueFilm | None 
         poster_url=poster,
         sources=tuple(sorted(sources.items())),
     )
+
+
+# A film's facts, as `Film` holds them, in the order views are filled.
+VIEW_FIELDS = (
+    "year",
+    "countries",
+    "genres",
+    "director",
+    "cast",
+    "platforms",
+    "languages",
+    "runtime",
+    "poster_url",
+    "imdb_id",
+)
+
+
+def film_views(
+    fid: str, reviews: Iterable[Review], known: CatalogueFilm | None = None
+) -> tuple[Film, dict[str, Film]]:
+    """What a film is for everyone (the catalogue and the base library's reviews) and, per
+    server library whose reviews add to it, what it is there. A server's reviews only fill
+    what everyone's view lacks: they never change what another server is told, and another
+    server never learns what they say."""
+    reviews = list(reviews)
+    base = [r for r in reviews if r.library == BASE_LIBRARY]
+    if base or known is not None:
+        everyone = merge_film(fid, base, known)
+    else:  # only servers review it, and no catalogue knows it: its name, and no facts
+        titles = Counter(r.title for r in reviews)
+        years = Counter(r.year for r in reviews if r.year)
+        year = years.most_common(1)[0][0] if years else None
+        everyone = Film(fid, titles.most_common(1)[0][0], year, (), (), None, (), (), 0)
+    everyone = replace(everyone, n_reviews=len(reviews))
+    by_library: dict[str, list[Review]] = {}
+    for review in reviews:
+        if review.library != BASE_LIBRARY:
+            by_library.setdefault(review.library, []).append(review)
+    views = {}
+    for library, theirs in sorted(by_library.items()):
+        view = _filled(everyone, merge_film(fid, base + theirs, known))
+        if view != everyone:
+            views[library] = view
+    return everyone, views
+
+
+def _filled(everyone: Film, theirs: Film) -> Film:
+    """`everyone`, with what it does not know taken from `theirs`."""
+    gaps = {
+        name: getattr(theirs, name)
+        for name in VIEW_FIELDS
+        if getattr(everyone, name) in (None, (), "") and getattr(theirs, name) not in (None, (), "")
+    }
+    if not gaps:
+        return everyone
+    theirs_from = dict(theirs.sources)
+    sources = dict(everyone.sources) | {n: theirs_from[n] for n in gaps if n in theirs_from}
+    return replace(everyone, **gaps, sources=tuple(sorted(sources.items())))

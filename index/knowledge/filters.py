@@ -67,6 +67,14 @@ class Facts(Protocol):
         """Which reviews a place may see (the base library and its own)."""
         ...
 
+    def film(self, row: int) -> Any:
+        """A film as this view sees it."""
+        ...
+
+    def changed(self, filters: QueryFilters) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Film ids that pass here but not by everyone's facts, and the other way round."""
+        ...
+
 
 # ---------------------------------------------------------------------------- facts
 @dataclass(frozen=True)
@@ -145,6 +153,7 @@ class Condition:
 class Conditions:
     must: list[Condition] = field(default_factory=list)
     must_not: list[Condition] = field(default_factory=list)
+    should: list[Any] = field(default_factory=list)  # at least one of them, when any
 
 
 # ---------------------------------------------------------------------------- filters
@@ -572,11 +581,13 @@ def judged(facts: Facts, parsed: ParsedQuery) -> ParsedQuery:
     return parsed.model_copy(update={"filters": without(parsed.filters, *keys), "ignored": ignored})
 
 
-def conditions(filters: QueryFilters) -> Conditions:
-    """The filters as payload conditions, with the same meaning as the masks."""
+def conditions(filters: QueryFilters, of_review: bool | None = None) -> Conditions:
+    """The filters as payload conditions, with the same meaning as the masks; just those on
+    a film's facts (`of_review` False) or on a review's own (True), or all (None)."""
     out = Conditions()
     for f in active(filters):
-        f.conditions(filters, out)
+        if of_review is None or f.fact.of_review == of_review:
+            f.conditions(filters, out)
     return out
 
 

@@ -50,6 +50,13 @@ def film_from_data(fid: str, title: str, year: int | None, d: dict[str, Any]) ->
     )
 
 
+def film_record(film: Film) -> str:
+    """A film's facts as the films table stores them (`film_from_data` reads them back)."""
+    return json.dumps(
+        {k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}}
+    )
+
+
 class Films(Sequence[Film]):
     """The films in film_id order. Ids, titles and years are plain lists; a `Film` (with all
     its facts) is built when asked for, and kept."""

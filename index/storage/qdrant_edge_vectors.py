@@ -37,7 +37,7 @@ from index.storage.qdrant_payloads import (
     not_in_this_store,
     passage_payloads,
     version_name,
-    where,
+    where_for,
 )
 from index.storage.rows import ROWS_DIR
 from index.storage.vectors import Previous, Selection
@@ -233,9 +233,7 @@ class EdgeIndex:
         q = edge()
         condition = None
         if selection is not None:
-            condition = spelling()(
-                where(selection.filters, selection.exclude_film, selection.libraries)
-            )
+            condition = spelling()(where_for(selection))
         # A small allowed set (or a small shard, when all of it is allowed): score just those
         # (the payload index finds them) rather than walk a graph built for everyone.
         allowed = self.points if selection is None else selection.count

@@ -22,6 +22,7 @@ from config import QdrantSettings
 from index.errors import IndexMissing
 from index.knowledge import filters as registry
 from index.knowledge.filters import Condition, Conditions, conditions, film_facts
+from index.storage.vectors import Selection
 from index.storage.versions import VersionInfo, open_readonly
 from index.types import QueryFilters
 
@@ -64,25 +65,53 @@ def passage_payloads(meta: Path) -> Iterator[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Where:
+    """Every `must`, no `must_not`, and (when there are any) one of `should`."""
+
     must: tuple[Condition, ...] = ()
     must_not: tuple[Condition, ...] = ()
+    should: tuple[Where | Condition, ...] = ()
 
 
 def where(
     filters: QueryFilters | None,
     exclude_film: str | None = None,
     libraries: tuple[str, ...] | None = None,
+    gained: tuple[str, ...] = (),
+    lost: tuple[str, ...] = (),
 ) -> Where | None:
     """The filters (and the film left out, and the libraries the place may see) as payload
-    conditions; None when nothing is filtered."""
-    found = conditions(filters) if filters is not None else Conditions()
+    conditions; None when nothing is filtered. A passage's payload holds its film's facts as
+    everyone sees them: films that pass in this place though those facts say otherwise
+    (`gained`) pass too, and films that fail here though they say otherwise (`lost`) do not."""
+    if filters is None:
+        found = Conditions()
+    elif gained:
+        found = conditions(filters, of_review=True)
+        film = conditions(filters, of_review=False)
+        everyone = Where(tuple(film.must), tuple(film.must_not))
+        found.should.extend([everyone, Condition("film_id", any=tuple(gained))])
+    else:
+        found = conditions(filters)
+    if lost:
+        found.must_not.append(Condition("film_id", any=tuple(lost)))
     if exclude_film is not None:
         found.must_not.append(Condition("film_id", value=exclude_film))
     if libraries is not None:  # the tenant: a server's library and the base one
         found.must.append(Condition("library", any=tuple(libraries)))
-    if not found.must and not found.must_not:
+    if not found.must and not found.must_not and not found.should:
         return None
-    return Where(tuple(found.must), tuple(found.must_not))
+    return Where(tuple(found.must), tuple(found.must_not), tuple(found.should))
+
+
+def where_for(selection: Selection) -> Where | None:
+    """A search's selection as payload conditions."""
+    return where(
+        selection.filters,
+        selection.exclude_film,
+        selection.libraries,
+        selection.gained,
+        selection.lost,
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +129,9 @@ class Spelling:
         if where is None:
             return None
 
-        def spell(c: Condition) -> Any:
+        def spell(c: Condition | Where) -> Any:
+            if isinstance(c, Where):
+                return self(c)
             if c.value is not None:
                 return self.field(key=c.key, match=self.match_value(value=c.value))
             if c.any is not None:
@@ -111,6 +142,7 @@ class Spelling:
         return self.filter(
             must=[spell(c) for c in where.must] or None,
             must_not=[spell(c) for c in where.must_not] or None,
+            should=[spell(c) for c in where.should] or None,
         )
 
 

@@ -30,6 +30,7 @@ from index.storage.qdrant_payloads import (
     passage_payloads,
     version_name,
     where,
+    where_for,
 )
 from index.storage.vectors import Previous, Selection
 from index.storage.versions import VersionInfo
@@ -130,11 +131,7 @@ class QdrantIndex:
         from qdrant_client import models as m
 
         filtered = selection is not None
-        condition = (
-            payload_filter(selection.filters, selection.exclude_film, selection.libraries)
-            if filtered
-            else None
-        )
+        condition = spelling()(where_for(selection)) if filtered else None
         # A small allowed set (or collection, when all of it is allowed) is scored outright.
         allowed = selection.count if filtered else self.size
         exact = allowed is not None and allowed <= self.settings.exact_below

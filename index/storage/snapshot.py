@@ -29,7 +29,8 @@ from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.rows import ROWS_DIR, Utf8Strings, read_rows
 from index.storage.vectors import SettingError, VectorBackend, VectorIndex
 from index.storage.versions import Lease, VersionInfo, open_readonly
-from index.types import BASE_LIBRARY, StoredReview
+from index.storage.views import LibraryFacts, library_facts
+from index.types import BASE_LIBRARY, Film, StoredReview
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Snapshot:
     passage_ids: np.ndarray  # int64 passage_id per row
     db: sqlite3.Connection
     lock: threading.Lock
-    _visible: dict[object, np.ndarray] = field(default_factory=dict)
+    _visible: dict[object, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -125,6 +126,35 @@ class Snapshot:
         mask = np.isin(self.review_library, wanted)
         self._visible[library] = mask
         return mask
+
+    def facts(self, library: str | None) -> Snapshot | LibraryFacts:
+        """The version as a place sees its films: everyone's facts (this snapshot), or in a
+        server whose own reviews add to some films, with those additions (`views`)."""
+        if not library or library == BASE_LIBRARY or library not in self.libraries:
+            return self
+        key = ("facts", library)
+        if key not in self._visible:
+            records = (
+                self.query("SELECT film_id, data FROM film_views WHERE library=?", (library,))
+                if self._has_views
+                else []
+            )
+            self._visible[key] = library_facts(self, records) or self
+        return self._visible[key]  # type: ignore[return-value]
+
+    @cached_property
+    def _has_views(self) -> bool:
+        """Versions written before film views have no such table."""
+        found = self.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name='film_views'")
+        return bool(found)
+
+    def film(self, row: int) -> Film:
+        """A film as everyone sees it (`LibraryFacts.film`: as one server does)."""
+        return self.films[row]
+
+    def changed(self, filters: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Everyone's view differs from itself nowhere."""
+        return (), ()
 
     def visible_films(self, library: str | None) -> np.ndarray:
         """Films with at least one review the place may see."""
@@ -205,7 +235,8 @@ class Snapshot:
             found = Counter({k: int(np.count_nonzero(seen[groups[k]])) for k in groups})
             return +found  # keys no film seen has are left out
 
-        countries, genres = tally(self.groups["countries"]), tally(self.groups["genres"])
+        view = self if everything else self.facts(library)
+        countries, genres = tally(view.groups["countries"]), tally(view.groups["genres"])
         size = sum(p.stat().st_size for p in self.info.path.iterdir() if p.is_file())
         split = {}
         for code, name in enumerate(self.libraries):

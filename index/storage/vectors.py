@@ -39,6 +39,10 @@ class Selection:
     exclude_film: str | None = None
     # The libraries the place may see ("base" and its own); None: every library.
     libraries: tuple[str, ...] | None = None
+    # Films that pass in this place though their stored facts (payloads) say otherwise, and
+    # the other way round: a server's own reviews add to what it knows of some films.
+    gained: tuple[str, ...] = ()
+    lost: tuple[str, ...] = ()
 
     @cached_property
     def count(self) -> int:

@@ -27,7 +27,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,12 +35,13 @@ import numpy as np
 
 from index.errors import REBUILD, IndexBusy, IndexDamaged
 from index.knowledge.catalogue import Catalogue
-from index.knowledge.films import merge_film, normalize_title
+from index.knowledge.films import film_views, normalize_title
 from index.storage import arrays
-from index.storage.film_table import write_film_table
+from index.storage.film_table import film_record, write_film_table
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.rows import ROWS_DIR, write_rows
-from index.types import BASE_LIBRARY, Review
+from index.storage.views import view_record
+from index.types import Review
 
 if TYPE_CHECKING:
     from index.storage.vectors import VectorBackend
@@ -78,6 +79,9 @@ CREATE TABLE IF NOT EXISTS passages (
     passage_id INTEGER PRIMARY KEY AUTOINCREMENT, review_id TEXT NOT NULL,
     film_id TEXT NOT NULL, ordinal INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_review ON passages(review_id);
+CREATE TABLE IF NOT EXISTS film_views (
+    library TEXT NOT NULL, film_id TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (library, film_id));
 """
 
 
@@ -489,23 +493,24 @@ class VersionWriter:
         self.touched_films.add(fid)
 
     def _refresh_films(self) -> None:
+        """Each touched film's facts for everyone (the films table) and, where a server's
+        own reviews add to them, for that server alone (film_views)."""
         for fid in self.touched_films:
             rows = self.db.execute("SELECT data FROM reviews WHERE film_id=?", (fid,)).fetchall()
             self.db.execute("DELETE FROM films WHERE film_id=?", (fid,))
-            if rows:
-                reviews = [Review.model_validate_json(d) for (d,) in rows]
-                # A server's reviews shape a film's facts only where the base library has
-                # none: one server cannot change what every other server is told.
-                base = [r for r in reviews if r.library == BASE_LIBRARY]
-                film = merge_film(fid, base or reviews, self.catalogue.get(fid))
-                film = replace(film, n_reviews=len(reviews))
-                data = {
-                    k: v for k, v in film.__dict__.items() if k not in {"film_id", "title", "year"}
-                }
-                self.db.execute(
-                    "INSERT INTO films(film_id, title, year, data) VALUES (?,?,?,?)",
-                    (fid, film.title, film.year, json.dumps(data)),
-                )
+            self.db.execute("DELETE FROM film_views WHERE film_id=?", (fid,))
+            if not rows:
+                continue
+            reviews = [Review.model_validate_json(d) for (d,) in rows]
+            everyone, views = film_views(fid, reviews, self.catalogue.get(fid))
+            self.db.execute(
+                "INSERT INTO films(film_id, title, year, data) VALUES (?,?,?,?)",
+                (fid, everyone.title, everyone.year, film_record(everyone)),
+            )
+            self.db.executemany(
+                "INSERT INTO film_views(library, film_id, data) VALUES (?,?,?)",
+                [(library, fid, view_record(view)) for library, view in views.items()],
+            )
 
     def commit(self, manifest: dict[str, Any], vectors_to: VectorBackend) -> str:
         """Publish this version. The vector store receives every vector (row = passage in

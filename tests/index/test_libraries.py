@@ -317,3 +317,48 @@ def test_suggestions_for_a_new_review_include_catalogue_films_no_review_names(en
     )
     film = engine.film("Decision to Leave", library=A)[1].film
     assert film.countries == ("KR",) and film.imdb_id == "tt12477480"
+
+
+ISLAND = {
+    "id": "i1",
+    "title": "The Quiet Fjord",
+    "year": 2019,
+    "rating": "8/10",
+    "countries": ["Iceland"],
+    "director": "Hekla Bjorg",
+    "cast": ["Orri Steinn"],
+    "text": "Two ferrymen wait out the winter on a fjord that will not freeze.",
+}
+
+
+def test_a_films_facts_from_one_server_never_reach_another_or_a_dm(engine, write):
+    """Server A says where the film is from and who made it; B reviews the same film without
+    saying. B (and a DM) must not learn A's facts, nor find the film through them."""
+    engine.ingest([write("a.jsonl", json.dumps(ISLAND))], library=A)
+    engine.libraries.post(B, 5, "Bo", "The Quiet Fjord (2019)", "7", "Cold, slow and lovely.")
+    _, in_a = engine.film("The Quiet Fjord", library=A)
+    _, in_b = engine.film("The Quiet Fjord", library=B)
+    assert (in_a.film.countries, in_a.film.director) == (("IS",), "Hekla Bjorg")
+    assert (in_b.film.countries, in_b.film.director, in_b.film.cast) == ((), None, ())
+    assert [r.reviewer for r in in_b.reviews] == ["Bo"]
+    icelandic = engine.ask("Icelandic films about ferrymen", library=B)
+    assert not icelandic.relaxed or "The Quiet Fjord" not in titles(icelandic)
+    assert titles(engine.ask("Icelandic films about ferrymen", library=A))[0] == "The Quiet Fjord"
+    assert engine.film("The Quiet Fjord")[1] is None  # a DM does not see it at all
+    assert engine.stats(B)["countries"] == {} and engine.stats(A)["countries"] == {"IS": 1}
+
+
+def test_a_servers_reviews_fill_only_what_everyone_does_not_know(engine, write):
+    """With a base review that says the country, a server's review saying another changes
+    nothing; what the base says nothing about (the director), the server's own fills for
+    itself alone."""
+    base = {**ISLAND, "id": "b1", "countries": ["Norway"], "director": None, "cast": []}
+    engine.ingest([write("base.jsonl", json.dumps(base))])
+    engine.ingest([write("a.jsonl", json.dumps(ISLAND))], library=A)
+    _, in_a = engine.film("The Quiet Fjord", library=A)
+    _, in_dm = engine.film("The Quiet Fjord")
+    assert in_a.film.countries == ("NO",) and in_a.film.director == "Hekla Bjorg"
+    assert in_dm.film.countries == ("NO",) and in_dm.film.director is None
+    assert titles(engine.ask("films by Hekla Bjorg", library=A))[:1] == ["The Quiet Fjord"]
+    nobody = engine.ask("films by Hekla Bjorg")
+    assert nobody.relaxed and nobody.emptied_by == "directors"

@@ -12,6 +12,7 @@ from index.engine import Engine
 from index.knowledge import filters as registry
 from index.knowledge.filters import Condition, Fact, keyword_filter
 from index.storage import qdrant_edge_vectors as edge
+from index.storage.qdrant_payloads import where
 from index.types import ParsedQuery, QueryFilters
 from tests.conftest import make_settings
 
@@ -99,7 +100,7 @@ def _edge_rows(engine: Engine, filters: QueryFilters) -> list[int]:
     """The passage rows Qdrant's own engine lets through the payload conditions."""
     store = engine.snapshot().vector_index
     q = edge.edge()
-    condition = edge.spelling()(edge.where(filters))
+    condition = edge.spelling()(where(filters))
     points, _ = store.shard.scroll(
         q.ScrollRequest(limit=1000, filter=condition, with_payload=False)
     )

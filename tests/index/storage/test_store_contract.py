@@ -14,7 +14,7 @@ from index.knowledge.filters import masks as masks_for
 from index.storage import qdrant_edge_vectors as edge
 from index.storage.faiss_vectors import FaissIndex
 from index.storage.qdrant_edge_vectors import EdgeIndex
-from index.storage.qdrant_payloads import passage_payloads
+from index.storage.qdrant_payloads import passage_payloads, where
 from index.storage.qdrant_vectors import QdrantIndex, payload_filter
 from index.storage.vectors import Selection
 from tests.conftest import make_settings
@@ -154,9 +154,11 @@ def client_store(backends, tmp_path_factory):
     return store
 
 
-def edge_rows(store: EdgeIndex, filters, exclude=None, libraries=None) -> list[int]:
+def edge_rows(
+    store: EdgeIndex, filters, exclude=None, libraries=None, changed=((), ())
+) -> list[int]:
     q = edge.edge()
-    condition = edge.spelling()(edge.where(filters, exclude, libraries))
+    condition = edge.spelling()(where(filters, exclude, libraries, *changed))
     points, _ = store.shard.scroll(
         q.ScrollRequest(limit=100_000, filter=condition, with_payload=False)
     )
@@ -277,15 +279,22 @@ def test_both_stores_apply_the_tenant_filter_alike(tenant_backends, place, quest
 
 
 def test_tenant_payload_filters_select_the_same_rows_as_the_masks(tenant_backends):
+    """Each server sees its own films' facts (its reviews fill what everyone's lack): the
+    payload conditions, told which films pass there otherwise, select what the masks do."""
     _, qdrant_engine = tenant_backends
     snap = qdrant_engine.snapshot()
+    told_apart = 0
     for place in (None, *SERVERS):
         libraries = ("base", place) if place else ("base",)
-        for question in QUESTIONS[:6]:
+        facts = snap.facts(place)
+        for question in [*QUESTIONS[:6], "Korean thrillers", "not Korean"]:
             filters = qdrant_engine.parse(question).filters
-            rows = masks_for(snap, filters, place).passages
-            found = edge_rows(snap.vector_index, filters, None, libraries)
+            rows = masks_for(facts, filters, place).passages
+            changed = facts.changed(filters)
+            told_apart += bool(changed[0] or changed[1])
+            found = edge_rows(snap.vector_index, filters, None, libraries, changed)
             assert found == np.flatnonzero(rows).tolist(), (place, question)
+    assert told_apart  # the servers' own films were seen otherwise, somewhere
 
 
 # ---------------------------------------------------------------------- growing
