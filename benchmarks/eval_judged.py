@@ -208,16 +208,19 @@ def main() -> None:
     )
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--size", type=int, default=SIZE, help="reviews to index (fewer: to try the harness)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    engine, records = judged_engine(args.workdir)
+    engine, records = judged_engine(args.workdir, args.size)
     built = time.perf_counter() - started
     snap = engine.snapshot()
     questions = load_questions()
     answers, seconds = answer_all(questions, systems(engine))
     judge.save_answers(answers, args.workdir / "answers.json")
     corpus = (
-        f"{len(records):,} IMDb user reviews ({SIZE:,} with the smallest sha1 of their id; "
+        f"{len(records):,} IMDb user reviews (those with the smallest sha1 of their id; "
         f"{len({r['imdb_id'] for r in records}):,} films, {len(snap.passage_review):,} passages) "
         "from `../shared/data/imdb-reviews` (read in place), stripped to id, IMDb id, title, "
         "year, rating and text, with its `films.csv` as the catalogue"

@@ -1,14 +1,15 @@
 """The judge's tool: blind pools with dossiers on the terminal, and recording verdicts.
 
-    python -m benchmarks.judged.judge pool [--only m01,c02] [--max 10]
-    python -m benchmarks.judged.judge snippets [--only ...] [--max 10]
+    python -m benchmarks.judged.judge pool [--only m01,c02] [--max 5]
+    python -m benchmarks.judged.judge snippets [--only ...] [--max 5]
+    python -m benchmarks.judged.judge film tt0062622 [--only m02]   # more of its reviews
     python -m benchmarks.judged.judge record < verdicts.txt
 
 `pool` prints, for each question with films not yet judged, the question (and the chat
 before it), the need it is judged against, and its unjudged films shuffled (seeded by the
 question id) under numbers that say nothing of which system showed them. Each film comes
 with a dossier: its catalogue facts, its mean rating over the indexed reviews, and short
-excerpts of its reviews (openings, and the sentences sharing most words with the question).
+excerpts of its reviews (an opening, and the sentences sharing most words with the question).
 Excerpts go to the terminal only, never into the repository.
 
 `snippets` prints cinebot's first shown review line for films judged relevant, to judge
@@ -48,15 +49,16 @@ from benchmarks.judged.systems import SNIPPET_SYSTEMS
 
 ANSWERS = WORKDIR / "answers.json"
 HANDLES = WORKDIR / "handles.json"
-OPENINGS, OPENING_CHARS = 2, 170
-MATCHED, MATCHED_CHARS = 3, 190
+OPENINGS, OPENING_CHARS = 1, 150
+MATCHED, MATCHED_CHARS = 3, 160
 _WORD = re.compile(r"[a-z]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _STOP = set(
     "a an and are as at be but by for from i if in into is it its me movie movies film films "
     "my not of on or so some something that the their them they this to want was what where "
     "which who will with you your like good one ones just only really pls please any anything "
-    "made make about".split()
+    "made make about say says said reviewer reviewers review reviews has have had more than very "
+    "much also other both there been being can could would should".split()
 )
 
 
@@ -111,7 +113,14 @@ class Dossiers:
         ]
         return (statistics.mean(ratings) if ratings else None), len(ratings)
 
-    def text(self, film: str, label: str, question: set[str]) -> str:
+    def text(
+        self,
+        film: str,
+        label: str,
+        question: set[str],
+        openings: int = OPENINGS,
+        matched: int = MATCHED,
+    ) -> str:
         row = self.facts.get(film, {})
         mean, n = self.mean_rating(film)
         facts = [
@@ -123,7 +132,7 @@ class Dossiers:
         ]
         lines = [" · ".join(facts)]
         reviews = self.reviews.get(film, [])
-        for r in reviews[:OPENINGS]:
+        for r in reviews[:openings]:
             lines.append(f"    {r['rating']:>2}/10 {clip(r['text'], OPENING_CHARS)}")
         scored = []
         for r in reviews:
@@ -131,7 +140,7 @@ class Dossiers:
                 hits = len(stems(sentence) & question)
                 if hits:
                     scored.append((-hits, len(scored), r["rating"], sentence))
-        for _, _, rating, sentence in sorted(scored)[:MATCHED]:
+        for _, _, rating, sentence in sorted(scored)[:matched]:
             lines.append(f"    +{rating:>2}/10 {clip(sentence, MATCHED_CHARS)}")
         return "\n".join(lines)
 
@@ -179,6 +188,20 @@ def print_pools(only: str | None, most: int) -> None:
             break
     HANDLES.write_text(json.dumps(handles, indent=1), encoding="utf-8")
     print(f"\n{done} question(s) printed")
+
+
+def print_films(films: list[str], only: str | None) -> None:
+    """More of a film's reviews, when a pool's excerpts do not decide."""
+    questions = load_questions()
+    by_id = {q.id: q for q in questions}
+    dossiers = Dossiers()
+    words = set()
+    for q in selected(questions, only) if only else []:
+        words |= stems(" ".join(t.text + " " + t.need for t in turns(q, by_id)))
+    for film in films:
+        row = dossiers.facts.get(film, {})
+        label = f"{row.get('title', film)} ({row.get('year', '?')})"
+        print(dossiers.text(film, label, words, openings=4, matched=8))
 
 
 def print_snippets(only: str | None, most: int) -> None:
@@ -270,12 +293,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=("pool", "snippets", "record"))
+    parser.add_argument("command", choices=("pool", "snippets", "film", "record"))
+    parser.add_argument("films", nargs="*", help="film keys (IMDb ids), for `film`")
     parser.add_argument("--only", help="question ids, comma-separated")
-    parser.add_argument("--max", type=int, default=10, help="questions to print")
+    parser.add_argument("--max", type=int, default=5, help="questions to print")
     args = parser.parse_args()
     if args.command == "pool":
         print_pools(args.only, args.max)
+    elif args.command == "film":
+        print_films(args.films, args.only)
     elif args.command == "snippets":
         print_snippets(args.only, args.max)
     else:

@@ -47,7 +47,8 @@ class Span:
             return "-"
         if self.exact:
             return f"{self.low:.{digits}f}"
-        return f"{self.low:.{digits}f}-{self.high:.{digits}f} ({self.judged}/{self.total} judged)"
+        unjudged = self.total - self.judged
+        return f"{self.low:.{digits}f}-{self.high:.{digits}f} ({unjudged} unjudged)"
 
 
 def span(yes: int, unknown: int, total: int) -> Span:

@@ -145,7 +145,7 @@ def test_report_gives_targets_coverage_and_each_question() -> None:
     text = eval_judged.report(
         QUESTIONS, answers(), judged(), RATINGS, {"cinebot": 0.1}, "a fake corpus"
     )
-    assert "| **cinebot** | 0.30 | 0.20-0.40 (4/5 judged) | 0.20 |" in text
+    assert "| **cinebot** | 0.30 | 0.20-0.40 (1 unjudged) | 0.20 |" in text
     assert "mood P@5 ≥ 0.65 and above both baselines" in text and "**not met**" in text
     assert "- c1 · Film tt1 (tt1) · film" in text
     assert "| f1 | follow-up | only old ones | 1 | 0 |" in text
