@@ -145,6 +145,13 @@ class Dossiers:
         return "\n".join(lines)
 
 
+def remember(handles: dict[str, str], path: Path = HANDLES) -> None:
+    """Add the numbers just printed to those printed before (a question's numbers stay the
+    same until one of its films is judged)."""
+    known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    path.write_text(json.dumps(known | handles, indent=1), encoding="utf-8")
+
+
 def blind_order(question: str, films: Iterable[str]) -> list[str]:
     """The judge's order: by the question's own seed, the same whichever systems showed what."""
     order = sorted(films)
@@ -166,7 +173,6 @@ def print_pools(only: str | None, most: int) -> None:
     by_id = {q.id: q for q in questions}
     answers, judgments = load_answers(), load_judgments()
     dossiers = Dossiers()
-    handles: dict[str, str] = {}
     done = 0
     for q in selected(questions, only):
         films = {
@@ -177,16 +183,15 @@ def print_pools(only: str | None, most: int) -> None:
         if not films:
             continue
         order = blind_order(q.id, films)
+        remember({f"{q.id}:{n}": film for n, film in enumerate(order, 1)})  # before printing
         print(f"\n=== {q.id} [{q.kind}] {chat_text(q, by_id)}")
         print(f"    need: {q.need}" + ("  (asks for bad films)" if q.wants_bad else ""))
         words = stems(" ".join(t.text + " " + t.need for t in turns(q, by_id)))
         for n, film in enumerate(order, 1):
-            handles[f"{q.id}:{n}"] = film
             print(f"[{n}] " + dossiers.text(film, films[film], words))
         done += 1
         if done >= most:
             break
-    HANDLES.write_text(json.dumps(handles, indent=1), encoding="utf-8")
     print(f"\n{done} question(s) printed")
 
 
@@ -239,7 +244,7 @@ def print_snippets(only: str | None, most: int) -> None:
         done += 1
         if done >= most:
             break
-    HANDLES.write_text(json.dumps(handles, indent=1), encoding="utf-8")
+    remember(handles)
     print(f"\n{done} question(s) printed")
 
 
