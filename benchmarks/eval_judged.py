@@ -160,9 +160,59 @@ def report(
         + " | | | | |"
     )
     lines += ["", "Issue #25's targets on this run:", "", *verdicts(scores), ""]
+    lines += by_kind(scores)
+    lines += NOTES
     lines += unjudged_section(todo)
     lines += per_question(questions, scores)
     return "\n".join(lines) + "\n"
+
+
+def by_kind(scores: dict[str, SystemScores]) -> list[str]:
+    """Panned films and explaining snippets per kind of question, as the issue measured them."""
+    names = list(scores)
+    lines = [
+        "Per kind of question: the share of shown films that are panned (each system), and the "
+        "share of cinebot's shown films whose snippet explains the fit.",
+        "",
+        "| kind | "
+        + " | ".join(f"panned, {n}" for n in names)
+        + f" | snippet explains, {CINEBOT} |",
+        "| --- | " + " | ".join("---:" for _ in names) + " | ---: |",
+    ]
+    ours = scores[CINEBOT]
+    for kind in KINDS:
+        cells = [scores[n].panned_by_kind.get(kind) for n in names]
+        explains = ours.explains_by_kind.get(kind)
+        lines.append(
+            f"| {kind} | "
+            + " | ".join(c.text() if c else "-" for c in cells)
+            + f" | {explains.text() if explains else '-'} |"
+        )
+    return [*lines, ""]
+
+
+NOTES = [
+    "## Reading the numbers",
+    "",
+    "- **Strict by design.** Constraints are read off the catalogue where it has the field (a "
+    "film not listed as Horror is not horror, a US co-production is not non-American); only "
+    "where it is silent do the reviews decide. Half the sample's films have no country, so a "
+    "system that places them from the review text can earn what the catalogue cannot.",
+    "- **Panned means not relevant.** A film whose indexed reviews average 4/10 or lower fits no "
+    "recommendation request (RULES.md), however well it matches: this is what the panned column "
+    "costs in P@5. Some directors' films in the sample are all panned (Spike Lee), which caps "
+    "those questions at 0 for every system.",
+    "- **The ceiling row** is the best top 5 the judged pool allows; a question with fewer than "
+    "five relevant films anywhere in the pool (French crime of the 70s: two) caps every system.",
+    "- **Follow-ups** are judged on the whole chat; the baselines get the chat's messages joined "
+    "into one query, cinebot gets them one by one through `Conversation`.",
+    "- **Snippets** are judged only for cinebot (the baselines show no review line), on the first "
+    "review line it shows, keyed by its hash: a changed snippet is judged again.",
+    "- A few questions resemble `benchmarks/eval_questions.py` (British comedies, Canadian "
+    "horror, musicals of the 1950s...): written independently, but the ranking was tuned on "
+    "that set, which favours cinebot on them.",
+    "",
+]
 
 
 def unjudged_section(todo: list[Unjudged]) -> list[str]:

@@ -214,7 +214,6 @@ def print_snippets(only: str | None, most: int) -> None:
     by_id = {q.id: q for q in questions}
     answers, judgments = load_answers(), load_judgments()
     dossiers = Dossiers()
-    handles: dict[str, str] = {}
     done = 0
     for q in selected(questions, only):
         todo = [
@@ -227,11 +226,16 @@ def print_snippets(only: str | None, most: int) -> None:
         ]
         if not todo:
             continue
+        remember(
+            {
+                f"{q.id}:s{n}": json.dumps([s.film, snippet_hash(s.snippet or "")])
+                for n, s in enumerate(todo, 1)
+            }
+        )  # before printing
         print(f"\n=== {q.id} [{q.kind}] {chat_text(q, by_id)}")
         print(f"    need: {q.need}")
         for n, s in enumerate(todo, 1):
             row = dossiers.facts.get(s.film, {})
-            handles[f"{q.id}:s{n}"] = json.dumps([s.film, snippet_hash(s.snippet or "")])
             facts = " · ".join(
                 v
                 for v in (row.get("genres", ""), row.get("countries", ""), row.get("director", ""))
@@ -244,7 +248,6 @@ def print_snippets(only: str | None, most: int) -> None:
         done += 1
         if done >= most:
             break
-    remember(handles)
     print(f"\n{done} question(s) printed")
 
 

@@ -8,6 +8,7 @@ the pairs are listed. With every pair judged the range is one number.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from benchmarks.judged.questions import KINDS, Kind, Question
@@ -66,13 +67,32 @@ class Unjudged:
 
 
 @dataclass
+class Tally:
+    """Counts over shown films: a share is `yes` of `total`, `unknown` of them unjudged."""
+
+    yes: int = 0
+    unknown: int = 0
+    total: int = 0
+
+    def add(self, verdict: bool | None) -> None:
+        self.total += 1
+        self.yes += verdict is True
+        self.unknown += verdict is None
+
+    def span(self) -> Span:
+        return span(self.yes, self.unknown, self.total)
+
+
+@dataclass
 class SystemScores:
     p5: dict[Kind, Span] = field(default_factory=dict)
     questions: dict[Kind, int] = field(default_factory=dict)
     shown_per_question: float = 0.0
     panned: Span = field(default_factory=lambda: span(0, 0, 0))
+    panned_by_kind: dict[Kind, Span] = field(default_factory=dict)
     explains: Span | None = None  # snippet explains the fit, share of shown films
     explains_relevant: Span | None = None  # the same among films judged relevant
+    explains_by_kind: dict[Kind, Span] = field(default_factory=dict)
     per_question: dict[str, tuple[int, int]] = field(default_factory=dict)  # (yes, unknown)
 
 
@@ -86,6 +106,17 @@ def precision(shown: list[Shown], question: str, judgments: Judgments) -> tuple[
     return yes, unknown
 
 
+def explained(q: Question, s: Shown, judgments: Judgments) -> tuple[bool | None, bool | None]:
+    """(relevant, explained) for a shown film: a film not relevant, or shown without words,
+    explains nothing; None where the judge has not said."""
+    relevant = judgments.relevant.get((q.id, s.film))
+    if relevant is not True:
+        return relevant, relevant and None
+    if not s.snippet:
+        return True, False
+    return True, judgments.explains.get((q.id, s.film, snippet_hash(s.snippet)))
+
+
 def score_system(
     questions: list[Question],
     answers: dict[str, list[Shown]],
@@ -95,9 +126,9 @@ def score_system(
 ) -> SystemScores:
     out = SystemScores()
     per_kind: dict[Kind, list[tuple[int, int]]] = {k: [] for k in KINDS}
-    panned = panned_total = 0
-    explain_yes = explain_unknown = shown_total = 0
-    rel_yes = rel_unknown = rel_total = 0
+    panned = {k: Tally() for k in KINDS}
+    explains = {k: Tally() for k in KINDS}
+    among_relevant = Tally()
     counts = []
     for q in questions:
         shown = answers.get(q.id, [])[:TOP]
@@ -106,37 +137,37 @@ def score_system(
         per_kind[q.kind].append((yes, unknown))
         out.per_question[q.id] = (yes, unknown)
         for s in shown:
-            if not q.wants_bad:
-                panned_total += 1
+            if not q.wants_bad:  # every indexed review has a rating: nothing unjudged here
                 rating = mean_rating.get(s.film)
-                panned += rating is not None and rating <= PANNED_AT
-            if not snippets:
-                continue
-            shown_total += 1
-            relevant = judgments.relevant.get((q.id, s.film))
-            explains = (
-                judgments.explains.get((q.id, s.film, snippet_hash(s.snippet)))
-                if s.snippet
-                else False  # no words shown: nothing explains the fit
-            )
-            if relevant is None:
-                explain_unknown += 1
-            elif relevant:
-                rel_total += 1
-                rel_yes += explains is True
-                rel_unknown += explains is None
-                explain_yes += explains is True
-                explain_unknown += explains is None
+                panned[q.kind].add(rating is not None and rating <= PANNED_AT)
+            if snippets:
+                relevant, explain = explained(q, s, judgments)
+                explains[q.kind].add(explain)
+                if relevant:
+                    among_relevant.add(explain)
     for kind, rows in per_kind.items():
         out.questions[kind] = len(rows)
         if rows:
             n = TOP * len(rows)
             out.p5[kind] = span(sum(y for y, _ in rows), sum(u for _, u in rows), n)
     out.shown_per_question = statistics.mean(counts) if counts else 0.0
-    out.panned = span(panned, 0, panned_total)  # every indexed review has a rating
+    out.panned = total(panned.values()).span()
+    out.panned_by_kind = {k: t.span() for k, t in panned.items() if t.total}
     if snippets:
-        out.explains = span(explain_yes, explain_unknown, shown_total)
-        out.explains_relevant = span(rel_yes, rel_unknown, rel_total)
+        out.explains = total(explains.values()).span()
+        out.explains_relevant = among_relevant.span()
+        out.explains_by_kind = {k: t.span() for k, t in explains.items() if t.total}
+    return out
+
+
+def total(tallies: Iterable[Tally]) -> Tally:
+    out = Tally()
+    for t in tallies:
+        out.yes, out.unknown, out.total = (
+            out.yes + t.yes,
+            out.unknown + t.unknown,
+            out.total + t.total,
+        )
     return out
 
 

@@ -75,6 +75,9 @@ def test_panned_share_leaves_out_questions_asking_for_bad_films() -> None:
     s = score_system(QUESTIONS, answers()["cinebot"], judged(), RATINGS, snippets=True)
     # Shown outside m2: tt1 tt2 | tt3 tt4 tt1 | tt3 -> one panned (tt2) of six.
     assert (s.panned.low, s.panned.total) == (pytest.approx(1 / 6), 6)
+    assert s.panned_by_kind["mood"].text() == "0.50"  # m1: tt1 fine, tt2 panned
+    assert s.panned_by_kind["constraints"].text() == "0.00"
+    assert "mood" in s.panned_by_kind and s.panned_by_kind["mood"].total == 2
 
 
 def test_snippet_share_counts_irrelevant_films_as_unexplained_and_unjudged_as_open() -> None:
@@ -84,6 +87,7 @@ def test_snippet_share_counts_irrelevant_films_as_unexplained_and_unjudged_as_op
     # c1 tt3 no, tt4 irrelevant, tt1 film unjudged; f1 tt3 snippet unjudged.
     assert (s.explains.low, s.explains.high, s.explains.total) == (1 / 8, 5 / 8, 8)
     assert s.explains_relevant.total == 5
+    assert s.explains_by_kind["mood"].text() == "0.25-0.75 (2 unjudged)"
 
 
 def test_a_new_snippet_for_a_judged_film_is_judged_again() -> None:
