@@ -250,3 +250,8 @@ class ParsedQuery(BaseModel):
     def first(self) -> ParsedQuery:
         """The question a chain of follow-ups started from."""
         return self.follows.first if self.follows is not None else self
+
+    @property
+    def asked(self) -> str:
+        """Everything asked so far, the first question first ("westerns + only the 50s")."""
+        return f"{self.follows.asked} + {self.text}" if self.follows is not None else self.text

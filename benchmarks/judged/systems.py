@@ -1,6 +1,6 @@
 """The three systems judged, each showing its top 5 films for a question or a chat.
 
-- cinebot: `Engine.search` as `cinebot search` calls it; a chat goes through `Conversation`
+- cinebot: `Engine.ask` as `cinebot search` calls it; a chat goes through `Conversation`
   turn by turn, as `cinebot chat` and Discord do, and its last answer is judged.
 - BM25 only and dense only: eval_quality's baselines over the same index (bm25s over the
   review passages, or the embedding + FAISS; films by their best passage), the whole question
@@ -39,7 +39,7 @@ def shown_of(result: SearchResult | None) -> list[Shown]:
 def cinebot(engine: Engine) -> System:
     def answer(chat: list[Question]) -> list[Shown]:
         if len(chat) == 1:
-            return shown_of(engine.search(chat[0].text, limit=TOP))
+            return shown_of(engine.ask(chat[0].text, limit=TOP))
         conversation = Conversation(engine, page_size=TOP)
         reply = None
         for turn in chat:

@@ -262,7 +262,7 @@ def film_hit(scope: Scope, scored: FilmScore, parsed: ParsedQuery, passing: np.n
     stored = snap.reviews(review_ids)
     rows = [p for _, p in chosen if p >= 0]
     texts = snap.passage_texts(rows) if rows else {}
-    question = parsed.semantic or parsed.text
+    question = parsed.semantic or parsed.asked
     reviews = []
     for (_r, p), review_id in zip(chosen, review_ids, strict=True):
         review = stored[review_id]

@@ -39,6 +39,18 @@ def test_only_after_2015_refines_the_previous_question(chat):
     assert all(h.film.year > 2015 for h in reply.result.hits)
 
 
+def test_a_follow_up_keeps_the_question_it_refines_as_a_structure(chat):
+    chat.ask("Korean action thrillers rated 8+")
+    chat.ask("not horror")
+    query = chat.ask("only after 2015").result.query
+    assert (
+        query.text == "only after 2015" and query.first.text == "Korean action thrillers rated 8+"
+    )
+    assert query.follows.text == "not horror"
+    # snippets are chosen for everything asked so far, not the last words alone
+    assert query.asked == "Korean action thrillers rated 8+ + not horror + only after 2015"
+
+
 def test_like_the_second_one_finds_films_similar_to_that_result(chat):
     chat.ask("zombie films")
     shown = [label for label in chat.shown]
