@@ -37,6 +37,13 @@ def ignored_notice(result: SearchResult) -> str | None:
     return "Not used: " + "; ".join(f"“{i.phrase}” ({i.why})" for i in result.query.ignored)
 
 
+def shown_line(result: SearchResult) -> str:
+    """Which films of how many: "Films 1–5 of 12" when filters said which films pass, else
+    "Best matches 1–5" (a count of every film in the index would mean nothing)."""
+    shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
+    return f"Films {shown} of {result.total}" if result.total else f"Best matches {shown}"
+
+
 def empty_notice(result: SearchResult) -> str | None:
     if result.hits:
         return None

@@ -57,6 +57,9 @@ class SearchSettings(BaseModel):
     snippet_chars: int = Field(280, ge=80, le=1000)
     # Semantic ranking adds weight x (rating - 5) / 5 to a review's similarity (0 turns it off).
     rating_weight: float = Field(0.03, ge=0, le=1)
+    # A film's score adds this times its next two matching reviews' scores to its best one's
+    # (evidence from several reviews adds up; 0: the best review alone).
+    evidence_weight: float = Field(0.1, ge=0, le=1)
     # Hybrid ranking: a passage scores cosine + weight x BM25 / best BM25 (0 = dense only).
     lexical_weight: float = Field(0.1, ge=0, le=1)
 

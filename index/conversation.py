@@ -12,7 +12,7 @@ from typing import Literal
 
 from index.engine import Engine
 from index.results import FilmDetail, SearchResult, TitleMatch
-from index.types import ParsedQuery
+from index.types import Film, ParsedQuery
 
 HELP = """Ask for films in plain words, for example:
   Korean action thrillers rated 8+
@@ -85,6 +85,9 @@ class Conversation:
     last_similar: str | None = None
     offset: int = 0
     shown: list[str] = field(default_factory=list)  # film titles on the current page
+    # A question waiting for the asker to say which film they meant ("could be several
+    # films: ... Which one?"): what was asked for, and the films it could be.
+    pending: Pending | None = None
 
     @property
     def limit(self) -> int:
@@ -103,20 +106,25 @@ class Conversation:
             return Reply("bye", message="Bye!")
         if text.lower() in {"help", "?", "what can you do"}:
             return Reply("help", message=HELP)
+        if self.pending is not None and (reply := self._answer_pending(text)) is not None:
+            return reply
         if _MORE.match(text) or _BACK.match(text):
             return self._turn(forward=bool(_MORE.match(text)))
         if m := _LIKE_NTH.match(text):
             return self._like_shown(_ORDINALS.get(m["n"].lower()) or int(m["n"]))
         if m := _FILM.match(text):
-            match, detail = self.engine.film(m["title"], library=self.library)
-            message = "" if detail else no_title_message(match)
-            return Reply("film", match=match, detail=detail, message=message)
+            return self._film(m["title"])
         if m := _LIKE_TITLE.match(text):
             return self._similar(m["title"])
         refines = self.last_query if _FOLLOW_UP.match(text) else None
         result = self.engine.ask(
             text, library=self.library, follows=refines, page_size=self.page_size
         )
+        if result.query.like and result.similar_to is None:  # "more like Heat": which Heat?
+            match = self.engine.resolve_title(result.query.like, library=self.library)
+            if match.ambiguous:
+                self.pending = Pending("similar", match)
+                return Reply("similar", match=match, message=no_title_message(match))
         return self._searched(result, refined=refines is not None)
 
     def _turn(self, forward: bool) -> Reply:
@@ -124,8 +132,35 @@ class Conversation:
             return Reply(
                 "message", message="Ask a question first; then 'more' shows the next page."
             )
+        if not forward and self.offset == 0:
+            return Reply("message", message="This is the first page: there is nothing before it.")
         step = self.limit if forward else -self.limit
         return self._page(max(0, self.offset + step))
+
+    def _film(self, title: str) -> Reply:
+        match, detail = self.engine.film(title, library=self.library)
+        if detail is None and match.ambiguous:
+            self.pending = Pending("film", match)
+        message = "" if detail else no_title_message(match)
+        return Reply("film", match=match, detail=detail, message=message)
+
+    def _answer_pending(self, text: str) -> Reply | None:
+        """The answer to "which one?": a film picked by its number, year or title does what
+        was asked; a refinement leaves the choice open and asks it again; anything else is a
+        new question, and the choice is dropped."""
+        assert self.pending is not None
+        pending = self.pending
+        picked = pending.pick(text)
+        if picked is not None:
+            self.pending = None
+            if pending.action == "film":
+                return self._film(picked.label)
+            return self._similar(picked.label)
+        if _FOLLOW_UP.match(text) or _MORE.match(text) or _BACK.match(text):
+            message = "First, which one? " + pending.options()
+            return Reply("message", match=pending.match, message=message)
+        self.pending = None
+        return None
 
     def _like_shown(self, n: int) -> Reply:
         """ "Like the second one": films like one on the page shown."""
@@ -148,6 +183,8 @@ class Conversation:
             title, limit=self.limit, filters=filters, library=self.library
         )
         if result is None:
+            if match.ambiguous:
+                self.pending = Pending("similar", match)
             return Reply("similar", match=match, message=no_title_message(match))
         self.last_similar, self.offset = title, 0
         self.shown = [h.film.label for h in result.hits]
@@ -175,10 +212,42 @@ class Conversation:
         return Reply(kind, result=result, match=match)
 
 
+_PICK_YEAR = re.compile(r"\b((?:18|19|20)\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question waiting for the asker to say which of several films they meant."""
+
+    action: Literal["film", "similar"]
+    match: TitleMatch
+
+    def options(self) -> str:
+        return _numbered(self.match.candidates)
+
+    def pick(self, text: str) -> Film | None:
+        """The film the answer names: "2", "the second", "the 1995 one", or its title."""
+        films = list(self.match.candidates)
+        words = text.lower().removeprefix("the ").split()
+        first = words[0] if words else ""
+        n = _ORDINALS.get(first) or (int(first) if first.isdigit() and len(first) < 3 else None)
+        if n is not None and (1 <= n <= len(films) or n == -1):
+            return films[n - 1] if n > 0 else films[-1]
+        if m := _PICK_YEAR.search(text):
+            same = [f for f in films if f.year == int(m[1])]
+            if len(same) == 1:
+                return same[0]
+        named = [f for f in films if f.label.lower() == text.lower()]
+        return named[0] if len(named) == 1 else None
+
+
+def _numbered(films: tuple[Film, ...]) -> str:
+    return ", ".join(f"{i}. {f.label}" for i, f in enumerate(films, 1))
+
+
 def no_title_message(match: TitleMatch) -> str:
     if match.ambiguous:
-        options = ", ".join(f.label for f in match.candidates)
-        return f"'{match.query}' could be several films: {options}. Which one?"
+        return f"'{match.query}' could be several films: {_numbered(match.candidates)}. Which one?"
     if match.candidates:
         options = ", ".join(f.label for f in match.candidates[:5])
         return f"No film called '{match.query}'. Did you mean: {options}?"

@@ -243,6 +243,7 @@ class ParsedQuery(BaseModel):
     # The words each filter group was read from, to say which ones could not be used.
     phrases: dict[str, str] = Field(default_factory=dict)
     ignored: list[Ignored] = Field(default_factory=list)
+    wants_bad: bool = False  # "so bad it's good": films reviewers panned are what is asked
     # A chat's follow-up ("only after 2015") is its own words, with the question it refines.
     follows: ParsedQuery | None = None
 

@@ -81,9 +81,7 @@ def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
             embed.add_field(name=name, value=value, inline=False)
         if result.hits and (poster := presentation.poster(result.hits[0].film)):
             embed.set_thumbnail(url=poster)
-        shown = f"{result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "0"
-        total = f" of {result.total}" if result.total else ""
-        embed.set_footer(text=f"Films {shown}{total}")
+        embed.set_footer(text=presentation.shown_line(result))
         if len(embed) <= safety.EMBED_TOTAL or budget <= 200:
             return embed
         budget -= 100

@@ -71,15 +71,9 @@ def print_result(console: Console, result: SearchResult) -> None:
         return
     for i, hit in enumerate(result.hits, result.offset + 1):
         console.print(film_hit(i, hit))
-    shown = result.offset + len(result.hits)
     if result.has_more:
-        total = f" of {result.total}" if result.total else ""
-        console.print(
-            Plain(
-                f"Showing {result.offset + 1}-{shown}{total}. Say 'more' for the next page.",
-                style="dim",
-            )
-        )
+        line = f"{presentation.shown_line(result)}. Say 'more' for the next page."
+        console.print(Plain(line, style="dim"))
 
 
 def print_film(console: Console, detail: FilmDetail) -> None:

@@ -21,7 +21,7 @@ from index.answering.relax import relax
 from index.answering.snippets import make_snippet
 from index.embedding.encoder import Encoder
 from index.knowledge import filters as registry
-from index.knowledge.filters import Facts, Masks
+from index.knowledge.filters import Facts, Filter, Masks
 from index.results import FilmHit, ReviewHit, SearchResult, TitleMatch
 from index.storage.snapshot import Snapshot
 from index.storage.vectors import Selection
@@ -77,6 +77,7 @@ def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
         like=parsed.like or previous.like,
         title=parsed.title or previous.title,
         phrases={**previous.phrases, **parsed.phrases},
+        wants_bad=parsed.wants_bad or previous.wants_bad,
         follows=previous,
     )
 
@@ -110,11 +111,13 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
     query = registry.judged(facts, query)
     if query.like:
         return more_like(scope, query, limit, offset)
-    filters = query.filters
+    filters, strangers = registry.unknown_people(facts, query.filters)
     with stage("filter"):
         masks = registry.masks(facts, filters, scope.library)
     emptied_by, relaxed = None, ()
-    if (
+    if strangers:  # searched by name in the reviews; when none names them, nothing fits
+        query, masks = _mentioning(scope, query, masks, strangers)
+    elif (
         not masks.reviews.any()
         and registry.is_filtered(filters)
         and snap.visible(scope.library).any()
@@ -123,7 +126,8 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
         filters, masks = widened.filters, widened.masks
         emptied_by, relaxed = widened.emptied_by, widened.dropped
     wanted = offset + limit + 1
-    ranked = _rank(scope, query.semantic, masks, filters, wanted)
+    ranked = _rank(scope, query.semantic, masks, filters, 3 * wanted, rows_only=bool(strangers))
+    ranked = _worth_watching(scope, query, ranked)
     if query.title and (named := _named(scope, query.title, masks)) is not None:
         ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
         alone = not query.semantic and not registry.is_filtered(filters)
@@ -133,7 +137,9 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
         query=query,
         hits=film_hits(scope, ranked[offset : offset + limit], query, masks.reviews),
         offset=offset,
-        total=masks.n_films if not relaxed else 0,
+        # How many films pass the filters, when a filter was asked for and held: without one,
+        # every film "passes", and the answer is the best matches, not 5 of 3,059.
+        total=masks.n_films if registry.is_filtered(filters) and not relaxed else 0,
         has_more=len(ranked) > offset + limit,
         emptied_by=emptied_by,
         relaxed=relaxed,
@@ -141,8 +147,48 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
     )
 
 
+def _mentioning(
+    scope: Scope, query: ParsedQuery, masks: Masks, strangers: list[tuple[Filter, list[str]]]
+) -> tuple[ParsedQuery, Masks]:
+    """People the index knows nobody by ("anything with Clint Eastwood" with a catalogue
+    that lists no cast) are looked for in the reviews' words: only passages naming them
+    pass, they rank by the name too, and the answer says so."""
+    snap = scope.snap
+    rows = masks.passages.copy()
+    said: list[Ignored] = []
+    for f, names in strangers:
+        known = bool(scope.facts.groups[f.fact.name])  # any film lists anyone so
+        for name in names:
+            naming = np.zeros(snap.n_passages, dtype=bool)
+            naming[snap.lexical.containing(name)] = True
+            rows &= naming
+            why = (
+                f"no film in the index lists {name} as its {f.fact.said}"
+                if known
+                else f"no film in the index has a known {f.fact.said}"
+            )
+            said.append(Ignored(phrase=name, why=f"{why}: searched the reviews for the name"))
+    reviews = np.zeros(len(snap.review_ids), dtype=bool)
+    reviews[snap.passage_review[rows]] = True
+    films = np.zeros(len(snap.films), dtype=bool)
+    films[snap.review_film[reviews]] = True
+    names = " ".join(n for _, ns in strangers for n in ns)
+    query = query.model_copy(
+        update={
+            "semantic": f"{query.semantic} {names}".strip(),
+            "ignored": [*query.ignored, *said],
+        }
+    )
+    return query, Masks(films, reviews & masks.reviews, rows)
+
+
 def _rank(
-    scope: Scope, semantic: str, masks: Masks, filters: QueryFilters, n: int
+    scope: Scope,
+    semantic: str,
+    masks: Masks,
+    filters: QueryFilters,
+    n: int,
+    rows_only: bool = False,
 ) -> list[FilmScore]:
     snap = scope.snap
     if not semantic:
@@ -152,12 +198,41 @@ def _rank(
         vector = scope.encoder.encode_query(semantic)
     with stage("search"):  # the filters were turned into masks before; this is the search
         everything = not registry.is_filtered(filters) and len(snap.libraries) == 1
-        selection = None if everything else scope.selection(masks.passages, filters)
+        if rows_only:  # the passages naming someone: no store's payload can say so
+            selection = Selection(masks.passages, filters, rows_only=True)
+        else:
+            selection = None if everything else scope.selection(masks.passages, filters)
         settings = scope.settings
         lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
         return top_films(
-            snap, vector, selection, n, settings.rating_weight, lexical, settings.lexical_weight
+            snap,
+            vector,
+            selection,
+            n,
+            settings.rating_weight,
+            lexical,
+            settings.lexical_weight,
+            settings.evidence_weight,
         )
+
+
+PANNED_AT = 4.0  # a film whose reviews average this or less is panned...
+PANNED_BY = 2  # ...by this many reviews at least: one reviewer's pan is one opinion
+
+
+def _worth_watching(scope: Scope, query: ParsedQuery, ranked: list[FilmScore]) -> list[FilmScore]:
+    """Every question asks for films to watch: films their reviewers panned are not shown
+    while others pass, unless the question asks for bad films."""
+    if query.wants_bad:
+        return ranked
+    means = scope.snap.film_ratings(scope.library)
+    counts = scope.snap.visible_counts(scope.library)
+    liked = [
+        s
+        for s in ranked
+        if not (means[s.film_row] <= PANNED_AT and counts[s.film_row] >= PANNED_BY)
+    ]
+    return liked or ranked
 
 
 def _named(scope: Scope, title: str, masks: Masks) -> FilmScore | None:
@@ -204,6 +279,7 @@ def similar(
     parsed = ParsedQuery(text=f"like {match.film.title}", filters=filters, semantic="")
     hits = film_hits(scope, ranked[offset : offset + limit], parsed, masks.reviews)
     total = int(np.count_nonzero(masks.films)) - int(masks.films[row])
+    total = total if registry.is_filtered(filters) else 0  # "best matches", not all films
     result = SearchResult(
         query=parsed,
         hits=hits,

@@ -9,7 +9,7 @@ import numpy as np
 
 from index.storage.lexical import Matches
 from index.storage.snapshot import Snapshot
-from index.storage.vectors import Selection
+from index.storage.vectors import Selection, exact_search
 
 
 def search_passages(
@@ -19,6 +19,8 @@ def search_passages(
     count = snap.n_passages if selection is None else selection.count
     if count == 0 or k <= 0:
         return np.zeros(0, np.float32), np.zeros(0, np.int64)
+    if selection is not None and selection.rows_only:
+        return exact_search(snap.vectors, vector, selection.rows, min(k, count))
     return snap.vector_index.search(vector, min(k, count), selection)
 
 
@@ -36,7 +38,11 @@ def rating_prior(ratings: np.ndarray, weight: float) -> np.ndarray:
 
 
 def aggregate(
-    snap: Snapshot, scores: np.ndarray, rows: np.ndarray, rating_weight: float = 0.0
+    snap: Snapshot,
+    scores: np.ndarray,
+    rows: np.ndarray,
+    rating_weight: float = 0.0,
+    evidence_weight: float = 0.0,
 ) -> list[FilmScore]:
     """Passages -> films: a review scores as its best passage (plus the rating prior), a film
     as its best review. We recommend films, so a rave outranks an equally close pan."""
@@ -55,7 +61,10 @@ def aggregate(
     out = []
     for film, reviews in per_film.items():
         ordered = sorted(((r, p, s) for r, (p, s) in reviews.items()), key=lambda t: -t[2])
-        out.append(FilmScore(film, ordered[0][2], tuple(ordered)))
+        # Evidence adds up: the next two reviews that match count a little too, so a film
+        # several reviews describe so outranks one a single review happens to.
+        score = ordered[0][2] + evidence_weight * sum(s for _, _, s in ordered[1:3])
+        out.append(FilmScore(film, score, tuple(ordered)))
     out.sort(key=lambda f: -f.score)
     return out
 
@@ -93,6 +102,7 @@ def top_films(
     rating_weight: float = 0.0,
     lexical: Matches | None = None,
     lexical_weight: float = 0.0,
+    evidence_weight: float = 0.0,
 ) -> list[FilmScore]:
     """Enough passages to fill `n_films` distinct films, widening the search until it does.
     With `lexical` (the question's BM25 matches) and a weight, dense and lexical hits are
@@ -103,7 +113,7 @@ def top_films(
         scores, rows = search_passages(snap, vector, selection, k)
         if lexical is not None and lexical_weight > 0:
             scores, rows = fuse(snap, vector, (scores, rows), lexical, selection, k, lexical_weight)
-        films = aggregate(snap, scores, rows, rating_weight)
+        films = aggregate(snap, scores, rows, rating_weight, evidence_weight)
         if len(films) >= n_films or k >= total:
             return films
         k *= 4

@@ -523,6 +523,25 @@ def is_filtered(filters: QueryFilters) -> bool:
     return any(f.is_set(filters) for f in FILTERS)
 
 
+def unknown_people(
+    facts: Facts, filters: QueryFilters
+) -> tuple[QueryFilters, list[tuple[Filter, list[str]]]]:
+    """People filters' names no film (as this place sees its films) lists, taken out of the
+    filters (they would leave nothing): the filters without them, and who they were."""
+    unknown, update = [], {}
+    for f in active(filters):
+        if not f.fact.always_known:
+            continue
+        (field_name,) = f.fields
+        names = getattr(filters, field_name)
+        listed = facts.groups[f.fact.name]
+        strangers = [n for n in names if fold(n) not in listed]
+        if strangers:
+            unknown.append((f, strangers))
+            update[field_name] = [n for n in names if n not in strangers]
+    return (filters.model_copy(update=update) if update else filters), unknown
+
+
 def film_mask(facts: Facts, filters: QueryFilters) -> np.ndarray:
     """The films that pass every film-level filter."""
     passing = np.ones(len(facts.films), dtype=bool)

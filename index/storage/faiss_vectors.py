@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from index.errors import REBUILD, IndexDamaged, IndexMissing
-from index.storage.vectors import EXACT_BELOW, Previous, Selection, SettingError
+from index.storage.vectors import EXACT_BELOW, Previous, Selection, SettingError, exact_search
 from index.storage.versions import VersionInfo
 
 INDEX_FILE = "index.faiss"
@@ -126,17 +126,6 @@ def selector_params(index: Any, selector: Any) -> Any:
     if hasattr(index, "hnsw"):
         return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
     return faiss.SearchParameters(sel=selector)
-
-
-def exact_search(
-    vectors: np.ndarray, query: np.ndarray, rows: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k by inner product among `rows` (a mask), best first: a scan of just those rows."""
-    candidates = np.flatnonzero(rows)
-    sims = np.asarray(vectors[candidates]) @ query
-    top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
-    order = top[np.argsort(-sims[top], kind="stable")]
-    return sims[order].astype(np.float32), candidates[order]
 
 
 def read_mapped(path: Path, kind: str) -> Any:

@@ -234,6 +234,18 @@ class LexicalIndex:
         summed = np.bincount(inverse, weights=all_scores).astype(np.float32)
         return Matches(unique.astype(np.int64), summed)
 
+    def containing(self, text: str) -> np.ndarray:
+        """The passages holding every stem of `text` (a person's name), ascending rows."""
+        stems = sorted(set(tokenize([text], self.stopwords)[0])) if self.size else []
+        rows: np.ndarray | None = None
+        for stem in _encode(stems):
+            at = int(np.searchsorted(self.vocab, stem))
+            if at >= len(self.vocab) or self.vocab[at] != stem:
+                return np.zeros(0, np.int64)
+            docs = np.asarray(self.docs[int(self.indptr[at]) : int(self.indptr[at + 1])])
+            rows = docs if rows is None else np.intersect1d(rows, docs)
+        return np.zeros(0, np.int64) if rows is None else rows.astype(np.int64)
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row (zeros when no stem of the question is indexed)."""
         return self.match(query).dense(self.size)

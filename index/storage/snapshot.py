@@ -160,6 +160,19 @@ class Snapshot:
         """Films with at least one review the place may see."""
         return self.visible_counts(library) > 0
 
+    def film_ratings(self, library: str | None) -> np.ndarray:
+        """Each film's mean rating over the rated reviews the place may see (NaN: none)."""
+        key = ("ratings", library)
+        cached = self._visible.get(key)
+        if cached is None:
+            rated = self.visible(library) & ~np.isnan(self.review_rating)
+            films = self.review_film[rated]
+            total = np.bincount(films, self.review_rating[rated], minlength=len(self.films))
+            count = np.bincount(films, minlength=len(self.films))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cached = self._visible[key] = total / count
+        return cached
+
     def visible_counts(self, library: str | None) -> np.ndarray:
         """How many reviews of each film the place may see."""
         key = ("counts", library)

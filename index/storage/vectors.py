@@ -43,10 +43,24 @@ class Selection:
     # the other way round: a server's own reviews add to what it knows of some films.
     gained: tuple[str, ...] = ()
     lost: tuple[str, ...] = ()
+    # The rows say what no payload can (the passages naming a person): every store scans
+    # them exactly instead (`exact_search`); such selections are small.
+    rows_only: bool = False
 
     @cached_property
     def count(self) -> int:
         return int(np.count_nonzero(self.rows))
+
+
+def exact_search(
+    vectors: np.ndarray, query: np.ndarray, rows: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k by inner product among `rows` (a mask), best first: a scan of just those rows."""
+    candidates = np.flatnonzero(rows)
+    sims = np.asarray(vectors[candidates]) @ query
+    top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+    order = top[np.argsort(-sims[top], kind="stable")]
+    return sims[order].astype(np.float32), candidates[order]
 
 
 class SettingError(ValueError):

@@ -76,3 +76,48 @@ def test_follow_ups_without_a_question_explain_themselves(chat):
     assert "Ask a question first" in chat.ask("more").message
     assert "no list yet" in chat.ask("like the second one").message
     assert chat.ask("help").kind == "help" and chat.ask("quit").kind == "bye"
+
+
+def test_back_on_the_first_page_says_there_is_nothing_before_it(chat):
+    first = chat.ask("Korean action thrillers rated 8+")
+    reply = chat.ask("back")
+    assert reply.kind == "message" and "first page" in reply.message
+    assert titles(chat.ask("more")) != titles(first)
+
+
+@pytest.fixture
+def two_heats(engine, write):
+    import json
+
+    lines = [
+        {
+            "id": "a",
+            "title": "Heat",
+            "year": 1995,
+            "rating": 9,
+            "text": "A bank heist in Los Angeles.",
+        },
+        {"id": "b", "title": "Heat", "year": 1986, "rating": 6, "text": "A Las Vegas bodyguard."},
+        {"id": "c", "title": "Ronin", "year": 1998, "rating": 8, "text": "A car chase in Paris."},
+    ]
+    engine.ingest([write("heat.jsonl", "\n".join(json.dumps(x) for x in lines))])
+    return Conversation(engine, page_size=3)
+
+
+def test_a_choice_between_films_waits_through_a_refinement_and_is_answered_by_year(two_heats):
+    asked = two_heats.ask("film Heat")
+    assert asked.detail is None and "could be several films" in asked.message
+    again = two_heats.ask("only after 1990")
+    assert again.kind == "message" and again.message.startswith("First, which one?")
+    picked = two_heats.ask("the 1995 one")
+    assert picked.detail is not None and picked.detail.film.year == 1995
+
+
+def test_a_choice_is_answered_by_its_number_and_dropped_by_a_new_question(two_heats):
+    asked = two_heats.ask("films like Heat")
+    number = [f.year for f in asked.match.candidates].index(1986) + 1
+    assert f"{number}. Heat (1986)" in asked.message
+    assert two_heats.ask(str(number)).result.similar_to.year == 1986
+    two_heats.ask("film Heat")
+    reply = two_heats.ask("a car chase")
+    assert reply.kind == "search" and two_heats.pending is None

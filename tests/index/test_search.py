@@ -217,7 +217,7 @@ def test_rated_higher_wins_between_equally_close_reviews(engine, write):
         '{"id": "c", "title": "Far", "rating": "10/10", "text": "A cheerful musical about bakers in Paris."}',
     ]
     engine.ingest([write("r.jsonl", "\n".join(lines))])
-    assert titles(engine.ask("lighthouse keeper storm madness"))[:2] == ["Rave", "Pan"]
+    assert titles(engine.ask("lighthouse keeper storm madness"))[:1] == ["Rave"]
     engine.settings.search.rating_weight = 0.0
     plain = engine.ask("lighthouse keeper storm madness")
     assert titles(plain)[-1] == "Far"  # relevance still dominates the prior
@@ -297,3 +297,54 @@ def test_an_actor_is_a_cast_filter_and_both_names_must_star(sample_engine):
     both = sample_engine.ask("with tony leung and maggie cheung")
     assert both.query.filters.cast_all == ["Tony Leung Chiu-wai", "Maggie Cheung"]
     assert set(titles(both)) == {"In the Mood for Love", "Hero"}
+
+
+PANNED_AND_LIKED = [
+    {
+        "id": "p",
+        "title": "Pan",
+        "rating": "2/10",
+        "text": "A lighthouse keeper goes mad in a storm.",
+    },
+    {
+        "id": "q",
+        "title": "Pan",
+        "rating": "3/10",
+        "text": "The storm scenes at the lighthouse bore.",
+    },
+    {
+        "id": "r",
+        "title": "Rave",
+        "rating": "9/10",
+        "text": "A lighthouse keeper and a storm at sea.",
+    },
+]
+
+
+def test_a_film_its_reviewers_panned_is_not_recommended_while_others_fit(engine, write):
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in PANNED_AND_LIKED))])
+    assert titles(engine.ask("a lighthouse in a storm")) == ["Rave"]
+    assert "Pan" in titles(engine.ask("lighthouse films rated at most 4"))  # asked for
+    assert "Pan" in titles(engine.ask("the worst lighthouse films ever made"))
+    assert titles(engine.ask("a lighthouse in a storm, nothing else")) != []
+
+
+def test_a_person_no_film_lists_is_searched_for_in_the_reviews(engine, write):
+    lines = [
+        {"id": "a", "title": "Dust Road", "rating": 8, "text": "Clint Eastwood squints at a town."},
+        {"id": "b", "title": "Salt Flats", "rating": 9, "text": "A quiet western about salt."},
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in lines))])
+    found = engine.ask("anything with Clint Eastwood")
+    assert found.query.filters.cast == ["Clint Eastwood"]  # still what was asked
+    assert titles(found) == ["Dust Road"] and not found.relaxed
+    assert found.query.ignored[-1].why == (
+        "no film in the index has a known cast: searched the reviews for the name"
+    )
+    nobody = engine.ask("anything with Meryl Streep")
+    assert nobody.hits == () and not nobody.relaxed  # never unrelated films instead
+
+
+def test_counts_are_only_given_when_filters_say_which_films_pass(sample_engine):
+    assert sample_engine.ask("something slow and sad").total == 0  # best matches, not all
+    assert sample_engine.ask("Korean thrillers").total >= 3

@@ -24,6 +24,7 @@ from index.answering.question import (
     languages,
     negations,
     people,
+    quality,
     ratings,
     runtime,
     talk,
@@ -96,6 +97,7 @@ class QueryParser:
         runtime.read(question)
         languages.read(question)
         ratings.read(question)
+        quality.read(question)
         years.read(question, self.today)
         negations.read(question)
         genres.read(question)
@@ -111,4 +113,5 @@ class QueryParser:
             title=question.title,
             phrases=question.phrases,
             ignored=question.ignored,
+            wants_bad=question.wants_bad,
         )

@@ -27,6 +27,7 @@ class Question:
         self.limit: int | None = None
         self.like: str | None = None
         self.title: str | None = None
+        self.wants_bad = False  # the question asks for bad films ("so bad it's good")
         self.phrases: dict[str, str] = {}  # filter group -> the words it was read from
         self.ignored: list[Ignored] = []  # understood, not used, and why
 
