@@ -171,6 +171,7 @@ def filtered_probes(index: Any, selected: float) -> int | None:
 class FaissIndex:
     index: Any  # faiss.Index
     vectors: np.ndarray  # the same vectors, for exact scans of small selections
+    exact_below: int = EXACT_BELOW  # search.exact_below
 
     @property
     def exact(self) -> bool:
@@ -185,7 +186,7 @@ class FaissIndex:
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         if selection is None:
             scores, rows = self.index.search(query, k)
-        elif not self.exact and selection.count <= EXACT_BELOW:
+        elif not self.exact and selection.count <= self.exact_below:
             return exact_search(self.vectors, query[0], selection.rows, k)
         else:
             selector = faiss.IDSelectorBitmap(np.packbits(selection.rows, bitorder="little"))
@@ -202,6 +203,7 @@ class FaissIndex:
 class FaissBackend:
     factory: str = "Flat"
     params: str | None = None
+    exact_below: int = EXACT_BELOW  # search.exact_below
     name: str = "faiss"
 
     def write(
@@ -244,7 +246,7 @@ class FaissBackend:
                 f"index {version.name} is inconsistent: {index.ntotal} vectors in FAISS, "
                 f"{len(vectors)} stored"
             )
-        return FaissIndex(index, vectors)
+        return FaissIndex(index, vectors, self.exact_below)
 
     def retire(self, manifest: dict[str, Any]) -> None:
         """Nothing: the index file goes with the version's folder."""

@@ -40,7 +40,7 @@ from index.storage.qdrant_payloads import (
     where,
 )
 from index.storage.rows import ROWS_DIR
-from index.storage.vectors import Previous, Selection
+from index.storage.vectors import EXACT_BELOW, Previous, Selection
 from index.storage.versions import VersionInfo
 
 BATCH = 1024
@@ -52,7 +52,7 @@ def edge() -> Any:
         import qdrant_edge
     except ImportError:
         raise RuntimeError(
-            "store = qdrant without qdrant_url runs Qdrant's embedded engine, which needs "
+            "store = qdrant without qdrant.url runs Qdrant's embedded engine, which needs "
             "qdrant-edge-py: pip install 'cinebot[qdrant]'"
         ) from None
     return qdrant_edge
@@ -216,6 +216,7 @@ class EdgeIndex:
     shard: Any
     settings: QdrantSettings
     ids: np.ndarray | None = None  # passage_id per row (points are passages); None: rows
+    exact_below: int = EXACT_BELOW  # search.exact_below
     indexed: int = field(init=False)
     points: int = field(init=False)
 
@@ -239,7 +240,7 @@ class EdgeIndex:
         # A small allowed set (or a small shard, when all of it is allowed): score just those
         # (the payload index finds them) rather than walk a graph built for everyone.
         allowed = self.points if selection is None else selection.count
-        exact = allowed <= self.settings.exact_below
+        exact = allowed <= self.exact_below
         acorn = q.AcornSearchParams(enable=True) if self.settings.acorn else None
         params = q.SearchParams(hnsw_ef=self.settings.hnsw_ef, exact=exact, acorn=acorn)
         found = self.shard.query(
@@ -259,11 +260,12 @@ class EdgeIndex:
 @dataclass(frozen=True)
 class EdgeBackend:
     settings: QdrantSettings
+    exact_below: int = EXACT_BELOW  # search.exact_below
     name: str = "qdrant"
 
     @property
     def root(self) -> Path:
-        assert self.settings.path is not None, "the embedded engine needs qdrant_path"
+        assert self.settings.path is not None, "the embedded engine needs qdrant.path"
         return self.settings.path
 
     def write(
@@ -321,7 +323,7 @@ class EdgeBackend:
                 f"index {version.name} is inconsistent: {points} points in its Qdrant shard, "
                 f"{len(vectors)} stored; run `cinebot ingest --rebuild`"
             )
-        return EdgeIndex(shard, self.settings, passage_ids(version.path))
+        return EdgeIndex(shard, self.settings, passage_ids(version.path), self.exact_below)
 
     def retire(self, manifest: dict[str, Any]) -> None:
         if name := manifest.get(SHARD_KEY):

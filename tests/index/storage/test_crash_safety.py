@@ -122,7 +122,7 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
     version names."""
     from tests.conftest import make_settings
 
-    settings = make_settings(tmp_path / "index", store="qdrant", qdrant_path=tmp_path / "q")
+    settings = make_settings(tmp_path / "index", store="qdrant", qdrant={"path": tmp_path / "q"})
     engine = Engine(settings, encoder)
     engine.ingest([write("base.jsonl", "\n".join(json.dumps(review(i)) for i in range(10)))])
     before = engine.store.current_name()
