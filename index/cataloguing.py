@@ -14,7 +14,7 @@ from typing import Any
 
 from config import Settings
 from index.ingest import FilmResolver
-from index.knowledge.catalogue import CatalogueWriter
+from index.knowledge.catalogue import CatalogueWriter, catalogue_damage
 from index.reading.catalogue_files import CatalogueReport, read_catalogue_file
 from index.reading.imdb_datasets import is_imdb_folder, read_imdb_folder
 from index.reading.readers import FileError
@@ -66,9 +66,19 @@ def import_catalogue(
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, vectors_to)
     with store.lock():
-        base, _ = store.live_or_damaged()  # a damaged index: the catalogue starts a new one
+        base, damage = store.live_or_damaged()  # a damaged index: the catalogue starts a new one
+        previous = store.catalogue_path(base)
+        if damage:
+            damage += ": a new index was started, without the reviews indexed before"
+        elif previous is not None and (why := catalogue_damage(previous)):
+            damage = f"the film catalogue is damaged ({why}): a new one was started"
+        if damage:
+            notice = CatalogueReport()
+            notice.problem(str(previous or settings.index_dir), "", damage)
+            out.sources[str(previous or settings.index_dir)] = notice
+            previous = None
         path = store.new_catalogue()
-        catalogue = CatalogueWriter(path, base=store.catalogue_path(base))
+        catalogue = CatalogueWriter(path, base=previous)
         writer: VersionWriter | None = None
         try:
             for source in paths:

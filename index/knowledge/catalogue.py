@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from index.errors import RECATALOGUE, IndexDamaged
 from index.knowledge.films import film_id, normalize_title, title_keys
 
 SCHEMA = """
@@ -96,63 +97,88 @@ class CatalogueFilm:
         return cls(key=key, title=title, year=year, **{**d, **tuples})
 
 
+def catalogue_damage(path: Path) -> str | None:
+    """Why a published catalogue file cannot be read (None: it can): missing, not SQLite, cut
+    short (its header counts more pages than the file holds) or without its tables."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            pages, size = (
+                db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size")
+            )
+            if pages * size > path.stat().st_size:
+                return f"cut short ({path.stat().st_size} of {pages * size} bytes)"
+            db.execute("SELECT COUNT(*) FROM films").fetchone()
+            db.execute("SELECT COUNT(*) FROM titles").fetchone()
+    except (OSError, sqlite3.DatabaseError) as exc:
+        return str(exc).splitlines()[0][:120] or type(exc).__name__
+    return None
+
+
 class Catalogue:
-    """A catalogue file opened for reading (None: the empty catalogue)."""
+    """A catalogue file opened for reading (None: the empty catalogue). A published file that
+    cannot be read is IndexDamaged, naming the file and how to import it again."""
 
     def __init__(self, path: Path | None, db: sqlite3.Connection | None = None) -> None:
         self.path = path
         if db is None and path is not None:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(exc) from None
         self._db = db
+
+    def _damaged(self, exc: BaseException) -> IndexDamaged:
+        why = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        return IndexDamaged(f"the film catalogue {self.path} is damaged ({why}); {RECATALOGUE}")
+
+    def _rows(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple]:
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
 
     def __len__(self) -> int:
-        if self._db is None:
-            return 0
-        return int(self._db.execute("SELECT COUNT(*) FROM films").fetchone()[0])
+        rows = self._rows("SELECT COUNT(*) FROM films")
+        return int(rows[0][0]) if rows else 0
 
     def get(self, key: str) -> CatalogueFilm | None:
-        if self._db is None:
-            return None
-        row = self._db.execute(
-            "SELECT key, title, year, data FROM films WHERE key=?", (key,)
-        ).fetchone()
-        return CatalogueFilm._from_row(*row) if row else None
+        rows = self._rows("SELECT key, title, year, data FROM films WHERE key=?", (key,))
+        return CatalogueFilm._from_row(*rows[0]) if rows else None
 
     def films(self) -> Iterator[CatalogueFilm]:
         if self._db is not None:
-            for row in self._db.execute("SELECT key, title, year, data FROM films"):
-                yield CatalogueFilm._from_row(*row)
+            try:
+                for row in self._db.execute("SELECT key, title, year, data FROM films"):
+                    yield CatalogueFilm._from_row(*row)
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(exc) from None
 
     def named(self, key: str) -> list[tuple[str, int | None]]:
         """(film key, year) of every film with this normalised title or alternative title."""
-        if self._db is None:
-            return []
-        rows = self._db.execute("SELECT DISTINCT film, year FROM titles WHERE key=?", (key,))
-        return list(rows)
+        return self._rows("SELECT DISTINCT film, year FROM titles WHERE key=?", (key,))
 
     def starting_with(self, typed: str, limit: int = 25) -> list[tuple[str, int | None]]:
         """(title, year) of films whose title, or an alternative one, starts with what is
         typed: an indexed range scan, quick on the largest catalogue."""
         prefix = normalize_title(typed)
-        if self._db is None or not prefix:
+        if not prefix:
             return []
-        rows = self._db.execute(
+        return self._rows(
             "SELECT f.title, f.year FROM films f JOIN (SELECT DISTINCT film FROM titles "
             "WHERE key >= ? AND key < ? LIMIT ?) t ON f.key = t.film",
             (prefix, prefix + "\uffff", limit),
         )
-        return list(rows)
 
     def titled_in(self, low: int, high: int) -> list[tuple[str, str, int | None]]:
         """(normalised title, film key, year) of every film of these years."""
-        if self._db is None:
-            return []
         query = "SELECT key, film, year FROM titles WHERE year BETWEEN ? AND ?"
-        return list(self._db.execute(query, (low, high)))
+        return self._rows(query, (low, high))
 
 
 class CatalogueWriter:

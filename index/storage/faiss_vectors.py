@@ -7,6 +7,7 @@ selective filter is answered by an exact scan of just the allowed rows.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from index.storage.vectors import EXACT_BELOW, Previous, Selection, SettingError
 from index.storage.versions import VersionInfo
 
 INDEX_FILE = "index.faiss"
+log = logging.getLogger("cinebot.store")
 
 
 def build_faiss(vectors: np.ndarray, factory: str) -> Any:
@@ -196,6 +198,10 @@ class FaissIndex:
                 params.nprobe = probes
             scores, rows = self.index.search(query, k, params=params)
         keep = rows[0] >= 0
+        if (rows[0][keep] >= len(self.vectors)).any():
+            raise IndexDamaged(
+                f"index is damaged ({INDEX_FILE} names passages it lacks); {REBUILD}"
+            )
         return scores[0][keep], rows[0][keep]
 
 
@@ -212,7 +218,12 @@ class FaissBackend:
         import faiss
 
         index, trained_on = None, len(vectors)
-        if previous is not None and (reused := grown_ivf(previous, vectors, self.factory)):
+        try:
+            reused = grown_ivf(previous, vectors, self.factory) if previous is not None else None
+        except RuntimeError as exc:  # a damaged index file to grow from: trained again
+            log.warning("the FAISS index of %s cannot be grown (%s)", previous.version.name, exc)
+            reused = None
+        if reused is not None:
             index, trained_on = reused
         if index is None:
             index = build_faiss(vectors, self.factory)

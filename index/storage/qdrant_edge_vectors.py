@@ -17,6 +17,7 @@ small commit here too, not a new graph.
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from config import QdrantSettings
-from index.errors import IndexDamaged
+from index.errors import REBUILD, IndexDamaged
 from index.storage import arrays
 from index.storage.qdrant_payloads import (
     FIELDS,
@@ -45,6 +46,7 @@ from index.storage.versions import VersionInfo
 
 BATCH = 1024
 SHARD_KEY = "qdrant_shard"
+log = logging.getLogger("cinebot.store")
 
 
 def edge() -> Any:
@@ -205,6 +207,10 @@ def grow_shard(
             shard.update(q.UpdateOperation.upsert_points(points))
 
 
+def _why(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+
+
 def passage_ids(version: Path) -> np.ndarray:
     return arrays.load(version / ROWS_DIR / "passage_ids.npy", mmap_mode="r")
 
@@ -217,6 +223,7 @@ class EdgeIndex:
     settings: QdrantSettings
     ids: np.ndarray | None = None  # passage_id per row (points are passages); None: rows
     exact_below: int = EXACT_BELOW  # search.exact_below
+    version: str = "?"  # the index version whose shard this is, for what an error names
     indexed: int = field(init=False)
     points: int = field(init=False)
 
@@ -243,15 +250,19 @@ class EdgeIndex:
         exact = allowed <= self.exact_below
         acorn = q.AcornSearchParams(enable=True) if self.settings.acorn else None
         params = q.SearchParams(hnsw_ef=self.settings.hnsw_ef, exact=exact, acorn=acorn)
-        found = self.shard.query(
-            q.QueryRequest(
-                query=q.Query.Nearest(np.asarray(query, dtype=np.float32).tolist()),
-                filter=condition,
-                limit=k,
-                params=params,
-                with_payload=False,
-            )
+        request = q.QueryRequest(
+            query=q.Query.Nearest(np.asarray(query, dtype=np.float32).tolist()),
+            filter=condition,
+            limit=k,
+            params=params,
+            with_payload=False,
         )
+        try:
+            found = self.shard.query(request)
+        except Exception as exc:  # the engine reads its files as it searches: cut, garbled
+            raise IndexDamaged(
+                f"index {self.version} is damaged (its Qdrant shard: {_why(exc)}); {REBUILD}"
+            ) from None
         scores = np.asarray([p.score for p in found], dtype=np.float32)
         points = np.asarray([int(p.id) for p in found], dtype=np.int64)
         return scores, points if self.ids is None else np.searchsorted(self.ids, points)
@@ -278,15 +289,21 @@ class EdgeBackend:
         ids = passage_ids(folder)
         meta = folder / "meta.sqlite"
         base = self._shard_of(previous.version) if previous is not None else None
-        if base is None:
-            build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
-            return {SHARD_KEY: name}
-        old = previous.version.path  # type: ignore[union-attr]
-        delta = changes(
-            passage_ids(old), passage_payloads(old / "meta.sqlite"), ids, passage_payloads(meta)
-        )
-        grow_shard(base, self.root / name, vectors, ids, delta)
-        return {SHARD_KEY: name, "qdrant_grown_from": base.name}
+        if base is not None:
+            old = previous.version.path  # type: ignore[union-attr]
+            try:
+                delta = changes(
+                    passage_ids(old),
+                    passage_payloads(old / "meta.sqlite"),
+                    ids,
+                    passage_payloads(meta),
+                )
+                grow_shard(base, self.root / name, vectors, ids, delta)
+                return {SHARD_KEY: name, "qdrant_grown_from": base.name}
+            except Exception as exc:  # a damaged shard to grow from: the stored vectors are whole
+                log.warning("the shard %s cannot be grown (%s); built again", base.name, _why(exc))
+        build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
+        return {SHARD_KEY: name}
 
     def _shard_of(self, version: VersionInfo) -> Path | None:
         """The version's shard, when it has one here and its passages are ids (rows file)."""
@@ -313,17 +330,18 @@ class EdgeBackend:
             shard = edge().EdgeShard.load(str(folder))
         except Exception as exc:
             raise IndexDamaged(
-                f"index {version.name}: its Qdrant shard {folder} does not open ({exc}); "
-                "run `cinebot ingest --rebuild`"
-            ) from exc
+                f"index {version.name} is damaged (its Qdrant shard {folder} does not open: "
+                f"{_why(exc)}); {REBUILD}"
+            ) from None
         points = int(shard.info().points_count)
         ids_file = version.path / ROWS_DIR / "passage_ids.npy"
         if points != len(vectors) or not ids_file.is_file():
             raise IndexDamaged(
-                f"index {version.name} is inconsistent: {points} points in its Qdrant shard, "
-                f"{len(vectors)} stored; run `cinebot ingest --rebuild`"
+                f"index {version.name} is damaged ({points} points in its Qdrant shard, "
+                f"{len(vectors)} stored); {REBUILD}"
             )
-        return EdgeIndex(shard, self.settings, passage_ids(version.path), self.exact_below)
+        ids = passage_ids(version.path)
+        return EdgeIndex(shard, self.settings, ids, self.exact_below, version.name)
 
     def retire(self, manifest: dict[str, Any]) -> None:
         if name := manifest.get(SHARD_KEY):
