@@ -17,6 +17,7 @@ small commit here too, not a new graph.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -46,6 +47,7 @@ from index.storage.versions import VersionInfo
 
 BATCH = 1024
 SHARD_KEY = "qdrant_shard"
+FILES_KEY = "qdrant_files"  # the shard's file names and sizes as published, as one digest
 log = logging.getLogger("cinebot.store")
 
 
@@ -211,6 +213,24 @@ def _why(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:160]
 
 
+def engine_failed(exc: BaseException) -> bool:
+    """An error of the engine reading its files: an exception, or a Rust panic (pyo3 raises
+    those as a BaseException, which `except Exception` lets through)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def files_digest(folder: Path) -> str:
+    """Every file of a shard with its size, as one digest: a shard whose files were cut short,
+    removed or added since it was published is found by a stat of each, before the engine
+    reads one (a length field read from a cut file can make it abort the whole process)."""
+    listing = sorted(
+        f"{path.relative_to(folder)}\t{path.stat().st_size}"
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    return hashlib.sha256("\n".join(listing).encode()).hexdigest()
+
+
 def passage_ids(version: Path) -> np.ndarray:
     return arrays.load(version / ROWS_DIR / "passage_ids.npy", mmap_mode="r")
 
@@ -259,7 +279,9 @@ class EdgeIndex:
         )
         try:
             found = self.shard.query(request)
-        except Exception as exc:  # the engine reads its files as it searches: cut, garbled
+        except BaseException as exc:  # the engine reads its files as it searches: cut, garbled
+            if not engine_failed(exc):
+                raise
             raise IndexDamaged(
                 f"index {self.version} is damaged (its Qdrant shard: {_why(exc)}); {REBUILD}"
             ) from None
@@ -299,11 +321,14 @@ class EdgeBackend:
                     passage_payloads(meta),
                 )
                 grow_shard(base, self.root / name, vectors, ids, delta)
-                return {SHARD_KEY: name, "qdrant_grown_from": base.name}
-            except Exception as exc:  # a damaged shard to grow from: the stored vectors are whole
+                grown = {"qdrant_grown_from": base.name}
+                return {SHARD_KEY: name, FILES_KEY: files_digest(self.root / name), **grown}
+            except BaseException as exc:  # a damaged shard to grow from: the vectors are whole
+                if not engine_failed(exc):
+                    raise
                 log.warning("the shard %s cannot be grown (%s); built again", base.name, _why(exc))
         build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
-        return {SHARD_KEY: name}
+        return {SHARD_KEY: name, FILES_KEY: files_digest(self.root / name)}
 
     def _shard_of(self, version: VersionInfo) -> Path | None:
         """The version's shard, when it has one here and its passages are ids (rows file)."""
@@ -326,14 +351,22 @@ class EdgeBackend:
         folder = self.root / name
         if not folder.is_dir():
             raise not_in_this_store(version)
+        published = version.manifest.get(FILES_KEY)
+        if published and files_digest(folder) != published:
+            raise IndexDamaged(
+                f"index {version.name} is damaged (a file of its Qdrant shard {folder} was cut "
+                f"short, removed or added since it was written); {REBUILD}"
+            )
         try:
             shard = edge().EdgeShard.load(str(folder))
-        except Exception as exc:
+            points = int(shard.info().points_count)
+        except BaseException as exc:
+            if not engine_failed(exc):
+                raise
             raise IndexDamaged(
                 f"index {version.name} is damaged (its Qdrant shard {folder} does not open: "
                 f"{_why(exc)}); {REBUILD}"
             ) from None
-        points = int(shard.info().points_count)
         ids_file = version.path / ROWS_DIR / "passage_ids.npy"
         if points != len(vectors) or not ids_file.is_file():
             raise IndexDamaged(

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bot.terminal.cli import app
@@ -213,6 +215,33 @@ def test_each_damage_is_one_line_whose_remedy_leaves_an_index_that_answers(
         (warning,) = [w["reason"] for w in report["warnings"] if "catalogue" in w["reason"]]
         run_remedy(warning, root, pristine["reviews"])
         assert answers(root)["results"][0]["countries"] == ["KR"]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pick=st.integers(0, 10_000), cut=st.floats(0, 1), noise=st.binary(max_size=64))
+def test_any_damage_to_a_qdrant_shard_or_the_catalogue_is_one_line_or_still_answers(
+    pristine, tmp_path_factory, encoder, pick, cut, noise
+):
+    root = tmp_path_factory.mktemp("shard") / "index"
+    subprocess.run(["cp", "-a", "--sparse=always", str(pristine["qdrant"]), str(root)], check=True)
+    live = json.loads((root / (root / "CURRENT").read_text().strip() / "manifest.json").read_text())
+    files = sorted(p for p in (root / "qdrant" / live["qdrant_shard"]).rglob("*") if p.is_file())
+    victim = [root / live["catalogue"], *files][pick % (len(files) + 1)]
+    data = victim.read_bytes()
+    victim.write_bytes(data[: int(len(data) * cut)] + noise)
+    engine = Engine(Settings(index_dir=root, store="qdrant"), encoder)
+    for read in (
+        lambda: engine.search(QUESTION),
+        lambda: engine.suggest_titles("Tr", catalogue=True),
+    ):
+        try:
+            read()
+        except (IndexDamaged, IndexMissing) as exc:
+            assert "`cinebot " in str(exc)
 
 
 def test_a_store_switched_index_says_how_to_fill_the_store_and_that_works(
