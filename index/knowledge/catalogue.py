@@ -16,7 +16,7 @@ import contextlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -59,6 +59,8 @@ class CatalogueFilm:
     runtime: int | None = None
     poster_url: str | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    # Where this row was read (file, row): for what an import reports; not stored.
+    origin: tuple[str, str] = field(default=("", ""), compare=False)
 
     @staticmethod
     def key_for(imdb_id: str | None, title: str, year: int | None) -> str:
@@ -86,13 +88,14 @@ class CatalogueFilm:
 
     def _data(self) -> str:
         data = asdict(self)
-        for name in ("key", "title", "year"):
+        for name in ("key", "title", "year", "origin"):
             del data[name]
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def _from_row(cls, key: str, title: str, year: int | None, data: str) -> CatalogueFilm:
         d = json.loads(data)
+        d.pop("origin", None)
         tuples = {k: tuple(v) for k, v in d.items() if isinstance(v, list)}
         return cls(key=key, title=title, year=year, **{**d, **tuples})
 
@@ -181,9 +184,22 @@ class Catalogue:
         return self._rows(query, (low, high))
 
 
+def is_imdb_key(key: str) -> bool:
+    return IMDB_ID.fullmatch(key) is not None
+
+
+# A row of this import that says another thing about a film an earlier row of it gave:
+# (the later row, where the earlier one was read, what differs). The later row is not used.
+Conflict = Callable[[CatalogueFilm, tuple[str, str], str], None]
+
+
 class CatalogueWriter:
     """A new catalogue file: a copy of the previous one (if any), with films added or updated.
-    `reading` looks things up in it while it is written."""
+    `reading` looks things up in it while it is written.
+
+    A film with an IMDb id and one without (a title-year key) are one film when their title
+    and year agree and no other film fits: the one without is merged into the one with, in
+    whichever order they arrive."""
 
     def __init__(self, path: Path, base: Path | None = None) -> None:
         self.path = path
@@ -194,35 +210,109 @@ class CatalogueWriter:
         self.db.executescript(SCHEMA)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")  # fsynced once, before it is published
+        # Where each film was first read in this import (a temporary table: not published).
+        self.db.execute("CREATE TEMP TABLE read_now (key TEXT PRIMARY KEY, source TEXT, at TEXT)")
         self.reading = Catalogue(path, self.db)
+        # Films without an IMDb id, by (title key, year): few (catalogue files without ids),
+        # so that every IMDb film asks a dict, not the database, whether it has a twin.
+        self._untagged: dict[tuple[str, int], set[str]] = {}
+        for key, year, film in self.db.execute(
+            "SELECT key, year, film FROM titles WHERE film NOT LIKE 'tt%' AND year IS NOT NULL"
+        ):
+            self._untagged.setdefault((key, year), set()).add(film)
 
     def get(self, key: str) -> CatalogueFilm | None:
         return self.reading.get(key)
 
-    def put(self, films: Iterable[CatalogueFilm], only_missing: bool = False) -> int:
-        """Add films, or merge them into the ones of the same key; returns how many."""
+    def put(
+        self,
+        films: Iterable[CatalogueFilm],
+        only_missing: bool = False,
+        on_conflict: Conflict | None = None,
+    ) -> int:
+        """Add films, or merge them into the ones of the same key; returns how many. With
+        `on_conflict`, a film this import already read differently (title, year, countries)
+        is passed to it and left out."""
         count = 0
         for film in films:
+            twin = self._twin(film)
+            if twin is not None and is_imdb_key(twin.key):  # one without an id: into its twin
+                film = replace(film, key=twin.key, imdb_id=twin.imdb_id)
             old = self.get(film.key)
+            if on_conflict is not None and old is not None and (why := self._differs(old, film)):
+                first = self.db.execute(
+                    "SELECT source, at FROM read_now WHERE key=?", (film.key,)
+                ).fetchone()
+                if first is not None:
+                    on_conflict(film, first, why)
+                    continue
+            if twin is not None and not is_imdb_key(twin.key):  # its twin without an id: absorbed
+                self._remove(twin.key)
+                old = twin.merged(old) if old is not None else twin
+                old = replace(old, key=film.key, title=film.title, year=film.year)
             if old is not None:
-                film = old.merged(film, only_missing)
+                film = replace(old.merged(film, only_missing), origin=film.origin)
                 self.db.execute("DELETE FROM titles WHERE film=?", (film.key,))
-            self.db.execute(
-                "INSERT OR REPLACE INTO films(key, title, year, data) VALUES (?,?,?,?)",
-                (film.key, film.title, film.year, film._data()),
-            )
-            names = [
-                film.title,
-                *([film.original_title] if film.original_title else []),
-                *film.akas,
-            ]
-            keys = dict.fromkeys(k for name in names for k in title_keys(name))
-            self.db.executemany(
-                "INSERT INTO titles(key, year, film) VALUES (?,?,?)",
-                [(k, film.year, film.key) for k in keys],
-            )
+            self._insert(film)
+            if film.origin != ("", ""):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO read_now VALUES (?,?,?)", (film.key, *film.origin)
+                )
             count += 1
         return count
+
+    def _insert(self, film: CatalogueFilm) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO films(key, title, year, data) VALUES (?,?,?,?)",
+            (film.key, film.title, film.year, film._data()),
+        )
+        names = [film.title, *([film.original_title] if film.original_title else []), *film.akas]
+        keys = dict.fromkeys(k for name in names for k in title_keys(name))
+        self.db.executemany(
+            "INSERT INTO titles(key, year, film) VALUES (?,?,?)",
+            [(k, film.year, film.key) for k in keys],
+        )
+        if not is_imdb_key(film.key) and film.year is not None:
+            for k in keys:
+                self._untagged.setdefault((k, film.year), set()).add(film.key)
+
+    def _remove(self, key: str) -> None:
+        self.db.execute("DELETE FROM films WHERE key=?", (key,))
+        self.db.execute("DELETE FROM titles WHERE film=?", (key,))
+        for keys in self._untagged.values():
+            keys.discard(key)
+
+    def _twin(self, film: CatalogueFilm) -> CatalogueFilm | None:
+        """The one film of the same title and year on the other side (with an IMDb id, or
+        without), if exactly one: the same film, read from a source that lacked the id."""
+        if film.year is None:
+            return None
+        keys = title_keys(film.title)
+        if is_imdb_key(film.key):
+            found = set().union(*(self._untagged.get((k, film.year), set()) for k in keys))
+        else:
+            marks = ",".join("?" * len(keys))
+            rows = self.db.execute(
+                f"SELECT DISTINCT film FROM titles WHERE key IN ({marks}) AND year=? "
+                "AND film LIKE 'tt%'",
+                (*keys, film.year),
+            )
+            found = {key for (key,) in rows if is_imdb_key(key)}
+        found.discard(film.key)
+        return self.get(found.pop()) if len(found) == 1 else None
+
+    @staticmethod
+    def _differs(old: CatalogueFilm, new: CatalogueFilm) -> str:
+        """What two rows for one film disagree on (title, year, countries), as a phrase."""
+        out = []
+        if normalize_title(old.title) != normalize_title(new.title):
+            out.append(f"title {old.title!r} there, {new.title!r} here")
+        if old.year is not None and new.year is not None and old.year != new.year:
+            out.append(f"year {old.year} there, {new.year} here")
+        if old.countries and new.countries and set(old.countries) != set(new.countries):
+            there, here = "|".join(old.countries), "|".join(new.countries)
+            out.append(f"countries {there} there, {here} here")
+        return "; ".join(out)
 
     def close(self) -> None:
         self.db.commit()
