@@ -180,6 +180,9 @@ def write_reviews(
         try:
             carried = {} if grown else _carried(source, report, library if rebuild else None)
             todo = _classify(reviews, writer, report, carried)
+            if carried and source is not None:
+                note = f"{len(carried):,} review(s) kept from {source.name}, embedded again"
+                report.notes.append(note)
             todo = [*carried.values(), *todo]
             resized = (
                 grown and grown.manifest.get("passage_max_tokens") != manifest["passage_max_tokens"]
