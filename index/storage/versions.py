@@ -11,6 +11,11 @@ A writer builds the next version in a temporary folder beside the live one and o
 points CURRENT at it, so readers never see a half-written index and a crash (even SIGKILL)
 leaves the previous version live. Rows of vectors.npy and the FAISS ids are passages in
 passage_id order, so the vectors and the metadata of one version always agree.
+
+meta.sqlite and vectors.npy are the truth; everything else in a version (row arrays, BM25,
+the FAISS index, a Qdrant shard) is derived from them. A reader that finds any of it damaged
+says so (IndexDamaged, with the remedy); a writer builds what it cannot reuse from the truth,
+and over a damaged truth starts a fresh version with whatever still reads carried over.
 """
 
 from __future__ import annotations

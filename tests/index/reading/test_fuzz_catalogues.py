@@ -79,7 +79,12 @@ VALUES = st.recursive(
     ),
     max_leaves=5,
 )
-RECORDS = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=8), VALUES, max_size=8)
+RECORDS = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=8), VALUES, max_size=8) | (
+    st.fixed_dictionaries(  # a film with a title, and its numbers anything at all
+        {"title": st.text(max_size=20)},
+        optional={k: NUMBERS | VALUES for k in ("year", "runtime_minutes", "runtime", "imdb_id")},
+    )
+)
 
 
 @fuzz(250)
