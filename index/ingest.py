@@ -138,6 +138,7 @@ class Todo:
     film: str | None = None
     reuse: dict[str, int] = field(default_factory=dict)
     carried: bool = False
+    passages: list[str] | None = None  # already split (None: split when written)
 
 
 def same_vectors(old: dict[str, object], new: dict[str, object]) -> bool:
@@ -332,9 +333,10 @@ def _split_again(
     for review, fid, digest, passages in writer.stored_passages():
         if review.review_id in written or not review.text.strip():
             continue
-        if split_passages(review.text, encoder.count_tokens, size) != [t for _, t in passages]:
+        split = split_passages(review.text, encoder.count_tokens, size)
+        if split != [t for _, t in passages]:
             reuse = {text: pid for pid, text in passages}
-            todo.append(Todo(review, digest, film=fid, reuse=reuse, carried=True))
+            todo.append(Todo(review, digest, fid, reuse, carried=True, passages=split))
     for item in todo:
         writer.delete_review(item.review.review_id)
     return todo
@@ -354,11 +356,15 @@ def _embed_and_add(
     texts: list[str] = []
     for item in todo:
         review = item.review
-        passages = (
-            split_passages(review.text, encoder.count_tokens, settings.embedding.passage_max_tokens)
-            if review.text.strip()
-            else []  # a rating without words: nothing to embed
-        )
+        passages = item.passages
+        if passages is None:
+            passages = (
+                split_passages(
+                    review.text, encoder.count_tokens, settings.embedding.passage_max_tokens
+                )
+                if review.text.strip()
+                else []  # a rating without words: nothing to embed
+            )
         fid = item.film or film_of(review, counted=not item.carried)
         planned.append((item, fid, passages))
         texts += [t for t in passages if t not in item.reuse]

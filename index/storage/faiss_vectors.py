@@ -174,6 +174,7 @@ class FaissIndex:
     index: Any  # faiss.Index
     vectors: np.ndarray  # the same vectors, for exact scans of small selections
     exact_below: int = EXACT_BELOW  # search.exact_below
+    version: str = "?"  # the index version it belongs to, for what an error names
 
     @property
     def exact(self) -> bool:
@@ -200,7 +201,7 @@ class FaissIndex:
         keep = rows[0] >= 0
         if (rows[0][keep] >= len(self.vectors)).any():
             raise IndexDamaged(
-                f"index is damaged ({INDEX_FILE} names passages it lacks); {REBUILD}"
+                f"index {self.version} is damaged ({INDEX_FILE} names passages it lacks); {REBUILD}"
             )
         return scores[0][keep], rows[0][keep]
 
@@ -257,7 +258,7 @@ class FaissBackend:
                 f"index {version.name} is inconsistent: {index.ntotal} vectors in FAISS, "
                 f"{len(vectors)} stored"
             )
-        return FaissIndex(index, vectors, self.exact_below)
+        return FaissIndex(index, vectors, self.exact_below, version.name)
 
     def retire(self, manifest: dict[str, Any]) -> None:
         """Nothing: the index file goes with the version's folder."""

@@ -489,7 +489,7 @@ class VersionWriter:
             "SELECT r.review_id, r.data, r.film_id, r.content_hash, p.passage_id, p.text "
             "FROM reviews r LEFT JOIN passages p ON p.review_id = r.review_id "
             "ORDER BY r.review_id, p.ordinal"
-        ).fetchall()
+        )  # read as it goes: callers change nothing until they have walked all of it
         for _, group in itertools.groupby(rows, key=lambda row: row[0]):
             part = list(group)
             _, data, fid, digest, _, _ = part[0]
