@@ -217,7 +217,7 @@ class CatalogueWriter:
         # so that every IMDb film asks a dict, not the database, whether it has a twin.
         self._untagged: dict[tuple[str, int], set[str]] = {}
         for key, year, film in self.db.execute(
-            "SELECT key, year, film FROM titles WHERE film NOT LIKE 'tt%' AND year IS NOT NULL"
+            "SELECT key, year, film FROM titles WHERE film NOT GLOB 'tt[0-9]*' AND year IS NOT NULL"
         ):
             self._untagged.setdefault((key, year), set()).add(film)
 
@@ -285,7 +285,7 @@ class CatalogueWriter:
     def _twin(self, film: CatalogueFilm) -> CatalogueFilm | None:
         """The one film of the same title and year on the other side (with an IMDb id, or
         without), if exactly one: the same film, read from a source that lacked the id."""
-        if film.year is None:
+        if film.year is None or (is_imdb_key(film.key) and not self._untagged):
             return None
         keys = title_keys(film.title)
         if is_imdb_key(film.key):
@@ -294,7 +294,7 @@ class CatalogueWriter:
             marks = ",".join("?" * len(keys))
             rows = self.db.execute(
                 f"SELECT DISTINCT film FROM titles WHERE key IN ({marks}) AND year=? "
-                "AND film LIKE 'tt%'",
+                "AND film GLOB 'tt[0-9]*'",
                 (*keys, film.year),
             )
             found = {key for (key,) in rows if is_imdb_key(key)}
