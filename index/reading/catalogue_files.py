@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,15 +84,22 @@ def _list(value: Any) -> list[str]:
 
 
 def _int(value: Any, what: str, low: int, high: int) -> int | None:
-    if value in (None, "", "\\N"):
+    """A whole number within its range (a number, or text that is one), or None for none;
+    anything else (1e400, NaN, 1999.5, true, a list) is a ValueError saying which."""
+    if value is None or (isinstance(value, str) and value.strip() in ("", "\\N")):
         return None
+    shown = str(value)[:40]
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{what} {shown!r} is not a number")
     try:
-        number = int(float(str(value).strip()))
+        number = float(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise ValueError(f"{what} {value!r} is not a number") from None
+        raise ValueError(f"{what} {shown!r} is not a number") from None
+    if isinstance(number, float) and not (math.isfinite(number) and number.is_integer()):
+        raise ValueError(f"{what} {shown!r} is not a whole number")
     if not low <= number <= high:
-        raise ValueError(f"{what} {value!r} is outside {low}-{high}")
-    return number
+        raise ValueError(f"{what} {shown!r} is outside {low}-{high}")
+    return int(number)
 
 
 def safe_url(value: Any) -> str | None:
@@ -108,7 +116,11 @@ def film_from_record(
         name = ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
         if value not in (None, "", [], "\\N") and name not in given:
             given[name] = value
-    title = str(given.get("title") or "").strip()
+    raw_title = given.get("title")
+    if isinstance(raw_title, list | dict | bool):
+        report.problem(source, location, f"title {str(raw_title)[:40]!r} is not text")
+        return None
+    title = str(raw_title or "").strip()
     if not title:
         report.problem(source, location, "no film title (expected a 'title' column)")
         return None
@@ -165,6 +177,7 @@ def film_from_record(
         original_title=str(given.get("original_title") or "").strip() or None,
         akas=tuple(_list(given.get("akas"))),
         sources={name: label for name, value in facts.items() if value},
+        origin=(source, location),
         **facts,  # type: ignore[arg-type]
     )
 

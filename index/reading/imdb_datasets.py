@@ -17,8 +17,11 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import itertools
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -47,38 +50,132 @@ def _find(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _number(token: str) -> int:
-    """ "tt0111161" / "nm0000151" -> 111161 / 151: ids kept as integers to stay small."""
-    return int(token[2:])
+NONE = "\\N"  # IMDb's empty value
+LINE_LIMIT = 1 << 20  # no IMDb row comes near 1 MiB: a longer line is not this format
+BATCH = 50_000
+
+
+class BadRow(ValueError):
+    """A row that does not fit its file's format; reported with the file and line."""
+
+
+def imdb_number(token: str, prefix: str) -> int:
+    """ "tt0111161" / "nm0000151" -> 111161 / 151: ids kept as integers to stay small, and
+    only ids SQLite can hold (the prefix and 1-10 digits)."""
+    digits = token[2:]
+    if not (token.startswith(prefix) and 0 < len(digits) <= 10 and digits.isascii()):
+        raise BadRow(f"{token[:24]!r} is not an IMDb id ({prefix} and up to 10 digits)")
+    if not digits.isdigit():
+        raise BadRow(f"{token[:24]!r} is not an IMDb id ({prefix} and up to 10 digits)")
+    return int(digits)
+
+
+def whole_number(token: str, what: str, low: int, high: int) -> int | None:
+    """A whole number within its range, or None for IMDb's empty value."""
+    if token == NONE:
+        return None
+    if len(token) <= 10 and token.isascii() and token.isdigit() and low <= int(token) <= high:
+        return int(token)
+    raise BadRow(f"{what} {token[:24]!r} is not a whole number in {low}-{high}")
 
 
 class _Lines:
-    """The rows of one dataset file, split on tabs, with progress by bytes read."""
+    """The rows of one dataset file, split on tabs, with progress by bytes read. A file that
+    cannot be read to its end (a cut or garbled .gz, a line without end) is a FileError
+    naming it, the line and why."""
 
     def __init__(self, path: Path, progress: Progress | None) -> None:
         self.path, self.progress = path, progress
         self.size = path.stat().st_size
+        self.line = 0  # the line last read (1 is the header)
 
     def __iter__(self) -> Iterator[list[str]]:
         with open(self.path, "rb") as raw:
             stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if self.path.suffix == ".gz" else raw
             text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="\n")
-            header = text.readline().rstrip("\n").split("\t")
-            self.columns = {name: i for i, name in enumerate(header)}
-            for n, line in enumerate(text, 1):
-                if self.progress and n % 200_000 == 0:
-                    self.progress(self.path.name, raw.tell(), self.size)
-                yield line.rstrip("\n").split("\t")
+            try:
+                header = self._next(text)
+                self.columns = {name: i for i, name in enumerate(header.rstrip("\n").split("\t"))}
+                while line := self._next(text):
+                    if self.progress and self.line % 200_000 == 0:
+                        self.progress(self.path.name, raw.tell(), self.size)
+                    yield line.rstrip("\n").split("\t")
+            except gzip.BadGzipFile:
+                raise FileError(f"{self.path}: not a gzip file (rename it without .gz?)") from None
+            except EOFError:
+                raise FileError(
+                    f"{self.path}: line {self.line}: the compressed file ended before its end "
+                    "marker (cut short? download it again)"
+                ) from None
+            except (OSError, zlib.error) as exc:
+                raise FileError(f"{self.path}: line {self.line}: damaged ({exc})") from None
             if self.progress:
                 self.progress(self.path.name, self.size, self.size)
 
+    def _next(self, text: IO[str]) -> str:
+        line = text.readline(LINE_LIMIT)
+        if len(line) == LINE_LIMIT and not line.endswith("\n"):
+            raise FileError(
+                f"{self.path}: line {self.line + 1} is longer than {LINE_LIMIT:,} characters: "
+                "not an IMDb dataset file"
+            )
+        self.line += bool(line)
+        return line
+
     def need(self, *names: str) -> list[int]:
-        missing = [n for n in names if n not in self.columns]
+        missing = [n for n in names if n not in getattr(self, "columns", {})]
         if missing:
             raise FileError(
                 f"{self.path}: not an IMDb dataset file (no {', '.join(missing)} column)"
             )
         return [self.columns[n] for n in names]
+
+
+# A row's wanted values (in the order asked for) -> the rows to insert (none: not wanted).
+# `note` reports a value that was dropped while the row is kept; BadRow drops the row.
+Parse = Callable[[tuple[str, ...], Callable[[str], None]], list[tuple[object, ...]]]
+
+
+def _load(
+    lines: _Lines,
+    columns: tuple[str, ...],
+    parse: Parse,
+    db: sqlite3.Connection,
+    insert: str,
+    report: CatalogueReport,
+    films: bool = False,
+) -> None:
+    """One dataset file streamed into one scratch table: each row's `columns` parsed, every
+    row that does not fit reported with its file and line, the rest inserted in batches.
+    `films`: this file's rows are what the report counts (read, skipped)."""
+    rows = iter(lines)
+    first = next(rows, None)
+    if first is None:
+        return
+    where = lines.need(*columns)
+    pick, width = itemgetter(*where), max(where) + 1
+    source = str(lines.path)
+
+    def note(reason: str) -> None:
+        report.problem(source, f"line {lines.line}", reason)
+
+    batch: list[tuple[object, ...]] = []
+    for row in itertools.chain([first], rows):
+        try:
+            if len(row) < width:
+                raise BadRow(f"{len(row)} cells where {len(lines.columns)} columns are named")
+            found = parse(pick(row), note)
+        except BadRow as exc:
+            note(str(exc))
+            found = []
+        if films:
+            report.rows += 1
+            report.skipped += not found
+        batch += found
+        if len(batch) >= BATCH:
+            db.executemany(insert, batch)
+            batch.clear()
+    db.executemany(insert, batch)
 
 
 def read_imdb_folder(
@@ -103,153 +200,105 @@ def read_imdb_folder(
             CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT);
             CREATE TABLE akas (film INTEGER, title TEXT);
         """)
-        kept = _basics(_Lines(files["title.basics"], progress), db, report)  # type: ignore[arg-type]
+        kept: set[int] = set()
         needed: set[int] = set()
-        _crew(_Lines(files["title.crew"], progress), db, kept, needed)  # type: ignore[arg-type]
-        if files["title.principals"] is not None:
-            _principals(_Lines(files["title.principals"], progress), db, kept, needed)
-        _names(_Lines(files["name.basics"], progress), db, needed)  # type: ignore[arg-type]
+        steps = _steps(kept, needed)
+        for name, (columns, parse, insert) in steps.items():
+            if (path := files[name]) is not None:
+                lines = _Lines(path, progress)
+                _load(lines, columns, parse, db, insert, report, films=name == "title.basics")
         needed.clear()
-        if files["title.akas"] is not None:
-            _akas(_Lines(files["title.akas"], progress), db, kept)
+        report.kept += len(kept)
         kept.clear()
         db.commit()
-        yield from _films(db)
+        yield from _films(db, str(folder))
     finally:
         db.close()
         with contextlib.suppress(FileNotFoundError):
             scratch.unlink()
 
 
-def _basics(lines: _Lines, db: sqlite3.Connection, report: CatalogueReport) -> set[int]:
-    kept: set[int] = set()
-    batch: list[tuple] = []
-    rows = iter(lines)
-    first = next(rows, None)
-    if first is None:
-        return kept
-    tconst, kind, title, original, adult, year, runtime, genres = lines.need(
-        "tconst",
-        "titleType",
-        "primaryTitle",
-        "originalTitle",
-        "isAdult",
-        "startYear",
-        "runtimeMinutes",
-        "genres",
-    )
-    width = max(tconst, kind, title, original, adult, year, runtime, genres) + 1
-    for row in _chain(first, rows):
-        report.rows += 1
-        if len(row) < width or row[kind] not in FILM_TYPES or row[adult] == "1":
-            report.skipped += 1
-            continue
-        try:
-            film = _number(row[tconst])
-            year_value = int(row[year]) if row[year] != "\\N" else None
-            minutes = int(row[runtime]) if row[runtime] != "\\N" else None
-        except ValueError:
-            report.skipped += 1
-            continue
+def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...], Parse, str]]:
+    """Per file: the columns read, what a row gives, where it goes. Files are read in the
+    order films -> their directors and cast -> those people's names -> alternative titles,
+    so each keeps only what the ones before it asked for."""
+
+    def basics(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+        tconst, kind, title, original, adult, year, runtime, genres = v
+        if kind not in FILM_TYPES or adult == "1":
+            return []
+        film = imdb_number(tconst, "tt")
+        if not title.strip() or title == NONE:
+            raise BadRow(f"{tconst} has no title")
+        values = []
+        for token, what, low, high in ((year, "year", 1870, 2100), (runtime, "runtime", 1, 1500)):
+            try:
+                values.append(whole_number(token, what, low, high))
+            except BadRow as exc:
+                note(f"{tconst}: {exc}; left out")
+                values.append(None)
         kept.add(film)
-        batch.append((film, row[title], row[original], year_value, minutes, row[genres]))
-        if len(batch) >= 50_000:
-            db.executemany("INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)", batch)
-            batch.clear()
-    db.executemany("INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)", batch)
-    report.kept += len(kept)
-    return kept
+        return [(film, title, original, *values, genres)]
 
+    def crew(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+        tconst, directors = v
+        film = imdb_number(tconst, "tt")
+        if film not in kept or directors == NONE:
+            return []
+        people = [imdb_number(person, "nm") for person in directors.split(",")]
+        needed.update(people)
+        return [(film, "director", order, person) for order, person in enumerate(people)]
 
-def _chain(first: list[str], rest: Iterator[list[str]]) -> Iterator[list[str]]:
-    yield first
-    yield from rest
+    def principals(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+        tconst, ordering, nconst, category = v
+        if category not in {"actor", "actress", "self"}:
+            return []
+        film = imdb_number(tconst, "tt")
+        order = whole_number(ordering, "ordering", 0, 1_000_000)
+        if film not in kept or order is None or order > TOP_BILLED * 2:
+            return []
+        person = imdb_number(nconst, "nm")
+        needed.add(person)
+        return [(film, "cast", order, person)]
 
+    def names(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+        nconst, name = v
+        person = imdb_number(nconst, "nm")
+        return [(person, name)] if person in needed else []
 
-def _crew(lines: _Lines, db: sqlite3.Connection, kept: set[int], needed: set[int]) -> None:
-    rows = iter(lines)
-    first = next(rows, None)
-    if first is None:
-        return
-    tconst, directors = lines.need("tconst", "directors")
-    batch = []
-    for row in _chain(first, rows):
-        if len(row) <= max(tconst, directors) or row[directors] == "\\N":
-            continue
-        with contextlib.suppress(ValueError):
-            film = _number(row[tconst])
-            if film not in kept:
-                continue
-            for order, person in enumerate(row[directors].split(",")):
-                number = _number(person)
-                needed.add(number)
-                batch.append((film, "director", order, number))
-    db.executemany("INSERT INTO people VALUES (?,?,?,?)", batch)
+    def akas(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+        title_id, title = v
+        film = imdb_number(title_id, "tt")
+        return [(film, title)] if film in kept else []
 
-
-def _principals(lines: _Lines, db: sqlite3.Connection, kept: set[int], needed: set[int]) -> None:
-    rows = iter(lines)
-    first = next(rows, None)
-    if first is None:
-        return
-    tconst, ordering, nconst, category = lines.need("tconst", "ordering", "nconst", "category")
-    batch: list[tuple] = []
-    for row in _chain(first, rows):
-        if len(row) <= max(tconst, ordering, nconst, category):
-            continue
-        if row[category] not in {"actor", "actress", "self"}:
-            continue
-        with contextlib.suppress(ValueError):
-            film, order = _number(row[tconst]), int(row[ordering])
-            if film not in kept or order > TOP_BILLED * 2:
-                continue
-            person = _number(row[nconst])
-            needed.add(person)
-            batch.append((film, "cast", order, person))
-            if len(batch) >= 50_000:
-                db.executemany("INSERT INTO people VALUES (?,?,?,?)", batch)
-                batch.clear()
-    db.executemany("INSERT INTO people VALUES (?,?,?,?)", batch)
-
-
-def _names(lines: _Lines, db: sqlite3.Connection, needed: set[int]) -> None:
-    rows = iter(lines)
-    first = next(rows, None)
-    if first is None:
-        return
-    nconst, name = lines.need("nconst", "primaryName")
-    batch: list[tuple] = []
-    for row in _chain(first, rows):
-        if len(row) <= max(nconst, name):
-            continue
-        with contextlib.suppress(ValueError):
-            person = _number(row[nconst])
-            if person in needed:
-                batch.append((person, row[name]))
-                if len(batch) >= 50_000:
-                    db.executemany("INSERT OR REPLACE INTO names VALUES (?,?)", batch)
-                    batch.clear()
-    db.executemany("INSERT OR REPLACE INTO names VALUES (?,?)", batch)
-
-
-def _akas(lines: _Lines, db: sqlite3.Connection, kept: set[int]) -> None:
-    rows = iter(lines)
-    first = next(rows, None)
-    if first is None:
-        return
-    title_id, title = lines.need("titleId", "title")
-    batch: list[tuple] = []
-    for row in _chain(first, rows):
-        if len(row) <= max(title_id, title):
-            continue
-        with contextlib.suppress(ValueError):
-            film = _number(row[title_id])
-            if film in kept:
-                batch.append((film, row[title]))
-                if len(batch) >= 50_000:
-                    db.executemany("INSERT INTO akas VALUES (?,?)", batch)
-                    batch.clear()
-    db.executemany("INSERT INTO akas VALUES (?,?)", batch)
+    return {
+        "title.basics": (
+            (
+                "tconst",
+                "titleType",
+                "primaryTitle",
+                "originalTitle",
+                "isAdult",
+                "startYear",
+                "runtimeMinutes",
+                "genres",
+            ),
+            basics,
+            "INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)",
+        ),
+        "title.crew": (("tconst", "directors"), crew, "INSERT INTO people VALUES (?,?,?,?)"),
+        "title.principals": (
+            ("tconst", "ordering", "nconst", "category"),
+            principals,
+            "INSERT INTO people VALUES (?,?,?,?)",
+        ),
+        "name.basics": (
+            ("nconst", "primaryName"),
+            names,
+            "INSERT OR REPLACE INTO names VALUES (?,?)",
+        ),
+        "title.akas": (("titleId", "title"), akas, "INSERT INTO akas VALUES (?,?)"),
+    }
 
 
 def _genres(names: str) -> tuple[str, ...]:
@@ -260,7 +309,7 @@ def _genres(names: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _films(db: sqlite3.Connection) -> Iterator[CatalogueFilm]:
+def _films(db: sqlite3.Connection, folder: str) -> Iterator[CatalogueFilm]:
     db.execute("CREATE INDEX people_by_film ON people(film)")
     db.execute("CREATE INDEX akas_by_film ON akas(film)")
     people = db.cursor()
@@ -297,5 +346,6 @@ def _films(db: sqlite3.Connection) -> Iterator[CatalogueFilm]:
             original_title=original if original != title else None,
             akas=akas,
             sources={name: SOURCE for name, value in facts.items() if value},
+            origin=(folder, imdb_id),
             **facts,  # type: ignore[arg-type]
         )

@@ -7,6 +7,7 @@ selective filter is answered by an exact scan of just the allowed rows.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from index.storage.vectors import EXACT_BELOW, Previous, Selection, SettingError
 from index.storage.versions import VersionInfo
 
 INDEX_FILE = "index.faiss"
+log = logging.getLogger("cinebot.store")
 
 
 def build_faiss(vectors: np.ndarray, factory: str) -> Any:
@@ -160,6 +162,8 @@ def filtered_probes(index: Any, selected: float) -> int | None:
 class FaissIndex:
     index: Any  # faiss.Index
     vectors: np.ndarray  # the same vectors, for exact scans of small selections
+    exact_below: int = EXACT_BELOW  # search.exact_below
+    version: str = "?"  # the index version it belongs to, for what an error names
 
     @property
     def exact(self) -> bool:
@@ -174,7 +178,7 @@ class FaissIndex:
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         if selection is None:
             scores, rows = self.index.search(query, k)
-        elif not self.exact and selection.count <= EXACT_BELOW:
+        elif not self.exact and selection.count <= self.exact_below:
             return exact_search(self.vectors, query[0], selection.rows, k)
         else:
             selector = faiss.IDSelectorBitmap(np.packbits(selection.rows, bitorder="little"))
@@ -184,6 +188,10 @@ class FaissIndex:
                 params.nprobe = probes
             scores, rows = self.index.search(query, k, params=params)
         keep = rows[0] >= 0
+        if (rows[0][keep] >= len(self.vectors)).any():
+            raise IndexDamaged(
+                f"index {self.version} is damaged ({INDEX_FILE} names passages it lacks); {REBUILD}"
+            )
         return scores[0][keep], rows[0][keep]
 
 
@@ -191,6 +199,7 @@ class FaissIndex:
 class FaissBackend:
     factory: str = "Flat"
     params: str | None = None
+    exact_below: int = EXACT_BELOW  # search.exact_below
     name: str = "faiss"
 
     def write(
@@ -199,7 +208,12 @@ class FaissBackend:
         import faiss
 
         index, trained_on = None, len(vectors)
-        if previous is not None and (reused := grown_ivf(previous, vectors, self.factory)):
+        try:
+            reused = grown_ivf(previous, vectors, self.factory) if previous is not None else None
+        except RuntimeError as exc:  # a damaged index file to grow from: trained again
+            log.warning("the FAISS index of %s cannot be grown (%s)", previous.version.name, exc)
+            reused = None
+        if reused is not None:
             index, trained_on = reused
         if index is None:
             index = build_faiss(vectors, self.factory)
@@ -233,7 +247,7 @@ class FaissBackend:
                 f"index {version.name} is inconsistent: {index.ntotal} vectors in FAISS, "
                 f"{len(vectors)} stored"
             )
-        return FaissIndex(index, vectors)
+        return FaissIndex(index, vectors, self.exact_below, version.name)
 
     def retire(self, manifest: dict[str, Any]) -> None:
         """Nothing: the index file goes with the version's folder."""

@@ -17,6 +17,8 @@ small commit here too, not a new graph.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from config import QdrantSettings
-from index.errors import IndexDamaged
+from index.errors import REBUILD, IndexDamaged
 from index.storage import arrays
 from index.storage.qdrant_payloads import (
     Kind,
@@ -40,11 +42,13 @@ from index.storage.qdrant_payloads import (
     where_for,
 )
 from index.storage.rows import ROWS_DIR
-from index.storage.vectors import Previous, Selection
+from index.storage.vectors import EXACT_BELOW, Previous, Selection
 from index.storage.versions import VersionInfo
 
 BATCH = 1024
 SHARD_KEY = "qdrant_shard"
+FILES_KEY = "qdrant_files"  # the shard's file names and sizes as published, as one digest
+log = logging.getLogger("cinebot.store")
 
 
 def edge() -> Any:
@@ -52,7 +56,7 @@ def edge() -> Any:
         import qdrant_edge
     except ImportError:
         raise RuntimeError(
-            "store = qdrant without qdrant_url runs Qdrant's embedded engine, which needs "
+            "store = qdrant without qdrant.url runs Qdrant's embedded engine, which needs "
             "qdrant-edge-py: pip install 'cinebot[qdrant]'"
         ) from None
     return qdrant_edge
@@ -205,6 +209,28 @@ def grow_shard(
             shard.update(q.UpdateOperation.upsert_points(points))
 
 
+def _why(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+
+
+def engine_failed(exc: BaseException) -> bool:
+    """An error of the engine reading its files: an exception, or a Rust panic (pyo3 raises
+    those as a BaseException, which `except Exception` lets through)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def files_digest(folder: Path) -> str:
+    """Every file of a shard with its size, as one digest: a shard whose files were cut short,
+    removed or added since it was published is found by a stat of each, before the engine
+    reads one (a length field read from a cut file can make it abort the whole process)."""
+    listing = sorted(
+        f"{path.relative_to(folder)}\t{path.stat().st_size}"
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    return hashlib.sha256("\n".join(listing).encode()).hexdigest()
+
+
 def passage_ids(version: Path) -> np.ndarray:
     return arrays.load(version / ROWS_DIR / "passage_ids.npy", mmap_mode="r")
 
@@ -216,6 +242,8 @@ class EdgeIndex:
     shard: Any
     settings: QdrantSettings
     ids: np.ndarray | None = None  # passage_id per row (points are passages); None: rows
+    exact_below: int = EXACT_BELOW  # search.exact_below
+    version: str = "?"  # the index version whose shard this is, for what an error names
     indexed: int = field(init=False)
     points: int = field(init=False)
 
@@ -237,18 +265,24 @@ class EdgeIndex:
         # A small allowed set (or a small shard, when all of it is allowed): score just those
         # (the payload index finds them) rather than walk a graph built for everyone.
         allowed = self.points if selection is None else selection.count
-        exact = allowed <= self.settings.exact_below
+        exact = allowed <= self.exact_below
         acorn = q.AcornSearchParams(enable=True) if self.settings.acorn else None
         params = q.SearchParams(hnsw_ef=self.settings.hnsw_ef, exact=exact, acorn=acorn)
-        found = self.shard.query(
-            q.QueryRequest(
-                query=q.Query.Nearest(np.asarray(query, dtype=np.float32).tolist()),
-                filter=condition,
-                limit=k,
-                params=params,
-                with_payload=False,
-            )
+        request = q.QueryRequest(
+            query=q.Query.Nearest(np.asarray(query, dtype=np.float32).tolist()),
+            filter=condition,
+            limit=k,
+            params=params,
+            with_payload=False,
         )
+        try:
+            found = self.shard.query(request)
+        except BaseException as exc:  # the engine reads its files as it searches: cut, garbled
+            if not engine_failed(exc):
+                raise
+            raise IndexDamaged(
+                f"index {self.version} is damaged (its Qdrant shard: {_why(exc)}); {REBUILD}"
+            ) from None
         scores = np.asarray([p.score for p in found], dtype=np.float32)
         points = np.asarray([int(p.id) for p in found], dtype=np.int64)
         return scores, points if self.ids is None else np.searchsorted(self.ids, points)
@@ -257,11 +291,12 @@ class EdgeIndex:
 @dataclass(frozen=True)
 class EdgeBackend:
     settings: QdrantSettings
+    exact_below: int = EXACT_BELOW  # search.exact_below
     name: str = "qdrant"
 
     @property
     def root(self) -> Path:
-        assert self.settings.path is not None, "the embedded engine needs qdrant_path"
+        assert self.settings.path is not None, "the embedded engine needs qdrant.path"
         return self.settings.path
 
     def write(
@@ -274,15 +309,24 @@ class EdgeBackend:
         ids = passage_ids(folder)
         meta = folder / "meta.sqlite"
         base = self._shard_of(previous.version) if previous is not None else None
-        if base is None:
-            build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
-            return {SHARD_KEY: name}
-        old = previous.version.path  # type: ignore[union-attr]
-        delta = changes(
-            passage_ids(old), passage_payloads(old / "meta.sqlite"), ids, passage_payloads(meta)
-        )
-        grow_shard(base, self.root / name, vectors, ids, delta)
-        return {SHARD_KEY: name, "qdrant_grown_from": base.name}
+        if base is not None:
+            old = previous.version.path  # type: ignore[union-attr]
+            try:
+                delta = changes(
+                    passage_ids(old),
+                    passage_payloads(old / "meta.sqlite"),
+                    ids,
+                    passage_payloads(meta),
+                )
+                grow_shard(base, self.root / name, vectors, ids, delta)
+                grown = {"qdrant_grown_from": base.name}
+                return {SHARD_KEY: name, FILES_KEY: files_digest(self.root / name), **grown}
+            except BaseException as exc:  # a damaged shard to grow from: the vectors are whole
+                if not engine_failed(exc):
+                    raise
+                log.warning("the shard %s cannot be grown (%s); built again", base.name, _why(exc))
+        build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
+        return {SHARD_KEY: name, FILES_KEY: files_digest(self.root / name)}
 
     def _shard_of(self, version: VersionInfo) -> Path | None:
         """The version's shard, when it has one here and its passages are ids (rows file)."""
@@ -305,21 +349,30 @@ class EdgeBackend:
         folder = self.root / name
         if not folder.is_dir():
             raise not_in_this_store(version)
+        published = version.manifest.get(FILES_KEY)
+        if published and files_digest(folder) != published:
+            raise IndexDamaged(
+                f"index {version.name} is damaged (a file of its Qdrant shard {folder} was cut "
+                f"short, removed or added since it was written); {REBUILD}"
+            )
         try:
             shard = edge().EdgeShard.load(str(folder))
-        except Exception as exc:
+            points = int(shard.info().points_count)
+        except BaseException as exc:
+            if not engine_failed(exc):
+                raise
             raise IndexDamaged(
-                f"index {version.name}: its Qdrant shard {folder} does not open ({exc}); "
-                "run `cinebot ingest --rebuild`"
-            ) from exc
-        points = int(shard.info().points_count)
+                f"index {version.name} is damaged (its Qdrant shard {folder} does not open: "
+                f"{_why(exc)}); {REBUILD}"
+            ) from None
         ids_file = version.path / ROWS_DIR / "passage_ids.npy"
         if points != len(vectors) or not ids_file.is_file():
             raise IndexDamaged(
-                f"index {version.name} is inconsistent: {points} points in its Qdrant shard, "
-                f"{len(vectors)} stored; run `cinebot ingest --rebuild`"
+                f"index {version.name} is damaged ({points} points in its Qdrant shard, "
+                f"{len(vectors)} stored); {REBUILD}"
             )
-        return EdgeIndex(shard, self.settings, passage_ids(version.path))
+        ids = passage_ids(version.path)
+        return EdgeIndex(shard, self.settings, ids, self.exact_below, version.name)
 
     def retire(self, manifest: dict[str, Any]) -> None:
         if name := manifest.get(SHARD_KEY):

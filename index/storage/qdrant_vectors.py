@@ -32,7 +32,7 @@ from index.storage.qdrant_payloads import (
     where,
     where_for,
 )
-from index.storage.vectors import Previous, Selection
+from index.storage.vectors import EXACT_BELOW, Previous, Selection
 from index.storage.versions import VersionInfo
 from index.types import QueryFilters
 
@@ -48,7 +48,7 @@ def client(url: str | None, path: str | None = None) -> Any:
         from qdrant_client import QdrantClient
     except ImportError:
         raise RuntimeError(
-            "store = qdrant with qdrant_url needs qdrant-client: pip install 'cinebot[qdrant]'"
+            "store = qdrant with qdrant.url needs qdrant-client: pip install 'cinebot[qdrant]'"
         ) from None
     opened = QdrantClient(url=url) if url else QdrantClient(path=path)
     atexit.register(opened.close)  # before interpreter teardown, not in __del__ during it
@@ -90,6 +90,7 @@ class QdrantIndex:
     settings: QdrantSettings
     collection: str
     size: int | None = None  # points in the collection, when known
+    exact_below: int = EXACT_BELOW  # search.exact_below
 
     @property
     def client(self) -> Any:
@@ -134,7 +135,7 @@ class QdrantIndex:
         condition = spelling()(where_for(selection)) if filtered else None
         # A small allowed set (or collection, when all of it is allowed) is scored outright.
         allowed = selection.count if filtered else self.size
-        exact = allowed is not None and allowed <= self.settings.exact_below
+        exact = allowed is not None and allowed <= self.exact_below
         found = self.client.query_points(
             self.collection,
             query=query.astype(np.float32).tolist(),
@@ -157,6 +158,7 @@ class QdrantIndex:
 @dataclass(frozen=True)
 class QdrantBackend:
     settings: QdrantSettings
+    exact_below: int = EXACT_BELOW  # search.exact_below
     name: str = "qdrant"
 
     def write(
@@ -177,7 +179,7 @@ class QdrantBackend:
         collection = version.manifest.get(COLLECTION_KEY)
         if not collection:
             raise not_in_this_store(version)
-        return QdrantIndex(self.settings, collection, len(vectors))
+        return QdrantIndex(self.settings, collection, len(vectors), self.exact_below)
 
     def retire(self, manifest: dict[str, Any]) -> None:
         if collection := manifest.get(COLLECTION_KEY):

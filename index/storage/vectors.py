@@ -18,13 +18,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from config import Settings
+from config import SearchSettings, Settings
 from index.storage.versions import Previous, VersionInfo
 from index.types import QueryFilters
 
-# Allowed passages under which an exact scan of just those beats an approximate index with
-# a filter (the filter would make it walk far to find them).
-EXACT_BELOW = 20_000
+# The default of `search.exact_below`, for a store opened without settings (tests, benchmarks):
+# allowed passages under which a scan of just those beats an approximate index with a filter.
+EXACT_BELOW: int = SearchSettings.model_fields["exact_below"].default
 
 
 @dataclass(frozen=True)
@@ -115,17 +115,21 @@ STORES = ("faiss", "qdrant")
 
 
 def backend_for(settings: Settings) -> VectorBackend:
-    """The store the settings name: the only place it is chosen."""
+    """The store the settings name: the only place it is chosen. Every store asks for an
+    exact search below the one threshold, `search.exact_below`."""
+    exact = settings.search.exact_below
     if settings.store == "faiss":
         from index.storage.faiss_vectors import FaissBackend
 
-        return FaissBackend(settings.search.faiss_factory, settings.search.faiss_params)
+        return FaissBackend(settings.search.faiss_factory, settings.search.faiss_params, exact)
     if settings.store == "qdrant" and settings.qdrant.url:
         from index.storage.qdrant_vectors import QdrantBackend
 
-        return QdrantBackend(settings.qdrant)
+        return QdrantBackend(settings.qdrant, exact)
     if settings.store == "qdrant":
         from index.storage.qdrant_edge_vectors import EdgeBackend
 
-        return EdgeBackend(settings.qdrant)
+        return EdgeBackend(
+            settings.qdrant.model_copy(update={"path": settings.qdrant_folder}), exact
+        )
     raise ValueError(f"unknown vector store {settings.store!r}; valid: {', '.join(STORES)}")

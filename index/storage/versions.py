@@ -11,6 +11,11 @@ A writer builds the next version in a temporary folder beside the live one and o
 points CURRENT at it, so readers never see a half-written index and a crash (even SIGKILL)
 leaves the previous version live. Rows of vectors.npy and the FAISS ids are passages in
 passage_id order, so the vectors and the metadata of one version always agree.
+
+meta.sqlite and vectors.npy are the truth; everything else in a version (row arrays, BM25,
+the FAISS index, a Qdrant shard) is derived from them. A reader that finds any of it damaged
+says so (IndexDamaged, with the remedy); a writer builds what it cannot reuse from the truth,
+and over a damaged truth starts a fresh version with whatever still reads carried over.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import itertools
 import json
 import logging
 import os
@@ -102,6 +108,14 @@ def stored_reviews(info: VersionInfo) -> list[Review]:
     """Every review of a version, as it was ingested (for rebuilding with new settings)."""
     with contextlib.closing(open_readonly(info.path / "meta.sqlite")) as db:
         return [Review.model_validate_json(d) for (d,) in db.execute("SELECT data FROM reviews")]
+
+
+def readable_reviews(info: VersionInfo) -> tuple[list[Review], str | None]:
+    """What a damaged version still gives back: every review, or none and why not."""
+    try:
+        return stored_reviews(info), None
+    except (OSError, ValueError, sqlite3.DatabaseError) as exc:  # ValidationError is a ValueError
+        return [], f"meta.sqlite: {_why(exc)}"
 
 
 @dataclass
@@ -216,6 +230,23 @@ class IndexStore:
             )
         return name
 
+    def last_readable(self) -> VersionInfo | None:
+        """After damage, the version to read back what can be: the one CURRENT names when its
+        manifest reads, else (CURRENT itself damaged) the newest version folder whose does."""
+        try:
+            names = [name] if (name := self.current_name()) else []
+        except IndexDamaged:
+            names = sorted(self._version_names(), reverse=True)
+        for name in names:
+            with contextlib.suppress(IndexDamaged):
+                return self._info(name)
+        return None
+
+    def _version_names(self) -> list[str]:
+        return [
+            p.name for p in self.root.glob("v[0-9]*") if _VERSION.fullmatch(p.name) and p.is_dir()
+        ]
+
     def live_or_damaged(self) -> tuple[VersionInfo | None, str | None]:
         """The live version to build on, or None and what is wrong with it when it is
         damaged: a writer then starts afresh instead of failing on it forever."""
@@ -245,6 +276,12 @@ class IndexStore:
         """The catalogue file a version was built with, if any."""
         name = info.manifest.get("catalogue") if info is not None else None
         return self.root / name if name else None
+
+    def newest_catalogue(self) -> Path | None:
+        """After damage that hides which catalogue the live version used (its manifest or
+        CURRENT): the newest published one, which a version imported last named."""
+        found = sorted((self.root / CATALOGUES).glob("c[0-9]*.sqlite"))
+        return found[-1] if found else None
 
     # ------------------------------------------------------------------ writing
     @contextlib.contextmanager
@@ -305,8 +342,13 @@ class IndexStore:
         return name
 
     def _publish(self, tmp: Path, manifest: dict[str, Any]) -> str:
-        previous = self.current_name()
-        number = int(previous[1:]) + 1 if previous else 1
+        try:
+            previous = self.current_name()
+        except IndexDamaged:  # the new version replaces whatever CURRENT says
+            previous = None
+        # After every folder on disk: a damaged CURRENT must never make a name be reused.
+        names = [*self._version_names(), *([previous] if previous else [])]
+        number = max((int(n[1:]) for n in names), default=0) + 1
         name = f"v{number:06d}"
         manifest["version"] = name
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -445,6 +487,24 @@ class VersionWriter:
         by_id = dict(self.db.execute("SELECT review_id, content_hash FROM reviews"))
         return by_id, {h: r for r, h in by_id.items()}
 
+    def stored_passages(self) -> Iterator[tuple[Review, str, str, list[tuple[int, str]]]]:
+        """Every stored review with its film, content hash and passages (id, text) in order."""
+        rows = self.db.execute(
+            "SELECT r.review_id, r.data, r.film_id, r.content_hash, p.passage_id, p.text "
+            "FROM reviews r LEFT JOIN passages p ON p.review_id = r.review_id "
+            "ORDER BY r.review_id, p.ordinal"
+        )  # read as it goes: callers change nothing until they have walked all of it
+        for _, group in itertools.groupby(rows, key=lambda row: row[0]):
+            part = list(group)
+            _, data, fid, digest, _, _ = part[0]
+            passages = [(pid, text) for *_, pid, text in part if pid is not None]
+            yield Review.model_validate_json(data), fid, digest, passages
+
+    def base_vector(self, passage_id: int) -> np.ndarray:
+        """A passage's vector in the version this one is written from."""
+        assert self.old_vectors is not None, "no base version"
+        return np.asarray(self.old_vectors[int(np.searchsorted(self.old_ids, passage_id))])
+
     def films_by_title(self) -> dict[str, list[tuple[str, int | None]]]:
         out: dict[str, list[tuple[str, int | None]]] = {}
         for fid, title, year in self.db.execute("SELECT film_id, title, year FROM films"):
@@ -554,7 +614,10 @@ class VersionWriter:
         a base from before that format (or none) is indexed from every stored text."""
         folder = self.base.path / LEXICAL_DIR if self.base is not None else None
         if folder is not None and LexicalIndex.saved(folder):
-            return LexicalIndex.load(folder).extended(keep, self.new_texts)
+            try:
+                return LexicalIndex.load(folder).extended(keep, self.new_texts)
+            except Exception:  # damaged postings are built again from the texts
+                log.warning("the BM25 postings of %s are damaged; built again", self.base.name)
         texts = [t for (t,) in self.db.execute("SELECT text FROM passages ORDER BY passage_id")]
         return LexicalIndex.build(texts)
 

@@ -191,3 +191,71 @@ def test_a_rating_without_words_counts_for_rating_questions(engine, write):
     match, similar = engine.similar("Oldboy")
     assert match.film is not None and similar is not None and similar.hits == ()
     assert engine.ask("a family and a basement").hits  # words still match the others
+
+
+def test_a_catalogue_row_with_an_id_is_the_reviewed_film_without_one_when_title_and_year_agree(
+    engine, write
+):
+    """Over the sample catalogue (no ids): a row `tt0113277,Heat,1995,...` is the same film as
+    the reviewed "Heat (1995)", and its facts apply (it was "ambiguous" between the two)."""
+    from index.engine import SAMPLE_CATALOGUE
+
+    engine.import_catalogue([SAMPLE_CATALOGUE], tmdb=False)
+    engine.ingest([write("reviews.jsonl", jsonl(REVIEWS[1:2]))])
+    done = engine.import_catalogue(
+        [
+            write(
+                "ids.csv",
+                CATALOGUE.splitlines()[0]
+                + "\ntt0113277,Heat,1995,,,,,171,,https://img.example/h.jpg\n",
+            )
+        ],
+        tmdb=False,
+    )
+    assert done.reviews == {"matched": 1}, done.reviews
+    film = engine.film("Heat")[1].film
+    assert film.film_id == "tt0113277" and film.runtime == 171  # the newer row's facts
+    assert film.director == "Michael Mann" and film.countries == ("US",)  # the older ones kept
+    report = engine.ingest(
+        [
+            write(
+                "more.jsonl",
+                jsonl(
+                    [{**REVIEWS[1], "id": "r2b", "text": "Another night of robberies in the city."}]
+                ),
+            )
+        ]
+    )
+    assert report.films == {"matched": 1}
+
+
+def test_conflicting_rows_for_one_imdb_id_are_reported_and_the_first_kept(engine, write):
+    path = write(
+        "films.csv",
+        CATALOGUE
+        + "tt0113277,Heat 2,1996,GB,Crime,,,,,\n"
+        + "tt6751668,Parasite,2019,KR,,,,,,\n",  # the same facts again: no conflict
+    )
+    done = engine.import_catalogue([path], tmdb=False)
+    report = done.sources[str(path)]
+    (problem,) = report.problems
+    assert problem.location == "row 4 (line 5)"
+    assert "tt0113277" in problem.reason and "row 2 (line 3)" in problem.reason
+    assert "'Heat 2'" in problem.reason and "'Heat'" in problem.reason
+    engine.ingest([write("reviews.jsonl", jsonl(REVIEWS[1:2]))])
+    film = engine.film("Heat")[1].film
+    assert (film.title, film.year, film.countries) == ("Heat", 1995, ("US",))
+
+
+def test_a_folder_of_catalogue_files_is_read_like_the_files_one_by_one(engine, write, tmp_path):
+    from index.engine import SAMPLE_CATALOGUE
+
+    folder = SAMPLE_CATALOGUE.parent  # films.csv and a README
+    done = engine.import_catalogue([folder], tmdb=False)
+    assert list(done.sources) == [str(SAMPLE_CATALOGUE)]
+    assert done.sources[str(SAMPLE_CATALOGUE)].kept == 98 and done.films == 98
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("nothing here")
+    done = engine.import_catalogue([tmp_path / "empty"], tmdb=False)
+    (problem,) = done.sources[str(tmp_path / "empty")].problems
+    assert "title.basics.tsv" in problem.reason and ".csv" in problem.reason, problem.reason

@@ -202,11 +202,13 @@ def test_an_index_type_too_big_for_the_corpus_falls_back_to_exact_and_says_so(
     assert engine.snapshot().is_exact and engine.ask("lighthouse").hits
 
 
-def test_changing_the_passage_size_rebuilds_from_stored_reviews(engine, write):
+def test_a_passage_size_that_splits_nothing_differently_embeds_nothing_and_is_recorded(
+    engine, write
+):
     engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
     engine.settings.embedding.passage_max_tokens = 64
     report = engine.ingest([])
-    assert report.passages_embedded == 1
+    assert report.passages_embedded == 0  # one short sentence: the same passage at 64
     assert engine.store.current().manifest["passage_max_tokens"] == 64
 
 
@@ -227,3 +229,99 @@ def test_versions_are_written_in_wal_mode_and_published_as_one_read_only_file(en
         assert writer.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         writer.abort()
+
+
+LONG = " ".join(
+    f"Scene {i} of the film follows the keeper up the winding stairs of the tower again, "
+    "where the lamp must be lit before the storm reaches the rocks below the cliff."
+    for i in range(12)
+)
+
+
+def store_settings(engine, store, tmp_path):
+    if store == "faiss":
+        return engine.settings
+    return engine.settings.model_copy(
+        update={
+            "store": "qdrant",
+            "qdrant": engine.settings.qdrant.model_copy(update={"path": tmp_path / "q"}),
+        }
+    )
+
+
+@pytest.mark.parametrize("store", ["faiss", "qdrant"])
+def test_a_rebuild_over_an_index_holding_the_same_reviews_starts_afresh_from_the_files(
+    engine, write, encoder, tmp_path, store
+):
+    from index.engine import Engine
+
+    engine = Engine(store_settings(engine, store, tmp_path), encoder)
+    both = write(
+        "a.jsonl",
+        jsonl(
+            {"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
+            {"id": "2", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."},
+        ),
+    )
+    engine.ingest([both])
+    engine.libraries.post("guild:7", 42, "Ana", "Heat (1995)", 9, "Robbers in Los Angeles.")
+    one = write(
+        "b.jsonl", jsonl({"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT})
+    )
+    report = engine.ingest([one], rebuild=True)
+    assert report.added == 1 and not report.rejected
+    snap = engine.snapshot()
+    assert sorted(snap.review_ids) == [
+        "1",
+        *[r for r in snap.review_ids if r.startswith("guild:7/")],
+    ]
+    assert len(snap.review_ids) == 2  # the base library is the files'; the server's is kept
+    assert engine.ask("lighthouse keeper").hits[0].film.title == "The Lighthouse"
+    assert engine.ask("robbers in los angeles", library="guild:7").hits[0].film.title == "Heat"
+    again = engine.ingest([one], rebuild=True)  # and again, on the rebuilt one
+    assert again.added == 1 and len(engine.snapshot().review_ids) == 2
+
+
+@pytest.mark.parametrize("store", ["faiss", "qdrant"])
+def test_a_changed_passage_size_re_embeds_exactly_the_passages_that_change(
+    engine, write, encoder, tmp_path, store
+):
+    from index.engine import Engine
+    from index.reading.passages import split_passages
+
+    engine = Engine(store_settings(engine, store, tmp_path), encoder)
+    path = write(
+        "a.jsonl",
+        jsonl(
+            {"id": "short", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."},
+            {"id": "long", "title": "The Lighthouse", "year": 2019, "text": LONG},
+        ),
+    )
+    engine.ingest([path])
+    before = engine.snapshot()
+    old = dict(before.query("SELECT text, passage_id FROM passages"))
+    old_vectors = {
+        text: np.asarray(before.vectors[list(before.passage_ids).index(pid)])
+        for text, pid in old.items()
+    }
+    engine.settings.embedding.passage_max_tokens = 64
+    report = engine.ingest([path])  # the same file again: nothing new, only the new size
+    new_texts = split_passages(
+        "Bank robbers and a detective.", encoder.count_tokens, 64
+    ) + split_passages(LONG, encoder.count_tokens, 64)
+    changed = [t for t in new_texts if t not in old]
+    assert changed and len(changed) < len(new_texts)  # some passages stay as they were
+    assert report.passages_embedded == len(changed)
+    assert (report.added, report.updated) == (0, 0)
+    after = engine.snapshot()
+    assert after.info.manifest["passage_max_tokens"] == 64
+    rows = dict(after.query("SELECT text, passage_id FROM passages"))
+    assert sorted(rows) == sorted(new_texts)
+    kept = "Bank robbers and a detective."
+    row = list(after.passage_ids).index(rows[kept])
+    assert np.array_equal(np.asarray(after.vectors[row]), old_vectors[kept])  # not embedded again
+    assert (
+        engine.ask("keeper climbing the stairs of the tower").hits[0].film.title
+        == "The Lighthouse"
+    )
+    assert engine.ingest([path]).passages_embedded == 0  # and then it is settled

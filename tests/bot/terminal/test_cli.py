@@ -215,7 +215,7 @@ README_QUESTIONS = [
 def test_qdrants_engine_from_the_environment_answers_the_readme_questions_like_faiss(
     index_args, tmp_path, monkeypatch
 ):
-    """CINEBOT_STORE=qdrant CINEBOT_QDRANT_PATH=dir: `cinebot catalogue` and `cinebot ingest`
+    """CINEBOT_STORE=qdrant CINEBOT_QDRANT__PATH=dir: `cinebot catalogue` and `cinebot ingest`
     build the sample on Qdrant's embedded engine, and the answers name the same films."""
 
     def answers(args: list[str]) -> dict[str, list[str]]:
@@ -228,7 +228,7 @@ def test_qdrants_engine_from_the_environment_answers_the_readme_questions_like_f
 
     on_faiss = answers(index_args)
     monkeypatch.setenv("CINEBOT_STORE", "qdrant")
-    monkeypatch.setenv("CINEBOT_QDRANT_PATH", str(tmp_path / "qdrant"))
+    monkeypatch.setenv("CINEBOT_QDRANT__PATH", str(tmp_path / "qdrant"))
     ours = ["--index", str(tmp_path / "index")]
     assert runner.invoke(app, ["catalogue", "--no-tmdb", *ours]).exit_code == 0
     built = runner.invoke(app, ["ingest", "--json", *ours])

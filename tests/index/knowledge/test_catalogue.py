@@ -128,3 +128,23 @@ def test_an_unknown_language_is_an_error_and_names_read_back():
     with pytest.raises(UnknownLanguage):
         language_code("Klingonese")
     assert language_name("ko") == "Korean" and language_name("yue") == "Cantonese"
+
+
+@pytest.mark.parametrize("id_first", [False, True])
+def test_a_film_with_an_id_and_one_without_of_the_same_title_and_year_are_one(tmp_path, id_first):
+    untagged = film("Heat", 1995, countries=("US",), directors=("Michael Mann",))
+    tagged = film("Heat", 1995, imdb_id="tt0113277", runtime=171)
+    writer = CatalogueWriter(tmp_path / "c.sqlite")
+    writer.put([tagged, untagged] if id_first else [untagged, tagged])
+    writer.put([film("Heat", 1986, imdb_id="tt0091159")])  # another year: another film
+    found = resolve(writer.reading, "Heat", 1995)
+    assert (found.how, found.film.key) == ("title", "tt0113277")
+    assert found.film.runtime == 171 and found.film.directors == ("Michael Mann",)
+    assert len(writer.reading) == 2
+
+
+def test_one_without_an_id_stays_apart_when_two_with_ids_fit(tmp_path):
+    writer = CatalogueWriter(tmp_path / "c.sqlite")
+    writer.put([film("Twins", 2001, imdb_id="tt1000001"), film("Twins", 2001, imdb_id="tt1000002")])
+    writer.put([film("Twins", 2001, countries=("FR",))])
+    assert len(writer.reading) == 3 and resolve(writer.reading, "Twins", 2001).how == "ambiguous"

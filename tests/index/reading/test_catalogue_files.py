@@ -102,3 +102,27 @@ def test_an_unusable_file_is_one_error(write):
         read(write("films.xml", "<films/>"))
     with pytest.raises(FileError, match="empty"):
         read(write("films.csv", ""))
+
+
+@pytest.mark.parametrize(
+    ("record", "why"),
+    [
+        ({"title": "Endless", "runtime_minutes": 1e400}, "runtime"),
+        ({"title": "Endless", "runtime_minutes": float("nan")}, "runtime"),
+        ({"title": "Endless", "year": 10**23}, "year"),
+        ({"title": "Endless", "year": "1" * 23}, "year"),
+        ({"title": "Endless", "year": 1999.5}, "year"),
+        ({"title": "Endless", "year": True}, "year"),
+        ({"title": "Endless", "runtime_minutes": [90]}, "runtime"),
+        ({"title": ["Endless"], "year": 1999}, "title"),
+    ],
+)
+def test_a_value_of_the_wrong_type_or_range_is_a_located_problem(write, record, why):
+    path = write("films.jsonl", json.dumps(record) + "\n" + json.dumps({"title": "Fine"}) + "\n")
+    films, report = read(path)
+    assert "Fine" in [f.title for f in films]
+    (problem,) = report.problems
+    assert problem.location == "line 1" and why in problem.reason, problem
+    for film in films:
+        assert film.year is None or 1870 <= film.year <= 2100
+        assert film.runtime is None or 1 <= film.runtime <= 1500

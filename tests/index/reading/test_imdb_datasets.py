@@ -96,3 +96,76 @@ def test_a_file_with_other_columns_is_not_mistaken_for_imdb(tmp_path):
     (folder / "title.crew.tsv").write_text("id\twho\ntt0113277\tnm0000520\n")
     with pytest.raises(FileError, match="no tconst, directors column"):
         list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
+
+
+HUGE = "9" * 23
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "why"),
+    [
+        (
+            "title.basics",
+            f"tt{HUGE}\tmovie\tBig Id\tBig Id\t0\t1995\t\\N\t100\tDrama",
+            "not an IMDb id",
+        ),
+        (
+            "title.basics",
+            f"tt0200000\tmovie\tBig Year\tBig Year\t0\t{HUGE}\t\\N\t100\tDrama",
+            "year",
+        ),
+        (
+            "title.basics",
+            f"tt0200001\tmovie\tBig Runtime\tBig Runtime\t0\t1995\t\\N\t{HUGE}\tDrama",
+            "runtime",
+        ),
+        ("title.basics", "tt0200002\tmovie\tNo Year\tNo Year\t0\t-5\t\\N\t100\tDrama", "year"),
+        ("title.crew", f"tt0113277\tnm{HUGE}\t\\N", "not an IMDb id"),
+        ("title.principals", f"tt0113277\t{HUGE}\tnm0000199\tactor\t\\N\t\\N", "ordering"),
+        ("name.basics", f"nm{HUGE}\tSomeone\t\\N\t\\N\tactor\t\\N", "not an IMDb id"),
+        ("title.akas", f"tt{HUGE}\t1\tAka\tUS\t\\N\t\\N\t\\N\t0", "not an IMDb id"),
+    ],
+)
+def test_a_number_out_of_range_is_a_located_problem_never_a_crash(tmp_path, name, row, why):
+    folder = dataset(tmp_path / "imdb")
+    path = folder / f"{name}.tsv"
+    path.write_text(path.read_text() + row + "\n")
+    report = CatalogueReport()
+    films = {f.key: f for f in read_imdb_folder(folder, tmp_path / "s.sqlite", report)}
+    assert {"tt0113277", "tt6751668", "tt0082351"} <= set(films)  # the rest is read
+    (problem,) = report.problems
+    assert (
+        problem.source == str(path)
+        and problem.location == f"line {len(path.read_text().splitlines())}"
+    )
+    assert why in problem.reason, problem.reason
+    assert films["tt0113277"].directors == ("Michael Mann",)
+    for film in films.values():
+        assert film.year is None or 1870 <= film.year <= 2100
+        assert film.runtime is None or 1 <= film.runtime <= 1500
+
+
+@pytest.mark.parametrize("name", ["title.basics", "title.crew", "name.basics", "title.akas"])
+def test_a_cut_short_gz_file_names_the_file_and_the_reason(tmp_path, name):
+    folder = dataset(tmp_path / "imdb", gz=True)
+    path = folder / f"{name}.tsv.gz"
+    path.write_bytes(path.read_bytes()[:-12])  # the end of the stream is missing
+    with pytest.raises(FileError) as raised:
+        list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
+    message = str(raised.value)
+    assert str(path) in message and "ended before" in message, message
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_a_gz_file_that_is_not_gzip_names_the_file(tmp_path):
+    folder = dataset(tmp_path / "imdb", gz=True)
+    (folder / "title.crew.tsv.gz").write_bytes(b"this is not gzip at all\n")
+    with pytest.raises(FileError, match=r"title\.crew\.tsv\.gz.*not a gzip file"):
+        list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
+
+
+def test_a_line_without_end_is_refused_not_read_into_memory(tmp_path):
+    folder = dataset(tmp_path / "imdb")
+    (folder / "title.akas.tsv").write_text(AKAS + "x" * 3_000_000)
+    with pytest.raises(FileError, match=r"title\.akas\.tsv.*longer than"):
+        list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))

@@ -1,7 +1,7 @@
 """Filtered search on the FAISS store must equal brute force, however selective the filter
 (no post-filtering)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import faiss
 import numpy as np
@@ -27,6 +27,11 @@ class Version:
     @property
     def index(self):
         return self.vector_index.index
+
+
+def graph_only(version: Version) -> Version:
+    """The same index with search.exact_below at 0: every filter goes into the ANN search."""
+    return Version(replace(version.vector_index, exact_below=0))
 
 
 def selected(rows: np.ndarray) -> Selection:
@@ -162,13 +167,12 @@ def test_search_parameters_that_do_not_fit_the_index_are_a_clear_error(sample_en
 @pytest.mark.parametrize("factory", ["HNSW32", "IVF64,Flat"])
 @pytest.mark.parametrize("selectivity", [0.5, 0.05])
 def test_approximate_indexes_search_with_the_selector_when_the_filter_is_broad(
-    corpus, indexes, factory, selectivity, monkeypatch
+    corpus, indexes, factory, selectivity
 ):
     """Above the exact-search threshold the selector goes into the ANN search itself, with
     parameters of the index's own type (IVF and HNSW refuse generic ones) and its nprobe."""
-    monkeypatch.setattr(faiss_vectors, "EXACT_BELOW", 0)
     vectors, queries, rng = corpus
-    snap = indexes(factory)
+    snap = graph_only(indexes(factory))
     search_parameters(snap.index, None)  # as opening a version does
     recalls, unfiltered = [], []
     everything = np.ones(len(vectors), dtype=bool)
@@ -192,14 +196,11 @@ def test_approximate_indexes_search_with_the_selector_when_the_filter_is_broad(
     assert np.mean(recalls) >= keeps * np.mean(unfiltered)
 
 
-def test_a_filtered_ivf_search_probes_more_lists_the_fewer_passages_pass(
-    corpus, indexes, monkeypatch
-):
+def test_a_filtered_ivf_search_probes_more_lists_the_fewer_passages_pass(corpus, indexes):
     """nprobe / selectivity lists: a filter passing 5% scans as many allowed passages as an
     unfiltered search scans, so the filter costs no recall (here every list: exact)."""
-    monkeypatch.setattr(faiss_vectors, "EXACT_BELOW", 0)
     vectors, queries, rng = corpus
-    snap = indexes("IVF64,Flat")
+    snap = graph_only(indexes("IVF64,Flat"))
     search_parameters(snap.index, "nprobe=4")
     try:
         assert faiss_vectors.filtered_probes(snap.index, 0.5) == 8

@@ -13,7 +13,7 @@ from config import QdrantSettings
 from index.errors import IndexDamaged
 from index.storage import qdrant_edge_vectors as edge
 from index.storage.qdrant_edge_vectors import EdgeBackend, EdgeIndex, build_shard
-from index.storage.vectors import Selection
+from index.storage.vectors import EXACT_BELOW, Selection
 from index.storage.versions import VersionInfo
 from index.types import QueryFilters
 
@@ -57,9 +57,9 @@ def recall(index: EdgeIndex, corpus, selectivity: float) -> float:
     return float(np.mean(found))
 
 
-def opened(corpus, **settings) -> EdgeIndex:
+def opened(corpus, exact_below: int = EXACT_BELOW, **settings) -> EdgeIndex:
     shard = edge.edge().EdgeShard.load(str(corpus[0]))
-    return EdgeIndex(shard, GRAPHED.model_copy(update=settings))
+    return EdgeIndex(shard, GRAPHED.model_copy(update=settings), exact_below=exact_below)
 
 
 def test_the_graph_is_really_built(corpus):
@@ -70,7 +70,7 @@ def test_the_graph_is_really_built(corpus):
 @pytest.mark.parametrize("selectivity", SELECTIVITIES)
 def test_filtered_top10_equals_exact_search_at_every_selectivity(corpus, selectivity):
     """cinebot asks Qdrant for an exact search whenever the allowed set is small enough to
-    score outright (`exact_below`, 20k): the payload index finds them, no graph walk."""
+    score outright (`search.exact_below`, 20k): the payload index finds them, no graph walk."""
     assert recall(opened(corpus), corpus, selectivity) == 1.0
 
 

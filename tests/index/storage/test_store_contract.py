@@ -43,7 +43,7 @@ def backends(sample_engine, encoder, tmp_path_factory):
     stored vectors fill the collection; nothing is embedded again)."""
     root = tmp_path_factory.mktemp("qdrant")
     shutil.copytree(sample_engine.settings.index_dir, root / "index")
-    settings = make_settings(root / "index", store="qdrant", qdrant_path=root / "qdrant")
+    settings = make_settings(root / "index", store="qdrant", qdrant={"path": root / "qdrant"})
     qdrant = Engine(settings, encoder)
     report = qdrant.ingest([root / "nothing-new"])
     assert report.passages_embedded == 0
@@ -75,7 +75,7 @@ def test_both_stores_find_the_same_similar_films(backends, title):
 
 
 def shards(settings):
-    return {p.name for p in settings.qdrant_path.iterdir()}
+    return {p.name for p in settings.qdrant.path.iterdir()}
 
 
 def test_new_versions_get_new_shards_and_old_ones_are_dropped(backends, write):
@@ -104,11 +104,11 @@ def test_new_versions_get_new_shards_and_old_ones_are_dropped(backends, write):
 def test_a_crashed_ingests_shard_is_swept_at_the_next_ingest(backends, write):
     _, qdrant_engine = backends
     settings = qdrant_engine.settings
-    orphan = settings.qdrant_path / f"cinebot_{'ab' * 16}"  # as a writer that died leaves it
+    orphan = settings.qdrant.path / f"cinebot_{'ab' * 16}"  # as a writer that died leaves it
     shutil.copytree(
-        settings.qdrant_path / qdrant_engine.snapshot().info.manifest["qdrant_shard"], orphan
+        settings.qdrant.path / qdrant_engine.snapshot().info.manifest["qdrant_shard"], orphan
     )
-    theirs = settings.qdrant_path / f"cinebot_other_{'cd' * 16}"  # another prefix's: not ours
+    theirs = settings.qdrant.path / f"cinebot_other_{'cd' * 16}"  # another prefix's: not ours
     theirs.mkdir()
     qdrant_engine.ingest(
         [
@@ -127,7 +127,7 @@ def test_a_crashed_ingests_shard_is_swept_at_the_next_ingest(backends, write):
 
 def test_an_index_without_a_collection_says_how_to_fill_one(sample_engine, encoder, tmp_path):
     shutil.copytree(sample_engine.settings.index_dir, tmp_path / "index")
-    settings = make_settings(tmp_path / "index", store="qdrant", qdrant_path=tmp_path / "q")
+    settings = make_settings(tmp_path / "index", store="qdrant", qdrant={"path": tmp_path / "q"})
     with pytest.raises(Exception, match=r"store=faiss.*cinebot ingest"):
         Engine(settings, encoder).ask("anything")
 
@@ -250,7 +250,9 @@ def tenant_backends(sample_engine, encoder, tmp_path_factory):
         )
         assert faiss_engine.ingest([path], library=server).added == 2
     shutil.copytree(root / "faiss", root / "qdrant-index")
-    settings = make_settings(root / "qdrant-index", store="qdrant", qdrant_path=root / "qdrant")
+    settings = make_settings(
+        root / "qdrant-index", store="qdrant", qdrant={"path": root / "qdrant"}
+    )
     qdrant_engine = Engine(settings, encoder)
     assert qdrant_engine.ingest([root / "nothing-new"]).passages_embedded == 0
     return faiss_engine, qdrant_engine
@@ -304,7 +306,7 @@ def pair(sample_engine, encoder, tmp_path):
     shutil.copytree(sample_engine.settings.index_dir, tmp_path / "faiss")
     shutil.copytree(sample_engine.settings.index_dir, tmp_path / "qdrant-index")
     settings = make_settings(
-        tmp_path / "qdrant-index", store="qdrant", qdrant_path=tmp_path / "qdrant"
+        tmp_path / "qdrant-index", store="qdrant", qdrant={"path": tmp_path / "qdrant"}
     )
     qdrant_engine = Engine(settings, encoder)
     qdrant_engine.ingest([tmp_path / "nothing-new"])
