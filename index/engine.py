@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import re
 import threading
 import uuid
 from dataclasses import replace
@@ -31,6 +30,7 @@ from index.ingest import (
     remove_reviews,
     write_reviews,
 )
+from index.knowledge.film_names import split_film_name
 from index.libraries import Leaves
 from index.reading.readers import ReadResult, build_review
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
@@ -178,11 +178,11 @@ class Engine:
             known = snap.titles.resolve(title, snap.visible_films(library)).film
             if known is not None:
                 name, year = known.title, known.year
-        if year is None and (m := re.fullmatch(r"\s*(.+?)\s*\(((?:18|19|20)\d\d)\)\s*", title)):
-            name, year = m[1], int(m[2])
+        if year is None and (written := split_film_name(title)).year:
+            name, year = written.title, written.year
         read = ReadResult()
         record = {"title": name, "year": year, "rating": rating, "text": text, "reviewer": reviewer}
-        build_review(record, "discord", "", self.settings.ingest, read)
+        read.add(build_review(record, "discord", "", self.settings.ingest))
         if read.rejected:
             raise ValueError(read.rejected[0].reason)
         if rating not in (None, "") and read.reviews[0].rating is None:

@@ -8,13 +8,26 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from index.knowledge.film_names import BRACKETED_YEAR, FilmName, split_film_name
 from index.reading.ratings import RatingError, normalize_rating
 
+# A title line: the film's name with its year in brackets, perhaps between "Review:" and
+# "- Film Review - <site>".
 _TITLE_LINE = re.compile(
-    r"^(?:(?:movie|film)?\s*review\s*[:\-–—|]\s*)?(?P<title>.+?)\s*[\(\[](?P<year>(?:18|19|20)\d\d)[\)\]]"
+    r"^(?:(?:movie|film)?\s*review\s*[:\-–—|]\s*)?"
+    rf"(?P<name>.+?\s*{BRACKETED_YEAR})"
     r"\s*(?:[:\-–—|]\s*(?:(?:movie|film)\s+)?review\b.*)?$",
     re.IGNORECASE,
 )
+
+
+def title_line(line: str) -> FilmName | None:
+    """The film a title line names ("Heat (1995) - Film Review"), if the line is one."""
+    if (m := _TITLE_LINE.match(line)) and (name := split_film_name(m["name"])).year:
+        return name
+    return None
+
+
 _BYLINE = re.compile(
     r"^(?:by|written by|reviewed by|review by|words by)\s*:?\s+(?P<name>[^|,•·]{2,60}?)"
     r"(?:\s*[|,•·-].*)?$",
@@ -90,8 +103,8 @@ def clean_page(text: str) -> CleanPage:
 
     start = 0
     for i, line in enumerate(lines[:40]):
-        if m := _TITLE_LINE.match(line):
-            page.title, page.year, start = m["title"].strip(" \"“”'"), int(m["year"]), i + 1
+        if name := title_line(line):
+            page.title, page.year, start = name.title.strip(" \"“”'"), name.year, i + 1
             break
 
     # Header: short lines after the title (category, byline, date) until prose starts.
