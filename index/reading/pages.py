@@ -31,9 +31,12 @@ def _inferred(page: CleanPage) -> dict[str, Any]:
     return {
         "title": page.title,
         "year": page.year,
+        "bare_year": page.bare_year,
         "reviewer": page.reviewer,
         "date": page.date,
         "rating_raw": page.rating_raw,
+        "stars": page.stars,
+        "facts": page.facts,
     }
 
 

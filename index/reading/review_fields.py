@@ -23,7 +23,8 @@ from index.knowledge.countries import UnknownCountry, country_code
 from index.knowledge.film_names import year_value
 from index.knowledge.genres import UnknownGenre, canonical_genres
 from index.knowledge.languages import UnknownLanguage, language_code
-from index.reading.clean import parse_date, title_line
+from index.reading.clean import title_line
+from index.reading.dates import parse_date
 from index.reading.extract import extract
 from index.reading.ratings import RatingError, normalize_rating
 from index.sanitize import clean, cleaned
@@ -218,7 +219,7 @@ def _rating(given: dict, seen: dict, scale: float | None) -> tuple[float | None,
     if raw is None:
         return None, None
     try:
-        return normalize_rating(raw, scale), raw
+        return normalize_rating(raw, scale, stars=seen.get("stars")), raw
     except RatingError as exc:
         raise Refused(str(exc)) from None
 
