@@ -32,7 +32,9 @@ class Progress:
 
 def content_hash(review: Review) -> str:
     """Same content, same hash, wherever the file came from and whatever id it carried."""
-    payload = review.model_dump_json(exclude={"source", "review_id", "location"})
+    # "stated" left out while empty, so reviews indexed before it existed hash as they did.
+    skip = {"source", "review_id", "location"} | (set() if review.stated else {"stated"})
+    payload = review.model_dump_json(exclude=skip)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -49,6 +49,9 @@ class Review(BaseModel):
     user_id: str | None = None
     # Which of the metadata fields the source gave explicitly (they win over inferred ones).
     given: tuple[str, ...] = ()
+    # Which facts the review states plainly about its film (a page's label, or a sentence whose
+    # subject is the film): one review may establish them, unlike looser prose cues.
+    stated: tuple[str, ...] = ()
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -61,6 +61,7 @@ class CleanPage:
     rating: float | None = None
     rating_raw: str | None = None
     stars: float | None = None  # what the page says its stars are out of
+    reviewer_guessed: bool = False  # a bare name under the heading, no "By"
     body: str = ""
     notes: list[str] = field(default_factory=list)
     # Facts the page states about its film in labels or its heading ("Director: X").
@@ -152,9 +153,9 @@ def _header(lines: list[str], read: list[LineFacts | None], title_at: int, page:
             _take(facts, page)
         elif i > title_at >= 0:
             _bare_line(lines[i], page)
-    if page.reviewer is None:
-        page.reviewer = page.facts.pop("bare name", None)
-    page.facts.pop("bare name", None)
+    bare = page.facts.pop("bare name", None)
+    if page.reviewer is None and bare and bare.casefold() != (page.title or "").casefold():
+        page.reviewer, page.reviewer_guessed = bare, True
     return body_start
 
 
@@ -221,6 +222,8 @@ def _body(lines: list[str], read: list[LineFacts | None], start: int, page: Clea
             _take(facts, page)
             continue
         key = line.casefold()
+        if len(line.split()) < 15 and page_scale(line):
+            continue  # "All our ratings are out of three stars."
         if key in seen:
             page.notes.append("dropped a repeated paragraph")
         elif _BOILERPLATE.search(line) and (

@@ -27,6 +27,7 @@ from index.reading.clean import title_line
 from index.reading.dates import parse_date
 from index.reading.extract import extract
 from index.reading.ratings import RatingError, normalize_rating
+from index.reading.statements import Stated, stated
 from index.sanitize import clean, cleaned
 from index.types import Problem, Review
 
@@ -118,7 +119,8 @@ def build_review(
     except Refused as exc:
         return built.reject(str(exc))
     date = _date(given, seen, built)
-    facts = _facts(given, text, built, extra)
+    said = _said(text, title, seen.get("facts") or {}, page=inferred is not None)
+    facts = _facts(given, said, built, extra)
     reviewer = str(given.get("reviewer") or seen.get("reviewer") or "").strip() or None
     url = str(given["url"]).strip() if "url" in given else None
     review_id = str(given["id"]).strip() if "id" in given else None
@@ -239,20 +241,44 @@ def _date(given: dict, seen: dict, built: Built) -> dt.date | None:
     return seen.get("date")
 
 
-def _facts(given: dict, text: str, built: Built, extra: dict) -> dict[str, Any]:
-    """The film facts a review carries: the record's own fields where it gives them, else what
-    its prose says. Names not understood become warnings (and, for countries and genres,
-    extras), never losses."""
+STATED = ("countries", "languages", "genres", "director")
+
+
+def _said(text: str, title: str, labelled: Mapping[str, Any], page: bool) -> dict[str, Any]:
+    """What the review says of its film, strongest first: its page's labels and heading
+    ("Director: X"), then statements whose subject is the film ("<Title> is a Chilean
+    thriller"), then looser prose cues (reading/extract.py). `stated` names the facts that
+    came from the first two, which one review may establish on its own.
+
+    Statements are read on a critic's page only: on user reviews (records) they reach a
+    precision of about 0.8 (benchmarks/EVAL.md, "Review pages"), below the 0.9 that prose
+    facts must keep there."""
     found = extract(text)
+    plain = stated(text, title) if page else Stated()
     facts: dict[str, Any] = {
         "countries": found.countries,
         "genres": found.genres,
         "director": found.director,
-        "cast": found.cast,
+        "cast": tuple(labelled.get("cast") or found.cast),
         "platform": found.platform,
         "languages": (),
-        "runtime": None,
+        "runtime": labelled.get("runtime"),
+        "stated": (),
     }
+    strong: list[str] = []
+    for name in STATED:
+        if value := labelled.get(name) or getattr(plain, name):
+            facts[name] = value
+            strong.append(name)
+    facts["stated"] = tuple(strong)
+    return facts
+
+
+def _facts(given: dict, said: dict[str, Any], built: Built, extra: dict) -> dict[str, Any]:
+    """The film facts a review carries: the record's own fields where it gives them, else what
+    its page and prose say. Names not understood become warnings (and, for countries and
+    genres, extras), never losses."""
+    facts = dict(said)
     unknown = (UnknownCountry, UnknownGenre, UnknownLanguage)
     lookups: dict[str, tuple[Callable[[str], Iterable[str]], str | None]] = {
         "countries": (lambda name: [country_code(name)], "unrecognised_countries"),
@@ -271,6 +297,7 @@ def _facts(given: dict, text: str, built: Built, extra: dict) -> dict[str, Any]:
         facts["cast"] = tuple(split_list(given["cast"]))
     if "platform" in given:
         facts["platform"] = str(given["platform"]).strip()
+    facts["stated"] = tuple(f for f in facts["stated"] if f not in given)
     if "runtime" in given:
         try:
             facts["runtime"] = int(float(str(given["runtime"]).strip()))
