@@ -118,6 +118,8 @@ def build_review(
         rating, rating_raw = _rating(given, seen, rating_scale)
     except Refused as exc:
         return built.reject(str(exc))
+    if seen.get("bare_year") and year and "title" not in given:
+        extra["title_as_written"] = f"{title} {year}"  # "Wonder Woman 1984": may be the title
     date = _date(given, seen, built)
     said = _said(text, title, seen.get("facts") or {}, page=inferred is not None)
     facts = _facts(given, said, built, extra)
