@@ -59,7 +59,8 @@ bench-scale: $(BENCH)
 bench-catalogue: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_catalogue $(ARGS)
 
-# Answer quality (80 questions) against BM25-only and dense-only -> benchmarks/EVAL.md.
+# Answer quality (80 questions) against BM25-only and dense-only, film knowledge from real
+# reviews, other people's questions, and our review pages -> benchmarks/EVAL.md.
 eval: $(BENCH)
 	$(BIN)/python -m benchmarks.eval_quality $(ARGS)
 

@@ -29,7 +29,7 @@ class PageRecord:
     notes: list[str] = field(default_factory=list)
 
 
-def _inferred(page: CleanPage) -> dict[str, Any]:
+def page_facts(page: CleanPage) -> dict[str, Any]:
     return {
         "title": page.title,
         "year": page.year,
@@ -45,7 +45,7 @@ def _inferred(page: CleanPage) -> dict[str, Any]:
 def read_text_page(text: str) -> PageRecord:
     page = clean_page(text)
     notes = [note for note in page.notes if "rating" in note]
-    return PageRecord({"text": page.body}, _inferred(page), notes)
+    return PageRecord({"text": page.body}, page_facts(page), notes)
 
 
 def html_depth(text: str, limit: int = MAX_HTML_DEPTH) -> int:
@@ -77,7 +77,7 @@ def read_html_page(text: str) -> PageRecord:
     heading = _html_heading(marked, main)
     side = _side_lines(text)
     page = clean_page("\n".join([heading or "", *side, main.text]))
-    inferred = _inferred(page)
+    inferred = page_facts(page)
     if heading and (named := read_heading(heading)):
         inferred.update(title=named.title, year=named.year, bare_year=named.bare_year)
     bylined = None if page.reviewer_guessed else page.reviewer
