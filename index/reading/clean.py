@@ -73,6 +73,20 @@ def _norm(line: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", line)).replace("⁄", "/").strip()
 
 
+# Labels run together on one line, as inline credits come out of HTML: "Written by: A Directed
+# by: B Starring: C".
+_LABEL_START = re.compile(
+    r"\s+(?=(?:Written by|Directed by|Director|Starring|Cast|Genre|Country|Language|Running time|"
+    r"Runtime|Rating|Certificate)\s*:)"
+)
+
+
+def _split_labels(line: str) -> list[str]:
+    if len(line) > 300 or len(_LABEL_START.findall(line)) < 1 or ":" not in line[:40]:
+        return [line]
+    return _LABEL_START.split(line)
+
+
 def _is_prose(line: str) -> bool:
     words = line.split()
     return (len(words) >= 8 and bool(re.search(r"[.!?…\"”')]$", line))) or len(words) >= 20
@@ -80,7 +94,7 @@ def _is_prose(line: str) -> bool:
 
 def clean_page(text: str) -> CleanPage:
     """Split a scraped page into heading, header facts, body and furniture."""
-    lines = [line for line in (_norm(raw) for raw in text.splitlines()) if line]
+    lines = [part for raw in text.splitlines() for part in _split_labels(_norm(raw)) if part]
     page = CleanPage()
     page.stars = next((s for line in lines if len(line) < 200 and (s := page_scale(line))), None)
     read = [read_line(line, page.stars) for line in lines]

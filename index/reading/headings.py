@@ -20,7 +20,7 @@ from index.knowledge.film_names import YEAR, split_film_name
 
 _REVIEW_PREFIX = re.compile(
     r"^(?:[\w'’ ]{0,40}?\b(?:18|19|20)\d\d\s+)?(?:(?:movie|film|tv|dvd|blu-ray)\s+)?"
-    r"(?:short\s+)?review\s*[:\-–—|]\s*",
+    r"(?:short\s+)?review(?:\s+in\s+brief)?\s*[:\-–—|]\s*",
     re.IGNORECASE,
 )
 _REVIEW_OF = re.compile(r"^(?:.{0,60}?\s)?review of\s+", re.IGNORECASE)
@@ -78,6 +78,7 @@ def read_heading(line: str) -> Heading | None:
         text, marked = m["title"], True
     else:
         text, marked = _without_review_words(text)
+    text = _headline_title(text, marked)
     heading = Heading(title="", marked=marked)
     text, heading = _take_rating(text, heading)
     text, heading = _take_director(text, heading)
@@ -87,6 +88,28 @@ def read_heading(line: str) -> Heading | None:
     if not _looks_like_title(title, heading):
         return None
     return replace(heading, title=title)
+
+
+_QUOTED_LEAD = re.compile(r"^[‘\"“'](?P<title>[^’\"”']{1,120})[’\"”'](?=[\s:,]+\S)")
+_CAPS_THEN_TAGLINE = re.compile(r"^(?P<caps>[^a-z:]{2,80}?):\s+(?P<tagline>.*[a-z].*)$")
+_TAGLINE_THEN_CAPS = re.compile(r"^(?P<column>[^:]*[a-z][^:]*):\s+(?P<caps>[^a-z]{2,80})$")
+_DASH_TAGLINE = re.compile(
+    r"^(?P<title>[^–—]{2,80}?)\s+[–—]\s+(?P<tagline>(?:a|an|the)\s.*)$", re.I
+)
+
+
+def _headline_title(text: str, marked: bool) -> str:
+    """The film's name inside a headline: "“X” Perfectly Depicts ...", "X IN CAPS: A Tagline",
+    "Column Name: X IN CAPS (1968)", "X – A poignant tale"."""
+    if m := _QUOTED_LEAD.match(text):
+        return m["title"]
+    if (m := _CAPS_THEN_TAGLINE.match(text)) and re.search(r"[A-Z]", m["caps"]):
+        return m["caps"]
+    if (m := _TAGLINE_THEN_CAPS.match(text)) and re.search(r"[A-Z]{2}", m["caps"]):
+        return m["caps"]
+    if m := _DASH_TAGLINE.match(text):
+        return m["title"]
+    return text
 
 
 def _take_bare_year(text: str, heading: Heading) -> tuple[str, Heading]:

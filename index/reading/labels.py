@@ -102,7 +102,7 @@ def read_line(line: str, stars: float | None = None) -> LineFacts | None:
     """What a short line says, or None for a line that is none of these (prose, a title)."""
     if len(line) > 200 or _NOT_A_RATING.search(line):
         return LineFacts("furniture") if _NOT_A_RATING.search(line) and len(line) < 80 else None
-    for reader in (_byline, _rating, _credits, _fact):
+    for reader in (_byline, _rating, _credits, _info, _fact):
         if (found := reader(line, stars)) is not None:
             return found
     if len(line) <= 40 and (date := parse_date(line)):
@@ -164,6 +164,34 @@ def _credits(line: str, stars: float | None) -> LineFacts | None:
         director=m["director"].strip(),
         runtime=runtime,
     )
+
+
+_CERTIFICATE = re.compile(
+    r"^(?:NR|Not Rated|Unrated|U|PG|PG-13|R|NC-17|G|12A?|15|18|TV-(?:MA|14|PG))$", re.IGNORECASE
+)
+
+
+def _info(line: str, stars: float | None) -> LineFacts | None:
+    """An information line of parts between bars: "2023 | PG-13 | 2h 15m | Action, Drama"."""
+    parts = [p.strip() for p in re.split(r"\s+[|•·]\s+", line)]
+    if len(parts) < 3:
+        return None
+    year = runtime = None
+    genres: list[str] = []
+    for part in parts:
+        if re.fullmatch(YEAR, part):
+            year = int(part)
+        elif re.fullmatch(r"\d\s*h(?:\s*\d{1,2}\s*m(?:in)?)?|\d{2,3}\s*min(?:s|utes)?", part):
+            runtime = found.runtime if (found := _runtime(part)) else None
+        elif _CERTIFICATE.match(part) or parse_date(re.sub(r"\s*\(.*\)$", "", part)):
+            continue
+        elif (found := _known_genres(re.split(r"\s*,\s*", part))) is not None:
+            genres += [g for g in found.genres if g not in genres]
+        else:
+            return None  # a part that is none of these: not an information line
+    if not genres and runtime is None:
+        return None
+    return LineFacts("fact", year=year, runtime=runtime, genres=tuple(genres))
 
 
 def _fact(line: str, stars: float | None) -> LineFacts | None:

@@ -167,11 +167,11 @@ class _Subjects:
 
 
 def _subject_patterns(title: str) -> _Subjects:
-    words = [re.escape(w) for w in re.findall(r"[\w'’]+", title)]
+    words = [re.escape(w) for w in re.findall(r"\w+", title)]
     named = r"[\W_]*".join(words) if words else r"(?!x)x"
     named = rf"[‘'\"“]?(?:the\s+)?{named}[’'\"”]?"
     film = re.compile(
-        rf"^(?P<subject>(?P<named>{named})|{_THE_FILM}|{_THIS_NOUN}|{_POSSESSIVE})"
+        rf"^(?P<subject>(?P<named>{named})|(?P<by>(?-i:{NAME}))['’]s?\s+(?:[\w-]+,?\s+){{0,3}}?{named}|{_THE_FILM}|{_THIS_NOUN}|{_POSSESSIVE})"
         rf"(?:\s*\([^)]*\))?(?P<rest>\s*(?:,|{_VERB}).*)$",
         re.IGNORECASE,
     )
@@ -221,6 +221,10 @@ def _read_clause(
         _describe(subject, found)  # "this Egyptian drama", not the title's own words
     if owner := _owner(m):
         found.directors.append(owner)
+    elif (
+        m["by"] and len(m["by"].split()) >= 2 and m["by"].split()[0].lower() not in _NOT_NAME_STARTS
+    ):
+        found.directors.append(_name(m["by"]))  # "Jonathan Glazer's The Zone of Interest is ..."
     _predicate(rest, found)
     _director_in(rest, found)
     return True

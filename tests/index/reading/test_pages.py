@@ -76,6 +76,14 @@ def test_each_page_reads_as_its_manifest_says(page):
         ("Paper Kites", "Paper Kites", None, {}),
         ("Blade Runner 2049", "Blade Runner 2049", None, {}),  # a future year is the title's
         ("Eyewitness (Janitor, The)", "Eyewitness (Janitor, The)", None, {}),
+        ("‘Copper Sky’ Film Review: A Widow Goes Underground", "Copper Sky", None, {}),
+        ("Review: “Paper Kites” Flies Higher Than Its Premise", "Paper Kites", None, {}),
+        ("FROST MARKET: A Christmas Story That Earns Its Tears", "FROST MARKET", None, {}),
+        ("Midnight Classics: THE IRON MEADOW (1966)", "THE IRON MEADOW", 1966, {}),
+        ("Review in Brief: Winter Orchard (2021)", "Winter Orchard", 2021, {}),
+        ("Marigold Summer – a gentle market comedy", "Marigold Summer", None, {}),
+        ("Mission: Impossible – Fallout", "Mission: Impossible – Fallout", None, {}),
+        ("Film Review: ‘Salt and Iron’: A Village Keeps Its Secret", "Salt and Iron", None, {}),
     ],
 )
 def test_headings_name_the_film(line, title, year, extra):
@@ -251,6 +259,32 @@ def test_statements_about_the_reviewed_film(text, title, countries, genres, dire
     assert set(said.countries) == countries
     assert set(said.genres) == genres
     assert said.director == director
+
+
+def test_an_information_line_gives_year_runtime_and_genres_and_skips_the_certificate():
+    facts = read_line("2021 | PG-13 | 1h 44m | War, Drama")
+    assert facts is not None
+    assert (facts.year, facts.runtime, facts.genres) == (2021, 104, ("War", "Drama"))
+    assert read_line("Home | Reviews | Streaming | Festivals") is None
+
+
+def test_labels_run_together_on_one_line_are_each_read():
+    from index.reading.clean import clean_page
+
+    page = clean_page(
+        "Copper Sky\nWritten by: Karim Soliman Directed by: Karim Soliman Starring: Mona Adel, "
+        "Samir Fawzi\nA copper miner's widow goes back to the pit to keep her son in school, "
+        "and the film never looks away from what that costs her."
+    )
+    assert page.facts["director"] == "Karim Soliman"
+    assert page.facts["cast"] == ("Mona Adel", "Samir Fawzi")
+
+
+def test_a_possessive_before_the_title_names_its_director():
+    said = stated("Camila Rojas's The Long Night is a sprawling thriller.", "The Long Night")
+    assert said.director == "Camila Rojas" and said.genres == ("Thriller",)
+    said = stated("Camila Rojas’s bold, noisy The Long Night opens at sea.", "The Long Night")
+    assert said.director == "Camila Rojas"
 
 
 def test_a_language_drama_gives_the_language_not_the_country():
