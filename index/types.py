@@ -84,7 +84,7 @@ class Passage:
 
 # Where a fact about a film came from, strongest first: a review record that gave it, the film
 # catalogue (a catalogue file, IMDb's datasets, TMDB), or the review prose.
-Source = str  # "review" | "catalogue:<name>" | "prose"
+Source = str  # "review" | "catalogue:<name>" | "stated" (a page said it plainly) | "prose"
 
 
 @dataclass(frozen=True)

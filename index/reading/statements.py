@@ -106,11 +106,6 @@ class Stated:
     genres: tuple[str, ...] = ()
     director: str | None = None
 
-    def fields(self) -> tuple[str, ...]:
-        return tuple(
-            f for f in ("countries", "languages", "genres", "director") if getattr(self, f)
-        )
-
 
 @cache
 def _countries() -> PhraseTable:
@@ -191,7 +186,7 @@ def _read_sentence(
 def _read_clause(
     text: str, subjects: _Subjects, first: bool, about_film: bool, found: _Found
 ) -> bool:
-    lead, text = _leading_clause(text, subjects, about_film, found)
+    lead, text = _leading_clause(text, subjects, found)
     if lead == "other":
         return False
     if re.match(r"^with\s+", text, re.IGNORECASE):
@@ -230,9 +225,7 @@ def _read_clause(
     return True
 
 
-def _leading_clause(
-    text: str, subjects: _Subjects, about_film: bool, found: _Found
-) -> tuple[str | None, str]:
+def _leading_clause(text: str, subjects: _Subjects, found: _Found) -> tuple[str | None, str]:
     """A clause before the subject that qualifies the film: where it hails from, who
     directed it. Returns what it qualified ("film", "other" or None for no such clause), and
     the rest of the sentence."""

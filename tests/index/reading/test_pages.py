@@ -300,3 +300,19 @@ def test_user_review_records_do_not_use_page_statements(write):
     }
     (review,) = read_file(write("r.jsonl", json.dumps(record)), IngestSettings()).reviews
     assert review.countries == () and review.director is None and review.stated == ()
+
+
+def test_a_stated_director_stands_on_one_review_a_loose_cue_needs_two():
+    from index.types import Review
+
+    def review(n: int, **facts) -> Review:
+        return Review(review_id=f"r{n}", title="Frost Market", text="Words.", **facts)
+
+    stated_once = merge_film("f", [review(1, director="Ingrid Solberg", stated=("director",))])
+    assert stated_once.director == "Ingrid Solberg"
+    assert dict(stated_once.sources)["director"] == "stated"
+    assert merge_film("f", [review(1, director="Ingrid Solberg")]).director is None
+    agreed = merge_film(
+        "f", [review(1, director="Ingrid Solberg"), review(2, director="Ingrid Solberg")]
+    )
+    assert agreed.director == "Ingrid Solberg"
