@@ -41,6 +41,11 @@ _BOILERPLATE = re.compile(
     r"copyright|skip to content)|©",
     re.IGNORECASE,
 )
+# Words of a page's furniture that a lone name under the heading never has ("Print This Page").
+_NOT_NAME_WORDS = frozenset(
+    "festival print this page show more sharing options read next previous post posts top back "
+    "all view on to of in for with by at from you your our my email link copy comments".split()
+)
 FACT_FIELDS = ("director", "countries", "genres", "languages", "cast", "runtime")
 
 
@@ -104,13 +109,14 @@ def clean_page(text: str) -> CleanPage:
     return page
 
 
-def _first_prose(lines: list[str], start: int) -> int:
-    """Where the body's prose starts: a long line that is no boilerplate and no heading
-    ("The Quiet Tide (Le port muet, France-Belgium 2017)" ends like a sentence)."""
+def _first_prose(lines: list[str], read: list[LineFacts | None], start: int) -> int:
+    """Where the body's prose starts: a long line that is no boilerplate, no label and no
+    heading ("The Quiet Tide (Le port muet, France-Belgium 2017)" ends like a sentence)."""
     for i in range(start, len(lines)):
         line = lines[i]
-        if _is_prose(line) and not _BOILERPLATE.search(line):
-            heading = read_heading(line) if len(line.split()) < 16 else None
+        labelled = read[i] is not None and (len(line.split()) <= 12 or " | " in line)
+        if _is_prose(line) and not _BOILERPLATE.search(line) and not labelled:
+            heading = read_heading(line) if len(line.split()) <= 40 else None
             if heading is None or not heading.marked:
                 return i
     return len(lines)
@@ -118,7 +124,7 @@ def _first_prose(lines: list[str], start: int) -> int:
 
 def _heading(lines: list[str], read: list[LineFacts | None], page: CleanPage) -> int:
     """Which line names the film (its index, -1 if none), and what it says."""
-    end = min(_first_prose(lines, 0), 40)
+    end = min(_first_prose(lines, read, 0), 40)
     found: list[tuple[tuple[int, int, int], Heading]] = []
     rest = " ".join(lines).casefold()
     for i in range(end):
@@ -152,7 +158,7 @@ def _strict_heading(lines: list[str], page: CleanPage) -> int:
 def _header(lines: list[str], read: list[LineFacts | None], title_at: int, page: CleanPage) -> int:
     """Bylines, dates, ratings and labels before the body; where the body starts."""
     start = title_at + 1
-    body_start = _first_prose(lines, start)
+    body_start = _first_prose(lines, read, start)
     if body_start - start > 12:
         body_start = start + 12
     waiting_rating = False
@@ -183,7 +189,7 @@ def _bare_line(line: str, page: CleanPage) -> None:
         2 <= len(words) <= 4
         and all(w[0].isupper() and w[1:].islower() for w in words if w.isalpha())
         and all(w.isalpha() or w in {"-", "'"} for w in words)
-        and not any(w.lower() in FURNITURE_WORDS or w.lower() == "festival" for w in words)
+        and not any(w.lower() in FURNITURE_WORDS or w.lower() in _NOT_NAME_WORDS for w in words)
     ):
         page.facts.setdefault("bare name", line)
 

@@ -71,11 +71,10 @@ def read_heading(line: str) -> Heading | None:
     """The film a heading-like line names, and what else it says; None for a line that is
     no heading (prose, menu words, a number)."""
     text = line.strip()
-    if not text or len(text) > 160 or len(text.split()) > 24:
-        return None
-    marked = False
-    if m := _QUOTED_REVIEW.match(text):
+    if m := _QUOTED_REVIEW.match(text[:300]):  # "‘X’ Review: a long standfirst ..."
         text, marked = m["title"], True
+    elif not text or len(text) > 160 or len(text.split()) > 24:
+        return None
     else:
         text, marked = _without_review_words(text)
     text = _headline_title(text, marked)

@@ -138,7 +138,12 @@ def _byline(line: str, stars: float | None) -> LineFacts | None:
     return LineFacts("byline", reviewer=name, date=date, rating_raw=rating)
 
 
+_RATING_THEN_VERDICT = re.compile(r"^\((?P<raw>\d+(?:\.\d+)?\s*/\s*\d+)\)\s+[^\d()]{1,40}$")
+
+
 def _rating(line: str, stars: float | None) -> LineFacts | None:
+    if m := _RATING_THEN_VERDICT.match(line):  # "(5/10) Take It or Leave It"
+        line = m["raw"]
     label = _RATING_LABEL.match(line) if len(line.split()) <= 8 else None
     if label and not label["value"].strip():
         return LineFacts("rating label")

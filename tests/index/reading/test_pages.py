@@ -316,3 +316,23 @@ def test_a_stated_director_stands_on_one_review_a_loose_cue_needs_two():
         "f", [review(1, director="Ingrid Solberg"), review(2, director="Ingrid Solberg")]
     )
     assert agreed.director == "Ingrid Solberg"
+
+
+def test_shapes_met_on_real_pages():
+    """Each in our own words: a quoted title with a long standfirst; sharing buttons under it
+    (no byline); an information line before the prose; a rating with a one-line verdict."""
+    from index.reading.clean import clean_page
+
+    page = clean_page(
+        "We use vendors that may process your information; see our Privacy Policy.\n"
+        "‘Paper Kites’ Review: A Retired Teacher Takes On His Neighbour and Finds That Kites Are "
+        "Harder to Fly Than Grudges Are to Keep\n"
+        "Print This Page\nShare on Facebook\n"
+        "2019 | PG | 1h 41m | Comedy\n"
+        "Paper Kites is warm and slight, and its final contest on a windy hill is pure joy.\n"
+        "(7/10) Worth an afternoon\n"
+    )
+    assert (page.title, page.reviewer) == ("Paper Kites", None)
+    assert page.facts["genres"] == ("Comedy",) and page.facts["runtime"] == 101
+    assert page.body.startswith("Paper Kites is warm") and "1h 41m" not in page.body
+    assert page.rating == 7.0
