@@ -208,6 +208,10 @@ def _read_clause(
         if first and (np := _FRAGMENT.match(text)):
             _describe(np["np"], found)
             return True
+        if _named_in(text, subjects.title):
+            # "Jake Morrow, a leading voice in the horror genre, returns with Hollow Pines."
+            for g in _GENRE_WORD_GENRE.finditer(_before_other(text)):
+                found.genres += _genre_names(g["word"].split()[-1])
         return lead == "film"
     subject, rest = m["subject"], m["rest"]
     if _OTHER.search(subject):

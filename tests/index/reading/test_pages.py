@@ -217,6 +217,20 @@ def test_label_lines_state_facts(line, field, value):
             "Mei-ling Chou",
         ),
         ("Director Wong Ka-fai is on much better form here.", "X", set(), set(), "Wong Ka-fai"),
+        (
+            "Jake Morrow, a leading voice in the horror genre, returns with Hollow Pines.",
+            "Hollow Pines",
+            set(),
+            {"Horror"},
+            None,
+        ),
+        (
+            "Unlike most of the horror genre, Hollow Pines takes its time.",
+            "Hollow Pines",
+            set(),
+            set(),
+            None,
+        ),
         ("A Dutch musical about dockworkers who form a choir.", "X", {"NL"}, {"Musical"}, None),
         # Other films' facts, and what the film is not: nothing.
         (
