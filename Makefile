@@ -59,8 +59,9 @@ bench-scale: $(BENCH)
 bench-catalogue: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_catalogue $(ARGS)
 
-# Answer quality (80 questions) against BM25-only and dense-only -> benchmarks/EVAL.md,
-# then the judged set (below).
+# Answer quality (80 questions) against BM25-only and dense-only, film knowledge from real
+# reviews, other people's questions, and our review pages -> benchmarks/EVAL.md; then the
+# judged set (below).
 eval: $(BENCH)
 	$(BIN)/python -m benchmarks.eval_quality $(ARGS)
 	$(BIN)/python -m benchmarks.eval_judged

@@ -133,7 +133,7 @@ def stripped_reviews(records: list[dict], per_film: int) -> dict[str, list]:
                 "text": r["text"],
                 "rating": r.get("rating"),
             }
-            build_review(record, "eval", "", IngestSettings(), read)
+            read.add(build_review(record, "eval", "", IngestSettings()))
         out[imdb_id] = read.reviews
     return out
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import eval_knowledge, eval_parser
+from benchmarks import eval_knowledge, eval_pages, eval_parser
 from benchmarks.bench_search import machine
 from benchmarks.eval_questions import QUESTIONS, Question
 from benchmarks.imdb import WORKDIR, TruthFilm, film_key, real_engine, truth_films
@@ -206,6 +206,7 @@ def run(
         lines.append(f"| {name} | {cells} | {s.unjudged} | {s.seconds / len(QUESTIONS):.3f} |")
     report = "\n".join(lines) + "\n"
     report += eval_knowledge.section(snap, engine.encoder, records)
+    report += eval_pages.section()
     report += eval_parser.section()
     if out is not None:
         notes = Path(__file__).with_name("EVAL_NOTES.md")

@@ -35,7 +35,9 @@ class Progress:
 
 def content_hash(review: Review) -> str:
     """Same content, same hash, wherever the file came from and whatever id it carried."""
-    payload = review.model_dump_json(exclude={"source", "review_id", "location"})
+    # "stated" left out while empty, so reviews indexed before it existed hash as they did.
+    skip = {"source", "review_id", "location"} | (set() if review.stated else {"stated"})
+    payload = review.model_dump_json(exclude=skip)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -69,15 +71,37 @@ class FilmResolver:
         self.catalogue, self.known = catalogue, known
         self.counts: Counter[str] = Counter()
         self.active = len(catalogue) > 0
+        self.yearless: dict[str, Review] = {}  # film id -> the first review that filed it
 
     def __call__(self, review: Review, counted: bool = True) -> str:
         if self.active:
             found = resolve(self.catalogue, review.title, review.year, review.imdb_id)
+            written = review.extra.get("title_as_written")
+            if found.film is None and isinstance(written, str):
+                # "Wonder Woman 1984": the bare year may be the title's own.
+                whole = resolve(self.catalogue, written, None)
+                found = whole if whole.film is not None else found
             if counted:
                 self.counts["matched" if found.film else found.how] += 1
             if found.film is not None:
                 return found.film.key
-        return _own_film(review, self.known)
+        fid = _own_film(review, self.known)
+        if review.year is None and fid == film_id(review.title, None):
+            self.yearless.setdefault(fid, review)
+        return fid
+
+    def yearless_warnings(self) -> list[Problem]:
+        """Films kept without a year: the review gave none and no catalogue film has its title."""
+        why = "no catalogue film of that title" if self.active else "no catalogue to look it up in"
+        return [
+            Problem(
+                r.source,
+                r.location,
+                f"{r.title!r} has no year ({why}): kept as a film without one; "
+                "a year in its title line or a catalogue will place it",
+            )
+            for r in self.yearless.values()
+        ]
 
 
 def _own_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) -> str:
@@ -396,6 +420,8 @@ def _embed_and_add(
         planned.append((item, fid, passages))
         texts += [t for t in passages if t not in item.reuse]
     report.films = dict(film_of.counts)
+    for problem in film_of.yearless_warnings():
+        report.warn(problem)
     progress.on_embed_start(len(texts))
     vectors = encoder.encode(texts, progress=progress.on_embedded)
     report.passages_embedded = len(texts)

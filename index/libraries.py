@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import shutil
 import threading
 import uuid
@@ -22,14 +21,13 @@ from typing import TYPE_CHECKING
 
 from index.errors import NotYours
 from index.ingest import in_library, remove_reviews, write_reviews
+from index.knowledge.film_names import split_film_name
 from index.reading.readers import ReadResult, build_review
 from index.telemetry import METRICS
 from index.types import IngestReport, Library, Review, StoredReview
 
 if TYPE_CHECKING:
     from index.engine import Engine
-
-_WITH_YEAR = re.compile(r"\s*(.+?)\s*\(((?:18|19|20)\d\d)\)\s*")
 
 
 class Departures:
@@ -174,7 +172,7 @@ class Libraries:
         name, year = self._film(title, library)
         read = ReadResult()
         record = {"title": name, "year": year, "rating": rating, "text": text, "reviewer": reviewer}
-        build_review(record, "discord", "", self.settings.ingest, read)
+        read.add(build_review(record, "discord", "", self.settings.ingest))
         if read.rejected:
             raise ValueError(read.rejected[0].reason)
         if rating not in (None, "") and read.reviews[0].rating is None:
@@ -193,9 +191,8 @@ class Libraries:
             known = snap.titles.resolve(title, snap.visible_films(library)).film
             if known is not None:
                 return known.title, known.year
-        if m := _WITH_YEAR.fullmatch(title):
-            return m[1], int(m[2])
-        return title, None
+        written = split_film_name(title)
+        return written.title, written.year
 
     def _own(self, library: str, user_id: str | int, review_id: str) -> None:
         if review_id not in {r.review_id for r in self.reviews(library, user_id)}:

@@ -78,6 +78,9 @@ class Review(BaseModel):
     user_id: str | None = None
     # Which of the metadata fields the source gave explicitly (they win over inferred ones).
     given: tuple[str, ...] = ()
+    # Which facts the review states plainly about its film (a page's label, or a sentence whose
+    # subject is the film): one review may establish them, unlike looser prose cues.
+    stated: tuple[str, ...] = ()
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -102,7 +105,7 @@ class Problem:
 
 # Where a fact about a film came from, strongest first: a review record that gave it, the film
 # catalogue (a catalogue file, IMDb's datasets, TMDB), or the review prose.
-Source = str  # "review" | "catalogue:<name>" | "prose"
+Source = str  # "review" | "catalogue:<name>" | "stated" (a page said it plainly) | "prose"
 
 
 @dataclass(frozen=True)

@@ -67,41 +67,18 @@ _CATALOGUE_FACTS = {
 
 def merge_film(fid: str, reviews: Iterable[Review], known: CatalogueFilm | None = None) -> Film:
     """A film's facts from its reviews and the catalogue. Strongest first: what a review record
-    gave (votes break ties), then the catalogue, then what review prose says (for countries
-    and genres, what more than one review says, when more than two reviews speak; for
-    people, only what two reviews or more agree on). Prose is
-    used only for films the catalogue does not know: for a film it knows, a fact it lacks is
-    unknown, not guessed. `sources` records where each fact came from."""
+    gave (votes break ties), then the catalogue, then what reviews say. Of what reviews say, a
+    fact stated plainly about the film (a page's label, a sentence whose subject is the film)
+    stands on one review; looser prose cues need agreement: for countries and genres, what
+    more than one review says, when more than two reviews speak; for people, what two reviews
+    or more agree on. What reviews say is used only for films the catalogue does not know: for
+    a film it knows, a fact it lacks is unknown, not guessed. `sources` records where each
+    fact came from."""
     reviews = list(reviews)
     sources: dict[str, str] = {}
 
     def pick(field: str, attr: str | None = None, fact: str | None = None) -> list:
-        """Values for the film's `field`, from the reviews' `attr` or the catalogue's `fact`."""
-        attr, fact = attr or field, fact or field
-        given = [r for r in reviews if attr in r.given]
-        catalogued = getattr(known, fact, None) if known is not None else None
-        if not given and catalogued:
-            sources[field] = known.sources.get(fact, "catalogue")  # type: ignore[union-attr]
-            return list(catalogued) if isinstance(catalogued, tuple) else [catalogued]
-        if not given and known is not None and fact in _CATALOGUE_FACTS:
-            return []  # the catalogue knows this film: what it does not say is unknown
-        pool = given or reviews
-        counts: Counter = Counter()
-        for r in pool:
-            value = getattr(r, attr)
-            counts.update([value] if isinstance(value, str | int) else value or [])
-        if not given and attr in {"director", "cast"}:
-            # People named in prose are as often those of other films: two reviews must agree.
-            found = [v for v, n in counts.most_common() if n > 1]
-        elif not given and attr in {"countries", "genres"} and len(pool) > 2:
-            # Inferred from prose: keep what more than one review says, if anything is.
-            agreed = [v for v, n in counts.items() if n > 1]
-            found = agreed or [v for v, _ in counts.most_common()]
-        else:
-            found = [v for v, _ in counts.most_common()]
-        if found:
-            sources[field] = "review" if given else "prose"
-        return found
+        return _pick(reviews, known, sources, field, attr or field, fact or field)
 
     titles = Counter(r.title for r in reviews)
     years = Counter(r.year for r in reviews if r.year)
@@ -131,6 +108,45 @@ def merge_film(fid: str, reviews: Iterable[Review], known: CatalogueFilm | None 
         poster_url=poster,
         sources=tuple(sorted(sources.items())),
     )
+
+
+def _pick(
+    reviews: list[Review],
+    known: CatalogueFilm | None,
+    sources: dict[str, str],
+    field: str,
+    attr: str,
+    fact: str,
+) -> list:
+    """Values for the film's `field`, from the reviews' `attr` or the catalogue's `fact`."""
+    given = [r for r in reviews if attr in r.given]
+    catalogued = getattr(known, fact, None) if known is not None else None
+    if not given and catalogued:
+        sources[field] = known.sources.get(fact, "catalogue")  # type: ignore[union-attr]
+        return list(catalogued) if isinstance(catalogued, tuple) else [catalogued]
+    if not given and known is not None and fact in _CATALOGUE_FACTS:
+        return []  # the catalogue knows this film: what it does not say is unknown
+    pool = given or reviews
+    counts: Counter = Counter()
+    sure: set = set()  # values a review states plainly
+    for r in pool:
+        value = getattr(r, attr)
+        values = [value] if isinstance(value, str | int) else list(value or [])
+        counts.update(values)
+        if attr in r.stated:
+            sure.update(values)
+    if not given and attr in {"director", "cast"}:
+        # People named in prose are as often those of other films: two reviews must agree.
+        found = [v for v, n in counts.most_common() if n > 1 or v in sure]
+    elif not given and attr in {"countries", "genres"} and len(pool) > 2:
+        # Inferred from prose: keep what more than one review says, if anything is.
+        agreed = [v for v, n in counts.items() if n > 1 or v in sure]
+        found = agreed or [v for v, _ in counts.most_common()]
+    else:
+        found = [v for v, _ in counts.most_common()]
+    if found:
+        sources[field] = "review" if given else "stated" if sure & set(found) else "prose"
+    return found
 
 
 # A film's facts, as `Film` holds them, in the order views are filled.

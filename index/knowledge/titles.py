@@ -6,14 +6,13 @@ lookup nor an autocomplete keystroke ever normalises every title again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from dataclasses import astuple
 
+from index.knowledge.film_names import split_film_name
 from index.knowledge.films import normalize_title
 from index.results import TitleMatch
 from index.types import Film
-
-_YEAR_AT_END = re.compile(r"\(?\b((?:18|19|20)\d\d)\)?\s*$")
 
 
 class Titles:
@@ -42,9 +41,7 @@ class Titles:
         `allowed`: only these films (those a place may see) are candidates."""
         from rapidfuzz import fuzz, process
 
-        year = None
-        if m := _YEAR_AT_END.search(title.strip()):
-            year, title = int(m[1]), title[: m.start()].strip() or title
+        title, year = astuple(split_film_name(title, bare_year=True))
         wanted = normalize_title(title)
         seen = [i for i in range(len(self.keys)) if allowed is None or allowed[i]]
         pool = [i for i in seen if year is None or self.years[i] == year] or seen

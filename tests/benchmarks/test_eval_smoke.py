@@ -146,3 +146,25 @@ def test_condensed_ndcg_counts_rank_positions():
     assert eval_quality.ndcg([True, False], 1) == 1.0
     assert eval_quality.ndcg([False, True], 1) < 1.0
     assert eval_quality.ndcg([], 0) == 1.0
+
+
+def test_review_pages_section_scores_our_pages_and_both_html_readers(tmp_path, monkeypatch):
+    from benchmarks import eval_pages
+
+    corpus = tmp_path / "reviews.jsonl"
+    record = {"review_id": "r1", "imdb_id": "tt0000001", "title": "Frost Market", "year": 2020}
+    record["text"] = "Frost Market is a Norwegian drama directed by Ingrid Solberg."
+    corpus.write_text(json.dumps(record) + "\n")
+    (tmp_path / "films.csv").write_text(
+        "imdb_id,title,year,genres,countries,director,n_reviews\n"
+        "tt0000001,Frost Market,2020,Drama,Norway,Ingrid Solberg,1\n"
+    )
+    monkeypatch.setenv(CORPUS_ENV, str(corpus))
+    report = eval_pages.section()
+    assert "## Review pages as they are scraped" in report
+    rows = {line.split(" | ")[0].strip("| *"): line for line in report.splitlines()}
+    assert f"/{len(eval_pages.manifest())} |" in rows["all"]
+    assert "| hand-written (selectolax) |" in report
+    assert "| **extruct + trafilatura** (shipped) |" in report
+    if eval_pages.held_out_probe("tt0000001"):
+        assert "| 1.00 (1 said) |" in rows["subject = the reviewed film"]

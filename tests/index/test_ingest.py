@@ -321,7 +321,50 @@ def test_a_changed_passage_size_re_embeds_exactly_the_passages_that_change(
     row = list(after.passage_ids).index(rows[kept])
     assert np.array_equal(np.asarray(after.vectors[row]), old_vectors[kept])  # not embedded again
     assert (
-        engine.ask("keeper climbing the stairs of the tower").hits[0].film.title
-        == "The Lighthouse"
+        engine.ask("keeper climbing the stairs of the tower").hits[0].film.title == "The Lighthouse"
     )
     assert engine.ingest([path]).passages_embedded == 0  # and then it is settled
+
+
+PAGE_WITHOUT_YEAR = """Review: Paper Kites
+By Sofia Marin
+Paper Kites is a Romanian comedy about a retired maths teacher who enters a kite contest to annoy his neighbour.
+The final contest on a windy hill is pure joy, and the two old men are wonderful together.
+Rating: 4/5
+"""
+
+
+def test_a_page_without_a_year_is_kept_and_the_report_says_so(engine, write):
+    report = engine.ingest([write("paper-kites.txt", PAGE_WITHOUT_YEAR)])
+    assert not report.rejected and report.added == 1
+    (warning,) = [w for w in report.warnings if "no year" in w.reason]
+    assert "'Paper Kites'" in warning.reason and "kept" in warning.reason
+    detail = engine.film("Paper Kites")[1]
+    assert detail is not None and detail.film.year is None
+
+
+def test_a_page_without_a_year_takes_the_catalogues_unique_film(engine, write):
+    catalogue = write(
+        "films.csv",
+        "imdb_id,title,year,countries,genres,directors\n"
+        ",Paper Kites,2019,RO,Comedy,Ioana Pop\n,Paper Moon,1973,US,Comedy,Peter Bogdanovich\n",
+    )
+    engine.import_catalogue([catalogue], tmdb=False)
+    report = engine.ingest([write("paper-kites.txt", PAGE_WITHOUT_YEAR)])
+    assert report.films["matched"] == 1
+    assert not [w for w in report.warnings if "no year" in w.reason]
+    film = engine.film("Paper Kites")[1].film
+    assert (film.year, film.director) == (2019, "Ioana Pop")
+
+
+def test_a_bare_year_that_belongs_to_the_title_is_found_in_the_catalogue(engine, write):
+    catalogue = write(
+        "films.csv",
+        "imdb_id,title,year,countries,genres,directors\n,Northern Lights 1984,2020,NO,Drama,Ana Ruiz\n",
+    )
+    engine.import_catalogue([catalogue], tmdb=False)
+    page = "Northern Lights 1984\nBy Lena Holm\n" + PAGE_WITHOUT_YEAR.split("\n", 2)[2]
+    report = engine.ingest([write("lights.txt", page)])
+    assert report.films["matched"] == 1
+    film = engine.film("Northern Lights 1984")[1].film
+    assert (film.title, film.year) == ("Northern Lights 1984", 2020)

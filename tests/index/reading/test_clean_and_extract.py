@@ -22,11 +22,12 @@ def test_example_shaped_page_yields_every_field():
     assert review.reviewer == "Marisol Okafor"
     assert review.date == dt.date(2023, 10, 10)
     assert review.rating == 8.0
-    # "Hailing from South Korea ... a lean action thriller": on real user reviews such
-    # phrases are too often about something else, so the page's country and genres come
-    # from the catalogue, not from its prose (see test_countries_... below).
-    assert review.countries == () and review.genres == ()
+    # "Hailing from South Korea ..., Ballerina is a lean action thriller" and "Directed and
+    # penned by Lee Chung Hyun, the film ...": a critic's page stating its film's facts, with
+    # the film as the subject, is trusted from this one review.
+    assert review.countries == ("KR",) and review.genres == ("Action", "Thriller")
     assert review.director == "Lee Chung Hyun"
+    assert set(review.stated) == {"countries", "genres", "director"}
     assert review.platform == "Netflix"
     assert {"Jeon Jong Seo", "Kim Ji Hoon"} <= set(review.cast)
 
