@@ -179,6 +179,8 @@ def main() -> None:
             print(f"- {row.question!r}")
             print(f"    {'; '.join(w for _, w in why)}")
             print(f"    semantic={got.get('semantic')!r} like={got.get('like')!r}")
+            wanted = {k: v for k, v in row.data["expected"].items() if v not in (None, [], "any")}
+            print(f"    expected {wanted} {row.data.get('alt_by_hand') or ''}")
     print("\n".join(table(scored)))
 
 

@@ -39,10 +39,39 @@ _ADJACENT = re.compile(r"[\s-]*$")
 _BOTH = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
+# Words for children that are a kind of film only beside a film word or after "for"/"with"
+# ("kids movies", "not for kids"), not as people ("the kids enjoyed it").
+_CHILDREN = {"kids", "kid", "children", "child", "children's", "kids'", "kiddie", "kiddies"}
+_CHILDREN_BEFORE = re.compile(
+    r"\b(?:for|with)\s+(?:(?:my|the|our|your|young|little|small)\s+)*$", re.I
+)
+_CHILDREN_AFTER = re.compile(
+    r"[\s'’-]*(?:(?:friendly|comedy|comedies|animation|animated|[\w-]+)\s+)?"
+    r"(?:films?|movies?|flicks?|shows?|stuff|cartoons?|friendly)\b",
+    re.I,
+)
+
+
+def _is_genre(question: Question, m: re.Match[str]) -> bool:
+    if m.group(0).lower() not in _CHILDREN:
+        return True
+    text = question.text
+    return bool(
+        _CHILDREN_BEFORE.search(text[: m.start()])
+        or _CHILDREN_AFTER.match(text, m.end())
+        or not text[: m.start()].strip()  # "Kids' films", "kids?"
+    )
+
+
 def read(question: Question) -> None:
     filters = question.filters
     for m in list(_AMOUNT.finditer(question.text)):
         genre = _AMOUNT_GENRES[m["what"].lower()]
+        if question.negated(m.start()):
+            if genre not in filters.genres_none:
+                filters.genres_none.append(genre)
+            question.cut(m, "genres_none")
+            continue
         if genre not in filters.genres_all:
             filters.genres_all.append(genre)
         question.cut(m, "genres_all")
@@ -51,23 +80,31 @@ def read(question: Question) -> None:
             filters.countries.append(DEMONYMS["k-"])
         question.cut(m, "countries")
     text = question.text
-    matches = list(GENRE_PATTERN.finditer(question.head))
-    if not matches:
+    matches = [m for m in GENRE_PATTERN.finditer(question.head) if _is_genre(question, m)]
+    wanted = []
+    for m in matches:
+        if question.negated(m.start()):
+            found = SYNONYMS[m.group(0).lower()]
+            filters.genres_none += [g for g in found if g not in filters.genres_none]
+            question.cut(m, "genres_none")
+        else:
+            wanted.append(m)
+    if not wanted:
         return
     # Kinds of film: runs of genre words with nothing between them ("romantic comedy").
     alternatives = False
-    for previous, m in itertools.pairwise(matches):
+    for previous, m in itertools.pairwise(wanted):
         between = text[previous.end() : m.start()]
         if not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between):
             alternatives = True
-    if alternatives and _BOTH.search(text[: matches[0].start()]):
+    if alternatives and _BOTH.search(text[: wanted[0].start()]):
         alternatives = False
     target, group = (
         (filters.genres_any, "genres_any") if alternatives else (filters.genres_all, "genres_all")
     )
-    for m in matches:
+    for m in wanted:
         genres = [g for g in SYNONYMS[m.group(0).lower()] if g not in filters.genres_none]
         target += [g for g in genres if g not in target]
         question.cut(m, group)
-    if both := _BOTH.search(text[: matches[0].start()]):
+    if both := _BOTH.search(text[: wanted[0].start()]):
         question.cut(both)

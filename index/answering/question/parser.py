@@ -2,12 +2,17 @@
 understood:
 
 1. conversation: greetings, thanks and ways of asking, so none of it is searched for;
-2. titles: films the question names (a title beats a guessed person, and its year or a
-   numeric title is never a year filter);
-3. people, before anything else might read a name's words as a country or genre;
-4. runtime, before its minutes look like a rating; languages, before "Korean" in
+2. negations: where each negation's scope lies ("I can't do scary movies", "anything but
+   musicals"), before any term is read; the steps after it read a term in a scope into
+   its "none" filter;
+3. references: every film the question names (a title with its year, a title the index
+   knows, "like the lord of the rings"), taken out before any number or genre word in it is
+   read;
+4. people, before anything else might read a name's words as a country or genre;
+5. runtime, before its minutes look like a rating; languages, before "Korean" in
    "Korean-language" looks like a country;
-5. ratings, years, how many films, negations, genres and countries.
+6. ratings, years, how many films, genres and countries; then the negations that negated
+   something are taken out.
 
 What is left is the semantic part."""
 
@@ -25,8 +30,8 @@ from index.answering.question import (
     negations,
     people,
     ratings,
+    references,
     runtime,
-    titles,
     years,
 )
 from index.answering.question.state import Question
@@ -89,16 +94,17 @@ class QueryParser:
         text = clean(text)  # no control, invisible or undecodable characters: "Kor\u200bean"
         question = Question(text)
         conversation.read(question)
-        titles.read(question, self.titles)
+        negations.read(question)
+        references.read(question, self.titles, self.people)
         counts.read(question)
         people.read(question, self.people, _vocabulary())
         runtime.read(question)
         languages.read(question)
         ratings.read(question)
         years.read(question, self.today)
-        negations.read(question)
         genres.read(question)
         countries.read(question)
+        negations.finish(question)
         rest = semantic_rest(question.text)
         people.guess_unknown(question, rest, FILLER)
         return ParsedQuery(

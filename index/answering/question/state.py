@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from index.types import Ignored, QueryFilters
 
@@ -16,6 +17,21 @@ Span = re.Match[str] | tuple[int, int]
 _SUBJECT = re.compile(
     r"(?<!\bwhat\s)(?<!\bhow\s)\b(?:about|involving|where|in which|that has|with lots of)\b", re.I
 )
+
+
+@dataclass
+class Scope:
+    """A negation (NegEx style): the words that say it, and the stretch of the question it
+    covers (to the end of its clause, or a contrast: "but", "what about"). `used` once a step
+    read a negated term in it; then its words are taken out of the semantic part."""
+
+    trigger: tuple[int, int]
+    start: int
+    end: int
+    used: bool = False
+
+    def covers(self, pos: int) -> bool:
+        return self.start <= pos < self.end
 
 
 class Question:
@@ -29,6 +45,8 @@ class Question:
         self.title: str | None = None
         self.phrases: dict[str, str] = {}  # filter group -> the words it was read from
         self.ignored: list[Ignored] = []  # understood, not used, and why
+        self.scopes: list[Scope] = []  # negations, found before any term is read
+        self.mentions: list[str] = []  # films the question names (wanted more like or not)
 
     def cut(self, span: Span, group: str | None = None) -> None:
         """Blank out an understood phrase (offsets stay valid for the other steps); with a
@@ -40,6 +58,15 @@ class Question:
                 f"{self.phrases[group]}, {words}" if group in self.phrases else words
             )
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+    def negated(self, pos: int) -> bool:
+        """A step reads a term at `pos`: whether it is negated, i.e. inside an odd number of
+        negation scopes ("not not horror" is horror; "I didn't like the ones that are not in
+        English" wants English). The scopes covering it are marked as used."""
+        covering = [s for s in self.scopes if s.covers(pos)]
+        for scope in covering:
+            scope.used = True
+        return len(covering) % 2 == 1
 
     @property
     def head_end(self) -> int:
