@@ -21,6 +21,7 @@ FILTER_NAMES = {
     "languages": "language",
     "languages_none": "language exclusion",
     "cast_all": "cast",
+    "people_none": "people exclusion",
 }
 
 
@@ -75,6 +76,7 @@ def filter_phrases(filters: QueryFilters) -> list[str]:
         "directors": lambda: "directed by " + _names(filters.directors),
         "cast": lambda: "starring " + _names(filters.cast),
         "cast_all": lambda: "starring " + _names(filters.cast_all, " and "),
+        "people_none": lambda: "without " + _names(filters.people_none),
     }
     active = set(filters.active())
     return [phrase[name]() for name in _SHOWN_ORDER if name in active]
@@ -95,6 +97,7 @@ _SHOWN_ORDER = (
     "directors",
     "cast",
     "cast_all",
+    "people_none",
 )
 
 

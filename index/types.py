@@ -193,6 +193,7 @@ FILTER_GROUPS: dict[str, tuple[str, ...]] = {
     "languages": ("languages",),
     "languages_none": ("languages_none",),
     "cast_all": ("cast_all",),
+    "people_none": ("people_none",),
 }
 _SETTING = {
     "rating": ("rating_min", "rating_max"),
@@ -225,6 +226,9 @@ class QueryFilters(BaseModel):
     languages_none: list[str] = Field(default_factory=list)
     # Films with every one of these actors ("with Tony Leung and Maggie Cheung").
     cast_all: list[str] = Field(default_factory=list)
+    # Films none of these people directed or act in ("without Tom Hanks", "I can't stand
+    # Nicolas Cage").
+    people_none: list[str] = Field(default_factory=list)
 
     def is_empty(self) -> bool:
         return self == QueryFilters()
@@ -255,7 +259,7 @@ class QueryFilters(BaseModel):
         """A follow-up's filters on top of these: set values replace, exclusions add up."""
         data = self.model_dump()
         for name, value in other.model_dump().items():
-            if name in {"genres_none", "countries_none", "languages_none"}:
+            if name in {"genres_none", "countries_none", "languages_none", "people_none"}:
                 data[name] = list(dict.fromkeys(data[name] + value))
             elif value not in (None, [], False):
                 data[name] = value
@@ -267,6 +271,8 @@ class QueryFilters(BaseModel):
         data["genres_all"] = [g for g in data["genres_all"] if g not in data["genres_none"]]
         data["countries"] = [c for c in data["countries"] if c not in data["countries_none"]]
         data["languages"] = [c for c in data["languages"] if c not in data["languages_none"]]
+        for role in ("directors", "cast", "cast_all"):
+            data[role] = [n for n in data[role] if n not in data["people_none"]]
         return QueryFilters(**data)
 
 

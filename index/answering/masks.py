@@ -63,6 +63,9 @@ def film_mask(snap: Snapshot, filters: QueryFilters) -> np.ndarray:
         mask &= _any_of(snap.cast_films, [fold(c) for c in filters.cast], n)
     for name in filters.cast_all:
         mask &= _any_of(snap.cast_films, [fold(name)], n)
+    if filters.people_none:
+        unwanted = [fold(name) for name in filters.people_none]
+        mask &= ~(_any_of(snap.director_films, unwanted, n) | _any_of(snap.cast_films, unwanted, n))
     return mask
 
 
@@ -99,6 +102,7 @@ RELAX_ORDER = (
     "genres_none",
     "countries_none",
     "languages_none",
+    "people_none",
     "languages",
     "genres_any",
     "genres_all",
@@ -113,6 +117,7 @@ _CULPRIT_ORDER = (
     "genres_none",
     "countries_none",
     "languages_none",
+    "people_none",
     "year",
     "runtime",
     "directors",

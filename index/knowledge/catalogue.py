@@ -8,6 +8,9 @@ with the index), so a search never sees half an import.
     films   key (imdb id, or a title-year slug), title, year, data (JSON: every fact, and
             the source of each)
     titles  every normalised title and alternative title of a film, with its year
+    people  every person credited on a film (director, cast, writer), folded as questions
+            are read, with their surname and film count per role: worked out once when the
+            file is written, looked up by index, never loaded whole
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from index.knowledge.films import film_id, normalize_title, title_keys
+from index.knowledge.people import Role, fold, surname_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS films (
@@ -29,7 +33,13 @@ CREATE TABLE IF NOT EXISTS films (
 CREATE TABLE IF NOT EXISTS titles (key TEXT NOT NULL, year INTEGER, film TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS titles_by_key ON titles(key);
 CREATE INDEX IF NOT EXISTS titles_by_year ON titles(year);
+CREATE TABLE IF NOT EXISTS people (
+    key TEXT NOT NULL, surname TEXT, name TEXT NOT NULL, role TEXT NOT NULL, films INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS people_by_key ON people(key);
+CREATE INDEX IF NOT EXISTS people_by_surname ON people(surname);
 """
+# Each role's credits in a film's facts: (role, JSON path).
+_CREDITS = (("director", "$.directors"), ("cast", "$.cast"), ("writer", "$.writers"))
 FACTS = ("countries", "languages", "genres", "directors", "cast", "runtime", "poster_url")
 IMDB_ID = re.compile(r"\btt\d{7,10}\b")
 
@@ -57,6 +67,9 @@ class CatalogueFilm:
     cast: tuple[str, ...] = ()
     runtime: int | None = None
     poster_url: str | None = None
+    # Who wrote it (screenplay, or the book it is made from): known to the question parser,
+    # never a filter.
+    writers: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @staticmethod
@@ -76,6 +89,8 @@ class CatalogueFilm:
             if value and (not only_missing or not getattr(self, name)):
                 update[name] = value
                 sources[name] = newer.sources.get(name, "catalogue")
+        if newer.writers and (not only_missing or not self.writers):
+            update["writers"] = newer.writers
         akas = tuple(dict.fromkeys(self.akas + newer.akas))
         original = self.original_title or newer.original_title
         imdb = self.imdb_id or newer.imdb_id
@@ -147,6 +162,22 @@ class Catalogue:
         )
         return list(rows)
 
+    def people_named(self, key: str) -> list[tuple[str, Role, int]]:
+        """(name, role, films) of everyone credited whose folded name is `key`."""
+        return self._people("SELECT name, role, films FROM people WHERE key=?", key)
+
+    def people_surnamed(self, key: str) -> list[tuple[str, Role, int]]:
+        """(name, role, films) of everyone credited whose folded surname is `key`."""
+        return self._people("SELECT name, role, films FROM people WHERE surname=?", key)
+
+    def _people(self, query: str, key: str) -> list[tuple[str, Role, int]]:
+        if self._db is None:
+            return []
+        try:
+            return list(self._db.execute(query, (key,)))
+        except sqlite3.OperationalError:  # a catalogue written before people were counted
+            return []
+
     def titled_in(self, low: int, high: int) -> list[tuple[str, str, int | None]]:
         """(normalised title, film key, year) of every film of these years."""
         if self._db is None:
@@ -198,7 +229,24 @@ class CatalogueWriter:
             count += 1
         return count
 
+    def count_people(self) -> None:
+        """Everyone credited on a film, folded and counted per role, in SQL over the films'
+        JSON (so an IMDb-size catalogue is never held in memory)."""
+        self.db.create_function("fold", 1, fold, deterministic=True)
+        self.db.create_function("surname_key", 1, surname_key, deterministic=True)
+        self.db.execute("DELETE FROM people")
+        for role, path in _CREDITS:
+            self.db.execute(
+                "INSERT INTO people(key, surname, name, role, films) "
+                "SELECT fold(c.value), surname_key(c.value), c.value, ?, COUNT(*) "
+                "FROM films, json_each(films.data, ?) AS c "
+                "WHERE json_type(films.data, ?) = 'array' AND c.type = 'text' "
+                "GROUP BY c.value",
+                (role, path, path),
+            )
+
     def close(self) -> None:
+        self.count_people()
         self.db.commit()
         self.db.execute("VACUUM")
         self.db.close()

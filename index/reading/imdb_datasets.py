@@ -2,7 +2,7 @@
 plain or gzipped, streamed with bounded memory.
 
     title.basics.tsv      required: films (titleType movie or tvMovie), years, runtimes, genres
-    title.crew.tsv        required: directors
+    title.crew.tsv        required: directors (and writers, when it has them)
     name.basics.tsv       required: people's names
     title.principals.tsv  optional: top-billed cast
     title.akas.tsv        optional: alternative titles (for matching reviews to films)
@@ -172,18 +172,22 @@ def _crew(lines: _Lines, db: sqlite3.Connection, kept: set[int], needed: set[int
     if first is None:
         return
     tconst, directors = lines.need("tconst", "directors")
+    writers = lines.columns.get("writers")  # optional: only the question parser uses them
     batch = []
     for row in _chain(first, rows):
-        if len(row) <= max(tconst, directors) or row[directors] == "\\N":
+        if len(row) <= max(tconst, directors):
             continue
         with contextlib.suppress(ValueError):
             film = _number(row[tconst])
             if film not in kept:
                 continue
-            for order, person in enumerate(row[directors].split(",")):
-                number = _number(person)
-                needed.add(number)
-                batch.append((film, "director", order, number))
+            for role, column in (("director", directors), ("writer", writers)):
+                if column is None or len(row) <= column or row[column] == "\\N":
+                    continue
+                for order, person in enumerate(row[column].split(",")[:TOP_BILLED]):
+                    number = _number(person)
+                    needed.add(number)
+                    batch.append((film, role, order, number))
     db.executemany("INSERT INTO people VALUES (?,?,?,?)", batch)
 
 
@@ -267,14 +271,14 @@ def _films(db: sqlite3.Connection) -> Iterator[CatalogueFilm]:
     for film, title, original, year, runtime, genres in db.execute(
         "SELECT id, title, original, year, runtime, genres FROM basics ORDER BY id"
     ):
-        directors: list[str] = []
-        cast: list[str] = []
+        credited: dict[str, list[str]] = {"director": [], "cast": [], "writer": []}
         for role, name in people.execute(
             "SELECT p.role, n.name FROM people p JOIN names n ON n.id = p.person "
             "WHERE p.film=? ORDER BY p.role, p.ordering",
             (film,),
         ):
-            (directors if role == "director" else cast).append(name)
+            credited[role].append(name)
+        directors, cast = credited["director"], credited["cast"]
         akas = tuple(
             dict.fromkeys(
                 t
@@ -296,6 +300,7 @@ def _films(db: sqlite3.Connection) -> Iterator[CatalogueFilm]:
             imdb_id=imdb_id,
             original_title=original if original != title else None,
             akas=akas,
+            writers=tuple(dict.fromkeys(credited["writer"])),
             sources={name: SOURCE for name, value in facts.items() if value},
             **facts,  # type: ignore[arg-type]
         )

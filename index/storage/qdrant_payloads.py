@@ -129,6 +129,9 @@ def where(
         if filters.cast:
             must.append(Condition("cast", any=tuple(fold(c) for c in filters.cast)))
         must += [Condition("cast", value=fold(c)) for c in filters.cast_all]
+        if filters.people_none:  # neither directed by nor starring any of them
+            unwanted = tuple(fold(n) for n in filters.people_none)
+            must_not += [Condition("directors", any=unwanted), Condition("cast", any=unwanted)]
         if filters.rating_min is not None or filters.rating_max is not None:
             # Unrated passages carry no rating and fail a range, as NaN does in the masks.
             low, high = filters.rating_min, filters.rating_max

@@ -70,6 +70,12 @@ _AFTER = re.compile(
     r"|(?<![\w-])not\s+(?:my|our)\s+(?:thing|cup\s+of\s+tea|jam|style)(?![\w-])",
     re.IGNORECASE,
 )
+# A wish lifted, not reversed: "it doesn't have to be Sandler", "needn't be a comedy".
+_LIFT = re.compile(
+    r"(?<![\w-])(?:(?:don['’]?t|doesn['’]?t|do\s+not|does\s+not)\s+(?:have|need)\s+to\s+be|"
+    r"needn['’]?t\s+be|not\s+necessarily)(?![\w-])",
+    re.IGNORECASE,
+)
 # A remark on a film already named ("that's not a slasher movie"), not a negation of a kind.
 _REMARK = re.compile(
     r"(?:^|[.!?;,]|\.\.\.)\s*(?:oh\s+|well\s+|but\s+)?(?:that['’]?s|that\s+is|it['’]?s|it\s+is|"
@@ -102,6 +108,9 @@ _MAX_WORDS = 10
 def read(question: Question) -> None:
     text = question.text
     taken: list[tuple[int, int]] = []
+    for m in _LIFT.finditer(text):
+        question.scopes.append(Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end()), lifts=True))
+        taken.append((m.start(), m.end()))
     for m in _AFTER.finditer(text):
         start = _clause_start(text, m.start())
         question.scopes.append(Scope((m.start(), m.end()), start, m.start()))

@@ -94,6 +94,7 @@ def read(question: Question, titles: Titles | None, people: People | None = None
     found.sort(key=lambda m: m.start)
     for m in found:
         question.mentions.append(m.name)
+        question.mention_spans.append((m.start, m.end))
         if m.cue_start < m.start:
             question.cut((m.cue_start, m.start))
     _echoes(question, found)
@@ -153,7 +154,7 @@ def _with_year(question: Question, *_: object) -> _Mention | None:
                     and not all(_shouting(t.group()) for t in taken)
                 ):
                     break
-                if bare.lower().rstrip(":!") in _NOT_TITLE_START and taken:
+                if bare.lower().rstrip(":!") in _NOT_TITLE_START and taken and not _inside(words, w):
                     break
                 taken.append(w)
             elif bare.lower() in _SMALL or bare == "&":
@@ -171,6 +172,15 @@ def _with_year(question: Question, *_: object) -> _Mention | None:
         if name:
             return _mention(question, start, year.start(), name)
     return None
+
+
+def _inside(words: list[re.Match[str]], word: re.Match[str]) -> bool:
+    """"I" between two title words ("10 Things I Hate About You"), not opening a sentence."""
+    i = words.index(word)
+    before = words[i - 1].group() if i else ""
+    return word.group() == "I" and (before[:1].isupper() or before[:1].isdigit()) and not re.search(
+        r"[.!?;,)]$", before
+    ) and before.lower() not in _NOT_TITLE_START
 
 
 def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | None:
@@ -237,6 +247,12 @@ _NUMBER_SEEN = re.compile(
     r"(?P<title>\d{1,4})\b(?!\s*(?:minutes|mins?|hours?|stars?|/|%|\+|years?))",
     re.IGNORECASE,
 )
+# "liked geralds game and 1922": a number in a list of films seen is one of them.
+_NUMBER_IN_A_LIST = re.compile(
+    r"\b(?:loved|liked|enjoyed|adored|watched|saw|seen)\s+(?:[\w'’:]+\s+){1,5}?(?:and|or|,)\s+"
+    r"(?P<title>(?:18|19|20)\d\d)\b(?!\s*(?:s\b|['’]s|-|–|to\b|and\b|or\b))",
+    re.IGNORECASE,
+)
 _CAPITALISED_AFTER_LIKE = re.compile(
     r"(?<!\bI\s)(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bthey\s)(?<!\bwould\s)"
     r"\b(?:like|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of)\s+"
@@ -257,7 +273,7 @@ def _after_like(
     question: Question, titles: Titles | None, people: People | None
 ) -> _Mention | None:
     text = question.text
-    for pattern in (_NUMBER_SEEN, _CAPITALISED_AFTER_LIKE, _LOWER_AFTER_LIKE):
+    for pattern in (_NUMBER_SEEN, _NUMBER_IN_A_LIST, _CAPITALISED_AFTER_LIKE, _LOWER_AFTER_LIKE):
         for m in pattern.finditer(text.rstrip()):
             title = m["title"].strip(" ,.")
             words = title.split()
@@ -267,7 +283,7 @@ def _after_like(
                 w.lower() in _NOT_IN_A_TITLE or _vocabulary_word(w) for w in words[1:]
             ):
                 continue
-            if people is not None and (hit := people.match(words, "cast")) and hit[1] >= 2:
+            if people is not None and (hit := people.find(words, fuzzy=False)) and hit.words >= 2:
                 continue  # "something like Nicolas Cage": a person
             start = m.start("title")
             return _mention(question, start, start + len(m["title"].rstrip(" ,.")), title)

@@ -29,6 +29,8 @@ class Scope:
     start: int
     end: int
     used: bool = False
+    # "it doesn't have to be Sandler": what it covers is neither wanted nor excluded.
+    lifts: bool = False
 
     def covers(self, pos: int) -> bool:
         return self.start <= pos < self.end
@@ -39,6 +41,7 @@ class Question:
         self.original = text
         # Padded with spaces so that every phrase has a word boundary on both sides.
         self.text = " " + unicodedata.normalize("NFKC", text).strip() + " "
+        self.said = self.text  # as it was said, at the same offsets, never blanked
         self.filters = QueryFilters()
         self.limit: int | None = None
         self.like: str | None = None
@@ -47,6 +50,7 @@ class Question:
         self.ignored: list[Ignored] = []  # understood, not used, and why
         self.scopes: list[Scope] = []  # negations, found before any term is read
         self.mentions: list[str] = []  # films the question names (wanted more like or not)
+        self.mention_spans: list[tuple[int, int]] = []  # where each was said
 
     def cut(self, span: Span, group: str | None = None) -> None:
         """Blank out an understood phrase (offsets stay valid for the other steps); with a
@@ -67,6 +71,10 @@ class Question:
         for scope in covering:
             scope.used = True
         return len(covering) % 2 == 1
+
+    def lifted(self, pos: int) -> bool:
+        """Whether a term at `pos` is in a scope that lifts a wish rather than negating it."""
+        return any(s.lifts and s.covers(pos) for s in self.scopes)
 
     @property
     def head_end(self) -> int:

@@ -109,22 +109,27 @@ _THIS_YEAR = re.compile(
     re.I,
 )
 _RECENT = re.compile(
-    r"\b(?:recent(?:ly\s+(?:released|made|out))?|latest|new(?:est)?\s+releases?|newest|newer|"
+    r"\b(?:recent(?:ly\s+(?:released|made|out))?|latest|new(?:est)?\s+releases?|newest|"
     r"brand[- ]new|(?:just|recently)\s+(?:came\s+out|come\s+out|released|out)|"
     r"came\s+out\s+recently|(?:out|playing|showing)\s+(?:right\s+)?now|"
     r"(?:currently\s+)?in\s+(?:theaters|theatres|cinemas)|currently\s+(?:playing|showing|out))\b",
     re.I,
 )
-# "recently" about the asker ("I recently watched"), not the films.
+# "done anything recently", "something recently": about the films, not the asker ("I've
+# seen that one recently").
 _RECENTLY = re.compile(
-    r"\brecently\b(?!\s+(?:watched|saw|seen|rewatched|finished|got|discovered))", re.I
+    r"\b(?:anything|something|done|made|released)\s+(?:\w+\s+)?recently\b",
+    re.I,
 )
-_RECENTLY_MINE = re.compile(r"\b(?:i|i['’]ve|we|we['’]ve|have|has)\s+(?:\w+\s+)?$", re.I)
-# "a new movie", "good new science fiction films": new as in recently made.
+# "a new movie", "good new science fiction films": new as in recently made; not "newer ones
+# like Home Again (2017)", whose age the film named says.
 _NEW = re.compile(
     r"(?<![\w-])new(?=(?:\s+[a-z][\w-]*){0,3}?\s+(?:films?|movies?|releases?|ones?|stuff|"
-    r"flicks?|titles?|stuff)\b)",
+    r"flicks?|titles?)\b(?!\s+(?:like|such\s+as)\b))|(?<![\w-])newer\b(?!\s+(?:ones?\s+|"
+    r"films?\s+|movies?\s+)?(?:like|such\s+as)\b)",
 )
+# "newer ones like Home Again (2017)": the films named say how new.
+_EXAMPLE_AFTER = re.compile(r"\s+(?:ones?\s+|films?\s+|movies?\s+)?(?:like|such\s+as)\b", re.I)
 _SETTING = re.compile(
     r"\b(?:set\s+(?:in|during|around)|settings?|takes?\s+place|took\s+place|taking\s+place|"
     r"story\s+(?:is\s+)?set)\b",
@@ -250,12 +255,12 @@ def _read(question: Question, today: dt.date) -> None:
 def _relative(question: Question, today: dt.date) -> None:
     """ "recent", "newer", "just came out", "a new movie": the last five years."""
     filters = question.filters
-    found = _RECENT.search(question.text) or _NEW.search(question.text)
-    if found is None:
-        for m in _RECENTLY.finditer(question.text):
-            if not _RECENTLY_MINE.search(question.text[: m.start()]):
-                found = m
-                break
+    found = _RECENT.search(question.text) or next(
+        (m for m in _NEW.finditer(question.text) if not _EXAMPLE_AFTER.match(question.said, m.end())),
+        None,
+    )
+    if found is None and (m := _RECENTLY.search(question.text)):
+        found = m if not re.search(r"\b(?:i|i['’]ve|we|we['’]ve)\s+$", question.text[: m.start()], re.I) else None
     if found is not None:
         filters.year_min = filters.year_min or today.year - 5
         question.cut(found, "year")
