@@ -80,6 +80,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "tear-jerker": ("Drama",),
     "weepie": ("Drama",),
     "action-packed": ("Action",),
+    "dramedy": ("Comedy", "Drama"),
     "music": ("Music",),
     "concert": ("Music",),
     "musical": ("Musical",),

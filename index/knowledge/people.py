@@ -108,7 +108,18 @@ _ORDINARY = set(
     "mann marvin mason miller moss norris novak oh pierce pratt quan reed reid ryan scott sheen "
     "snow song stan swank tracy wolf woods alba berry bill cher chow crystal cash dante grace "
     "henry hook lee li long love may mercy nolan rain rose sage shaw sky star west wise gibson "
-    "jewison madonna zombie".split()
+    "jewison madonna zombie groom mantel bale".split()
+)
+# Characters people name like people ("James Bond movies", "I love Harry Potter"): a series
+# of films, not someone to filter by.
+CHARACTERS = set(
+    "james bond|harry potter|jason bourne|indiana jones|john wick|jack reacher|jack ryan|"
+    "ethan hunt|austin powers|sherlock holmes|bridget jones|hannibal lecter|forrest gump|"
+    "rocky balboa|john rambo|freddy krueger|michael myers|jason voorhees|mad max|han solo|"
+    "luke skywalker|darth vader|tony stark|peter parker|bruce wayne|clark kent|lara croft|"
+    "jack sparrow|ace ventura|napoleon dynamite|ferris bueller|marty mcfly|john mcclane|"
+    "dirty harry|tyler durden|captain america|wonder woman|black panther|iron man|"
+    "doctor strange|spider man|bruce lee story|jurassic park|star wars|star trek".split("|")
 )
 
 
@@ -313,6 +324,8 @@ class People:
         well-known, the catalogue's; two words or more (a one-word name only by itself);
         then a nickname for the first name ("Nick Cage"); then a little misspelt."""
         words = [_bare(w) for w in words[:5]]
+        if fold(" ".join(words[:2])) in CHARACTERS:
+            return None
         for n in range(len(words), 0, -1):
             key = fold(" ".join(words[:n]))
             if not key:
@@ -358,6 +371,11 @@ class People:
     def sharing_surname(self, word: str) -> list[str]:
         """Everyone known with this surname ("the Coen brothers")."""
         return sorted(self._surname_table().get(fold(_bare(word)), ()))
+
+    @staticmethod
+    def character(name: str) -> bool:
+        """A character of a film series ("James Bond"), not a person."""
+        return fold(name) in CHARACTERS
 
     def ordinary_word(self, word: str) -> bool:
         """A surname that is also an ordinary word ("cage", "stone"): not a person by itself

@@ -9,6 +9,7 @@ import itertools
 import re
 
 from index.answering.question.state import Question
+from index.answering.question.vocabulary import vocabulary
 from index.knowledge.countries import DEMONYMS
 from index.knowledge.genres import GENRE_PATTERN, SYNONYMS
 
@@ -19,6 +20,13 @@ _AMOUNT = re.compile(
     r"scares|romance|suspense|gore)\b",
     re.IGNORECASE,
 )
+_MOOD = re.compile(
+    r"\b(?P<laugh>(?:make|makes|made)\s+(?:me|us|you)\s+laugh|(?:a\s+)?good\s+laugh|"
+    r"laugh\s+out\s+loud)|(?P<cry>(?:make|makes|made)\s+(?:me|us|you)\s+cry)|"
+    r"(?P<scare>(?:scare|scares|scared)\s+(?:me|us)\b(?!\s+off))",
+    re.IGNORECASE,
+)
+_MOOD_GENRES = {"laugh": "Comedy", "cry": "Drama", "scare": "Horror"}
 _AMOUNT_GENRES = {
     "action": "Action",
     "comedy": "Comedy",
@@ -52,7 +60,20 @@ _CHILDREN_AFTER = re.compile(
 )
 
 
+# Said of a film already named ("it was so funny", "is it scary?", "that sounds like a
+# comedy"): a remark, not a wish.
+_REMARK = re.compile(
+    r"(?:\b(?:it|that|this|that\s+one|this\s+one|the\s+(?:movie|film)|he|she|they)\s+"
+    r"(?:is|was|['’]s|sounds?|looks?|seems?|seemed|looked|sounded|felt|gets?)\s+(?:like\s+)?|"
+    r"\b(?:is|was|isn['’]t|wasn['’]t)\s+(?:it|that|this|that\s+one|this\s+one)\s+)"
+    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a)\s+)*$",
+    re.IGNORECASE,
+)
+
+
 def _is_genre(question: Question, m: re.Match[str]) -> bool:
+    if _REMARK.search(question.text[: m.start()]) and not question.negated(m.start()):
+        return False
     if m.group(0).lower() not in _CHILDREN:
         return True
     text = question.text
@@ -63,10 +84,47 @@ def _is_genre(question: Question, m: re.Match[str]) -> bool:
     )
 
 
+# Words between a negation and a kind of film that do not qualify the kind.
+_FUNCTION = set(
+    "a an the any more other some such these those this that really very too so much many all "
+    "of kind sort type types kinds just only even ever particularly especially big huge fan "
+    "fans into like love want watch see do stand or and nor with without is are was were be "
+    "been anything something films movies".split()
+)
+
+
+def _qualified(question: Question, m: re.Match[str]) -> bool:
+    """A negated kind with a word qualifying it, when the same kind is wanted elsewhere ("I
+    like comedies, but not grossout comedies"): what is not wanted is that sort of it, not
+    the kind."""
+    before = re.search(r"([\w'’-]+)\W*$", question.said[: m.start()])
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    inside = any(s.covers(before.start(1)) and s.start <= before.start(1) for s in question.scopes)
+    kinds = SYNONYMS[m.group(0).lower()]
+    wanted_too = any(
+        other.start() != m.start()
+        and SYNONYMS[other.group(0).lower()] == kinds
+        and not question.negated(other.start())
+        for other in GENRE_PATTERN.finditer(question.said)
+    )
+    return (
+        inside
+        and wanted_too
+        and word.isalpha()
+        and len(word) > 2
+        and word not in _FUNCTION
+        and word not in vocabulary()
+        and GENRE_PATTERN.fullmatch(word) is None
+    )
+
+
 def read(question: Question) -> None:
     filters = question.filters
-    for m in list(_AMOUNT.finditer(question.text)):
-        genre = _AMOUNT_GENRES[m["what"].lower()]
+    amounts = [(m, _AMOUNT_GENRES[m["what"].lower()]) for m in _AMOUNT.finditer(question.text)]
+    amounts += [(m, _MOOD_GENRES[m.lastgroup or ""]) for m in _MOOD.finditer(question.text)]
+    for m, genre in amounts:
         if question.negated(m.start()):
             if genre not in filters.genres_none:
                 filters.genres_none.append(genre)
@@ -83,7 +141,10 @@ def read(question: Question) -> None:
     matches = [m for m in GENRE_PATTERN.finditer(question.head) if _is_genre(question, m)]
     wanted = []
     for m in matches:
-        if question.negated(m.start()):
+        if question.lifted(m.start()):  # "prefer comedies over dramas": no filter either way
+            question.negated(m.start())
+            question.cut(m)
+        elif question.negated(m.start()) and not _qualified(question, m):
             found = SYNONYMS[m.group(0).lower()]
             filters.genres_none += [g for g in found if g not in filters.genres_none]
             question.cut(m, "genres_none")

@@ -76,6 +76,11 @@ _LIFT = re.compile(
     r"needn['’]?t\s+be|not\s+necessarily)(?![\w-])",
     re.IGNORECASE,
 )
+# "I prefer comedies over dramas": the second is not wanted, nor excluded.
+_PREFER_OVER = re.compile(
+    r"\bprefer\b[^.!?;]*?(?P<over>\bover\b|\bto\b(?!\s+(?:watch|see|have|be)\b)|\bmore\s+than\b)",
+    re.IGNORECASE,
+)
 # A remark on a film already named ("that's not a slasher movie"), not a negation of a kind.
 _REMARK = re.compile(
     r"(?:^|[.!?;,]|\.\.\.)\s*(?:oh\s+|well\s+|but\s+)?(?:that['’]?s|that\s+is|it['’]?s|it\s+is|"
@@ -111,6 +116,10 @@ def read(question: Question) -> None:
     for m in _LIFT.finditer(text):
         question.scopes.append(Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end()), lifts=True))
         taken.append((m.start(), m.end()))
+    for m in _PREFER_OVER.finditer(text):
+        over = (m.start("over"), m.end("over"))
+        question.scopes.append(Scope(over, over[1], _scope_end(text, over[1]), lifts=True))
+        taken.append(over)
     for m in _AFTER.finditer(text):
         start = _clause_start(text, m.start())
         question.scopes.append(Scope((m.start(), m.end()), start, m.start()))

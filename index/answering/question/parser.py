@@ -19,7 +19,6 @@ What is left is the semantic part."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 from index.answering.question import (
     conversation,
@@ -35,26 +34,11 @@ from index.answering.question import (
     years,
 )
 from index.answering.question.state import Question
+from index.answering.question.vocabulary import FILLER, vocabulary
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.sanitize import clean
 from index.types import ParsedQuery
-
-# Words that carry no meaning at either end of the semantic part ("good films about ...").
-FILLER = set(
-    "a an the any some good great best top film films movie movies flick flicks cinema "
-    "picture pictures show me find give recommend recommendations suggest suggestions i want "
-    "looking for can you please something anything from in of and or with that are is rated "
-    "rating released made to watch what which about like only just also but out there ones "
-    "one by starring directed between after before since stars star year years decade kind "
-    "sort type genre country review reviews really very well on lately other more less need "
-    "get similar else next got anyone watched saw seen loved liked enjoyed adored recently "
-    "tonight it this these those have has had your do does would could should ideas options "
-    "picks stuff now again yet too so maybe perhaps sometimes etc mostly hi hello hey thanks "
-    "thank cinebot bot cool awesome perfect nice ok okay how was were be been being am did "
-    "what's whats".split()
-)
-
 
 def semantic_rest(text: str) -> str:
     """The words no step used, without punctuation and filler at either end."""
@@ -65,15 +49,6 @@ def semantic_rest(text: str) -> str:
     while words and words[-1].lower() in FILLER:
         words.pop()
     return " ".join(words)
-
-
-@cache
-def _vocabulary() -> set[str]:
-    """Words other steps read: never taken for a misspelt name."""
-    from index.knowledge.countries import name_table
-    from index.knowledge.genres import SYNONYMS
-
-    return set(name_table()) | set(SYNONYMS) | FILLER
 
 
 class QueryParser:
@@ -97,7 +72,7 @@ class QueryParser:
         negations.read(question)
         references.read(question, self.titles, self.people)
         counts.read(question)
-        people.read(question, self.people, _vocabulary())
+        people.read(question, self.people, vocabulary())
         runtime.read(question)
         languages.read(question)
         ratings.read(question)
@@ -106,7 +81,7 @@ class QueryParser:
         countries.read(question)
         negations.finish(question)
         rest = semantic_rest(question.text)
-        people.guess_unknown(question, rest, FILLER)
+        people.guess_unknown(question, rest, FILLER, self.people)
         return ParsedQuery(
             text=text,
             filters=question.filters,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from index.answering.question.state import Question
+from index.answering.question.vocabulary import vocabulary
 from index.knowledge.people import People, Person, Role
 from index.types import Ignored
 
@@ -107,20 +108,19 @@ def _capitalised_name(text: str, start: int) -> tuple[str, int] | None:
         end = m.start() + len(word)
         if word != m.group():
             break
-    if len(words) < 2:
+    if len(words) < 2 or People.character(" ".join(words[:2])):
         return None
     return " ".join(words), end
 
 
 def _span_of(text: str, start: int, n: int) -> int:
-    """The end of the `n` words from `start`, without a possessive or punctuation after."""
+    """The end of the `n` words from `start` (a possessive with them), without punctuation."""
     end = start
     for _ in range(n):
         found = _WORD.search(text, end)
         assert found is not None
         end = found.end()
-    word = text[start:end]
-    return start + len(word.rstrip(",.?!;:")) - (2 if re.search(r"['’]s[,.?!;:]*$", word) else 0)
+    return start + len(text[start:end].rstrip(",.?!;:\"'”’)"))
 
 
 def _known_at(question: Question, start: int, people: People) -> Person | None:
@@ -149,7 +149,30 @@ def _one_name(
         return person.name, _span_of(question.text, start, person.words), person
     if unknown and (found := _capitalised_name(question.text, start)):
         return found[0], found[1], None
+    if unknown and (found := _lower_case_name(question.text, start, people)):
+        return found[0], found[1], None
     return None
+
+
+_LOWER_NAME = re.compile(r"([a-z][a-z'’-]{2,})\s+([a-z][a-z'’-]{1,})(?:\s+([a-z][a-z'’-]{2,}))?\b")
+
+
+def _lower_case_name(text: str, start: int, people: People) -> tuple[str, int] | None:
+    """A name typed in lower case, recognised by its first name ("starring john smithson"):
+    two words, or three when the third is no ordinary word of a question."""
+    from rapidfuzz import fuzz, process
+
+    m = _LOWER_NAME.match(text, start)
+    if m is None or any(
+        w and (w in _NOT_NAME or w in vocabulary()) for w in (m[1], m[2])
+    ):
+        return None
+    if process.extractOne(m[1], people.first_names, scorer=fuzz.ratio, score_cutoff=85) is None:
+        return None
+    end = m.end(2)
+    if m[3] and m[3] not in _NOT_NAME and m[3] not in vocabulary():
+        end = m.end(3)
+    return text[start:end], end
 
 
 def _names(
@@ -199,6 +222,8 @@ def _add(
         question.negated(span[0])
         question.cut(span)
         return
+    if _like_their_films(question, span):
+        return  # left to the semantic part
     if role == "writer":
         phrase = " ".join(question.text[span[0] : span[1]].split())
         question.ignored.append(Ignored(phrase=phrase, why=WRITERS))
@@ -237,6 +262,19 @@ def _add_each(
     for name, person in found:
         _add(question, _role(person, said, firm), [name], False, (span[0], span[0]))
     question.cut(span)
+
+
+# "films similar to Yorgos Lanthimos movies": like their work, which is no filter on them.
+_LIKE_THEIR_FILMS_BEFORE = re.compile(
+    r"\b(?:like|similar\s+to|in\s+the\s+style\s+of|reminiscent\s+of)\s+(?:the\s+)?$", re.I
+)
+
+
+def _like_their_films(question: Question, span: tuple[int, int]) -> bool:
+    return bool(
+        _LIKE_THEIR_FILMS_BEFORE.search(question.text[: span[0]])
+        and _FILM_NOUN_AFTER.match(question.text, span[1])
+    )
 
 
 def _describes_a_film(question: Question, start: int) -> bool:
@@ -332,6 +370,9 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
         before = tokens[i - 1].group() if i else ""
         after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
         if bare[:1].isupper():
+            starts = not before or before.endswith((".", "!", "?", ":", "..."))
+            if starts and people.ordinary_word(bare):
+                continue  # "Hope you are well", "Short films": the first word of a sentence
             in_run = (before[:1].isupper() and before not in {"I"} and not before.endswith((".", "!", "?"))) or (
                 after[:1].isupper() and not token.group().endswith((".", ",", "!", "?"))
             )
@@ -350,21 +391,13 @@ def read_by_form(question: Question, people: People, vocabulary: set[str]) -> No
     """Names nobody knows, where a taste for someone is said ("I love Ray Liottta", "i like
     kristin wigg", "movies that have Reese Witherspoon"), or before "movie" ("a good Channing
     Tatum movie"): as cast."""
-    from rapidfuzz import fuzz, process
-
     for m in list(_TASTE.finditer(question.text)):
         text = question.text
-        if found := _capitalised_name(text, m.end()):
+        if (found := _capitalised_name(text, m.end())) and _first_name(people, found[0]):
             _add(question, "cast", [found[0]], False, (m.end(), found[1]))
             continue
-        words = re.match(r"([a-z][a-z'’-]{3,})\s+([a-z][a-z'’-]{2,})\b", text[m.end() :])
-        if words is None or {w.lower() for w in words.groups()} & vocabulary:
-            continue
-        if process.extractOne(
-            words[1], people.first_names, scorer=fuzz.ratio, score_cutoff=85
-        ) is None:
-            continue
-        _add(question, "cast", [words.group()], False, (m.end(), m.end() + words.end()))
+        if lower := _lower_case_name(text, m.end(), people):
+            _add(question, "cast", [lower[0]], False, (m.end(), lower[1]))
     for m in list(re.finditer(r"(?<![\w'’])(?=[A-Z])", question.text)):
         text = question.text
         before = text[: m.start()].split()[-1:] or [""]
@@ -373,9 +406,19 @@ def read_by_form(question: Question, people: People, vocabulary: set[str]) -> No
         found = _capitalised_name(text, m.start())
         if found is None or not _FILM_NOUN_AFTER.match(text, found[1]):
             continue
+        if not _first_name(people, found[0]):
+            continue  # "Toy Story movies", "Star Wars films": titles, not people
         if any(w.lower() in vocabulary for w in found[0].split()):
             continue
         _add(question, "cast", [found[0]], False, (m.start(), found[1]))
+
+
+def _first_name(people: People, name: str) -> bool:
+    """Whether a name starts with a first name people have (a little misspelt too)."""
+    from rapidfuzz import fuzz, process
+
+    first = name.split()[0].lower()
+    return process.extractOne(first, people.first_names, scorer=fuzz.ratio, score_cutoff=85) is not None
 
 
 def read(question: Question, people: People, vocabulary: set[str] = frozenset()) -> None:  # type: ignore[assignment]
@@ -403,7 +446,7 @@ def looks_like_a_name(rest: str, filler: set[str]) -> bool:
     )
 
 
-def guess_unknown(question: Question, rest: str, filler: set[str]) -> bool:
+def guess_unknown(question: Question, rest: str, filler: set[str], people: People) -> bool:
     """A person the index does not know, left over as the whole rest ("Alfred Hitchcock
     films"): better "nothing directed by X", with the closest matches marked as such, than
     unrelated films. Not after "like" (a film, not a person), nor when the question named a
@@ -413,6 +456,8 @@ def guess_unknown(question: Question, rest: str, filler: set[str]) -> bool:
         return False
     if _SIMILAR.search(question.original) or not looks_like_a_name(rest, filler):
         return False
+    if not _first_name(people, rest) or People.character(rest):
+        return False  # "Wonder Woman", "Get Out": a title said alone, not a person
     filters.directors.append(rest)
     question.phrases["directors"] = rest
     return True

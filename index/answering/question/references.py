@@ -20,7 +20,8 @@ from index.answering.question.state import Question
 from index.knowledge.countries import name_table
 from index.knowledge.films import normalize_title
 from index.knowledge.genres import SYNONYMS
-from index.knowledge.people import People
+from index.answering.question.vocabulary import FILLER
+from index.knowledge.people import People, fold
 from index.knowledge.titles import Titles
 
 # Words that say the question wants films like the one it names.
@@ -51,7 +52,10 @@ _SIMILAR_ANYWHERE = re.compile(
 # Words that say the question is about the film itself.
 _ABOUT_BEFORE = re.compile(
     r"\b(?:how\s+was|how\s+is|reviews?\s+(?:of|for)|thoughts\s+on|think\s+of|info\s+on|"
-    r"tell\s+me\s+about|what\s+about)\s+$",
+    r"tell\s+me\s+about|what\s+about|who\s+(?:directed|wrote|made|starred\s+in|stars\s+in|"
+    r"acted\s+in|is\s+in|was\s+in|are\s+the\s+actors\s+in)|(?:what|which)\s+(?:genre|language|"
+    r"year|kind\s+of\s+(?:film|movie))\s+(?:is|was)|when\s+was|have\s+you\s+seen|"
+    r"did\s+you\s+(?:see|like)|heard\s+of)\s+$",
     re.IGNORECASE,
 )
 _WITH_YEAR = re.compile(r"\s*\(\s*(?P<year>(?:18|19|20)\d\d)\s*\)")
@@ -83,10 +87,12 @@ class _Mention:
 def read(question: Question, titles: Titles | None, people: People | None = None) -> None:
     """Every film named, longest first: with a year, known to the index, then after "like"."""
     found: list[_Mention] = []
-    for finder in (_with_year, _known, _after_like):
+    for finder in (_with_year, _known, _after_like, _title_case):
         while (mention := finder(question, titles, people)) is not None:
-            found.append(mention)
-            question.cut((mention.start, mention.end))
+            while mention is not None and len(found) <= 12:
+                found.append(mention)
+                question.cut((mention.start, mention.end))
+                mention = _continued(question, mention, people)
             if len(found) > 12:
                 break
     if not found:
@@ -254,14 +260,18 @@ _NUMBER_IN_A_LIST = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED_AFTER_LIKE = re.compile(
-    r"(?<!\bI\s)(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bthey\s)(?<!\bwould\s)"
-    r"\b(?:like|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of)\s+"
+    r"(?<!\bwould\s)"
+    r"\b(?:like|love|enjoy|adore|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of|"
+    r"(?:have\s+)?(?:seen|watched|loved|liked|enjoyed|adored|saw)|favou?rite\s+(?:movie\s+|film\s+)?"
+    r"(?:is|was|being)|(?:(?<=[A-Za-z0-9!?’'\s])(?<=\s{2})(?:and|or|,)))\s+"
     r"(?P<title>(?:the\s+)?[A-Z][\w'’:&-]*(?:[ ]{1,2}(?:of|the|and|in|a|to|[A-Z0-9][\w'’:&-]*)){0,5})"
 )
-# "something like the lord of the rings": lower case, to the end of its clause.
+# "something like the lord of the rings", "movies similar to inception": lower case, to the
+# end of its clause, after words that say "films like" (not "I like").
 _LOWER_AFTER_LIKE = re.compile(
-    r"\b(?:like|similar\s+to|along\s+the\s+lines\s+of)\s+"
-    r"(?P<title>the\s+[a-z][\w'’:-]*(?:[ ]{1,2}[a-z0-9][\w'’:-]*){0,6})\s*(?=[.!?,;]|$)"
+    r"(?:\b(?:movies?|films?|something|anything|stuff|ones?|more)\s+like|\bsimilar\s+to|"
+    r"\balong\s+the\s+lines\s+of|\bthe\s+likes\s+of)\s+"
+    r"(?P<title>[a-z0-9][\w'’:-]*(?:[ ]{1,2}[a-z0-9][\w'’:-]*){0,6})\s*(?=[.!?,;]|$)"
 )
 _NOT_IN_A_TITLE = set(
     "ones one kind sort type those these that it them movies movie films film stuff things "
@@ -279,15 +289,102 @@ def _after_like(
             words = title.split()
             if not title or _vocabulary_word(words[0]):
                 continue
-            if pattern is _LOWER_AFTER_LIKE and any(
-                w.lower() in _NOT_IN_A_TITLE or _vocabulary_word(w) for w in words[1:]
+            if pattern is _LOWER_AFTER_LIKE and (
+                any(w.lower() in _NOT_IN_A_TITLE or _vocabulary_word(w) for w in words)
+                or (words[0] in FILLER and words[0] != "the")
+                or all(w in FILLER for w in words)
             ):
                 continue
             if people is not None and (hit := people.find(words, fuzzy=False)) and hit.words >= 2:
                 continue  # "something like Nicolas Cage": a person
+            if pattern is _CAPITALISED_AFTER_LIKE and people is not None and _first_name(words[0], people):
+                continue  # "I love Kristen Wiig": a person, left to the people step
+            if re.search(r"\b(?:brothers|bros\.?|sisters)$", title, re.I):
+                continue  # "the Coen Brothers": people
             start = m.start("title")
             return _mention(question, start, start + len(m["title"].rstrip(" ,.")), title)
     return None
+
+
+_NEXT_IN_LIST = re.compile(
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(?P<title>(?:the\s+)?[A-Z0-9][\w'’:&-]*"
+    r"(?:[ ]{1,2}(?:of|the|and|in|a|to|[A-Z0-9][\w'’:&-]*)){0,5})"
+)
+
+
+def _continued(question: Question, mention: _Mention, people: People | None) -> _Mention | None:
+    """The next film of a list that a named film starts ("loved Inception and Interstellar")."""
+    m = _NEXT_IN_LIST.match(question.text, mention.end)
+    if m is None:
+        return None
+    title = m["title"].strip(" ,.")
+    words = title.split()
+    if _vocabulary_word(words[0]) or words[0] in _NOT_TITLE_START:
+        return None
+    if people is not None and (hit := people.find(words, fuzzy=False)) and hit.words >= 2:
+        return None  # "loved Heat and Al Pacino": a person
+    start = m.start("title")
+    end = start + len(m["title"].rstrip(" ,."))
+    if year := _WITH_YEAR.match(question.text, end):
+        end = year.end()
+    return _Mention(start, end, title, start, mention.wanted)
+
+
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’])[A-Z0-9][\w'’:&.-]*(?:[ ]{1,2}(?:(?:of|the|and|in|a|an|to|for|on|at|&)[ ]{1,2})*"
+    r"[A-Z0-9][\w'’:&.-]*)+"
+)
+_PLURAL_KINDS = re.compile(
+    r"(?:thrillers|comedies|dramas|westerns|musicals|documentaries|horrors|romances|mysteries|"
+    r"fantasies|films|movies|flicks|ones)$",
+    re.I,
+)
+
+
+def _title_case(
+    question: Question, titles: Titles | None, people: People | None
+) -> _Mention | None:
+    """A run of capitalised words holding a genre or country word and a word that is neither
+    ("War Horse", "American Sniper", "Spy Kids", "Star Wars"): a title, not a filter. Not a
+    description typed in capitals ("Korean Action Thrillers", "Romantic Comedy")."""
+    from index.answering.question.countries import country_pattern
+    from index.knowledge.genres import GENRE_PATTERN
+
+    for m in _CAPITALISED_RUN.finditer(question.text):
+        run = m.group().rstrip(":.")
+        words = run.split()
+        if any(_shouting(w) and len(w.strip(":.")) > 1 for w in words) or len(words) < 2:
+            continue
+        if _PLURAL_KINDS.search(run) or _NOUN.fullmatch(words[-1]):
+            continue
+        covered = [False] * len(run)
+        for pattern in (GENRE_PATTERN, country_pattern()):
+            for t in pattern.finditer(run):
+                covered[t.start() : t.end()] = [True] * (t.end() - t.start())
+        offsets = [w.start() for w in re.finditer(r"\S+", run)]
+        vocabulary = [covered[o] for o in offsets]
+        other = [
+            w
+            for w, v in zip(words, vocabulary, strict=True)
+            if not v
+            and w.lower() not in _SMALL
+            and not _NOUN.fullmatch(w)
+            and w != "I"
+            and w[:1].isalpha()
+        ]
+        if not any(vocabulary) or not other:
+            continue
+        if people is not None and people.find(words, fuzzy=False) is not None:
+            continue
+        return _mention(question, m.start(), m.start() + len(run), run)
+    return None
+
+
+_NOUN = re.compile(r"(?:movies?|films?|flicks?|pictures?)[.,!?]*", re.I)
+
+
+def _first_name(word: str, people: People) -> bool:
+    return fold(word) in people.first_names
 
 
 def _vocabulary_word(word: str) -> bool:

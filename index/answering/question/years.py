@@ -103,16 +103,18 @@ _LAST_YEARS = re.compile(
     r"twelve\s+months))\b",
     re.I,
 )
+# "released this year", "last year's films": not "I saw it last year".
 _THIS_YEAR = re.compile(
-    r"\b(?:(?:released|made|out|came\s+out|coming\s+out|from)\s+)?(?P<which>this|last)\s+year"
-    r"(?:['’]s)?\b",
+    r"\b(?:(?:released|made|out|came\s+out|coming\s+out|from|of|films?|movies?|ones?)\s+)"
+    r"(?P<which>this|last)\s+year\b|\b(?P<which2>this|last)\s+year['’]s\b",
     re.I,
 )
 _RECENT = re.compile(
     r"\b(?:recent(?:ly\s+(?:released|made|out))?|latest|new(?:est)?\s+releases?|newest|"
     r"brand[- ]new|(?:just|recently)\s+(?:came\s+out|come\s+out|released|out)|"
     r"came\s+out\s+recently|(?:out|playing|showing)\s+(?:right\s+)?now|"
-    r"(?:currently\s+)?in\s+(?:theaters|theatres|cinemas)|currently\s+(?:playing|showing|out))\b",
+    r"(?:currently|now)\s+in\s+(?:theaters|theatres|cinemas)|in\s+(?:theaters|theatres|cinemas)\s+"
+    r"(?:now|right\s+now)|currently\s+(?:playing|showing|out))\b",
     re.I,
 )
 # "done anything recently", "something recently": about the films, not the asker ("I've
@@ -198,7 +200,7 @@ def _read(question: Question, today: dt.date) -> None:
         filters.year_min = today.year - back
         question.cut(m, "year")
     for m in list(_THIS_YEAR.finditer(question.text)):
-        year = today.year if m["which"].lower() == "this" else today.year - 1
+        year = today.year if (m["which"] or m["which2"]).lower() == "this" else today.year - 1
         filters.year_min = filters.year_max = year
         question.cut(m, "year")
     for m in list(_MONTH_BOUND.finditer(question.text)):
