@@ -199,8 +199,8 @@ class WellKnown:
                 names.setdefault(fold(alias), (name, roles))
             if (last := surname_key(name)) and name not in by_surname.get(last, []):
                 by_surname.setdefault(last, []).append(name)
-        for key, (name, roles) in list(names.items()):
-            names[key] = (name, names[fold(name)][1])
+        for key, (name, _) in list(names.items()):
+            names[key] = (name, names[fold(name)][1])  # another name: the person's every role
         return cls(names, by_surname)
 
 
@@ -402,7 +402,7 @@ class People:
         return None
 
     def _nicknamed(self, words: list[str]) -> str | None:
-        """"Nick Cage", "leo dicaprio": a short first name and a known surname."""
+        """ "Nick Cage", "leo dicaprio": a short first name and a known surname."""
         first, rest = fold(words[0]), fold(" ".join(words[1:]))
         if " " in first or not rest:
             return None
@@ -417,7 +417,7 @@ class People:
     def _misspelt(self, key: str) -> str | None:
         """A name a little misspelt: among those sharing its first letters (typing keeps
         them), so a large index is not compared whole."""
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import process
 
         candidates = self._fuzzy_table().get(_bucket(key), [])
         if not candidates:
@@ -440,9 +440,7 @@ class People:
 
     def _surname_table(self) -> dict[str, set[str]]:
         if self._surnames is None:
-            table: dict[str, set[str]] = {
-                k: set(v) for k, v in self.known.by_surname.items()
-            }
+            table: dict[str, set[str]] = {k: set(v) for k, v in self.known.by_surname.items()}
             for counts in self.counts.values():
                 for name in counts:
                     if last := surname_key(name):

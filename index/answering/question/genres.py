@@ -23,7 +23,7 @@ _AMOUNT = re.compile(
 _MOOD = re.compile(
     r"\b(?P<laugh>(?:make|makes|made)\s+(?:me|us|you)\s+laugh|(?:a\s+)?good\s+laugh|"
     r"laugh\s+out\s+loud)|(?P<cry>(?:make|makes|made)\s+(?:me|us|you)\s+cry)|"
-    r"(?P<scare>(?:scare|scares|scared)\s+(?:me|us)\b(?!\s+off))",
+    r"(?P<scare>\b(?:something|anything|one)\s+(?:to|that\s+will|that['’]ll)\s+(?:scare|frighten)\s+(?:me|us))",
     re.IGNORECASE,
 )
 _MOOD_GENRES = {"laugh": "Comedy", "cry": "Drama", "scare": "Horror"}
@@ -66,7 +66,10 @@ _REMARK = re.compile(
     r"(?:\b(?:it|that|this|that\s+one|this\s+one|the\s+(?:movie|film)|he|she|they)\s+"
     r"(?:is|was|['’]s|sounds?|looks?|seems?|seemed|looked|sounded|felt|gets?)\s+(?:like\s+)?|"
     r"\b(?:is|was|isn['’]t|wasn['’]t)\s+(?:it|that|this|that\s+one|this\s+one)\s+)"
-    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a)\s+)*$",
+    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a)\s+)*$"
+    # "Jumanji was funny": a film named by its capitalised title, then what it was.
+    r"|(?-i:[A-Z][\w'’:-]*)\s+(?:was|is|looked|looks|seemed|sounds|sounded)\s+(?:so\s+|really\s+|very\s+|"
+    r"pretty\s+|quite\s+)*$",
     re.IGNORECASE,
 )
 

@@ -114,7 +114,9 @@ def read(question: Question) -> None:
     text = question.text
     taken: list[tuple[int, int]] = []
     for m in _LIFT.finditer(text):
-        question.scopes.append(Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end()), lifts=True))
+        question.scopes.append(
+            Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end()), lifts=True)
+        )
         taken.append((m.start(), m.end()))
     for m in _PREFER_OVER.finditer(text):
         over = (m.start("over"), m.end("over"))

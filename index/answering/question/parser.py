@@ -40,6 +40,7 @@ from index.knowledge.titles import Titles
 from index.sanitize import clean
 from index.types import ParsedQuery
 
+
 def semantic_rest(text: str) -> str:
     """The words no step used, without punctuation and filler at either end."""
     words = [w.strip(",.?!;:\"'()") for w in text.split()]

@@ -80,7 +80,9 @@ _TASTE = re.compile(
     re.I,
 )
 _FILM_NOUN_AFTER = re.compile(r"\s*(?:['’]s\s+)?(?:movies?|films?|flicks?|pictures?)\b", re.I)
-_SIBLINGS = re.compile(r"\b(?:the\s+)?(?P<name>[A-Za-z][\w'’-]+)\s+(?:brothers|bros\.?|sisters)\b", re.I)
+_SIBLINGS = re.compile(
+    r"\b(?:the\s+)?(?P<name>[A-Za-z][\w'’-]+)\s+(?:brothers|bros\.?|sisters)\b", re.I
+)
 _PARTICLES = {"de", "del", "della", "van", "von", "der", "le", "la", "du", "da", "di", "dos"}
 
 
@@ -132,9 +134,9 @@ def _known_at(question: Question, start: int, people: People) -> Person | None:
     if found is not None and (found.words > 1 or words[0][:1].isupper()):
         return found
     first = words[0].strip("\"'“”‘’,.!?;:")
-    if first.lower() in _PARTICLES and len(words) > 1:
-        if surnamed := people.by_surname(f"{first} {words[1]}"):
-            return Person(surnamed.name, 2, surnamed.roles)
+    particle = first.lower() in _PARTICLES and len(words) > 1
+    if particle and (surnamed := people.by_surname(f"{first} {words[1]}")):
+        return Person(surnamed.name, 2, surnamed.roles)
     if first[:1].isupper() and not _shouting(first):
         return people.by_surname(first)
     return None
@@ -163,9 +165,7 @@ def _lower_case_name(text: str, start: int, people: People) -> tuple[str, int] |
     from rapidfuzz import fuzz, process
 
     m = _LOWER_NAME.match(text, start)
-    if m is None or any(
-        w and (w in _NOT_NAME or w in vocabulary()) for w in (m[1], m[2])
-    ):
+    if m is None or any(w and (w in _NOT_NAME or w in vocabulary()) for w in (m[1], m[2])):
         return None
     if process.extractOne(m[1], people.first_names, scorer=fuzz.ratio, score_cutoff=85) is None:
         return None
@@ -224,6 +224,11 @@ def _add(
         return
     if _like_their_films(question, span):
         return  # left to the semantic part
+    if _describes_a_film(question, span):
+        question.cut(
+            (span[0], span[1] + 2) if question.said[span[1] :].startswith(("'s", "’s")) else span
+        )
+        return
     if role == "writer":
         phrase = " ".join(question.text[span[0] : span[1]].split())
         question.ignored.append(Ignored(phrase=phrase, why=WRITERS))
@@ -252,9 +257,6 @@ def _add_each(
     span: tuple[int, int],
 ) -> None:
     """Names read together, each in its role ("films by Spielberg and Stephen King")."""
-    if _describes_a_film(question, span[0]):
-        question.cut(span)
-        return
     roles = {_role(person, said, firm) for _, person in found}
     if len(roles) == 1:
         _add(question, roles.pop(), [name for name, _ in found], every, span)
@@ -277,10 +279,18 @@ def _like_their_films(question: Question, span: tuple[int, int]) -> bool:
     )
 
 
-def _describes_a_film(question: Question, start: int) -> bool:
+def _describes_a_film(question: Question, span: tuple[int, int]) -> bool:
     """People said right after a film the question names ("Romeo + Juliet (1996) with
-    Leonardo DiCaprio") say who is in that film, not whom the answer should have."""
-    return any(0 <= start - end <= 2 for _, end in question.mention_spans)
+    Leonardo DiCaprio") or as its maker before it ("Kurosawa's Seven Samurai") say who made
+    or is in that film, not whom the answer should have."""
+    said = question.said
+    possessive = said[span[1] - 2 : span[1]] in ("'s", "’s") or said[span[1] :].startswith(
+        ("'s", "’s")
+    )
+    return any(
+        0 <= span[0] - end <= 2 or (possessive and 0 <= start - span[1] <= 4)
+        for start, end in question.mention_spans
+    )
 
 
 def read_named(question: Question, people: People) -> None:
@@ -312,7 +322,13 @@ def read_after(question: Question, people: People) -> None:
                     start_with_has = start
                 person = _known_at(question, start, people)
                 if person is not None and person.words == n:
-                    _add(question, _role(person, role), [person.name], False, (start_with_has, m.end("verb")))
+                    _add(
+                        question,
+                        _role(person, role),
+                        [person.name],
+                        False,
+                        (start_with_has, m.end("verb")),
+                    )
                     break
                 if (
                     role is not None
@@ -325,7 +341,7 @@ def read_after(question: Question, people: People) -> None:
 
 
 def read_siblings(question: Question, people: People) -> None:
-    """"the Coen brothers": everyone known by that surname, in the role of the first."""
+    """ "the Coen brothers": everyone known by that surname, in the role of the first."""
     for m in list(_SIBLINGS.finditer(question.text)):
         names = people.sharing_surname(m["name"])
         if len(names) >= 2:
@@ -351,7 +367,9 @@ def read_known(question: Question, people: People, vocabulary: set[str]) -> None
         if person.words == 1 and first.lower() in vocabulary:
             i += 1
             continue
-        start = tokens[i].start() + (len(tokens[i].group()) - len(tokens[i].group().lstrip("\"'“‘(")))
+        start = tokens[i].start() + (
+            len(tokens[i].group()) - len(tokens[i].group().lstrip("\"'“‘("))
+        )
         end = _span_of(question.text, tokens[i].start(), person.words)
         _add(question, _role(person, None), [person.name], False, (start, end))
         i += person.words
@@ -373,13 +391,17 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
             starts = not before or before.endswith((".", "!", "?", ":", "..."))
             if starts and people.ordinary_word(bare):
                 continue  # "Hope you are well", "Short films": the first word of a sentence
-            in_run = (before[:1].isupper() and before not in {"I"} and not before.endswith((".", "!", "?"))) or (
-                after[:1].isupper() and not token.group().endswith((".", ",", "!", "?"))
-            )
+            in_run = (
+                before[:1].isupper()
+                and before not in {"I"}
+                and not before.endswith((".", "!", "?"))
+            ) or (after[:1].isupper() and not token.group().endswith((".", ",", "!", "?")))
             if in_run:
                 continue
-        elif people.ordinary_word(bare):
-            continue
+        elif people.ordinary_word(bare) or people.ordinary_word(re.sub(r"e?s$", "", bare)):
+            continue  # "cage", "zombies"
+        if token.start() >= question.head_end:
+            continue  # "movies about zombies": the subject
         person = people.by_surname(bare)
         if person is None:
             continue
@@ -418,7 +440,10 @@ def _first_name(people: People, name: str) -> bool:
     from rapidfuzz import fuzz, process
 
     first = name.split()[0].lower()
-    return process.extractOne(first, people.first_names, scorer=fuzz.ratio, score_cutoff=85) is not None
+    return (
+        process.extractOne(first, people.first_names, scorer=fuzz.ratio, score_cutoff=85)
+        is not None
+    )
 
 
 def read(question: Question, people: People, vocabulary: set[str] = frozenset()) -> None:  # type: ignore[assignment]

@@ -121,11 +121,11 @@ def read(question: Question) -> None:
                 continue
             if value >= 1800 and not scale:
                 continue  # a year, not a rating
-            if kind in {"lt", "gt?"} and not scale and not _RATED.search(m.group()):
-                # "under 10" with no rating word: a rating only when it says something (not
-                # "under 10/10"), and not an age ("for my kids, under 10").
-                if value in (0, 10) or _AGE.search(question.text[: m.start()]):
-                    continue
+            # "under 10" with no rating word: a rating only when it says something (not "under
+            # 10/10"), and not an age ("for my kids, under 10").
+            bare = kind in {"lt", "gt?"} and not scale and not _RATED.search(m.group())
+            if bare and (value in (0, 10) or _AGE.search(question.text[: m.start()])):
+                continue
             rating = _to_ten(value, scale)
             if not 0 <= rating <= 10:
                 continue

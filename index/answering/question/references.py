@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 
 from index.answering.question.state import Question
+from index.answering.question.vocabulary import FILLER
 from index.knowledge.countries import name_table
 from index.knowledge.films import normalize_title
 from index.knowledge.genres import SYNONYMS
-from index.answering.question.vocabulary import FILLER
 from index.knowledge.people import People, fold
 from index.knowledge.titles import Titles
 
@@ -34,7 +34,7 @@ _LIKE_BEFORE = re.compile(
 )
 _SEEN_BEFORE = re.compile(
     r"\b(?:loved|liked|enjoyed|adored|watched|saw|seen|rewatched|finished|devoured|"
-    r"fan\s+of|a\s+big\s+fan\s+of)\s+$",
+    r"fan\s+of|a\s+big\s+fan\s+of)\s+(?:the\s+(?:movie|film)\s+)?$",
     re.IGNORECASE,
 )
 # A taste said of a film: "I like X (1998)", "my favorite is X (1996)".
@@ -137,7 +137,9 @@ def _shouting(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _with_year(question: Question, *_: object) -> _Mention | None:
+def _with_year(
+    question: Question, titles: Titles | None = None, people: People | None = None
+) -> _Mention | None:
     """ "Title (YYYY)": the run of title words before the year, back to the first word that
     cannot be in a title (a lower-case word other than "of", "the", "in" ...)."""
     text = question.text
@@ -154,13 +156,20 @@ def _with_year(question: Question, *_: object) -> _Mention | None:
             if token.endswith((",", ";")) and taken:
                 break
             if bare[:1].isupper() or bare[:1].isdigit():
+                maker = re.sub(r"['’]s$", "", bare)
+                if maker != bare and taken and people is not None and people.by_surname(maker):
+                    break  # "Kubrick's Paths of Glory (1957)": the maker, not the title
                 if (
                     _shouting(bare)
                     and len(bare) > 1
                     and not all(_shouting(t.group()) for t in taken)
                 ):
                     break
-                if bare.lower().rstrip(":!") in _NOT_TITLE_START and taken and not _inside(words, w):
+                if (
+                    bare.lower().rstrip(":!") in _NOT_TITLE_START
+                    and taken
+                    and not _inside(words, w)
+                ):
                     break
                 taken.append(w)
             elif bare.lower() in _SMALL or bare == "&":
@@ -181,12 +190,15 @@ def _with_year(question: Question, *_: object) -> _Mention | None:
 
 
 def _inside(words: list[re.Match[str]], word: re.Match[str]) -> bool:
-    """"I" between two title words ("10 Things I Hate About You"), not opening a sentence."""
+    """ "I" between two title words ("10 Things I Hate About You"), not opening a sentence."""
     i = words.index(word)
     before = words[i - 1].group() if i else ""
-    return word.group() == "I" and (before[:1].isupper() or before[:1].isdigit()) and not re.search(
-        r"[.!?;,)]$", before
-    ) and before.lower() not in _NOT_TITLE_START
+    return (
+        word.group() == "I"
+        and (before[:1].isupper() or before[:1].isdigit())
+        and not re.search(r"[.!?;,)]$", before)
+        and before.lower() not in _NOT_TITLE_START
+    )
 
 
 def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | None:
@@ -216,6 +228,8 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
             phrase = " ".join(t.group() for t in span).lower().strip("\"'“”‘’")
             if not cued and (phrase in SYNONYMS or phrase in name_table()):
                 continue  # "science fiction", "the heist": words the question means as such
+            if len(key.split()) == 1 and not cued and _PLACE_BEFORE.search(before):
+                continue  # "films set in Chicago": a place
             if len(key.split()) == 1:
                 alone = n >= len(words_only)  # the title is the whole question
                 named = (
@@ -234,6 +248,13 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
                 best = (start, end, film)
             break
     return _mention(question, best[0], best[1], best[2]) if best else None
+
+
+_PLACE_BEFORE = re.compile(
+    r"\b(?:set|takes?\s+place|located|based|shot|filmed|made|living|lives?)\s+(?:in|on|around)\s+$"
+    r"|\b(?:in|from|about|around|near)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _capitalised(word: str) -> bool:
@@ -262,9 +283,19 @@ _NUMBER_IN_A_LIST = re.compile(
 _CAPITALISED_AFTER_LIKE = re.compile(
     r"(?<!\bwould\s)"
     r"\b(?:like|love|enjoy|adore|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of|"
-    r"(?:have\s+)?(?:seen|watched|loved|liked|enjoyed|adored|saw)|favou?rite\s+(?:movie\s+|film\s+)?"
-    r"(?:is|was|being)|(?:(?<=[A-Za-z0-9!?’'\s])(?<=\s{2})(?:and|or|,)))\s+"
-    r"(?P<title>(?:the\s+)?[A-Z][\w'’:&-]*(?:[ ]{1,2}(?:of|the|and|in|a|to|[A-Z0-9][\w'’:&-]*)){0,5})"
+    r"(?:have\s+)?(?:seen|see|watched|watching|watch|loved|liked|enjoyed|adored|saw)(?:\s+was)?|"
+    r"favou?rite\s+(?:[\w-]+\s+){0,2}?(?:(?:movie|film)s?\s+)?(?:is|was|being))\s+"
+    # A title: capitalised words, with small words inside ("of", "the", "and the ...").
+    r"(?P<title>(?:the\s+)?[A-Z][\w'’:&-]*(?:[ ]{1,2}(?:of|the|and(?=[ ]{1,2}[a-z])|in|a(?=[ ]{1,2}[A-Z])|"
+    r"to|[A-Z0-9][\w'’:&-]*)){0,6})"
+)
+# Said of a film after it: "A Star Is Born was amazing", "The Notebook is one of my favorites".
+_JUDGED_AFTER = re.compile(
+    r"(?:^|(?<=[.!?,;]\s)|(?<=^\s))\s*(?P<title>(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)"
+    r"(?:[ ]{1,2}(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)){0,6})\s+"
+    r"(?=(?:is|was|looks|looked|sounds|sounded)\s+(?:so\s+|really\s+|pretty\s+)?"
+    r"(?:one\s+of\s+my\s+favou?rites|my\s+favou?rite|great|amazing|awesome|good|hilarious|"
+    r"funny|fantastic|excellent|the\s+best|lit|interesting|scary|boring|terrible|ok|okay)\b)"
 )
 # "something like the lord of the rings", "movies similar to inception": lower case, to the
 # end of its clause, after words that say "films like" (not "I like").
@@ -283,11 +314,30 @@ def _after_like(
     question: Question, titles: Titles | None, people: People | None
 ) -> _Mention | None:
     text = question.text
-    for pattern in (_NUMBER_SEEN, _NUMBER_IN_A_LIST, _CAPITALISED_AFTER_LIKE, _LOWER_AFTER_LIKE):
+    for pattern in (
+        _NUMBER_SEEN,
+        _NUMBER_IN_A_LIST,
+        _CAPITALISED_AFTER_LIKE,
+        _LOWER_AFTER_LIKE,
+        _JUDGED_AFTER,
+    ):
         for m in pattern.finditer(text.rstrip()):
-            title = m["title"].strip(" ,.")
+            title = re.sub(r"(?:\s+(?:of|the|and|in|a|to))+$", "", m["title"].strip(" ,."))
             words = title.split()
             if not title or _vocabulary_word(words[0]):
+                continue
+            if pattern is not _LOWER_AFTER_LIKE and not _capitalised(re.sub(r"^the\s+", "", title)):
+                continue
+            if (
+                pattern is _CAPITALISED_AFTER_LIKE
+                and len(words) == 1
+                and _NOUN_AFTER.match(text, m.start("title") + len(title))
+            ):
+                continue  # "I like Christmas movies", "Marvel films": a kind of film
+            if pattern is _JUDGED_AFTER and (
+                words[0] in _NOT_TITLE_START
+                or words[0].lower() in ("it", "that", "this", "he", "she")
+            ):
                 continue
             if pattern is _LOWER_AFTER_LIKE and (
                 any(w.lower() in _NOT_IN_A_TITLE or _vocabulary_word(w) for w in words)
@@ -297,12 +347,27 @@ def _after_like(
                 continue
             if people is not None and (hit := people.find(words, fuzzy=False)) and hit.words >= 2:
                 continue  # "something like Nicolas Cage": a person
-            if pattern is _CAPITALISED_AFTER_LIKE and people is not None and _first_name(words[0], people):
-                continue  # "I love Kristen Wiig": a person, left to the people step
-            if re.search(r"\b(?:brothers|bros\.?|sisters)$", title, re.I):
+            if (
+                pattern is _CAPITALISED_AFTER_LIKE
+                and people is not None
+                and (
+                    _first_name(words[0], people)
+                    or (len(words) == 1 and people.by_surname(words[0]) is not None)
+                )
+            ):
+                continue  # "I love Kristen Wiig", "I love Tarantino": a person
+            if (
+                people is not None
+                and len(words) >= 2
+                and re.fullmatch(r"brothers|bros\.?|sisters", words[-1], re.I)
+                and len(people.sharing_surname(words[-2])) >= 2
+            ):
                 continue  # "the Coen Brothers": people
             start = m.start("title")
-            return _mention(question, start, start + len(m["title"].rstrip(" ,.")), title)
+            mention = _mention(question, start, start + len(title), title)
+            if pattern is _NUMBER_IN_A_LIST:  # said after "liked": wanted like the others
+                mention = _Mention(mention.start, mention.end, title, start, True)
+            return mention
     return None
 
 
@@ -381,6 +446,7 @@ def _title_case(
 
 
 _NOUN = re.compile(r"(?:movies?|films?|flicks?|pictures?)[.,!?]*", re.I)
+_NOUN_AFTER = re.compile(r"\s+(?:movies?|films?|flicks?|pictures?|ones)\b", re.I)
 
 
 def _first_name(word: str, people: People) -> bool:

@@ -22,8 +22,6 @@ FILLER = set(
 )
 
 
-
-
 @cache
 def vocabulary() -> set[str]:
     """Words other steps read, and filler: never taken for a name."""

@@ -258,11 +258,19 @@ def _relative(question: Question, today: dt.date) -> None:
     """ "recent", "newer", "just came out", "a new movie": the last five years."""
     filters = question.filters
     found = _RECENT.search(question.text) or next(
-        (m for m in _NEW.finditer(question.text) if not _EXAMPLE_AFTER.match(question.said, m.end())),
+        (
+            m
+            for m in _NEW.finditer(question.text)
+            if not _EXAMPLE_AFTER.match(question.said, m.end())
+        ),
         None,
     )
     if found is None and (m := _RECENTLY.search(question.text)):
-        found = m if not re.search(r"\b(?:i|i['’]ve|we|we['’]ve)\s+$", question.text[: m.start()], re.I) else None
+        found = (
+            m
+            if not re.search(r"\b(?:i|i['’]ve|we|we['’]ve)\s+$", question.text[: m.start()], re.I)
+            else None
+        )
     if found is not None:
         filters.year_min = filters.year_min or today.year - 5
         question.cut(found, "year")
