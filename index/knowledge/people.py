@@ -348,8 +348,12 @@ class People:
         key = fold(_bare(word))
         if len(key) < 4 or " " in key:
             return None
+        weights: Counter[str] = Counter()
+        if self.credits is not None:
+            for name, _, films in self.credits.people_surnamed(key):
+                weights[name] += films
         names = self._surname_table().get(key)
-        if not names:
+        if not names and not weights:
             from rapidfuzz import fuzz, process
 
             hit = process.extractOne(
@@ -358,10 +362,8 @@ class People:
             if hit is None or len(key) < 6:
                 return None
             names = self._surname_table()[hit[0]]
-        weights = Counter({n: self._weight(n) for n in names})
-        if self.credits is not None:
-            for name, _, films in self.credits.people_surnamed(key):
-                weights[name] = max(weights[name], films)
+        for name in names or ():
+            weights[name] = max(weights[name], self._weight(name))
         ranked = weights.most_common(2)
         if not ranked or (len(ranked) > 1 and ranked[1][1] * 3 > ranked[0][1]):
             return None

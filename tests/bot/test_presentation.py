@@ -55,6 +55,12 @@ def test_catalogue_filters_have_words():
     ]
 
 
+def test_an_excluded_person_has_words():
+    assert presentation.filter_phrases(QueryFilters(people_none=["Tom Hanks"])) == [
+        "without Tom Hanks"
+    ]
+
+
 def test_every_filter_group_has_a_name_and_words():
     from index.types import FILTER_GROUPS
 

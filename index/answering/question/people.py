@@ -48,7 +48,8 @@ _BEFORE: tuple[tuple[Role, str, bool], ...] = (
         r"(?:films?|movies?)\s+(?:that\s+|which\s+)?(?:have|has|feature|features)",
         True,
     ),
-    ("cast", r"both", True),
+    ("cast", r"both|favou?rite\s+(?:actor|actress)\s+(?:is|was)", True),
+    ("director", r"favou?rite\s+(?:director|filmmaker)\s+(?:is|was)", True),
     ("cast", r"stars|with", False),
 )
 # After a name.
@@ -135,7 +136,7 @@ def _known_at(question: Question, start: int, people: People) -> Person | None:
         return found
     first = words[0].strip("\"'“”‘’,.!?;:")
     particle = first.lower() in _PARTICLES and len(words) > 1
-    if particle and (surnamed := people.by_surname(f"{first} {words[1]}")):
+    if particle and (surnamed := people.by_surname(words[1])):  # "De Niro", "von Trier"
         return Person(surnamed.name, 2, surnamed.roles)
     if first[:1].isupper() and not _shouting(first):
         return people.by_surname(first)
@@ -149,7 +150,8 @@ def _one_name(
     (name, end, the person if known)."""
     if (person := _known_at(question, start, people)) is not None:
         return person.name, _span_of(question.text, start, person.words), person
-    if unknown and (found := _capitalised_name(question.text, start)):
+    found = _capitalised_name(question.text, start)
+    if found and (unknown or _first_name(people, found[0])):  # "with Joey Kingsley"
         return found[0], found[1], None
     if unknown and (found := _lower_case_name(question.text, start, people)):
         return found[0], found[1], None

@@ -96,3 +96,13 @@ def test_a_file_with_other_columns_is_not_mistaken_for_imdb(tmp_path):
     (folder / "title.crew.tsv").write_text("id\twho\ntt0113277\tnm0000520\n")
     with pytest.raises(FileError, match="no tconst, directors column"):
         list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
+
+
+def test_writers_are_read_when_the_crew_file_names_them(tmp_path):
+    """title.crew's writers column (optional): known to the question parser, never a filter."""
+    films = {
+        f.title: f
+        for f in read_imdb_folder(dataset(tmp_path / "imdb"), tmp_path / "s", CatalogueReport())
+    }
+    assert films["Heat"].writers == ("Michael Mann",)
+    assert films["Parasite"].writers == ("Bong Joon Ho",)  # a writer without a name is left out
