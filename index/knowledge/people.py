@@ -359,7 +359,7 @@ class People:
             hit = process.extractOne(
                 key, self._surname_table().keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR
             )
-            if hit is None or len(key) < 6:
+            if hit is None or len(key) < 6 or hit[0] in _ORDINARY:
                 return None
             names = self._surname_table()[hit[0]]
         for name in names or ():
@@ -373,6 +373,10 @@ class People:
     def sharing_surname(self, word: str) -> list[str]:
         """Everyone known with this surname ("the Coen brothers")."""
         return sorted(self._surname_table().get(fold(_bare(word)), ()))
+
+    def in_index(self, name: str) -> bool:
+        """Whether the index has a film of this person's."""
+        return bool(self.counts["director"][name] or self.counts["cast"][name])
 
     @staticmethod
     def character(name: str) -> bool:

@@ -21,8 +21,8 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _MOOD = re.compile(
-    r"\b(?P<laugh>(?:make|makes|made)\s+(?:me|us|you)\s+laugh|(?:a\s+)?good\s+laugh|"
-    r"laugh\s+out\s+loud)|(?P<cry>(?:make|makes|made)\s+(?:me|us|you)\s+cry)|"
+    r"\b(?P<laugh>(?:make|makes)\s+(?:me|us)\s+laugh|(?:a\s+)?good\s+laugh)|"
+    r"(?P<cry>(?:make|makes)\s+(?:me|us)\s+cry)|"
     r"(?P<scare>\b(?:something|anything|one)\s+(?:to|that\s+will|that['’]ll)\s+(?:scare|frighten)\s+(?:me|us))",
     re.IGNORECASE,
 )

@@ -83,6 +83,7 @@ class QueryParser:
         negations.finish(question)
         rest = semantic_rest(question.text)
         people.guess_unknown(question, rest, FILLER, self.people)
+        rest = " ".join([*question.searched_for, rest]).strip()
         return ParsedQuery(
             text=text,
             filters=question.filters,

@@ -218,7 +218,11 @@ def _add(
     names: list[str],
     every: bool,
     span: tuple[int, int],
+    keep: bool = False,
 ) -> None:
+    """Names as a filter of their role (or excluded, or a writer said as such). `keep`: their
+    words stay in the semantic part too (a name standing alone that the index has no film
+    of: the closest answers, when the filter leaves nothing, are then still about them)."""
     filters = question.filters
     if question.lifted(span[0]):  # "it doesn't have to be Sandler": no filter either way
         question.negated(span[0])
@@ -238,16 +242,19 @@ def _add(
         return
     if question.negated(span[0]):
         filters.people_none += [n for n in names if n not in filters.people_none]
-        question.cut(span, "people_none")
+        group = "people_none"
     elif role == "director":
         filters.directors += [n for n in names if n not in filters.directors]
-        question.cut(span, "directors")
+        group = "directors"
     elif every and len(names) > 1:
         filters.cast_all += [n for n in names if n not in filters.cast_all]
-        question.cut(span, "cast_all")
+        group = "cast_all"
     else:
         filters.cast += [n for n in names if n not in filters.cast]
-        question.cut(span, "cast")
+        group = "cast"
+    if keep and group != "people_none":
+        question.searched_for += [n for n in names if n not in question.searched_for]
+    question.cut(span, group)
 
 
 def _add_each(
@@ -373,7 +380,8 @@ def read_known(question: Question, people: People, vocabulary: set[str]) -> None
             len(tokens[i].group()) - len(tokens[i].group().lstrip("\"'“‘("))
         )
         end = _span_of(question.text, tokens[i].start(), person.words)
-        _add(question, _role(person, None), [person.name], False, (start, end))
+        keep = not people.in_index(person.name)
+        _add(question, _role(person, None), [person.name], False, (start, end), keep)
         i += person.words
 
 
@@ -400,15 +408,16 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
             ) or (after[:1].isupper() and not token.group().endswith((".", ",", "!", "?")))
             if in_run:
                 continue
-        elif people.ordinary_word(bare) or people.ordinary_word(re.sub(r"e?s$", "", bare)):
-            continue  # "cage", "zombies"
+        elif any(people.ordinary_word(stem) for stem in (bare, bare[:-1], bare[:-2])):
+            continue  # "cage", "zombies", "chases"
         if token.start() >= question.head_end:
             continue  # "movies about zombies": the subject
         person = people.by_surname(bare)
         if person is None:
             continue
         start = token.start() + token.group().index(word[:1])
-        _add(question, _role(person, None), [person.name], False, (start, start + len(bare)))
+        keep = not people.in_index(person.name)
+        _add(question, _role(person, None), [person.name], False, (start, start + len(bare)), keep)
 
 
 def read_by_form(question: Question, people: People, vocabulary: set[str]) -> None:

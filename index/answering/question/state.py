@@ -51,6 +51,7 @@ class Question:
         self.scopes: list[Scope] = []  # negations, found before any term is read
         self.mentions: list[str] = []  # films the question names (wanted more like or not)
         self.mention_spans: list[tuple[int, int]] = []  # where each was said
+        self.searched_for: list[str] = []  # read as filters, and meant for the meaning search
 
     def cut(self, span: Span, group: str | None = None) -> None:
         """Blank out an understood phrase (offsets stay valid for the other steps); with a
