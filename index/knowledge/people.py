@@ -344,10 +344,13 @@ class People:
     def by_surname(self, word: str) -> Person | None:
         """The one person known by this surname ("Hitchcock", "tarantino", a little
         misspelt: "speilberg"), when no other known person has it (or the others have
-        far fewer films)."""
+        far fewer films). In lower case only the well-known are looked at: an index's or a
+        catalogue's surnames are too often ordinary words ("camp", "rivers")."""
         key = fold(_bare(word))
         if len(key) < 4 or " " in key:
             return None
+        if _bare(word).islower():
+            return self._well_known_surname(key)
         weights: Counter[str] = Counter()
         if self.credits is not None:
             for name, _, films in self.credits.people_surnamed(key):
@@ -369,6 +372,19 @@ class People:
             return None
         name = ranked[0][0]
         return Person(name, 1, self.roles_of(name))
+
+    def _well_known_surname(self, key: str) -> Person | None:
+        names = self.known.by_surname.get(key)
+        if not names and len(key) >= 6 and key not in _ORDINARY:
+            from rapidfuzz import fuzz, process
+
+            hit = process.extractOne(
+                key, self.known.by_surname.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR
+            )
+            names = self.known.by_surname[hit[0]] if hit and hit[0] not in _ORDINARY else None
+        if not names or len(names) > 1:
+            return None
+        return Person(names[0], 1, self.roles_of(names[0]))
 
     def sharing_surname(self, word: str) -> list[str]:
         """Everyone known with this surname ("the Coen brothers")."""
