@@ -11,7 +11,8 @@ import re
 from index.answering.question.state import Question
 from index.answering.question.vocabulary import vocabulary
 from index.knowledge.countries import DEMONYMS
-from index.knowledge.genres import GENRE_PATTERN, SYNONYMS
+from index.knowledge.genres import GENRE_PATTERN
+from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 
 _K_PREFIX = re.compile(r"\bK-(?=[a-z])")
 # "with lots of action", "plenty of laughs": a genre said as an amount of something.

@@ -20,7 +20,7 @@ from index.answering.question.state import Question
 from index.answering.question.vocabulary import FILLER
 from index.knowledge.countries import name_table
 from index.knowledge.films import normalize_title
-from index.knowledge.genres import SYNONYMS
+from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 from index.knowledge.people import People, fold
 from index.knowledge.titles import Titles
 

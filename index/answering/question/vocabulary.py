@@ -26,6 +26,6 @@ FILLER = set(
 def vocabulary() -> set[str]:
     """Words other steps read, and filler: never taken for a name."""
     from index.knowledge.countries import name_table
-    from index.knowledge.genres import SYNONYMS
+    from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 
     return set(name_table()) | set(SYNONYMS) | FILLER

@@ -88,3 +88,11 @@ def test_a_catalogues_people_are_looked_up_in_its_file(tmp_path):
     assert people.by_surname("Oduya").name == "Mirek Oduya"
     assert catalogue.people_named("ilse vantongeren") == [("Ilse Vantongeren", "director", 2)]
     catalogue.close()
+
+
+def test_in_lower_case_only_a_well_known_surname_names_someone():
+    """Found on the real reviews: "a masked killer at a summer camp" named director Joe Camp."""
+    people = People(directors=["Joe Camp"])
+    assert people.by_surname("camp") is None
+    assert people.by_surname("Camp").name == "Joe Camp"
+    assert people.by_surname("tarantino").name == "Quentin Tarantino"
