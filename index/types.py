@@ -227,6 +227,9 @@ class QueryFilters(BaseModel):
     languages_none: list[str] = Field(default_factory=list)
     # Films with every one of these actors ("with Tony Leung and Maggie Cheung").
     cast_all: list[str] = Field(default_factory=list)
+    # Films none of these people directed or act in ("without Tom Hanks", "I can't stand
+    # Nicolas Cage").
+    people_none: list[str] = Field(default_factory=list)
 
 
 class Ignored(BaseModel):

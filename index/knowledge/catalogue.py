@@ -8,6 +8,9 @@ with the index), so a search never sees half an import.
     films   key (imdb id, or a title-year slug), title, year, data (JSON: every fact, and
             the source of each)
     titles  every normalised title and alternative title of a film, with its year
+    people  every person credited on a film (director, cast, writer), folded as questions
+            are read, with their surname and film count per role: worked out once when the
+            file is written, looked up by index, never loaded whole
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from index.errors import RECATALOGUE, IndexDamaged
 from index.knowledge.films import film_id, normalize_title, title_keys
+from index.knowledge.people import Role, fold, surname_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS films (
@@ -30,7 +35,13 @@ CREATE TABLE IF NOT EXISTS films (
 CREATE TABLE IF NOT EXISTS titles (key TEXT NOT NULL, year INTEGER, film TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS titles_by_key ON titles(key);
 CREATE INDEX IF NOT EXISTS titles_by_year ON titles(year);
+CREATE TABLE IF NOT EXISTS people (
+    key TEXT NOT NULL, surname TEXT, name TEXT NOT NULL, role TEXT NOT NULL, films INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS people_by_key ON people(key);
+CREATE INDEX IF NOT EXISTS people_by_surname ON people(surname);
 """
+# Each role's credits in a film's facts: (role, JSON path).
+_CREDITS = (("director", "$.directors"), ("cast", "$.cast"), ("writer", "$.writers"))
 FACTS = ("countries", "languages", "genres", "directors", "cast", "runtime", "poster_url")
 IMDB_ID = re.compile(r"\btt\d{7,10}\b")
 
@@ -58,6 +69,9 @@ class CatalogueFilm:
     cast: tuple[str, ...] = ()
     runtime: int | None = None
     poster_url: str | None = None
+    # Who wrote it (screenplay, or the book it is made from): known to the question parser,
+    # never a filter.
+    writers: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     # Where this row was read (file, row): for what an import reports; not stored.
     origin: tuple[str, str] = field(default=("", ""), compare=False)
@@ -79,6 +93,8 @@ class CatalogueFilm:
             if value and (not only_missing or not getattr(self, name)):
                 update[name] = value
                 sources[name] = newer.sources.get(name, "catalogue")
+        if newer.writers and (not only_missing or not self.writers):
+            update["writers"] = newer.writers
         akas = tuple(dict.fromkeys(self.akas + newer.akas))
         original = self.original_title or newer.original_title
         imdb = self.imdb_id or newer.imdb_id
@@ -177,6 +193,23 @@ class Catalogue:
             "WHERE key >= ? AND key < ? LIMIT ?) t ON f.key = t.film",
             (prefix, prefix + "\uffff", limit),
         )
+
+    def people_named(self, key: str) -> list[tuple[str, Role, int]]:
+        """(name, role, films) of everyone credited whose folded name is `key`."""
+        return self._people("SELECT name, role, films FROM people WHERE key=?", key)
+
+    def people_surnamed(self, key: str) -> list[tuple[str, Role, int]]:
+        """(name, role, films) of everyone credited whose folded surname is `key`."""
+        return self._people("SELECT name, role, films FROM people WHERE surname=?", key)
+
+    def _people(self, query: str, key: str) -> list[tuple[str, Role, int]]:
+        if self._db is None or not self._counts_people:
+            return []  # a catalogue written before people were counted
+        return self._rows(query, (key,))
+
+    @cached_property
+    def _counts_people(self) -> bool:
+        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE type='table' AND name='people'"))
 
     def titled_in(self, low: int, high: int) -> list[tuple[str, str, int | None]]:
         """(normalised title, film key, year) of every film of these years."""
@@ -314,7 +347,24 @@ class CatalogueWriter:
             out.append(f"countries {there} there, {here} here")
         return "; ".join(out)
 
+    def count_people(self) -> None:
+        """Everyone credited on a film, folded and counted per role, in SQL over the films'
+        JSON (so an IMDb-size catalogue is never held in memory)."""
+        self.db.create_function("fold", 1, fold, deterministic=True)
+        self.db.create_function("surname_key", 1, surname_key, deterministic=True)
+        self.db.execute("DELETE FROM people")
+        for role, path in _CREDITS:
+            self.db.execute(
+                "INSERT INTO people(key, surname, name, role, films) "
+                "SELECT fold(c.value), surname_key(c.value), c.value, ?, COUNT(*) "
+                "FROM films, json_each(films.data, ?) AS c "
+                "WHERE json_type(films.data, ?) = 'array' AND c.type = 'text' "
+                "GROUP BY c.value",
+                (role, path, path),
+            )
+
     def close(self) -> None:
+        self.count_people()
         self.db.commit()
         self.db.execute("VACUUM")
         self.db.close()

@@ -183,7 +183,7 @@ class Filter:
     blame: int
     flags: Mapping[str, str] = field(default_factory=dict)
     accumulates: bool = False
-    cancels: str | None = None
+    cancels: tuple[str, ...] = ()
 
     @property
     def all_fields(self) -> tuple[str, ...]:
@@ -229,7 +229,7 @@ def keyword_filter(
     how: Literal["any", "every", "none"],
     folded: bool = False,
     accumulates: bool = False,
-    cancels: str | None = None,
+    cancels: tuple[str, ...] = (),
 ) -> Filter:
     """A filter on a keyword fact: films with any, every or none of the listed values."""
 
@@ -353,6 +353,17 @@ def _languages(values: Sequence[str]) -> str:
     return _names([language_name(c) for c in values])
 
 
+def _nobody_mask(facts: Facts, filters: QueryFilters) -> np.ndarray:
+    """Films none of these people directed or act in."""
+    unwanted = _keys(filters.people_none, folded=True)
+    return ~(_any_of(facts, DIRECTOR.name, unwanted) | _any_of(facts, CAST.name, unwanted))
+
+
+def _nobody_conditions(filters: QueryFilters, out: Conditions) -> None:
+    unwanted = tuple(_keys(filters.people_none, folded=True))
+    out.must_not += [Condition(DIRECTOR.name, any=unwanted), Condition(CAST.name, any=unwanted)]
+
+
 # In the order they are read back to people: what the film is, how it was rated, when, by whom.
 FILTERS: tuple[Filter, ...] = (
     keyword_filter(
@@ -360,7 +371,7 @@ FILTERS: tuple[Filter, ...] = (
         COUNTRY,
         name="country",
         how="any",
-        relax=13,
+        relax=14,
         blame=1,
         phrase=lambda f: _countries(f.countries),
     ),
@@ -372,7 +383,7 @@ FILTERS: tuple[Filter, ...] = (
         relax=8,
         blame=6,
         accumulates=True,
-        cancels="countries",
+        cancels=("countries",),
         phrase=lambda f: "not " + _countries(f.countries_none),
     ),
     keyword_filter(
@@ -380,7 +391,7 @@ FILTERS: tuple[Filter, ...] = (
         LANGUAGE,
         name="language",
         how="any",
-        relax=10,
+        relax=11,
         blame=2,
         phrase=lambda f: _languages(f.languages) + " language",
     ),
@@ -392,7 +403,7 @@ FILTERS: tuple[Filter, ...] = (
         relax=9,
         blame=7,
         accumulates=True,
-        cancels="languages",
+        cancels=("languages",),
         phrase=lambda f: "not in " + _languages(f.languages_none),
     ),
     keyword_filter(
@@ -400,7 +411,7 @@ FILTERS: tuple[Filter, ...] = (
         GENRE,
         name="genre",
         how="every",
-        relax=12,
+        relax=13,
         blame=3,
         phrase=lambda f: _names(f.genres_all, " + "),
     ),
@@ -409,7 +420,7 @@ FILTERS: tuple[Filter, ...] = (
         GENRE,
         name="genre",
         how="any",
-        relax=11,
+        relax=12,
         blame=4,
         phrase=lambda f: _names(f.genres_any),
     ),
@@ -421,7 +432,7 @@ FILTERS: tuple[Filter, ...] = (
         relax=7,
         blame=5,
         accumulates=True,
-        cancels="genres_all",
+        cancels=("genres_all",),
         phrase=lambda f: "not " + _names(f.genres_none),
     ),
     Filter(
@@ -433,11 +444,11 @@ FILTERS: tuple[Filter, ...] = (
         _rating_mask,
         _rating_conditions,
         relax=5,
-        blame=13,
+        blame=14,
         flags={"rating_min": "rating_min_exclusive", "rating_max": "rating_max_exclusive"},
     ),
-    range_filter("year", YEAR, name="year", phrase=_years_phrase, relax=6, blame=8),
-    range_filter("runtime", RUNTIME, name="runtime", phrase=_runtime_phrase, relax=4, blame=9),
+    range_filter("year", YEAR, name="year", phrase=_years_phrase, relax=6, blame=9),
+    range_filter("runtime", RUNTIME, name="runtime", phrase=_runtime_phrase, relax=4, blame=10),
     keyword_filter(
         "directors",
         DIRECTOR,
@@ -445,7 +456,7 @@ FILTERS: tuple[Filter, ...] = (
         how="any",
         folded=True,
         relax=3,
-        blame=10,
+        blame=11,
         phrase=lambda f: "directed by " + _names(f.directors),
     ),
     keyword_filter(
@@ -455,7 +466,7 @@ FILTERS: tuple[Filter, ...] = (
         how="any",
         folded=True,
         relax=2,
-        blame=11,
+        blame=12,
         phrase=lambda f: "starring " + _names(f.cast),
     ),
     keyword_filter(
@@ -465,8 +476,21 @@ FILTERS: tuple[Filter, ...] = (
         how="every",
         folded=True,
         relax=1,
-        blame=12,
+        blame=13,
         phrase=lambda f: "starring " + _names(f.cast_all, " and "),
+    ),
+    Filter(
+        "people_none",
+        DIRECTOR,
+        ("people_none",),
+        "people exclusion",
+        lambda f: "without " + _names(f.people_none),
+        _nobody_mask,
+        _nobody_conditions,
+        relax=10,
+        blame=8,
+        accumulates=True,
+        cancels=("directors", "cast", "cast_all"),
     ),
 )
 
@@ -511,9 +535,9 @@ def refined(filters: QueryFilters, by: QueryFilters) -> QueryFilters:
                 if name in f.flags:
                     data[f.flags[name]] = getattr(by, f.flags[name])
     for f in FILTERS:
-        if f.cancels is not None:
-            (excluded,) = f.fields
-            (included,) = by_key(f.cancels).fields
+        (excluded,) = f.fields if f.cancels else (None,)
+        for key in f.cancels:
+            (included,) = by_key(key).fields
             data[included] = [v for v in data[included] if v not in data[excluded]]
     return type(filters)(**data)
 
@@ -530,7 +554,7 @@ def unknown_people(
     filters (they would leave nothing): the filters without them, and who they were."""
     unknown, update = [], {}
     for f in active(filters):
-        if not f.fact.always_known:
+        if not f.fact.always_known or f.accumulates:  # nobody to leave out is no filter at all
             continue
         (field_name,) = f.fields
         names = getattr(filters, field_name)

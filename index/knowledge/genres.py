@@ -117,10 +117,48 @@ for _form, _genres in _SYNONYMS.items():
 for _genre in GENRES:
     SYNONYMS.setdefault(_genre.lower(), (_genre,))
 
+# Words people use for kinds of film only when asking (and spellings they type): read in
+# questions, never in catalogues or review prose (where "this creepy film" is no evidence).
+_QUESTION_ONLY: dict[str, tuple[str, ...]] = {
+    "kid": ("Family",),
+    "kids'": ("Family",),
+    "kiddie": ("Family",),
+    "family-friendly": ("Family",),
+    "family friendly": ("Family",),
+    "kid-friendly": ("Family",),
+    "kid friendly": ("Family",),
+    "comedic": ("Comedy",),
+    "spoof": ("Comedy",),
+    "spoofs": ("Comedy",),
+    "parody": ("Comedy",),
+    "parodies": ("Comedy",),
+    "slapstick": ("Comedy",),
+    "dramedy": ("Comedy", "Drama"),
+    "dramedies": ("Comedy", "Drama"),
+    "creepy": ("Horror",),
+    "terrifying": ("Horror",),
+    "suspenseful": ("Thriller",),
+    "mobster": ("Crime",),
+    "mobsters": ("Crime",),
+    "sci fy": ("Sci-Fi",),
+    "sci-fy": ("Sci-Fi",),
+    "scify": ("Sci-Fi",),
+    "syfy": ("Sci-Fi",),
+    "thriler": ("Thriller",),
+    "thrilers": ("Thriller",),
+    "horor": ("Horror",),
+    "comdey": ("Comedy",),
+    "comedys": ("Comedy",),
+    "documentry": ("Documentary",),
+    "documentries": ("Documentary",),
+    "who done it": ("Mystery",),
+}
+QUESTION_SYNONYMS: dict[str, tuple[str, ...]] = {**SYNONYMS, **_QUESTION_ONLY}
+
 # Longest forms first so "romantic comedy" wins over "romantic".
 GENRE_PATTERN = re.compile(
     r"(?<![\w-])("
-    + "|".join(re.escape(f) for f in sorted(SYNONYMS, key=len, reverse=True))
+    + "|".join(re.escape(f) for f in sorted(QUESTION_SYNONYMS, key=len, reverse=True))
     + r")(?![\w-])",
     re.IGNORECASE,
 )

@@ -1,6 +1,15 @@
-"""People the index knows (directors and cast), looked up the way questions name them:
-any case, accents or not, a little misspelt, or by the first two words of a longer name
-("Tony Leung" for "Tony Leung Chiu-wai", when only one known name starts so)."""
+"""People a question may name, looked up the way questions name them: any case, accents or
+not, a little misspelt, by the first two words of a longer name ("Tony Leung" for "Tony Leung
+Chiu-wai"), by a nickname ("Nick Cage", "leo dicaprio") or by the surname alone when only one
+person known has it ("Hitchcock").
+
+Three layers, each with the roles a person has (directing, acting, writing):
+- the index's own people (directors and cast of its films, with film counts per role);
+- its catalogue's (`Credits`: every person credited on a catalogue film, looked up in the
+  catalogue file itself, so millions of names cost no memory);
+- a list of well-known film people written for cinebot (`well_known_people.txt`), so that
+  someone the library has no film of is still a person, in the right role.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +17,127 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from typing import Literal
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
 
-Role = Literal["director", "cast"]
+Role = Literal["director", "cast", "writer"]
+ROLE_LETTERS: dict[str, Role] = {"d": "director", "a": "cast", "w": "writer"}
 FUZZY_FLOOR = 88  # rapidfuzz ratio a misspelt name must reach
+WELL_KNOWN = Path(__file__).with_name("well_known_people.txt")
+# A film count standing for "well known" beside the catalogue's counts: a surname names the
+# well-known person rather than a catalogue name with a few credits.
+_WELL_KNOWN_FILMS = 20
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+# First names people shorten ("Nick Cage", "Bob De Niro"): short -> the names it stands for.
+NICKNAMES: dict[str, tuple[str, ...]] = {
+    "nick": ("nicolas", "nicholas"),
+    "nicky": ("nicolas", "nicholas", "nicole"),
+    "leo": ("leonardo",),
+    "bob": ("robert",),
+    "bobby": ("robert",),
+    "rob": ("robert",),
+    "robbie": ("robert",),
+    "bill": ("william",),
+    "billy": ("william",),
+    "will": ("william",),
+    "jim": ("james",),
+    "jimmy": ("james",),
+    "jamie": ("james",),
+    "mike": ("michael",),
+    "mick": ("michael",),
+    "tom": ("thomas",),
+    "tommy": ("thomas",),
+    "chris": ("christopher", "christian", "christine", "christina"),
+    "matt": ("matthew",),
+    "dan": ("daniel",),
+    "danny": ("daniel",),
+    "joe": ("joseph",),
+    "joey": ("joseph",),
+    "johnny": ("john",),
+    "jack": ("john",),
+    "sam": ("samuel", "samantha"),
+    "ben": ("benjamin", "benedict"),
+    "alex": ("alexander", "alexandra"),
+    "kate": ("katherine", "kathryn", "catherine", "katharine"),
+    "katie": ("katherine", "kathryn", "catherine", "katharine"),
+    "cathy": ("catherine",),
+    "liz": ("elizabeth",),
+    "beth": ("elizabeth",),
+    "jen": ("jennifer",),
+    "jenny": ("jennifer",),
+    "steve": ("steven", "stephen"),
+    "tony": ("anthony",),
+    "andy": ("andrew",),
+    "drew": ("andrew",),
+    "ed": ("edward",),
+    "eddie": ("edward",),
+    "ted": ("edward", "theodore"),
+    "dick": ("richard",),
+    "rick": ("richard",),
+    "ricky": ("richard",),
+    "greg": ("gregory",),
+    "fred": ("frederick",),
+    "harry": ("henry", "harold"),
+    "hank": ("henry",),
+    "larry": ("lawrence", "laurence"),
+    "pete": ("peter",),
+    "phil": ("philip", "phillip"),
+    "ron": ("ronald",),
+    "sandy": ("sandra",),
+    "abby": ("abigail",),
+    "meg": ("margaret",),
+    "maggie": ("margaret",),
+    "peggy": ("margaret",),
+    "sue": ("susan",),
+    "jo": ("joanne", "josephine"),
+}
+# Surnames that are ordinary words: in lower case alone they are not taken for a person.
+_ORDINARY = set(
+    "smith moore wright stone martin marshall lawrence jones johnson hudson harris green brown "
+    "wood white wilde weir weaving watts turner ray reeves perry phoenix murphy lynch lloyd king "
+    "kelly jenkins jackson howard hooper hill hardy hawkins grant glover freeman fox ford day "
+    "driver douglas curtis crowe close collins butler burton black adams young judge short "
+    "price potter powell pike page patrick paul owen park parker penn peck pine plaza rock rush "
+    "ross rice roy rogers singer simon spencer sparks strong taylor temple thomas tucker tyler "
+    "urban walker wan waters webb weaver wells willis wilson woo yang yen bay bell bean bird "
+    "bloom bridges brooks cage campbell card carpenter carter chase child close cooper "
+    "cox crawford cruise cube dean dick duke duff fisher fletcher flynn frost gaga gray grey "
+    "guest hart hope hunter hurt irons irving james jordan kent lane lang law lean lord lucas "
+    "mann marvin mason miller moss norris novak oh pierce pratt quan reed reid ryan scott sheen "
+    "snow song stan swank tracy wolf woods alba berry bill cher chow crystal cash dante grace "
+    "henry hook lee li long love may mercy nolan rain rose sage shaw sky star west wise gibson "
+    "jewison madonna zombie groom mantel bale".split()
+)
+# Characters people name like people ("James Bond movies", "I love Harry Potter"): a series
+# of films, not someone to filter by.
+CHARACTERS = set(
+    "james bond|harry potter|jason bourne|indiana jones|john wick|jack reacher|jack ryan|"
+    "ethan hunt|austin powers|sherlock holmes|bridget jones|hannibal lecter|forrest gump|"
+    "rocky balboa|john rambo|freddy krueger|michael myers|jason voorhees|mad max|han solo|"
+    "luke skywalker|darth vader|tony stark|peter parker|bruce wayne|clark kent|lara croft|"
+    "jack sparrow|ace ventura|napoleon dynamite|ferris bueller|marty mcfly|john mcclane|"
+    "dirty harry|tyler durden|captain america|wonder woman|black panther|iron man|"
+    "doctor strange|spider man|bruce lee story|jurassic park|star wars|star trek".split("|")
+)
 
 
 def fold(text: str) -> str:
     """A name as it is compared: accents, case and punctuation gone ("Agnès" = "agnes")."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def surname_key(name: str) -> str | None:
+    """The folded surname a person may be called by alone: the last word ("Hitchcock"),
+    before a suffix ("Downey" in "Robert Downey Jr."); none for one-word names and names whose
+    last word is hyphenated ("Bong Joon-ho": the family name comes first)."""
+    words = [w for w in name.split() if fold(w) not in _SUFFIXES]
+    if len(words) < 2:
+        return None
+    key = fold(words[-1])
+    return key if key and " " not in key and len(key) > 2 else None
 
 
 def aliases(names: Iterable[str]) -> dict[str, str]:
@@ -34,18 +154,84 @@ def aliases(names: Iterable[str]) -> dict[str, str]:
     return table
 
 
+class Credits(Protocol):
+    """People credited in a catalogue: folded name (or surname) -> (name, role, films)."""
+
+    def people_named(self, key: str) -> list[tuple[str, Role, int]]: ...
+
+    def people_surnamed(self, key: str) -> list[tuple[str, Role, int]]: ...
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person a question names: as the vocabulary spells them, how many of the question's
+    words name them, and their roles, the one they are best known for first."""
+
+    name: str
+    words: int
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class WellKnown:
+    """The list of well-known people: folded name or other name -> (name, roles)."""
+
+    names: dict[str, tuple[str, tuple[Role, ...]]]
+    by_surname: dict[str, list[str]]  # folded surname -> names
+
+    @classmethod
+    def read(cls, path: Path = WELL_KNOWN) -> WellKnown:
+        names: dict[str, tuple[str, tuple[Role, ...]]] = {}
+        by_surname: dict[str, list[str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            letters, _, rest = line.partition(" ")
+            name, _, other = rest.partition(" = ")
+            name = name.strip()
+            roles = tuple(dict.fromkeys(ROLE_LETTERS[c] for c in letters))
+            key = fold(name)
+            if key in names:  # listed twice (directing and acting): both roles
+                roles = tuple(dict.fromkeys(names[key][1] + roles))
+            names[key] = (name, roles)
+            for alias in filter(None, (a.strip() for a in other.split(";"))):
+                names.setdefault(fold(alias), (name, roles))
+            if (last := surname_key(name)) and name not in by_surname.get(last, []):
+                by_surname.setdefault(last, []).append(name)
+        for key, (name, _) in list(names.items()):
+            names[key] = (name, names[fold(name)][1])  # another name: the person's every role
+        return cls(names, by_surname)
+
+
+@cache
+def well_known() -> WellKnown:
+    return WellKnown.read()
+
+
 class People:
     """Folded name -> the name as the index spells it, per role, and how many films each has
-    in each role (a name that both directs and acts is read in the role it has more)."""
+    in each role (a name that both directs and acts is read in the role it has more); with
+    the catalogue's people and the well-known ones behind them."""
 
-    def __init__(self, directors: Iterable[str] = (), cast: Iterable[str] = ()) -> None:
-        self.counts: dict[Role, Counter[str]] = {
+    def __init__(
+        self,
+        directors: Iterable[str] = (),
+        cast: Iterable[str] = (),
+        credits: Credits | None = None,
+        known: WellKnown | None = None,
+    ) -> None:
+        self.counts: dict[str, Counter[str]] = {
             "director": Counter(directors),
             "cast": Counter(cast),
         }
-        self._tables: dict[Role, dict[str, str]] = {
+        self._tables: dict[str, dict[str, str]] = {
             role: aliases(counts) for role, counts in self.counts.items()
         }
+        self.credits = credits
+        self.known = known if known is not None else well_known()
+        self._fuzzy: dict[str, list[str]] | None = None
+        self._surnames: dict[str, set[str]] | None = None
 
     @classmethod
     def counted(cls, directors: dict[str, int], cast: dict[str, int]) -> People:
@@ -62,14 +248,21 @@ class People:
         people._tables = {"director": tables["director"], "cast": tables["cast"]}
         return people
 
+    def with_credits(self, credits: Credits | None) -> People:
+        """The same people, with a catalogue's behind them."""
+        self.credits = credits
+        return self
+
     def __bool__(self) -> bool:
         return any(self._tables.values())
 
+    # ------------------------------------------------------------ the index's, per role
     def match(self, words: list[str], role: Role) -> tuple[str, int] | None:
-        """The longest run of leading words naming a known person: (name, words used). A
-        one-word run counts only for a one-word name; two or more may be misspelt a little."""
-        table = self._tables[role]
-        words = [re.sub(r"['’]s$", "", w) for w in words[:5]]
+        """The longest run of leading words naming a person the index knows in this role:
+        (name, words used). A one-word run counts only for a one-word name; two or more may be
+        misspelt a little."""
+        table = self._tables.get(role, {})
+        words = [_bare(w) for w in words[:5]]
         for n in range(len(words), 0, -1):
             key = fold(" ".join(words[:n]))
             if key in table and (n > 1 or len(table[key].split()) == 1):
@@ -89,14 +282,217 @@ class People:
         return None
 
     def exact(self, words: list[str], role: Role) -> tuple[str, int] | None:
-        """A known name of two or more words at the start of `words`, exactly (no fuzz)."""
-        table = self._tables[role]
-        words = [re.sub(r"['’]s$", "", w) for w in words[:5]]
+        """A name of two or more words the index knows in this role, exactly (no fuzz)."""
+        table = self._tables.get(role, {})
+        words = [_bare(w) for w in words[:5]]
         for n in range(len(words), 1, -1):
             if (key := fold(" ".join(words[:n]))) in table:
                 return table[key], n
         return None
 
     def role_of(self, name: str) -> Role:
-        """The role a known name has in more films (directing, on a tie)."""
-        return "cast" if self.counts["cast"][name] > self.counts["director"][name] else "director"
+        """The role a name has: in more of the index's films (directing, on a tie), else
+        what they are best known for."""
+        return self.roles_of(name)[0]
+
+    # ------------------------------------------------------------ every layer
+    def roles_of(self, name: str) -> tuple[Role, ...]:
+        """A person's roles, the one they are best known for first: the index's film counts,
+        then the well-known list, then the catalogue's credits."""
+        directed, acted = self.counts["director"][name], self.counts["cast"][name]
+        known = self.known.names.get(fold(name))
+        if directed == acted and directed and known is not None:
+            return known[1]  # as many films in each role: what they are known for
+        if directed or acted:
+            first: Role = "cast" if acted > directed else "director"
+            other: Role = "director" if first == "cast" else "cast"
+            return (first, other) if min(directed, acted) else (first,)
+        key = fold(name)
+        if known is not None:
+            return known[1]
+        if self.credits is not None:
+            counted: Counter[Role] = Counter()
+            for credited, role, films in self.credits.people_named(key):
+                if credited == name:
+                    counted[role] += films
+            if counted:
+                return tuple(r for r, _ in counted.most_common())
+        return ("director",)
+
+    def find(self, words: list[str], fuzzy: bool = True) -> Person | None:
+        """The longest run of leading words naming someone: the index's people, the
+        well-known, the catalogue's; two words or more (a one-word name only by itself);
+        then a nickname for the first name ("Nick Cage"); then a little misspelt."""
+        words = [_bare(w) for w in words[:5]]
+        if fold(" ".join(words[:2])) in CHARACTERS:
+            return None
+        for n in range(len(words), 0, -1):
+            key = fold(" ".join(words[:n]))
+            if not key:
+                continue
+            if (name := self._exact(key, n)) is not None:
+                return Person(name, n, self.roles_of(name))
+        for n in range(min(4, len(words)), 1, -1):
+            if (name := self._nicknamed(words[:n])) is not None:
+                return Person(name, n, self.roles_of(name))
+        if fuzzy:
+            for n in range(min(4, len(words)), 1, -1):
+                if (name := self._misspelt(fold(" ".join(words[:n])))) is not None:
+                    return Person(name, n, self.roles_of(name))
+        return None
+
+    def by_surname(self, word: str) -> Person | None:
+        """The one person known by this surname ("Hitchcock", "tarantino", a little
+        misspelt: "speilberg"), when no other known person has it (or the others have
+        far fewer films). In lower case only the well-known are looked at: an index's or a
+        catalogue's surnames are too often ordinary words ("camp", "rivers")."""
+        key = fold(_bare(word))
+        if len(key) < 4 or " " in key:
+            return None
+        if _bare(word).islower():
+            return self._well_known_surname(key)
+        weights: Counter[str] = Counter()
+        if self.credits is not None:
+            for name, _, films in self.credits.people_surnamed(key):
+                weights[name] += films
+        names = self._surname_table().get(key)
+        if not names and not weights:
+            from rapidfuzz import fuzz, process
+
+            hit = process.extractOne(
+                key, self._surname_table().keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR
+            )
+            if hit is None or len(key) < 6 or hit[0] in _ORDINARY:
+                return None
+            names = self._surname_table()[hit[0]]
+        for name in names or ():
+            weights[name] = max(weights[name], self._weight(name))
+        ranked = weights.most_common(2)
+        if not ranked or (len(ranked) > 1 and ranked[1][1] * 3 > ranked[0][1]):
+            return None
+        name = ranked[0][0]
+        return Person(name, 1, self.roles_of(name))
+
+    def _well_known_surname(self, key: str) -> Person | None:
+        names = self.known.by_surname.get(key)
+        if not names and len(key) >= 6 and key not in _ORDINARY:
+            from rapidfuzz import fuzz, process
+
+            hit = process.extractOne(
+                key, self.known.by_surname.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR
+            )
+            names = self.known.by_surname[hit[0]] if hit and hit[0] not in _ORDINARY else None
+        if not names or len(names) > 1:
+            return None
+        return Person(names[0], 1, self.roles_of(names[0]))
+
+    def sharing_surname(self, word: str) -> list[str]:
+        """Everyone known with this surname ("the Coen brothers")."""
+        return sorted(self._surname_table().get(fold(_bare(word)), ()))
+
+    def in_index(self, name: str) -> bool:
+        """Whether the index has a film of this person's."""
+        return bool(self.counts["director"][name] or self.counts["cast"][name])
+
+    @staticmethod
+    def character(name: str) -> bool:
+        """A character of a film series ("James Bond"), not a person."""
+        return fold(name) in CHARACTERS
+
+    def ordinary_word(self, word: str) -> bool:
+        """A surname that is also an ordinary word ("cage", "stone"): not a person by itself
+        in lower case."""
+        return fold(word) in _ORDINARY
+
+    @property
+    def first_names(self) -> set[str]:
+        """The folded first names of the people known by two words or more: a lower-case
+        name is recognised by them ("kristin wigg")."""
+        return _first_names(self.known)
+
+    # ------------------------------------------------------------ inside
+    def _exact(self, key: str, n: int) -> str | None:
+        for table in self._tables.values():
+            if key in table and (n > 1 or len(table[key].split()) == 1):
+                return table[key]
+        if (known := self.known.names.get(key)) is not None and (
+            n > 1 or len(known[0].split()) == 1
+        ):
+            return known[0]
+        if n > 1 and self.credits is not None and (found := self.credits.people_named(key)):
+            return max(found, key=lambda c: c[2])[0]
+        return None
+
+    def _nicknamed(self, words: list[str]) -> str | None:
+        """ "Nick Cage", "leo dicaprio": a short first name and a known surname."""
+        first, rest = fold(words[0]), fold(" ".join(words[1:]))
+        if " " in first or not rest:
+            return None
+        fulls = NICKNAMES.get(first, ())
+        found = set()
+        for name in self._surname_table().get(rest, ()):
+            given = fold(name).split()[0]
+            if given in fulls or (len(first) >= 3 and given.startswith(first)):
+                found.add(name)
+        return next(iter(found)) if len(found) == 1 else None
+
+    def _misspelt(self, key: str) -> str | None:
+        """A name a little misspelt: among those sharing its first letters (typing keeps
+        them), so a large index is not compared whole."""
+        from rapidfuzz import process
+
+        candidates = self._fuzzy_table().get(_bucket(key), [])
+        if not candidates:
+            return None
+        hit = process.extractOne(key, candidates, scorer=_name_score, score_cutoff=FUZZY_FLOOR)
+        if hit is None:
+            return None
+        return self._exact(hit[0], len(hit[0].split()))
+
+    def _fuzzy_table(self) -> dict[str, list[str]]:
+        if self._fuzzy is None:
+            table: dict[str, list[str]] = {}
+            keys = [k for t in self._tables.values() for k in t] + list(self.known.names)
+            for key in dict.fromkeys(keys):
+                if " " in key:  # filed under each word's initial: "chan park wook" finds it
+                    for initial in dict.fromkeys(w[:1] for w in key.split()):
+                        table.setdefault(initial, []).append(key)
+            self._fuzzy = table
+        return self._fuzzy
+
+    def _surname_table(self) -> dict[str, set[str]]:
+        if self._surnames is None:
+            table: dict[str, set[str]] = {k: set(v) for k, v in self.known.by_surname.items()}
+            for counts in self.counts.values():
+                for name in counts:
+                    if last := surname_key(name):
+                        table.setdefault(last, set()).add(name)
+            self._surnames = table
+        return self._surnames
+
+    def _weight(self, name: str) -> int:
+        films = self.counts["director"][name] + self.counts["cast"][name]
+        return films + (_WELL_KNOWN_FILMS if fold(name) in self.known.names else 0)
+
+
+def _bare(word: str) -> str:
+    """A word of a question as a name's word: no possessive, no quotes or punctuation around."""
+    word = word.strip("\"'“”‘’,.!?;:()")
+    return re.sub(r"['’]s$", "", word)
+
+
+def _bucket(key: str) -> str:
+    """Where a folded name is looked for when misspelt: its first letter (typing keeps it)."""
+    return key[:1]
+
+
+def _name_score(a: str, b: str, **_: object) -> float:
+    """Like rapidfuzz's ratio, but words in another order count too ("chan park wook")."""
+    from rapidfuzz import fuzz
+
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b) if len(a.split()) > 2 else 0)
+
+
+@cache
+def _first_names(known: WellKnown) -> set[str]:
+    return {k.split()[0] for k in known.names if " " in k and len(k.split()[0]) > 2}

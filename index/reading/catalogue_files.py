@@ -2,6 +2,8 @@
 
     imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url
 
+and optionally `writers` (known to the question parser, never a filter).
+
 Lists are `A|B` or JSON arrays; countries are names or ISO codes, languages names or ISO 639
 codes. A row that cannot be used, and a value that is not understood, is reported with its
 file, row and reason; the rest of the file is kept.
@@ -43,6 +45,7 @@ ALIASES = {
     "starring": "cast", "runtime": "runtime_minutes", "runtime (mins)": "runtime_minutes",
     "minutes": "runtime_minutes", "language": "languages", "original_language": "languages",
     "poster": "poster_url", "akas": "akas", "alternative_titles": "akas",
+    "writer": "writers", "screenplay": "writers",
 }  # fmt: skip
 KINDS = {".csv": ",", ".tsv": "\t", ".jsonl": None, ".ndjson": None}
 MAX_PROBLEMS = 200  # listed in a report; the rest are counted
@@ -176,6 +179,7 @@ def film_from_record(
         imdb_id=imdb_id,
         original_title=str(given.get("original_title") or "").strip() or None,
         akas=tuple(_list(given.get("akas"))),
+        writers=tuple(_list(given.get("writers"))),
         sources={name: label for name, value in facts.items() if value},
         origin=(source, location),
         **facts,  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 plain or gzipped, streamed with bounded memory.
 
     title.basics.tsv      required: films (titleType movie or tvMovie), years, runtimes, genres
-    title.crew.tsv        required: directors
+    title.crew.tsv        required: directors (and writers, when it has them)
     name.basics.tsv       required: people's names
     title.principals.tsv  optional: top-billed cast
     title.akas.tsv        optional: alternative titles (for matching reviews to films)
@@ -152,8 +152,17 @@ def _load(
     first = next(rows, None)
     if first is None:
         return
-    where = lines.need(*columns)
+    wanted = [c for c in columns if not c.endswith("?")]
+    where = lines.need(*wanted)
     pick, width = itemgetter(*where), max(where) + 1
+    optional = [lines.columns.get(c.removesuffix("?")) for c in columns if c.endswith("?")]
+    if optional:  # columns a file may lack ("writers"): NONE where it does
+        required = pick
+
+        def pick(row: list[str]) -> tuple[str, ...]:
+            extra = (row[i] if i is not None and i < len(row) else NONE for i in optional)
+            return (*required(row), *extra)
+
     source = str(lines.path)
 
     def note(reason: str) -> None:
@@ -241,13 +250,19 @@ def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...],
         return [(film, title, original, *values, genres)]
 
     def crew(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
-        tconst, directors = v
+        tconst, directors, writers = v
         film = imdb_number(tconst, "tt")
-        if film not in kept or directors == NONE:
+        if film not in kept:
             return []
-        people = [imdb_number(person, "nm") for person in directors.split(",")]
-        needed.update(people)
-        return [(film, "director", order, person) for order, person in enumerate(people)]
+        out: list[tuple[object, ...]] = []
+        # Writers only tell the question parser who "by Stephen King" is: never a filter.
+        for role, credited in (("director", directors), ("writer", writers)):
+            if credited == NONE:
+                continue
+            people = [imdb_number(p, "nm") for p in credited.split(",")[:TOP_BILLED]]
+            needed.update(people)
+            out += [(film, role, order, person) for order, person in enumerate(people)]
+        return out
 
     def principals(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         tconst, ordering, nconst, category = v
@@ -286,7 +301,11 @@ def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...],
             basics,
             "INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)",
         ),
-        "title.crew": (("tconst", "directors"), crew, "INSERT INTO people VALUES (?,?,?,?)"),
+        "title.crew": (
+            ("tconst", "directors", "writers?"),
+            crew,
+            "INSERT INTO people VALUES (?,?,?,?)",
+        ),
         "title.principals": (
             ("tconst", "ordering", "nconst", "category"),
             principals,
@@ -316,14 +335,14 @@ def _films(db: sqlite3.Connection, folder: str) -> Iterator[CatalogueFilm]:
     for film, title, original, year, runtime, genres in db.execute(
         "SELECT id, title, original, year, runtime, genres FROM basics ORDER BY id"
     ):
-        directors: list[str] = []
-        cast: list[str] = []
+        credited: dict[str, list[str]] = {"director": [], "cast": [], "writer": []}
         for role, name in people.execute(
             "SELECT p.role, n.name FROM people p JOIN names n ON n.id = p.person "
             "WHERE p.film=? ORDER BY p.role, p.ordering",
             (film,),
         ):
-            (directors if role == "director" else cast).append(name)
+            credited[role].append(name)
+        directors, cast = credited["director"], credited["cast"]
         akas = tuple(
             dict.fromkeys(
                 t
@@ -345,6 +364,7 @@ def _films(db: sqlite3.Connection, folder: str) -> Iterator[CatalogueFilm]:
             imdb_id=imdb_id,
             original_title=original if original != title else None,
             akas=akas,
+            writers=tuple(dict.fromkeys(credited["writer"])),
             sources={name: SOURCE for name, value in facts.items() if value},
             origin=(folder, imdb_id),
             **facts,  # type: ignore[arg-type]

@@ -249,6 +249,11 @@ class Tmdb:
         directors = [
             str(c["name"]) for c in credits.get("crew") or [] if c.get("job") == "Director"
         ]
+        writers = [
+            str(c["name"])
+            for c in credits.get("crew") or []
+            if c.get("department") == "Writing" or c.get("job") in {"Writer", "Screenplay", "Novel"}
+        ]
         poster = d.get("poster_path")
         poster_url = (
             self.settings.image_base.rstrip("/") + "/" + poster.lstrip("/")
@@ -279,6 +284,7 @@ class Tmdb:
             year=year,
             imdb_id=imdb,
             original_title=original if original != title else None,
+            writers=tuple(dict.fromkeys(writers)),
             sources={name: SOURCE for name, value in facts.items() if value},
             **facts,  # type: ignore[arg-type]
         )

@@ -45,7 +45,7 @@ class Snapshot:
     groups: dict[str, RowGroups]
     columns: dict[str, np.ndarray]  # "year", "runtime": int32 per film, -1 when unknown
     title_keys: list[str]  # normalize_title per film
-    people: People  # every director and cast member, for reading questions
+    people: People  # every director and cast member (and the catalogue's), for reading questions
     review_ids: Utf8Strings  # review_id per review row
     review_film: np.ndarray  # int32 film row per review
     review_rating: np.ndarray  # float32, NaN when unrated
@@ -374,6 +374,9 @@ def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
         db=db,
         lock=threading.Lock(),
     )
+    # The catalogue's people are looked up in its file (credited names, with roles), so a
+    # question may name someone the index has no film of.
+    snapshot.people.with_credits(snapshot.catalogue)
     # Built now, in the thread that opens the version, not on the first keystroke; and BM25
     # read now, so that a damaged file is found on opening, not in the middle of a search.
     _ = snapshot.titles, snapshot.people, snapshot.lexical

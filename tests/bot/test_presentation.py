@@ -53,6 +53,10 @@ def test_catalogue_filters_have_words():
     assert filter_phrases(QueryFilters(runtime_min=90, runtime_max=120)) == ["90–120 min"]
 
 
+def test_an_excluded_person_has_words():
+    assert filter_phrases(QueryFilters(people_none=["Tom Hanks"])) == ["without Tom Hanks"]
+
+
 def test_relaxed_answers_name_the_filter_that_emptied_them_once():
     result = SearchResult(
         query=ParsedQuery(text="x"),

@@ -290,6 +290,14 @@ def test_the_number_of_films_asked_for_is_shown(sample_engine):
     assert len(sample_engine.ask("two Korean thrillers", limit=4).hits) == 4  # asked by the caller
 
 
+def test_a_person_excluded_takes_out_every_film_they_direct_or_act_in(sample_engine):
+    every = set(titles(sample_engine.ask("Korean films", limit=25)))
+    without = sample_engine.ask("Korean films without Song Kang-ho", limit=25)
+    assert without.query.filters.people_none == ["Song Kang-ho"]
+    assert "Parasite" in every and "Parasite" not in set(titles(without))
+    assert set(titles(without)) < every
+
+
 def test_an_actor_is_a_cast_filter_and_both_names_must_star(sample_engine):
     solo = sample_engine.ask("something with Choi Min-sik")
     assert solo.query.filters.cast == ["Choi Min-sik"] and not solo.query.filters.directors

@@ -46,18 +46,23 @@ def place_at(text: str, pos: int) -> re.Match[str] | None:
     return place_pattern().match(text, pos) or _US.match(text, pos)
 
 
-def read(question: Question) -> None:
+def _add(question: Question, code: str, span: tuple[int, int]) -> None:
     filters = question.filters
+    if question.negated(span[0]):
+        if code not in filters.countries_none:
+            filters.countries_none.append(code)
+        question.cut(span, "countries_none")
+        return
+    if code not in filters.countries and code not in filters.countries_none:
+        filters.countries.append(code)
+    question.cut(span, "countries")
+
+
+def read(question: Question) -> None:
     # "from Japan" names the country wherever it stands, even after "about", and even when
     # the name is an ordinary word elsewhere ("from Turkey").
     for m in list(_FROM.finditer(question.text)):
         if place := place_at(question.text, m.end()):
-            code = code_of(place.group(0))
-            if code not in filters.countries:
-                filters.countries.append(code)
-            question.cut((m.start(), place.end()), "countries")
+            _add(question, code_of(place.group(0)), (m.start(), place.end()))
     for m in list(country_pattern().finditer(question.head)):
-        code = code_of(m.group(0))
-        if code not in filters.countries and code not in filters.countries_none:
-            filters.countries.append(code)
-        question.cut(m, "countries")
+        _add(question, code_of(m.group(0)), (m.start(), m.end()))

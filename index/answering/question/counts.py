@@ -46,16 +46,24 @@ _COUNTED = re.compile(
     re.IGNORECASE,
 )
 _TOP = re.compile(
-    rf"\btop\s+(?P<n>\d{{1,2}}|{'|'.join(k for k in _NUMBERS if ' ' not in k)})\b", re.I
+    rf"\b(?:top|best|(?:the\s+)?first)\s+(?P<n>\d{{1,2}}|{'|'.join(k for k in _NUMBERS if ' ' not in k)})\b"
+    r"(?!\s*(?:/|%|stars?|points?|minutes?|mins?|hours?|years?|out\s+of))",
+    re.I,
+)
+# "one more", "two more please": that many other films.
+_MORE = re.compile(
+    rf"\b(?P<n>\d{{1,2}}|{'|'.join(k for k in _NUMBERS if ' ' not in k)}|a\s+couple)\s+more\b"
+    r"(?!\s+(?:than|like|of))",
+    re.I,
 )
 
 
 def read(question: Question) -> None:
-    for pattern in (_TOP, _COUNTED):
+    for pattern in (_TOP, _COUNTED, _MORE):
         if question.limit is not None:
             return
         if m := pattern.search(question.text):
-            raw = m["n"].lower()
+            raw = " ".join(m["n"].lower().split())
             number = int(raw) if raw.isdigit() else _NUMBERS[raw]
             if number >= 1:
                 question.limit = min(number, MAX)

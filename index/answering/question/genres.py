@@ -9,8 +9,10 @@ import itertools
 import re
 
 from index.answering.question.state import Question
+from index.answering.question.vocabulary import vocabulary
 from index.knowledge.countries import DEMONYMS
-from index.knowledge.genres import GENRE_PATTERN, SYNONYMS
+from index.knowledge.genres import GENRE_PATTERN
+from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 
 _K_PREFIX = re.compile(r"\bK-(?=[a-z])")
 # "with lots of action", "plenty of laughs": a genre said as an amount of something.
@@ -19,6 +21,13 @@ _AMOUNT = re.compile(
     r"scares|romance|suspense|gore)\b",
     re.IGNORECASE,
 )
+_MOOD = re.compile(
+    r"\b(?P<laugh>(?:make|makes)\s+(?:me|us)\s+laugh|(?:a\s+)?good\s+laugh)|"
+    r"(?P<cry>(?:make|makes)\s+(?:me|us)\s+cry)|"
+    r"(?P<scare>\b(?:something|anything|one)\s+(?:to|that\s+will|that['’]ll)\s+(?:scare|frighten)\s+(?:me|us))",
+    re.IGNORECASE,
+)
+_MOOD_GENRES = {"laugh": "Comedy", "cry": "Drama", "scare": "Horror"}
 _AMOUNT_GENRES = {
     "action": "Action",
     "comedy": "Comedy",
@@ -39,10 +48,92 @@ _ADJACENT = re.compile(r"[\s-]*$")
 _BOTH = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
+# Words for children that are a kind of film only beside a film word or after "for"/"with"
+# ("kids movies", "not for kids"), not as people ("the kids enjoyed it").
+_CHILDREN = {"kids", "kid", "children", "child", "children's", "kids'", "kiddie", "kiddies"}
+_CHILDREN_BEFORE = re.compile(
+    r"\b(?:for|with)\s+(?:(?:my|the|our|your|young|little|small)\s+)*$", re.I
+)
+_CHILDREN_AFTER = re.compile(
+    r"[\s'’-]*(?:(?:friendly|comedy|comedies|animation|animated|[\w-]+)\s+)?"
+    r"(?:films?|movies?|flicks?|shows?|stuff|cartoons?|friendly)\b",
+    re.I,
+)
+
+
+# Said of a film already named ("it was so funny", "is it scary?", "that sounds like a
+# comedy"): a remark, not a wish.
+_REMARK = re.compile(
+    r"(?:\b(?:it|that|this|that\s+one|this\s+one|the\s+(?:movie|film)|he|she|they)\s+"
+    r"(?:is|was|['’]s|sounds?|looks?|seems?|seemed|looked|sounded|felt|gets?)\s+(?:like\s+)?|"
+    r"\b(?:is|was|isn['’]t|wasn['’]t)\s+(?:it|that|this|that\s+one|this\s+one)\s+)"
+    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a)\s+)*$"
+    # "Jumanji was funny": a film named by its capitalised title, then what it was.
+    r"|(?-i:[A-Z][\w'’:-]*)\s+(?:was|is|looked|looks|seemed|sounds|sounded)\s+(?:so\s+|really\s+|very\s+|"
+    r"pretty\s+|quite\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _is_genre(question: Question, m: re.Match[str]) -> bool:
+    if _REMARK.search(question.text[: m.start()]) and not question.negated(m.start()):
+        return False
+    if m.group(0).lower() not in _CHILDREN:
+        return True
+    text = question.text
+    return bool(
+        _CHILDREN_BEFORE.search(text[: m.start()])
+        or _CHILDREN_AFTER.match(text, m.end())
+        or not text[: m.start()].strip()  # "Kids' films", "kids?"
+    )
+
+
+# Words between a negation and a kind of film that do not qualify the kind.
+_FUNCTION = set(
+    "a an the any more other some such these those this that really very too so much many all "
+    "of kind sort type types kinds just only even ever particularly especially big huge fan "
+    "fans into like love want watch see do stand or and nor with without is are was were be "
+    "been anything something films movies".split()
+)
+
+
+def _qualified(question: Question, m: re.Match[str]) -> bool:
+    """A negated kind with a word qualifying it, when the same kind is wanted elsewhere ("I
+    like comedies, but not grossout comedies"): what is not wanted is that sort of it, not
+    the kind."""
+    before = re.search(r"([\w'’-]+)\W*$", question.said[: m.start()])
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    inside = any(s.covers(before.start(1)) and s.start <= before.start(1) for s in question.scopes)
+    kinds = SYNONYMS[m.group(0).lower()]
+    wanted_too = any(
+        other.start() != m.start()
+        and SYNONYMS[other.group(0).lower()] == kinds
+        and not question.negated(other.start())
+        for other in GENRE_PATTERN.finditer(question.said)
+    )
+    return (
+        inside
+        and wanted_too
+        and word.isalpha()
+        and len(word) > 2
+        and word not in _FUNCTION
+        and word not in vocabulary()
+        and GENRE_PATTERN.fullmatch(word) is None
+    )
+
+
 def read(question: Question) -> None:
     filters = question.filters
-    for m in list(_AMOUNT.finditer(question.text)):
-        genre = _AMOUNT_GENRES[m["what"].lower()]
+    amounts = [(m, _AMOUNT_GENRES[m["what"].lower()]) for m in _AMOUNT.finditer(question.text)]
+    amounts += [(m, _MOOD_GENRES[m.lastgroup or ""]) for m in _MOOD.finditer(question.text)]
+    for m, genre in amounts:
+        if question.negated(m.start()):
+            if genre not in filters.genres_none:
+                filters.genres_none.append(genre)
+            question.cut(m, "genres_none")
+            continue
         if genre not in filters.genres_all:
             filters.genres_all.append(genre)
         question.cut(m, "genres_all")
@@ -51,23 +142,34 @@ def read(question: Question) -> None:
             filters.countries.append(DEMONYMS["k-"])
         question.cut(m, "countries")
     text = question.text
-    matches = list(GENRE_PATTERN.finditer(question.head))
-    if not matches:
+    matches = [m for m in GENRE_PATTERN.finditer(question.head) if _is_genre(question, m)]
+    wanted = []
+    for m in matches:
+        if question.lifted(m.start()):  # "prefer comedies over dramas": no filter either way
+            question.negated(m.start())
+            question.cut(m)
+        elif question.negated(m.start()) and not _qualified(question, m):
+            found = SYNONYMS[m.group(0).lower()]
+            filters.genres_none += [g for g in found if g not in filters.genres_none]
+            question.cut(m, "genres_none")
+        else:
+            wanted.append(m)
+    if not wanted:
         return
     # Kinds of film: runs of genre words with nothing between them ("romantic comedy").
     alternatives = False
-    for previous, m in itertools.pairwise(matches):
+    for previous, m in itertools.pairwise(wanted):
         between = text[previous.end() : m.start()]
         if not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between):
             alternatives = True
-    if alternatives and _BOTH.search(text[: matches[0].start()]):
+    if alternatives and _BOTH.search(text[: wanted[0].start()]):
         alternatives = False
     target, group = (
         (filters.genres_any, "genres_any") if alternatives else (filters.genres_all, "genres_all")
     )
-    for m in matches:
+    for m in wanted:
         genres = [g for g in SYNONYMS[m.group(0).lower()] if g not in filters.genres_none]
         target += [g for g in genres if g not in target]
         question.cut(m, group)
-    if both := _BOTH.search(text[: matches[0].start()]):
+    if both := _BOTH.search(text[: wanted[0].start()]):
         question.cut(both)

@@ -1,5 +1,8 @@
 """Original language in a question: "Korean-language", "in French", "spoken in Hindi",
-"foreign-language" and "non-English" (anything but English)."""
+"English preferred", "foreign-language", "subtitled" and "non-English" (anything but English).
+Under a negation each turns round: "nothing with subtitles" and "not into foreign films" want
+English, "not in French" is anything but French. A language someone speaks ("I don't know
+Spanish") is no filter."""
 
 from __future__ import annotations
 
@@ -10,7 +13,22 @@ from index.answering.question.state import Question
 from index.knowledge.languages import language_code, name_table
 
 _FOREIGN = re.compile(
-    r"\b(?:foreign[- ]language|foreign|non-english|not in english|subtitled|with subtitles)\b", re.I
+    r"\b(?:foreign[- ]language|foreign|non-english|subtitled|(?:with\s+)?subtitles|"
+    r"reading\s+subtitles)\b",
+    re.I,
+)
+# Said of English without "in": "English preferred", "English-speaking films".
+_ENGLISH = re.compile(
+    r"\b(?:(?:only|preferably|prefer(?:ably|red)?|mostly|strictly)\s+)?english"
+    r"(?:[- ](?:language|speaking))?(?:\s+(?:preferred|please|only|films?|movies?|ones?))?\b",
+    re.I,
+)
+# "I don't mind subtitles", "open to foreign films": no filter either way.
+_ACCEPTS = re.compile(
+    r"\b(?:(?:don['’]?t|do\s+not|wouldn['’]?t|would\s+not|didn['’]?t)\s+(?:even\s+)?mind|"
+    r"(?:am|['’]m)\s+(?:ok|okay|fine)\s+with|open\s+to|happy\s+with|no\s+problem\s+with)"
+    r"(?:\s+\S+){0,2}\s*$",
+    re.I,
 )
 
 
@@ -32,15 +50,48 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return dashed, spoken
 
 
-def read(question: Question) -> None:
+@cache
+def _skill() -> re.Pattern[str]:
+    """A language someone speaks, knows or is learning: about them, not the film."""
+    return re.compile(
+        rf"\b(?:speak|speaks|know|knows|understand|understands|learning|learn|read)\s+"
+        rf"(?P<name>{_names()})\b",
+        re.I,
+    )
+
+
+def _add(question: Question, code: str, span: tuple[int, int], wanted: bool) -> None:
+    """A language wanted (or, `wanted` False, not wanted), turned round under a negation."""
     filters = question.filters
+    if question.negated(span[0]):
+        wanted = not wanted
+    if wanted:
+        if code not in filters.languages:
+            filters.languages.append(code)
+        question.cut(span, "languages")
+    else:
+        if code not in filters.languages_none:
+            filters.languages_none.append(code)
+        question.cut(span, "languages_none")
+
+
+def read(question: Question) -> None:
+    for m in list(_skill().finditer(question.text)):
+        question.cut(m)
     for m in list(_FOREIGN.finditer(question.text)):
-        if "en" not in filters.languages_none:
-            filters.languages_none.append("en")
-        question.cut(m, "languages_none")
+        if _ACCEPTS.search(question.text[: m.start()]):
+            question.cut(m)
+            continue
+        _add(question, "en", (m.start(), m.end()), wanted=False)
     for pattern in _patterns():
         for m in list(pattern.finditer(question.text)):
-            code = language_code(m["name"])
-            if code not in filters.languages:
-                filters.languages.append(code)
-            question.cut(m, "languages")
+            _add(question, language_code(m["name"]), (m.start(), m.end()), wanted=True)
+    for m in list(_ENGLISH.finditer(question.text)):
+        if m.group().lower().strip() != "english" or _alone(question, m):
+            _add(question, "en", (m.start(), m.end()), wanted=True)
+
+
+def _alone(question: Question, m: re.Match[str]) -> bool:
+    """ "English" by itself means the language only when nothing else is left around it
+    ("English?"); "English actors" or "English countryside" are left to other steps."""
+    return not question.text[: m.start()].strip() and not question.text[m.end() :].strip(" ?.!")

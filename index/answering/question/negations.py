@@ -1,54 +1,188 @@
-"""Negations in a question: "not horror", "no musicals or westerns", "non-American",
-"not for kids". A negation covers the list of genres and countries right after it."""
+"""Negations, as NegEx finds them: a trigger ("not", "no", "I can't do", "not into", "not a
+fan of", "anything but", "without", "I can't stand") and a scope, the words it covers, which
+ends at the end of its clause or at a contrast ("but", "though", "what about", "I like").
+A trigger after its terms ("war films bore me", "X isn't my thing") covers its clause back to
+its start.
+
+Read early, before any term: this step only finds the scopes. The steps that read terms
+(film references, people, languages, genres, countries) ask `question.negated(pos)` and put a
+negated term in its "none" filter; `finish` then takes out the triggers that negated
+something, and leaves the others ("not too long") to the semantic part."""
 
 from __future__ import annotations
 
 import re
 
-from index.answering.question.countries import code_of, country_pattern, place_at
-from index.answering.question.state import Question
-from index.knowledge.genres import GENRE_PATTERN, SYNONYMS
+from index.answering.question.state import Question, Scope
+from index.knowledge.genres import GENRE_PATTERN
 
-_NEGATION = re.compile(
-    r"\b(?:non-|(?:not|no|non|without|except|excluding|but not|anything but|minus|nothing|"
-    r"never|avoid|skip|other than)\b)\s*",
-    re.I,
+_ADVERB = (
+    r"(?:really|much|particularly|especially|exactly|that|too|very|so|even|actually|"
+    r"honestly|just|generally|usually|typically|personally|totally|all|ever)"
 )
-# "not for kids", "not a comedy", "nothing too scary": words between the negation and the genre.
-_ARTICLE = re.compile(r"(?:(?:for|a|an|any|too|very|so|overly|that|really|more|another)\s+)+", re.I)
-_FROM = re.compile(r"(?:from|made\s+in|out\s+of)\s+(?:the\s+)?", re.I)  # "not from the US"
-_LIST = re.compile(r"(?:\s+(?:films?|movies?))?(?:\s*,\s*|\s+(?:or|and|nor)\s+|\s*/\s*)")
+_NOT = (
+    r"(?:don['’]?t|do\s+not|doesn['’]?t|does\s+not|didn['’]?t|did\s+not|won['’]?t|will\s+not|"
+    r"wouldn['’]?t|would\s+not|can['’]?t|cant|cannot|can\s+not|couldn['’]?t|could\s+not|"
+    r"never|rather\s+not)"
+)
+_TASTE_VERB = (
+    r"(?:like|love|enjoy|want|need|dig|care\s+(?:much\s+|too\s+much\s+)?(?:for|about)|fancy|"
+    r"feel\s+like|do|watch|get\s+into|handle|take|stand|stomach|deal\s+with|go\s+for|"
+    r"prefer|appreciate|see|get)"
+)
+_FAN = (
+    r"not(?:\s+" + _ADVERB + r")*\s+(?:(?:a|an|much\s+of\s+a|the\s+biggest)\s+)?"
+    r"(?:(?:big|huge|great|massive|real|fan|keen|fond)\s+)?"
+    r"(?:fan\s+of|keen\s+on|fond\s+of|into|interested\s+in|big\s+on|crazy\s+about|"
+    r"wild\s+about|in\s+the\s+mood\s+for|looking\s+for|partial\s+to|a\s+fan\s+of|"
+    r"after|feeling|up\s+for)"
+)
+_BEFORE = re.compile(
+    r"(?<![\w-])(?:"
+    + _NOT
+    + r"(?:\s+"
+    + _ADVERB
+    + r")*\s+"
+    + _TASTE_VERB
+    + r"|"
+    + _FAN
+    + r"|hate[sd]?|dislike[sd]?|detest|despise[sd]?|loathe|avoid(?:ing)?|skip(?:ping)?|"
+    r"(?:tired|sick|bored)\s+(?:of|with)|fed\s+up\s+with|stay(?:ing)?\s+away\s+from|"
+    r"steer\s+clear\s+of|no\s+more|enough\s+(?:of|with)|"
+    r"(?:any\s*thing|every\s*thing|some\s*thing)\s+(?:but|except|other\s+than|besides|"
+    r"apart\s+from)|"
+    r"(?:other|rather)\s+than|except(?:\s+for)?|excluding|besides|apart\s+from|aside\s+from|"
+    r"without|minus|instead\s+of|nothing|none|never|nor|but\s+not|"
+    r"(?:is|are|was|were)(?:n['’]?t|\s+not)|(?:isnt|arent|wasnt)|no|not|non)"
+    r"(?![\w-])|(?<![\w-])non-"
+    # "too scary for me": too much of a kind is not wanted ("not too scary" is another matter).
+    r"|(?<!not\s)(?<!no\s)(?<!nothing\s)(?<!n't\s)(?<![\w-])too(?=\s+\w)",
+    re.IGNORECASE,
+)
+# Said after what it negates: its scope runs back to the start of the clause.
+_AFTER = re.compile(
+    r"(?<![\w-])(?:(?:is|are|was|were)(?:n['’]?t|\s+not)|['’]s\s+not|['’]re\s+not)\s+"
+    r"(?:really\s+|exactly\s+|quite\s+)?(?:my|our|for)\s+(?:thing|cup\s+of\s+tea|style|jam|"
+    r"kind\s+of\s+thing|genre|favou?rites?|me|us)"
+    r"|(?<![\w-])(?:bores?|bored)\s+me|(?:puts?|turns?)\s+me\s+off"
+    r"|(?<![\w-])(?:is|are)\s+(?:boring|overrated|a\s+no[- ]go)"
+    r"|(?<![\w-])(?:i|we)\s+(?:can|could)\s+do\s+without"
+    r"|(?<![\w-])not\s+(?:my|our)\s+(?:thing|cup\s+of\s+tea|jam|style)(?![\w-])",
+    re.IGNORECASE,
+)
+# A wish lifted, not reversed: "it doesn't have to be Sandler", "needn't be a comedy".
+_LIFT = re.compile(
+    r"(?<![\w-])(?:(?:don['’]?t|doesn['’]?t|do\s+not|does\s+not)\s+(?:have|need)\s+to\s+be|"
+    r"needn['’]?t\s+be|not\s+necessarily)(?![\w-])",
+    re.IGNORECASE,
+)
+# "I prefer comedies over dramas": the second is not wanted, nor excluded.
+_PREFER_OVER = re.compile(
+    r"\bprefer\b[^.!?;]*?(?P<over>\bover\b|\bto\b(?!\s+(?:watch|see|have|be)\b)|\bmore\s+than\b)",
+    re.IGNORECASE,
+)
+# A remark on a film already named ("that's not a slasher movie"), not a negation of a kind.
+_REMARK = re.compile(
+    r"(?:^|[.!?;,]|\.\.\.)\s*(?:oh\s+|well\s+|but\s+)?(?:that['’]?s|that\s+is|it['’]?s|it\s+is|"
+    r"this\s+is|that\s+was|it\s+was|this\s+was|those\s+are|they['’]re|they\s+are)\s+$",
+    re.IGNORECASE,
+)
+# Where a scope ends: the end of its clause, or a contrast or new wish.
+_END = re.compile(
+    r"[.!?;:\n(]|\.\.\.|…|,\s*(?=(?:i|we|you|he|she|they|it|that|this|but|and|so|maybe|also|"
+    r"though|something|please|thanks|what|how)\b)|(?<![\w-])(?:but|though|although|however|"
+    r"yet|instead|rather|whereas|while|unless|what\s+about|how\s+about|how\s+bout|so|because|"
+    r"since|as\s+long\s+as|if|i|i['’]m|we|maybe|perhaps|also|plus|preferably|ideally|more\s+like|"
+    r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially)(?![\w-])",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"(?<![\w-])(?:that|which|who|where)(?![\w-])", re.IGNORECASE)
+_CLAUSE_START = re.compile(
+    r"[.!?;:\n]|\.\.\.|…|,|(?<![\w-])(?:but|though|although|and|so|because)(?![\w-])",
+    re.IGNORECASE,
+)
+# "not too gory horror": the negation covers the quality only, unless it names a kind.
+_DEGREE = re.compile(
+    r"\s*(?:(?:a|an|any|the)\s+)?(?:too|overly|very|so|that|super|extremely|really)\s+"
+    r"(?P<word>[\w'-]+)",
+    re.IGNORECASE,
+)
+_MAX_WORDS = 10
 
 
 def read(question: Question) -> None:
-    filters = question.filters
-    for neg in list(_NEGATION.finditer(question.head)):
-        text = question.text
-        if not text[neg.start() : neg.end()].strip():
-            continue  # blanked: the second half of a double negative
-        if double := _NEGATION.match(text, neg.end()):
-            question.cut((neg.start(), double.end()))  # "not not horror" is horror
+    text = question.text
+    taken: list[tuple[int, int]] = []
+    for m in _LIFT.finditer(text):
+        question.scopes.append(
+            Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end()), lifts=True)
+        )
+        taken.append((m.start(), m.end()))
+    for m in _PREFER_OVER.finditer(text):
+        over = (m.start("over"), m.end("over"))
+        question.scopes.append(Scope(over, over[1], _scope_end(text, over[1]), lifts=True))
+        taken.append(over)
+    for m in _AFTER.finditer(text):
+        start = _clause_start(text, m.start())
+        question.scopes.append(Scope((m.start(), m.end()), start, m.start()))
+        taken.append((m.start(), m.end()))
+    for m in _BEFORE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
             continue
-        lead = _ARTICLE.match(text, neg.end()) or _FROM.match(text, neg.end())
-        pos, end = (lead.end() if lead else neg.end()), neg.end()
-        after_from = lead is not None and _FROM.match(lead.group()) is not None
-        while True:
-            genre = GENRE_PATTERN.match(text, pos)
-            place = place_at(text, pos) if after_from else country_pattern().match(text, pos)
-            term = max((t for t in (genre, place) if t), key=lambda t: t.end(), default=None)
-            if term is None:
-                break
-            if term is genre:
-                found = SYNONYMS[term.group(0).lower()]
-                filters.genres_none += [g for g in found if g not in filters.genres_none]
-            elif (code := code_of(term.group(0))) not in filters.countries_none:
-                filters.countries_none.append(code)
-            end = term.end()
-            separator = _LIST.match(text, end)
-            if separator is None:
-                break
-            pos = separator.end()
-        if end > neg.end():
-            question.cut(
-                (neg.start(), end), "genres_none" if filters.genres_none else "countries_none"
-            )
+        if m.group().lower() == "not" and _REMARK.search(text[: m.start()]):
+            continue
+        if m.group().lower() == "too":  # only a kind: "too scary", not "too long"
+            if kind := _kind_after(text, m.end()):
+                question.scopes.append(Scope((m.start(), m.end()), m.end(), kind.end()))
+            continue
+        if m.group().lower() == "non-":  # a prefix: "non-American" covers that word only
+            word = re.match(r"[\w'’]+", text[m.end() :])
+            end = m.end() + (word.end() if word else 0)
+            question.scopes.append(Scope((m.start(), m.end()), m.end(), end))
+            continue
+        question.scopes.append(Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end())))
+    release_heads(question)
+
+
+def _clause_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def _kind_after(text: str, pos: int) -> re.Match[str] | None:
+    """A genre word right after `pos` ("too scary")."""
+    return GENRE_PATTERN.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
+
+
+def _scope_end(text: str, start: int) -> int:
+    """The end of a scope starting at `start`: a clause boundary, a contrast, or ten words;
+    only the quality after "too" when it names no kind of film ("not too gory horror")."""
+    if (degree := _DEGREE.match(text, start)) and not GENRE_PATTERN.match(
+        text, degree.start("word")
+    ):
+        return degree.end()
+    end = len(text)
+    for m in _END.finditer(text, start):
+        if m.start() > start or m.group().strip() in ".!?;:\n(…":
+            end = m.start()
+            break
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) > _MAX_WORDS:
+        end = start + words[_MAX_WORDS].start()
+    return end
+
+
+def release_heads(question: Question) -> None:
+    """A negated phrase with a relative clause ("the war movies that are not in English")
+    negates what the clause says, not the films it starts from: the scope starts after
+    "that"."""
+    for scope in question.scopes:
+        if rel := _RELATIVE.search(question.text, scope.start, scope.end):
+            scope.start = rel.end()
+
+
+def finish(question: Question) -> None:
+    """Take out the triggers that negated something (their words are understood)."""
+    for scope in question.scopes:
+        if scope.used:
+            question.cut(scope.trigger)

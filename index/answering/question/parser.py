@@ -2,20 +2,23 @@
 understood:
 
 1. talk: greetings, thanks and ways of asking, so none of it is searched for;
-2. titles: films the question names (a title beats a guessed person, and its year or a
-   numeric title is never a year filter);
-3. counts: how many films ("top 5", "two movies"), once titles have taken "3 Idiots";
+2. negations: where each negation's scope lies ("I can't do scary movies", "anything but
+   musicals"), before any term is read; the steps after it read a term in a scope into
+   its "none" filter;
+3. references: every film the question names (a title with its year, a title the index
+   knows, "like the lord of the rings"), taken out before any number or genre word in it is
+   read;
 4. people, before anything else might read a name's words as a country or genre;
 5. runtime, before its minutes look like a rating; languages, before "Korean" in
    "Korean-language" looks like a country;
-6. ratings, years, negations, genres and countries.
+6. ratings, years, how many films, genres and countries; then the negations that negated
+   something are taken out.
 
 What is left is the semantic part."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 from index.answering.question import (
     countries,
@@ -26,30 +29,16 @@ from index.answering.question import (
     people,
     quality,
     ratings,
+    references,
     runtime,
     talk,
-    titles,
     years,
 )
 from index.answering.question.state import Question
+from index.answering.question.vocabulary import FILLER, vocabulary
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.types import ParsedQuery
-
-# Words that carry no meaning at either end of the semantic part ("good films about ...").
-FILLER = set(
-    "a an the any some good great best top film films movie movies flick flicks cinema "
-    "picture pictures show me find give recommend recommendations suggest suggestions i want "
-    "looking for can you please something anything from in of and or with that are is rated "
-    "rating released made to watch what which about like only just also but out there ones "
-    "one by starring directed between after before since stars star year years decade kind "
-    "sort type genre country review reviews really very well on lately other more less need "
-    "get similar else next got anyone watched saw seen loved liked enjoyed adored recently "
-    "tonight it this these those have has had your do does would could should ideas options "
-    "picks stuff now again yet too so maybe perhaps sometimes etc mostly hi hello hey thanks "
-    "thank cinebot bot cool awesome perfect nice ok okay how was were be been being am did "
-    "what's whats".split()
-)
 
 
 def semantic_rest(text: str) -> str:
@@ -61,15 +50,6 @@ def semantic_rest(text: str) -> str:
     while words and words[-1].lower() in FILLER:
         words.pop()
     return " ".join(words)
-
-
-@cache
-def _vocabulary() -> set[str]:
-    """Words other steps read: never taken for a misspelt name."""
-    from index.knowledge.countries import name_table
-    from index.knowledge.genres import SYNONYMS
-
-    return set(name_table()) | set(SYNONYMS) | FILLER
 
 
 class QueryParser:
@@ -91,19 +71,21 @@ class QueryParser:
         way a question comes in, cleans it."""
         question = Question(text)
         talk.read(question)
-        titles.read(question, self.titles)
+        negations.read(question)
+        references.read(question, self.titles, self.people)
         counts.read(question)
-        people.read(question, self.people, _vocabulary())
+        people.read(question, self.people, vocabulary())
         runtime.read(question)
         languages.read(question)
         ratings.read(question)
         quality.read(question)
         years.read(question, self.today)
-        negations.read(question)
         genres.read(question)
         countries.read(question)
+        negations.finish(question)
         rest = semantic_rest(question.text)
-        people.guess_unknown(question, rest, FILLER)
+        people.guess_unknown(question, rest, FILLER, self.people)
+        rest = " ".join([*question.searched_for, rest]).strip()
         return ParsedQuery(
             text=text,
             filters=question.filters,

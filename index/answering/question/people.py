@@ -1,130 +1,305 @@
-"""People in a question, and their role from the words around them:
-"directed by", "made by", "a film by", "has X made", "X directed" -> director;
-"with", "starring", "featuring", "X acted in", "X plays", "X was in" -> cast.
-"with X and Y" and "both X and Y" want films with every one of them; "X or Y" any.
+"""People in a question, found by form and given a role:
 
-Names are read against the people the index knows (any case, a little misspelt); a name it
-does not know still becomes a filter after such words, so the answer can say that no film
-of theirs is known rather than show unrelated ones."""
+- after a word that says the role: "directed by", "a film by", "by" (a director, or a writer
+  when that is what the person is known for: "something by Stephen King"), "starring",
+  "with", "featuring", "the British actor", "movies that have";
+- before a verb that says it: "X directed", "did X direct", "X acted in", "does X appear
+  in", "what has X done";
+- "the Coen brothers": everyone known with that surname;
+- a known name standing anywhere, in any case, a little misspelt or by a nickname ("leo
+  dicaprio", "Nick Cage", "Robert Downy Jr."), or a surname the vocabulary makes
+  unambiguous ("Hitchcock films", "speilberg is the man");
+- a name nobody knows, by its form, where a taste is said: "I love Ray Liottta", "comedies i
+  like kristin wigg", "a good Channing Tatum movie".
+
+"with X and Y" and "both X and Y" want films with every one of them; "X or Y" any. A name in a
+negation's scope is excluded ("without Tom Hanks", "I can't stand Nicolas Cage"); one in a
+lifted scope ("it doesn't have to be Sandler") is no filter at all. Writers are known but
+cannot be filtered: the answer says so. A name the index does not know still becomes a
+filter, so the answer can say that no film of theirs is known rather than show unrelated
+ones."""
 
 from __future__ import annotations
 
 import re
 
 from index.answering.question.state import Question
-from index.knowledge.people import People, Role
+from index.answering.question.vocabulary import vocabulary
+from index.knowledge.people import People, Person, Role
+from index.types import Ignored
 
+WRITERS = "films cannot be filtered by writer (the index knows directors and cast)"
 # Before a name: (role, words, whether a name the index does not know is taken there too).
 _BEFORE: tuple[tuple[Role, str, bool], ...] = (
     (
         "director",
         r"(?:directed|made|helmed|written\s+and\s+directed)\s+by|"
         r"(?:a|the)\s+(?:film|movie|picture)s?\s+by|(?:films|movies|works)\s+(?:by|of)|"
-        r"by\s+director|from\s+director",
+        r"by\s+(?:the\s+)?director|from\s+(?:the\s+)?director|"
+        r"(?:the\s+)?(?:[a-z]+\s+)?(?:director|filmmaker)(?!s)",
         True,
     ),
-    ("director", r"director|by|from", False),
+    ("director", r"by|from", False),
     (
         "cast",
         r"starring|featuring|feat\.|with\s+actors?|with\s+actress|played\s+by|"
-        r"acted\s+by|(?:films|movies|stuff|something|anything)\s+with",
+        r"acted\s+by|(?:films|movies|stuff|something|anything)\s+with|"
+        r"(?:with\s+)?(?:the\s+)?(?:[a-z]+\s+)?(?:actor|actress)(?!s)|"
+        r"(?:films?|movies?)\s+(?:that\s+|which\s+)?(?:have|has|feature|features)",
         True,
     ),
-    ("cast", r"both", True),
+    ("cast", r"both|favou?rite\s+(?:actor|actress)\s+(?:is|was)", True),
+    ("director", r"favou?rite\s+(?:director|filmmaker)\s+(?:is|was)", True),
     ("cast", r"stars|with", False),
 )
 # After a name.
-_AFTER: tuple[tuple[Role, str], ...] = (
-    ("director", r"(?:has\s+)?(?:directed|made|helmed|shot)\b"),
+_AFTER: tuple[tuple[Role | None, str], ...] = (
+    ("director", r"(?:has\s+)?(?:directed|made|helmed|shot)\b|direct(?:s|ed)?\b"),
     (
         "cast",
-        r"(?:has\s+)?(?:(?:acted|appeared|starred|played)\s+in|(?:was|is|were)\s+in|plays|stars\s+in)\b",
+        r"(?:has\s+)?(?:(?:acted|appeared|starred|played)\s+in|(?:was|is|were)\s+in|plays|"
+        r"stars\s+in|appears?\s+in|appearing\s+in|act\s+in|star\s+in)\b",
     ),
+    (None, r"(?:has\s+)?(?:done|been\s+in)\b(?=\s+(?:anything|something|any|lately|recently)\b)"),
 )
-_HAS_BEFORE = re.compile(r"\b(?:has|did|what\s+has|what\s+did)\s+$", re.I)
+_HAS_BEFORE = re.compile(
+    r"\b(?:has|did|does|do|what\s+has|what\s+did|what\s+does|what\s+movies\s+(?:has|did|does))\s+$",
+    re.I,
+)
 _WORD = re.compile(r"\S+")
 _NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$")
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s+or\s+)", re.I)
 _NOT_NAME = set(
     "the a an and or of in on at to for from with by i my me it this that some any lots no "
     "not has have had did does do what which who whose films movies anything something show "
-    "find give recommend".split()
+    "find give recommend also maybe hi hey hello oh well yes please thanks like love".split()
 )
+# Where a taste for someone is said: a name of any form may follow.
+_TASTE = re.compile(
+    r"(?:\b(?:i|we)\s+(?:really\s+|also\s+|just\s+|do\s+)?(?:like|love|adore|enjoy|dig)|"
+    r"\bilove|\bfan\s+of|\b(?:films?|movies?)\s+(?:that\s+)?(?:have|has|with|starring))\s+",
+    re.I,
+)
+_FILM_NOUN_AFTER = re.compile(r"\s*(?:['’]s\s+)?(?:movies?|films?|flicks?|pictures?)\b", re.I)
+_SIBLINGS = re.compile(
+    r"\b(?:the\s+)?(?P<name>[A-Za-z][\w'’-]+)\s+(?:brothers|bros\.?|sisters)\b", re.I
+)
+_PARTICLES = {"de", "del", "della", "van", "von", "der", "le", "la", "du", "da", "di", "dos"}
+
+
+def _shouting(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _capitalised_name(text: str, start: int) -> tuple[str, int] | None:
-    """Two to four capitalised words at `start`: (name, end offset)."""
+    """Two to four capitalised words at `start` (not typed in capitals): (name, end offset)."""
     words: list[str] = []
     end = start
     for m in _WORD.finditer(text, start):
         if m.start() != end and text[end : m.start()].strip():
             break
         word = m.group().rstrip(",.?!;:")
-        if not _NAME_WORD.match(word) or word.lower() in _NOT_NAME or len(words) == 4:
+        if (
+            not _NAME_WORD.match(word)
+            or word.lower() in _NOT_NAME
+            or len(words) == 4
+            or (_shouting(word) and len(word) > 3)
+        ):
             break
         words.append(re.sub(r"['’]s$", "", word))
         end = m.start() + len(word)
         if word != m.group():
             break
-    if len(words) < 2:
+    if len(words) < 2 or People.character(" ".join(words[:2])):
         return None
     return " ".join(words), end
 
 
-def _one_name(
-    question: Question, start: int, people: People, role: Role, unknown: bool
-) -> tuple[str, int] | None:
-    """A known name at `start` in any case, else (when allowed) a capitalised unknown one."""
-    words = question.text[start:].split()
-    if hit := people.match(words, role):
-        name, n = hit
-        end = start
-        for _ in range(n):
-            found = _WORD.search(question.text, end)
-            assert found is not None
-            end = found.end()
-        return name, end
-    if unknown and (found := _capitalised_name(question.text, start)):
+def _span_of(text: str, start: int, n: int) -> int:
+    """The end of the `n` words from `start` (a possessive with them), without punctuation."""
+    end = start
+    for _ in range(n):
+        found = _WORD.search(text, end)
+        assert found is not None
+        end = found.end()
+    return start + len(text[start:end].rstrip(",.?!;:\"'”’)"))
+
+
+def _known_at(question: Question, start: int, people: People) -> Person | None:
+    """A known person whose name starts at `start`; a single word only as a surname."""
+    words = question.text[start:].split()[:5]
+    if not words:
+        return None
+    found = people.find(words)
+    if found is not None and (found.words > 1 or words[0][:1].isupper()):
         return found
+    first = words[0].strip("\"'“”‘’,.!?;:")
+    particle = first.lower() in _PARTICLES and len(words) > 1
+    if particle and (surnamed := people.by_surname(words[1])):  # "De Niro", "von Trier"
+        return Person(surnamed.name, 2, surnamed.roles)
+    if first[:1].isupper() and not _shouting(first):
+        return people.by_surname(first)
     return None
 
 
+def _one_name(
+    question: Question, start: int, people: People, unknown: bool
+) -> tuple[str, int, Person | None] | None:
+    """A known name at `start`, else (when allowed) a capitalised unknown one:
+    (name, end, the person if known)."""
+    if (person := _known_at(question, start, people)) is not None:
+        return person.name, _span_of(question.text, start, person.words), person
+    found = _capitalised_name(question.text, start)
+    if found and (unknown or _first_name(people, found[0])):  # "with Joey Kingsley"
+        return found[0], found[1], None
+    if unknown and (found := _lower_case_name(question.text, start, people)):
+        return found[0], found[1], None
+    return None
+
+
+_LOWER_NAME = re.compile(r"([a-z][a-z'’-]{2,})\s+([a-z][a-z'’-]{1,})(?:\s+([a-z][a-z'’-]{2,}))?\b")
+
+
+def _lower_case_name(text: str, start: int, people: People) -> tuple[str, int] | None:
+    """A name typed in lower case, recognised by its first name ("starring john smithson"):
+    two words, or three when the third is no ordinary word of a question."""
+    from rapidfuzz import fuzz, process
+
+    m = _LOWER_NAME.match(text, start)
+    if m is None or any(w and (w in _NOT_NAME or w in vocabulary()) for w in (m[1], m[2])):
+        return None
+    if process.extractOne(m[1], people.first_names, scorer=fuzz.ratio, score_cutoff=85) is None:
+        return None
+    end = m.end(2)
+    if m[3] and m[3] not in _NOT_NAME and m[3] not in vocabulary():
+        end = m.end(3)
+    return text[start:end], end
+
+
 def _names(
-    question: Question, start: int, people: People, role: Role, unknown: bool
-) -> tuple[list[str], int, bool]:
+    question: Question, start: int, people: People, unknown: bool
+) -> tuple[list[tuple[str, Person | None]], int, bool]:
     """A list of names at `start` ("X", "X and Y", "X, Y or Z"): (names, end, every one of
     them wanted)."""
-    names: list[str] = []
+    names: list[tuple[str, Person | None]] = []
     every = True
     at = start
-    while first := _one_name(question, at, people, role, unknown or bool(names)):
-        name, end = first
-        names.append(name)
+    while first := _one_name(question, at, people, unknown or bool(names)):
+        name, end, person = first
+        names.append((name, person))
         join = _JOIN.match(question.text, end)
         if join is None:
             return names, end, every
         if "or" in join.group().lower().split():
             every = False
-        following = _one_name(question, join.end(), people, role, unknown or True)
-        if following is None:
+        if _one_name(question, join.end(), people, True) is None:
             return names, end, every
         at = join.end()
     return names, at, every
 
 
+def _role(person: Person | None, said: Role | None, firm: bool = True) -> Role:
+    """The role a name is read in: the one the words say ("directed by"), unless the person is
+    known only as a writer ("a film by Stephen King"); after a word that may go either way
+    ("by", "with"), what the person is known for ("something by Al Pacino": an actor)."""
+    if person is None:
+        return said or "director"
+    if said is None or said in person.roles:
+        return said or person.roles[0]
+    if said == "director" and "writer" in person.roles:
+        return "writer"
+    return said if firm else person.roles[0]
+
+
 def _add(
-    question: Question, role: Role, names: list[str], every: bool, span: tuple[int, int]
+    question: Question,
+    role: Role,
+    names: list[str],
+    every: bool,
+    span: tuple[int, int],
+    keep: bool = False,
 ) -> None:
+    """Names as a filter of their role (or excluded, or a writer said as such). `keep`: their
+    words stay in the semantic part too (a name standing alone that the index has no film
+    of: the closest answers, when the filter leaves nothing, are then still about them)."""
     filters = question.filters
-    if role == "director":
+    if question.lifted(span[0]):  # "it doesn't have to be Sandler": no filter either way
+        question.negated(span[0])
+        question.cut(span)
+        return
+    if _like_their_films(question, span):
+        return  # left to the semantic part
+    if _describes_a_film(question, span):
+        question.cut(
+            (span[0], span[1] + 2) if question.said[span[1] :].startswith(("'s", "’s")) else span
+        )
+        return
+    if role == "writer":
+        phrase = " ".join(question.text[span[0] : span[1]].split())
+        question.ignored.append(Ignored(phrase=phrase, why=WRITERS))
+        question.cut(span)
+        return
+    if question.negated(span[0]):
+        filters.people_none += [n for n in names if n not in filters.people_none]
+        group = "people_none"
+    elif role == "director":
         filters.directors += [n for n in names if n not in filters.directors]
-        question.cut(span, "directors")
+        group = "directors"
     elif every and len(names) > 1:
         filters.cast_all += [n for n in names if n not in filters.cast_all]
-        question.cut(span, "cast_all")
+        group = "cast_all"
     else:
         filters.cast += [n for n in names if n not in filters.cast]
-        question.cut(span, "cast")
+        group = "cast"
+    if keep and group != "people_none":
+        question.searched_for += [n for n in names if n not in question.searched_for]
+    question.cut(span, group)
+
+
+def _add_each(
+    question: Question,
+    said: Role | None,
+    firm: bool,
+    found: list[tuple[str, Person | None]],
+    every: bool,
+    span: tuple[int, int],
+) -> None:
+    """Names read together, each in its role ("films by Spielberg and Stephen King")."""
+    roles = {_role(person, said, firm) for _, person in found}
+    if len(roles) == 1:
+        _add(question, roles.pop(), [name for name, _ in found], every, span)
+        return
+    for name, person in found:
+        _add(question, _role(person, said, firm), [name], False, (span[0], span[0]))
+    question.cut(span)
+
+
+# "films similar to Yorgos Lanthimos movies": like their work, which is no filter on them.
+_LIKE_THEIR_FILMS_BEFORE = re.compile(
+    r"\b(?:like|similar\s+to|in\s+the\s+style\s+of|reminiscent\s+of)\s+(?:the\s+)?$", re.I
+)
+
+
+def _like_their_films(question: Question, span: tuple[int, int]) -> bool:
+    return bool(
+        _LIKE_THEIR_FILMS_BEFORE.search(question.text[: span[0]])
+        and _FILM_NOUN_AFTER.match(question.text, span[1])
+    )
+
+
+def _describes_a_film(question: Question, span: tuple[int, int]) -> bool:
+    """People said right after a film the question names ("Romeo + Juliet (1996) with
+    Leonardo DiCaprio") or as its maker before it ("Kurosawa's Seven Samurai") say who made
+    or is in that film, not whom the answer should have."""
+    said = question.said
+    possessive = said[span[1] - 2 : span[1]] in ("'s", "’s") or said[span[1] :].startswith(
+        ("'s", "’s")
+    )
+    return any(
+        0 <= span[0] - end <= 2 or (possessive and 0 <= start - span[1] <= 4)
+        for start, end in question.mention_spans
+    )
 
 
 def read_named(question: Question, people: People) -> None:
@@ -135,60 +310,178 @@ def read_named(question: Question, people: People) -> None:
         ):
             if not question.text[m.start() : m.end()].strip():
                 continue  # blanked by an earlier match
-            names, end, every = _names(question, m.end(), people, role, unknown)
-            if names:
-                _add(question, role, names, every, (m.start(), end))
+            found, end, every = _names(question, m.end(), people, unknown)
+            if found:
+                _add_each(question, role, unknown, found, every, (m.start(), end))
 
 
 def read_after(question: Question, people: People) -> None:
-    """Names before a verb that gives their role: "has X made", "movies X acted in"."""
+    """Names before a verb that gives their role: "has X made", "did X direct", "movies X
+    acted in", "what has X done"."""
     for role, verb in _AFTER:
         for m in list(re.finditer(rf"\s(?P<verb>{verb})", question.text, re.I)):
             head = question.text[: m.start()]
             words = head.split()
-            for n in range(min(4, len(words)), 1, -1):
+            for n in range(min(4, len(words)), 0, -1):
                 candidate = words[-n:]
                 start = len(head.rstrip()) - len(" ".join(candidate))
                 if has := _HAS_BEFORE.search(question.text[:start]):
-                    start = has.start()  # "has X made": the "has" goes too
-                known = people.exact(candidate, role) or people.match(candidate, role)
-                if known and known[1] == n:
-                    _add(question, role, [known[0]], False, (start, m.end("verb")))
+                    start_with_has = has.start()  # "has X made": the "has" goes too
+                else:
+                    start_with_has = start
+                person = _known_at(question, start, people)
+                if person is not None and person.words == n:
+                    _add(
+                        question,
+                        _role(person, role),
+                        [person.name],
+                        False,
+                        (start_with_has, m.end("verb")),
+                    )
                     break
-                if all(_NAME_WORD.match(w) and w.lower() not in _NOT_NAME for w in candidate):
-                    _add(question, role, [" ".join(candidate)], False, (start, m.end("verb")))
+                if (
+                    role is not None
+                    and n > 1
+                    and all(_NAME_WORD.match(w) and w.lower() not in _NOT_NAME for w in candidate)
+                ):
+                    name = " ".join(re.sub(r"['’]s$", "", w) for w in candidate)
+                    _add(question, role, [name], False, (start_with_has, m.end("verb")))
                     break
+
+
+def read_siblings(question: Question, people: People) -> None:
+    """ "the Coen brothers": everyone known by that surname, in the role of the first."""
+    for m in list(_SIBLINGS.finditer(question.text)):
+        names = people.sharing_surname(m["name"])
+        if len(names) >= 2:
+            role = _role(Person(names[0], 1, people.roles_of(names[0])), None)
+            _add(question, role, names, False, (m.start(), m.end()))
 
 
 def read_known(question: Question, people: People, vocabulary: set[str]) -> None:
-    """Known names of two words or more standing alone, in the role they have more; a little
-    misspelt too ("michelle yeo"), unless the words are ones the parser reads otherwise."""
-    filters = question.filters
+    """Known names standing alone, in the role they are known for: two words or more in any
+    case, misspelt a little or by a nickname, unless the words are ones the parser reads
+    otherwise; a one-word name capitalised ("Zendaya")."""
     tokens = list(_WORD.finditer(question.text))
     i = 0
     while i < len(tokens):
         words = [t.group() for t in tokens[i : i + 5]]
-        hits = [h for role in ("director", "cast") if (h := people.exact(words, role))]
-        if not hits and not {w.lower().strip(",.?!") for w in words[:2]} & vocabulary:
-            hits = [
-                h
-                for role in ("director", "cast")
-                if (h := people.match(words[:3], role)) and h[1] >= 2
-            ]
-        if not hits:
+        first = words[0].strip("\"'“”‘’,.!?;:(")
+        lowered = {w.lower().strip(",.?!\"'“”") for w in words[:2]}
+        likely = first[:1].isupper() or first.lower() in people.first_names
+        person = people.find(words, fuzzy=likely and not lowered & vocabulary)
+        if person is None or (person.words == 1 and (not first[:1].isupper() or _shouting(first))):
             i += 1
             continue
-        name, n = max(hits, key=lambda h: h[1])
-        if name not in filters.directors + filters.cast + filters.cast_all:
-            role = people.role_of(name)
-            _add(question, role, [name], False, (tokens[i].start(), tokens[i + n - 1].end()))
-        i += n
+        if person.words == 1 and first.lower() in vocabulary:
+            i += 1
+            continue
+        start = tokens[i].start() + (
+            len(tokens[i].group()) - len(tokens[i].group().lstrip("\"'“‘("))
+        )
+        end = _span_of(question.text, tokens[i].start(), person.words)
+        keep = not people.in_index(person.name)
+        _add(question, _role(person, None), [person.name], False, (start, end), keep)
+        i += person.words
+
+
+# A surname typed in lower case is a person only where a person is expected: "by nolan",
+# "starring hanks", "hitchcock films", "kubrick's", or when it is the whole question.
+_LOWER_CUE_BEFORE = re.compile(
+    r"\b(?:by|with|starring|featuring|from|director|actor|actress|love|loves|loved|like)\s+$",
+    re.IGNORECASE,
+)
+_LOWER_CUE_AFTER = re.compile(
+    r"['’]s\b|\s+(?:films?|movies?|flicks?|stuff|is|was|directed|made|stars|starred)\b",
+    re.IGNORECASE,
+)
+
+
+def read_surnames(question: Question, people: People, vocabulary: set[str]) -> None:
+    """A surname standing alone that names one known person: capitalised and not inside a
+    run of capitalised words ("Hitchcock films", not "The Lion King"), or in lower case when
+    it is no ordinary word ("speilberg is the man")."""
+    tokens = list(_WORD.finditer(question.text))
+    for i, token in enumerate(tokens):
+        word = token.group().strip("\"'“”‘’,.!?;:()")
+        bare = re.sub(r"['’]s$", "", word)
+        if len(bare) < 4 or not bare.isalpha() or bare.lower() in vocabulary or _shouting(bare):
+            continue
+        before = tokens[i - 1].group() if i else ""
+        after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        if bare[:1].isupper():
+            starts = not before or before.endswith((".", "!", "?", ":", "..."))
+            if starts and people.ordinary_word(bare):
+                continue  # "Hope you are well", "Short films": the first word of a sentence
+            in_run = (
+                before[:1].isupper()
+                and before not in {"I"}
+                and not before.endswith((".", "!", "?"))
+            ) or (after[:1].isupper() and not token.group().endswith((".", ",", "!", "?")))
+            if in_run:
+                continue
+        elif any(people.ordinary_word(stem) for stem in (bare, bare[:-1], bare[:-2])):
+            continue  # "cage", "zombies", "chases"
+        elif not (
+            _LOWER_CUE_BEFORE.search(question.text[: token.start()])
+            or _LOWER_CUE_AFTER.match(question.text, token.end())
+            or len(tokens) == 1
+        ):
+            continue  # in lower case, a word alone is a word ("a storm over the harbour")
+        if token.start() >= question.head_end:
+            continue  # "movies about zombies": the subject
+        person = people.by_surname(bare)
+        if person is None:
+            continue
+        start = token.start() + token.group().index(word[:1])
+        keep = not people.in_index(person.name)
+        _add(question, _role(person, None), [person.name], False, (start, start + len(bare)), keep)
+
+
+def read_by_form(question: Question, people: People, vocabulary: set[str]) -> None:
+    """Names nobody knows, where a taste for someone is said ("I love Ray Liottta", "i like
+    kristin wigg", "movies that have Reese Witherspoon"), or before "movie" ("a good Channing
+    Tatum movie"): as cast."""
+    for m in list(_TASTE.finditer(question.text)):
+        text = question.text
+        if (found := _capitalised_name(text, m.end())) and _first_name(people, found[0]):
+            _add(question, "cast", [found[0]], False, (m.end(), found[1]))
+            continue
+        if lower := _lower_case_name(text, m.end(), people):
+            _add(question, "cast", [lower[0]], False, (m.end(), lower[1]))
+    for m in list(re.finditer(r"(?<![\w'’])(?=[A-Z])", question.text)):
+        text = question.text
+        before = text[: m.start()].split()[-1:] or [""]
+        if before[0][:1].isupper() and not before[0].endswith((".", "!", "?", ",")):
+            continue  # inside a run of capitalised words ("The Lion King movies")
+        found = _capitalised_name(text, m.start())
+        if found is None or not _FILM_NOUN_AFTER.match(text, found[1]):
+            continue
+        if not _first_name(people, found[0]):
+            continue  # "Toy Story movies", "Star Wars films": titles, not people
+        if any(w.lower() in vocabulary for w in found[0].split()):
+            continue
+        _add(question, "cast", [found[0]], False, (m.start(), found[1]))
+
+
+def _first_name(people: People, name: str) -> bool:
+    """Whether a name starts with a first name people have (a little misspelt too)."""
+    from rapidfuzz import fuzz, process
+
+    first = name.split()[0].lower()
+    return (
+        process.extractOne(first, people.first_names, scorer=fuzz.ratio, score_cutoff=85)
+        is not None
+    )
 
 
 def read(question: Question, people: People, vocabulary: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    read_siblings(question, people)
     read_named(question, people)
     read_after(question, people)
     read_known(question, people, vocabulary)
+    read_surnames(question, people, vocabulary)
+    read_by_form(question, people, vocabulary)
 
 
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*")
@@ -200,12 +493,14 @@ _NAME_STOPWORDS = set(
 
 def looks_like_a_name(rest: str, filler: set[str]) -> bool:
     """Two to four capitalised words and nothing else: a person, not a theme."""
-    return _NAME.fullmatch(rest) is not None and not any(
-        w.lower() in filler or w.lower() in _NAME_STOPWORDS for w in rest.split()
+    return (
+        _NAME.fullmatch(rest) is not None
+        and not any(w.lower() in filler or w.lower() in _NAME_STOPWORDS for w in rest.split())
+        and not any(_shouting(w) and len(w) > 3 for w in rest.split())
     )
 
 
-def guess_unknown(question: Question, rest: str, filler: set[str]) -> bool:
+def guess_unknown(question: Question, rest: str, filler: set[str], people: People) -> bool:
     """A person the index does not know, left over as the whole rest ("Alfred Hitchcock
     films"): better "nothing directed by X", with the closest matches marked as such, than
     unrelated films. Not after "like" (a film, not a person), nor when the question named a
@@ -215,6 +510,8 @@ def guess_unknown(question: Question, rest: str, filler: set[str]) -> bool:
         return False
     if _SIMILAR.search(question.original) or not looks_like_a_name(rest, filler):
         return False
+    if not _first_name(people, rest) or People.character(rest):
+        return False  # "Wonder Woman", "Get Out": a title said alone, not a person
     filters.directors.append(rest)
     question.phrases["directors"] = rest
     return True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from index.answering.question.state import Question
 from index.types import Ignored
 
-_NUM = r"(\d+(?:\.\d+)?)(?![\d.])"
+_NUM = r"(\d+(?:\.\d+)?)(?!\d|\.\d)"
 _UNIT = r"\s*(?P<scale>/\s*10|/\s*5|/\s*100|out of (?:10|5|100)|stars?|%|points?)"
 _SCALE = rf"(?:{_UNIT})?"
 _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -73,6 +73,14 @@ _RATING_WORDS: list[tuple[re.Pattern[str], str, float]] = [
 ]
 
 
+_RATED = re.compile(r"\b(?:rated|rating|scored?|score)\b", re.I)
+_AGE = re.compile(
+    r"\b(?:kids?|children|child|son|daughter|boy|girl|toddler|ages?|aged|year[- ]olds?)\b"
+    r"(?:\W+\w+){0,6}\W*$",
+    re.I,
+)
+
+
 def _to_ten(value: float, scale: str | None) -> float:
     scale = (scale or "").replace(" ", "").lower()
     if scale in {"/5", "outof5", "star", "stars"} or scale.startswith("star"):
@@ -113,6 +121,11 @@ def read(question: Question) -> None:
                 continue
             if value >= 1800 and not scale:
                 continue  # a year, not a rating
+            # "under 10" with no rating word: a rating only when it says something (not "under
+            # 10/10"), and not an age ("for my kids, under 10").
+            bare = kind in {"lt", "gt?"} and not scale and not _RATED.search(m.group())
+            if bare and (value in (0, 10) or _AGE.search(question.text[: m.start()])):
+                continue
             rating = _to_ten(value, scale)
             if not 0 <= rating <= 10:
                 continue

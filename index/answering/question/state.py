@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from index.types import Ignored, QueryFilters
 
@@ -18,11 +19,29 @@ _SUBJECT = re.compile(
 )
 
 
+@dataclass
+class Scope:
+    """A negation (NegEx style): the words that say it, and the stretch of the question it
+    covers (to the end of its clause, or a contrast: "but", "what about"). `used` once a step
+    read a negated term in it; then its words are taken out of the semantic part."""
+
+    trigger: tuple[int, int]
+    start: int
+    end: int
+    used: bool = False
+    # "it doesn't have to be Sandler": what it covers is neither wanted nor excluded.
+    lifts: bool = False
+
+    def covers(self, pos: int) -> bool:
+        return self.start <= pos < self.end
+
+
 class Question:
     def __init__(self, text: str) -> None:
         self.original = text
         # Padded with spaces so that every phrase has a word boundary on both sides.
         self.text = " " + unicodedata.normalize("NFKC", text).strip() + " "
+        self.said = self.text  # as it was said, at the same offsets, never blanked
         self.filters = QueryFilters()
         self.limit: int | None = None
         self.like: str | None = None
@@ -30,6 +49,10 @@ class Question:
         self.wants_bad = False  # the question asks for bad films ("so bad it's good")
         self.phrases: dict[str, str] = {}  # filter group -> the words it was read from
         self.ignored: list[Ignored] = []  # understood, not used, and why
+        self.scopes: list[Scope] = []  # negations, found before any term is read
+        self.mentions: list[str] = []  # films the question names (wanted more like or not)
+        self.mention_spans: list[tuple[int, int]] = []  # where each was said
+        self.searched_for: list[str] = []  # read as filters, and meant for the meaning search
 
     def cut(self, span: Span, group: str | None = None) -> None:
         """Blank out an understood phrase (offsets stay valid for the other steps); with a
@@ -41,6 +64,19 @@ class Question:
                 f"{self.phrases[group]}, {words}" if group in self.phrases else words
             )
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+    def negated(self, pos: int) -> bool:
+        """A step reads a term at `pos`: whether it is negated, i.e. inside an odd number of
+        negation scopes ("not not horror" is horror; "I didn't like the ones that are not in
+        English" wants English). The scopes covering it are marked as used."""
+        covering = [s for s in self.scopes if s.covers(pos)]
+        for scope in covering:
+            scope.used = True
+        return len(covering) % 2 == 1
+
+    def lifted(self, pos: int) -> bool:
+        """Whether a term at `pos` is in a scope that lifts a wish rather than negating it."""
+        return any(s.lifts and s.covers(pos) for s in self.scopes)
 
     @property
     def head_end(self) -> int:

@@ -117,8 +117,12 @@ CASES = [
     ("Mads Mikkelsen dramas", dict(cast=["Mads Mikkelsen"], genres_all=["Drama"]), ""),
     ("a woo-style shootout", dict(), "woo-style shootout"),
     # A name the index does not know still reads as a person, so the answer can say "none".
+    # Well-known people are known even when the index has no film of theirs; their names stay
+    # in the meaning search too (the closest answers are then still about them).
     ("Alfred Hitchcock films", dict(directors=["Alfred Hitchcock"]), "Alfred Hitchcock"),
     ("Spike Lee films rated 7 or more", dict(directors=["Spike Lee"], rating_min=7.0), "Spike Lee"),
+    # A name nobody knows, alone: guessed as a director and kept for the meaning search too.
+    ("Agnes Jaouiz", dict(directors=["Agnes Jaouiz"]), "Agnes Jaouiz"),
     ("films like Blade Runner", dict(), ""),  # a film to find more like: ParsedQuery.like
     ("Zombies And The Undead", dict(), "Zombies And The Undead"),
     ("New York", dict(), "New York"),

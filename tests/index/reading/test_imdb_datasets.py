@@ -169,3 +169,13 @@ def test_a_line_without_end_is_refused_not_read_into_memory(tmp_path):
     (folder / "title.akas.tsv").write_text(AKAS + "x" * 3_000_000)
     with pytest.raises(FileError, match=r"title\.akas\.tsv.*longer than"):
         list(read_imdb_folder(folder, tmp_path / "s.sqlite", CatalogueReport()))
+
+
+def test_writers_are_read_when_the_crew_file_names_them(tmp_path):
+    """title.crew's writers column (optional): known to the question parser, never a filter."""
+    films = {
+        f.title: f
+        for f in read_imdb_folder(dataset(tmp_path / "imdb"), tmp_path / "s", CatalogueReport())
+    }
+    assert films["Heat"].writers == ("Michael Mann",)
+    assert films["Parasite"].writers == ("Bong Joon Ho",)  # a writer without a name is left out

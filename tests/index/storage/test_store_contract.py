@@ -31,6 +31,7 @@ QUESTIONS = [
     "non-American dramas rated below 9 about families",
     "films by Bong Joon-ho",
     "starring Song Kang-ho",
+    "Korean films without Song Kang-ho",  # an excluded person: neither directing nor acting
     "a heist that goes wrong, after 2000",
     "musicals rated 9+",  # may be emptied: the relaxed answer must match too
     "Danish films not rated above 8",

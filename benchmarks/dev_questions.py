@@ -1,0 +1,188 @@
+"""Other people's questions (../shared/data/questions: 235 from public sources, each with the
+reading a person expects and a judge), split by whole sources into a part we tune on and a
+part we never look into.
+
+The split was fixed before any miss of the held-out part was read, and is a rule over the
+`source` field, not a list of questions:
+
+- held out: every question from the INSPIRED data set (its test dialogues, its training
+  dialogues and its annotated sample), the WikiMovies test questions and the voice-to-search
+  test queries (75 questions);
+- tuning: everything else (ReDial test and training dialogues, ReDial's IARD annotations, the
+  IAI MovieBot users, the self-query and search demos: 160 questions).
+
+Every question is scored by the set's own judge (its `verdict`), on the answer `cinebot search
+--json` would give, but in one process (the judge itself starts one process a question).
+
+    python -m benchmarks.dev_questions            # both parts, misses by kind
+    python -m benchmarks.dev_questions --misses   # and every miss of the tuning part
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+QUESTIONS_ENV = "CINEBOT_DEV_QUESTIONS"
+FILES = ("dev.jsonl", "dev_more.jsonl")
+# Whole sources kept apart: a data set's every file, or a project's whole test set.
+HELD_OUT = re.compile(
+    r"(?:^|[:/])inspired/|^haitian-sun/GraftNet:|^ShraddhaGupte97/voice-to-search:"
+)
+
+Answer = Callable[[str], dict[str, Any]]  # question -> `cinebot search --json`
+
+
+def find_questions() -> Path | None:
+    """$CINEBOT_DEV_QUESTIONS, else ../shared/data/questions beside the repository."""
+    candidates = [os.environ.get(QUESTIONS_ENV, "")]
+    candidates += [str(base / "shared/data/questions") for base in (REPO.parent, Path.cwd().parent)]
+    return next(
+        (Path(c) for c in candidates if c and (Path(c) / "judge.py").is_file()),
+        None,
+    )
+
+
+def source_of(row: dict[str, Any]) -> str:
+    """A question's source: the file or page it comes from, without where in it."""
+    return row["source"].split(" (", 1)[0].strip()
+
+
+def held_out(row: dict[str, Any]) -> bool:
+    return HELD_OUT.search(source_of(row)) is not None
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    question: str
+    data: dict[str, Any]
+
+    @property
+    def part(self) -> str:
+        return "held-out" if held_out(self.data) else "tuning"
+
+
+def read_rows(folder: Path) -> list[Row]:
+    """Every question of both files, as the judge reads them (synthetic ones left out)."""
+    rows = []
+    for name in FILES:
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not (data := json.loads(line)).get("synthetic_question"):
+                rows.append(Row(name, data.get("question_normalized") or data["question"], data))
+    return rows
+
+
+def load_judge(folder: Path) -> SimpleNamespace:
+    """The set's judge.py as a module (it reads its set from sys.argv when imported)."""
+    path = folder / "judge.py"
+    namespace: dict[str, Any] = {"__name__": "judge", "__file__": str(path)}
+    argv = sys.argv
+    sys.argv = [str(path), str(folder / FILES[0])]
+    try:
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    finally:
+        sys.argv = argv
+    return SimpleNamespace(**namespace)
+
+
+@dataclass
+class Score:
+    right: int = 0
+    total: int = 0
+    misses: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def share(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+    def cell(self) -> str:
+        return f"{self.right}/{self.total} ({self.share:.1%})"
+
+
+@dataclass
+class Scored:
+    parts: dict[str, Score]  # "tuning", "held-out", "dev.jsonl", "dev_more.jsonl"
+    missed: list[tuple[Row, list[tuple[str, str]], dict[str, Any]]]  # tuning misses only
+
+
+def score(rows: list[Row], answer: Answer, judge: SimpleNamespace) -> Scored:
+    parts: dict[str, Score] = {name: Score() for name in ("tuning", "held-out", *FILES)}
+    missed = []
+    for row in rows:
+        got = answer(row.question)
+        _, why = judge.verdict(row.data, got)
+        for name in (row.part, row.file):
+            parts[name].total += 1
+            parts[name].right += not why
+            parts[name].misses.update({kind for kind, _ in why})
+        if why and row.part == "tuning":
+            missed.append((row, why, got))
+    return Scored(parts, missed)
+
+
+@contextlib.contextmanager
+def sample_engine() -> Iterator[Any]:
+    """The sample index, as `make run` builds it, in a folder of its own."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from config import Settings
+    from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
+
+    with tempfile.TemporaryDirectory(prefix="cinebot-dev-questions-") as folder:
+        engine = Engine(Settings(index_dir=Path(folder) / "index"))  # type: ignore[call-arg]
+        engine.import_catalogue([SAMPLE_CATALOGUE], tmdb=False)
+        engine.ingest([SAMPLE_CORPUS])
+        yield engine
+
+
+def answers(engine: Any) -> Answer:
+    return lambda question: engine.ask(question).to_dict()
+
+
+def table(scored: Scored) -> list[str]:
+    lines = [
+        "| part | questions fully right | misses by kind |",
+        "| --- | ---: | --- |",
+    ]
+    for name, s in scored.parts.items():
+        kinds = ", ".join(f"{k} {n}" for k, n in s.misses.most_common()) or "-"
+        lines.append(f"| {name} | {s.cell()} | {kinds} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--misses", action="store_true", help="print the tuning part's misses")
+    args = parser.parse_args()
+    folder = find_questions()
+    if folder is None:
+        sys.exit(f"no questions found: set {QUESTIONS_ENV} to the folder with judge.py")
+    judge = load_judge(folder)
+    with sample_engine() as engine:
+        scored = score(read_rows(folder), answers(engine), judge)
+    if args.misses:
+        for row, why, got in scored.missed:
+            print(f"- {row.question!r}")
+            print(f"    {'; '.join(w for _, w in why)}")
+            print(f"    semantic={got.get('semantic')!r} like={got.get('like')!r}")
+            wanted = {k: v for k, v in row.data["expected"].items() if v not in (None, [], "any")}
+            print(f"    expected {wanted} {row.data.get('alt_by_hand') or ''}")
+    print("\n".join(table(scored)))
+
+
+if __name__ == "__main__":
+    main()

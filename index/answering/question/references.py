@@ -1,0 +1,474 @@
+"""Films a question names, every one of them: "Title (YYYY)" anywhere, a title the index
+knows, a capitalised title after "like" ("movies like Oldboy"), or a lower-case one that runs
+to the end of its clause ("something like the lord of the rings"). Each is taken out whole
+before any other step reads numbers or genre words in it ("30 Minutes or Less (2011)" is no
+runtime, "Scary Movie" no horror, "War Horse" no war film, "1922" no year).
+
+What a mention means comes from the words around it: after "like", "similar to", "loved",
+"seen" (or with "anything like that" elsewhere) the question wants films like it (`like`:
+the first such film); under a negation ("not like Star Wars", "I don't like The Avengers
+(2012)") it is only a film named; a single film named with no such words is the film asked
+about (`title`: "is Oldboy any good?"). A name the people vocabulary knows ("something like
+Nicolas Cage") is a person, not a film, and is left to the people step."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.answering.question.state import Question
+from index.answering.question.vocabulary import FILLER
+from index.knowledge.countries import name_table
+from index.knowledge.films import normalize_title
+from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
+from index.knowledge.people import People, fold
+from index.knowledge.titles import Titles
+
+# Words that say the question wants films like the one it names.
+_LIKE_BEFORE = re.compile(
+    r"\b(?:(?:more|films?|movies?|something|anything|stuff|things|ones)\s+)?(?:like|similar\s+to|"
+    r"such\s+as|as\s+good\s+as|in\s+the\s+(?:vein|spirit|style|mould|mold)\s+of|"
+    r"reminiscent\s+of|along\s+the\s+lines\s+of|the\s+likes\s+of|"
+    r"if\s+i\s+(?:liked|loved|enjoyed)|(?:because|since)\s+i\s+(?:liked|loved|enjoyed))\s+$",
+    re.IGNORECASE,
+)
+_SEEN_BEFORE = re.compile(
+    r"\b(?:loved|liked|enjoyed|adored|watched|saw|seen|rewatched|finished|devoured|"
+    r"fan\s+of|a\s+big\s+fan\s+of)\s+(?:the\s+(?:movie|film)\s+)?$",
+    re.IGNORECASE,
+)
+# A taste said of a film: "I like X (1998)", "my favorite is X (1996)".
+_TASTE_BEFORE = re.compile(
+    r"\b(?:love|enjoy|like|adore|favou?rites?\s+(?:is|are|was|were|being)|"
+    r"favou?rites?\s+(?:movie|film)\s+(?:is|was))\s+$",
+    re.IGNORECASE,
+)
+_SIMILAR_ANYWHERE = re.compile(
+    r"\b(?:similar|like\s+(?:it|that|this|those|these|them|that\s+one)|more\s+like|"
+    r"what\s+next|what\s+else|anything\s+else|along\s+those\s+lines|same\s+vibe|"
+    r"got\s+anything\s+like|the\s+likes)\b",
+    re.IGNORECASE,
+)
+# Words that say the question is about the film itself.
+_ABOUT_BEFORE = re.compile(
+    r"\b(?:how\s+was|how\s+is|reviews?\s+(?:of|for)|thoughts\s+on|think\s+of|info\s+on|"
+    r"tell\s+me\s+about|what\s+about|who\s+(?:directed|wrote|made|starred\s+in|stars\s+in|"
+    r"acted\s+in|is\s+in|was\s+in|are\s+the\s+actors\s+in)|(?:what|which)\s+(?:genre|language|"
+    r"year|kind\s+of\s+(?:film|movie))\s+(?:is|was)|when\s+was|have\s+you\s+seen|"
+    r"did\s+you\s+(?:see|like)|heard\s+of)\s+$",
+    re.IGNORECASE,
+)
+_WITH_YEAR = re.compile(r"\s*\(\s*(?P<year>(?:18|19|20)\d\d)\s*\)")
+_TOKEN = re.compile(r"[^\s,;!?]+")
+_MAX_WORDS = 8
+# Lower-case words a title may have inside it ("Gone in 60 Seconds", "Beauty and the Beast").
+_SMALL = set(
+    "of the and in a an to for on at with from by or is are was me my you your it its do did "
+    "what who we i not no up out down over under into off as vs de la le du el des en et di da "
+    "der die das von van all this that be can".split()
+)
+# Capitalised words before a title that are not in it ("I've Seen Black Stallion (2010)").
+_NOT_TITLE_START = set(
+    "i i've i'm im i'd i'll like liked loved enjoyed seen saw watched adored also or but "
+    "maybe something anything movies movie films film even oh hi hey hello well so then just "
+    "really especially favorite favourite favorites favourites yes no".split()
+)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int  # where its words start (the cue words before it are not part of it)
+    end: int  # after its year, if any
+    name: str
+    cue_start: int  # where "like ..." before it starts, or `start`
+    wanted: bool  # said after "like", "loved", "seen" ...
+
+
+def read(question: Question, titles: Titles | None, people: People | None = None) -> None:
+    """Every film named, longest first: with a year, known to the index, then after "like"."""
+    found: list[_Mention] = []
+    for finder in (_with_year, _known, _after_like, _title_case):
+        while (mention := finder(question, titles, people)) is not None:
+            while mention is not None and len(found) <= 12:
+                found.append(mention)
+                question.cut((mention.start, mention.end))
+                mention = _continued(question, mention, people)
+            if len(found) > 12:
+                break
+    if not found:
+        return
+    found.sort(key=lambda m: m.start)
+    for m in found:
+        question.mentions.append(m.name)
+        question.mention_spans.append((m.start, m.end))
+        if m.cue_start < m.start:
+            question.cut((m.cue_start, m.start))
+    _echoes(question, found)
+    wanted = [m for m in found if not question.negated(m.start)]
+    liked = [m for m in wanted if m.wanted]
+    if liked:
+        question.like = liked[0].name
+    elif wanted and _SIMILAR_ANYWHERE.search(question.original):
+        question.like = wanted[0].name
+    elif len(found) == 1 and wanted:
+        question.title = wanted[0].name
+
+
+def _cued(question: Question, start: int) -> tuple[int, bool]:
+    """(where the cue before `start` begins, whether it says more like this film)."""
+    before = question.text[:start]
+    if lead := _LIKE_BEFORE.search(before):
+        return lead.start(), True
+    if _SEEN_BEFORE.search(before) or _TASTE_BEFORE.search(before):
+        return start, True
+    return start, False
+
+
+def _mention(question: Question, start: int, end: int, name: str) -> _Mention:
+    cue_start, wanted = _cued(question, start)
+    if year := _WITH_YEAR.match(question.text, end):
+        end = year.end()
+    return _Mention(start, end, name, cue_start, wanted)
+
+
+def _shouting(word: str) -> bool:
+    """A word typed in capitals in a question typed in capitals ("ENJOYED"), not a title's."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _with_year(
+    question: Question, titles: Titles | None = None, people: People | None = None
+) -> _Mention | None:
+    """ "Title (YYYY)": the run of title words before the year, back to the first word that
+    cannot be in a title (a lower-case word other than "of", "the", "in" ...)."""
+    text = question.text
+    for year in _WITH_YEAR.finditer(text):
+        words = list(re.finditer(r"[^\s]+", text[: year.start()]))
+        taken: list[re.Match[str]] = []
+        for w in reversed(words):
+            token = w.group()
+            bare = token.strip("\"'“”‘’")
+            if re.search(r"[.;?)(]$|\.\.\.", token) and taken:
+                break  # the end of the sentence before
+            if not bare:
+                break
+            if token.endswith((",", ";")) and taken:
+                break
+            if bare[:1].isupper() or bare[:1].isdigit():
+                maker = re.sub(r"['’]s$", "", bare)
+                if maker != bare and taken and people is not None and people.by_surname(maker):
+                    break  # "Kubrick's Paths of Glory (1957)": the maker, not the title
+                if (
+                    _shouting(bare)
+                    and len(bare) > 1
+                    and not all(_shouting(t.group()) for t in taken)
+                ):
+                    break
+                if (
+                    bare.lower().rstrip(":!") in _NOT_TITLE_START
+                    and taken
+                    and not _inside(words, w)
+                ):
+                    break
+                taken.append(w)
+            elif bare.lower() in _SMALL or bare == "&":
+                taken.append(w)
+            else:
+                break
+            if len(taken) > 12:
+                break
+        while taken and not _capitalised(taken[-1].group()):
+            taken.pop()  # a title starts with a capitalised word: "or" is not in it
+        if not taken:
+            continue
+        start = taken[-1].start()
+        name = text[start : year.start()].strip().strip("\"'“”‘’").strip()
+        if name:
+            return _mention(question, start, year.start(), name)
+    return None
+
+
+def _inside(words: list[re.Match[str]], word: re.Match[str]) -> bool:
+    """ "I" between two title words ("10 Things I Hate About You"), not opening a sentence."""
+    i = words.index(word)
+    before = words[i - 1].group() if i else ""
+    return (
+        word.group() == "I"
+        and (before[:1].isupper() or before[:1].isdigit())
+        and not re.search(r"[.!?;,)]$", before)
+        and before.lower() not in _NOT_TITLE_START
+    )
+
+
+def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | None:
+    """The longest run of words naming a film the index knows, read the way people write
+    titles: whole and of two words or more in any case; one word (or a number) only when it
+    is the whole question, capitalised and not the first word, or after "like", "watched",
+    "about" and such."""
+    if titles is None:
+        return None
+    tokens = list(_TOKEN.finditer(question.text))
+    words_only = [t for t in tokens if re.search(r"\w", t.group())]
+    best: tuple[int, int, str] | None = None
+    for i in range(len(tokens)):
+        for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
+            span = tokens[i : i + n]
+            key = normalize_title(" ".join(t.group() for t in span))
+            film = titles.by_key.get(key) or titles.by_key.get(key.replace(" s ", "s "))
+            if film is None:
+                continue
+            start, end = span[0].start(), span[-1].end()
+            before = question.text[:start]
+            cued = bool(
+                _LIKE_BEFORE.search(before)
+                or _SEEN_BEFORE.search(before)
+                or _ABOUT_BEFORE.search(before)
+            )
+            phrase = " ".join(t.group() for t in span).lower().strip("\"'“”‘’")
+            if not cued and (phrase in SYNONYMS or phrase in name_table()):
+                continue  # "science fiction", "the heist": words the question means as such
+            if len(key.split()) == 1 and not cued and _PLACE_BEFORE.search(before):
+                continue  # "films set in Chicago": a place
+            if len(key.split()) == 1:
+                alone = n >= len(words_only)  # the title is the whole question
+                named = (
+                    alone
+                    or cued
+                    or (
+                        i > 0
+                        and _capitalised(span[0].group())
+                        and not span[0].group()[:1].isdigit()
+                        and not _in_a_name(tokens, i, n)
+                    )
+                )
+                if not named:
+                    continue
+            if best is None or end - start > best[1] - best[0]:
+                best = (start, end, film)
+            break
+    return _mention(question, best[0], best[1], best[2]) if best else None
+
+
+_PLACE_BEFORE = re.compile(
+    r"\b(?:set|takes?\s+place|located|based|shot|filmed|made|living|lives?)\s+(?:in|on|around)\s+$"
+    r"|\b(?:in|from|about|around|near)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit() or word[:1] in "[(\"'“‘"
+
+
+def _in_a_name(tokens: list[re.Match[str]], i: int, n: int) -> bool:
+    """A capitalised word inside a longer run of them ("Helena Bonham Carter") is part of a
+    name, not a one-word title on its own."""
+    before = tokens[i - 1].group() if i > 0 else ""
+    after = tokens[i + n].group() if i + n < len(tokens) else ""
+    return (before[:1].isupper() and before != "I") or after[:1].isupper()
+
+
+_NUMBER_SEEN = re.compile(
+    r"\b(?:loved|liked|enjoyed|adored|watched|saw|seen|rewatched|like|similar\s+to)\s+"
+    r"(?P<title>\d{1,4})\b(?!\s*(?:minutes|mins?|hours?|stars?|/|%|\+|years?))",
+    re.IGNORECASE,
+)
+# "liked geralds game and 1922": a number in a list of films seen is one of them.
+_NUMBER_IN_A_LIST = re.compile(
+    r"\b(?:loved|liked|enjoyed|adored|watched|saw|seen)\s+(?:[\w'’:]+\s+){1,5}?(?:and|or|,)\s+"
+    r"(?P<title>(?:18|19|20)\d\d)\b(?!\s*(?:s\b|['’]s|-|–|to\b|and\b|or\b))",
+    re.IGNORECASE,
+)
+_CAPITALISED_AFTER_LIKE = re.compile(
+    r"(?<!\bwould\s)"
+    r"\b(?:like|love|enjoy|adore|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of|"
+    r"(?:have\s+)?(?:seen|see|watched|watching|watch|loved|liked|enjoyed|adored|saw)(?:\s+was)?|"
+    r"favou?rite\s+(?:[\w-]+\s+){0,2}?(?:(?:movie|film)s?\s+)?(?:is|was|being))\s+"
+    # A title: capitalised words, with small words inside ("of", "the", "and the ...").
+    r"(?P<title>(?:the\s+)?[A-Z][\w'’:&-]*(?:[ ]{1,2}(?:of|the|and(?=[ ]{1,2}[a-z])|in|a(?=[ ]{1,2}[A-Z])|"
+    r"to|[A-Z0-9][\w'’:&-]*)){0,6})"
+)
+# Said of a film after it: "A Star Is Born was amazing", "The Notebook is one of my favorites".
+_JUDGED_AFTER = re.compile(
+    r"(?:^|(?<=[.!?,;]\s)|(?<=^\s))\s*(?P<title>(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)"
+    r"(?:[ ]{1,2}(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)){0,6})\s+"
+    r"(?=(?:is|was|looks|looked|sounds|sounded)\s+(?:so\s+|really\s+|pretty\s+)?"
+    r"(?:one\s+of\s+my\s+favou?rites|my\s+favou?rite|great|amazing|awesome|good|hilarious|"
+    r"funny|fantastic|excellent|the\s+best|lit|interesting|scary|boring|terrible|ok|okay)\b)"
+)
+# "something like the lord of the rings", "movies similar to inception": lower case, to the
+# end of its clause, after words that say "films like" (not "I like").
+_LOWER_AFTER_LIKE = re.compile(
+    r"(?:\b(?:movies?|films?|something|anything|stuff|ones?|more)\s+like|\bsimilar\s+to|"
+    r"\balong\s+the\s+lines\s+of|\bthe\s+likes\s+of)\s+"
+    r"(?P<title>[a-z0-9][\w'’:-]*(?:[ ]{1,2}[a-z0-9][\w'’:-]*){0,6})\s*(?=[.!?,;]|$)"
+)
+_NOT_IN_A_TITLE = set(
+    "ones one kind sort type those these that it them movies movie films film stuff things "
+    "thing way lot".split()
+)
+
+
+def _after_like(
+    question: Question, titles: Titles | None, people: People | None
+) -> _Mention | None:
+    text = question.text
+    for pattern in (
+        _NUMBER_SEEN,
+        _NUMBER_IN_A_LIST,
+        _CAPITALISED_AFTER_LIKE,
+        _LOWER_AFTER_LIKE,
+        _JUDGED_AFTER,
+    ):
+        for m in pattern.finditer(text.rstrip()):
+            title = re.sub(r"(?:\s+(?:of|the|and|in|a|to))+$", "", m["title"].strip(" ,."))
+            words = title.split()
+            if not title or _vocabulary_word(words[0]):
+                continue
+            if pattern is not _LOWER_AFTER_LIKE and not _capitalised(re.sub(r"^the\s+", "", title)):
+                continue
+            if (
+                pattern is _CAPITALISED_AFTER_LIKE
+                and len(words) == 1
+                and _NOUN_AFTER.match(text, m.start("title") + len(title))
+            ):
+                continue  # "I like Christmas movies", "Marvel films": a kind of film
+            if pattern is _JUDGED_AFTER and (
+                words[0] in _NOT_TITLE_START
+                or words[0].lower() in ("it", "that", "this", "he", "she")
+            ):
+                continue
+            if pattern is _LOWER_AFTER_LIKE and (
+                any(w.lower() in _NOT_IN_A_TITLE or _vocabulary_word(w) for w in words)
+                or (words[0] in FILLER and words[0] != "the")
+                or all(w in FILLER for w in words)
+            ):
+                continue
+            if people is not None and (hit := people.find(words, fuzzy=False)) and hit.words >= 2:
+                continue  # "something like Nicolas Cage": a person
+            if (
+                pattern is _CAPITALISED_AFTER_LIKE
+                and people is not None
+                and (
+                    _first_name(words[0], people)
+                    or (len(words) == 1 and people.by_surname(words[0]) is not None)
+                )
+            ):
+                continue  # "I love Kristen Wiig", "I love Tarantino": a person
+            if (
+                people is not None
+                and len(words) >= 2
+                and re.fullmatch(r"brothers|bros\.?|sisters", words[-1], re.I)
+                and len(people.sharing_surname(words[-2])) >= 2
+            ):
+                continue  # "the Coen Brothers": people
+            start = m.start("title")
+            mention = _mention(question, start, start + len(title), title)
+            if pattern is _NUMBER_IN_A_LIST:  # said after "liked": wanted like the others
+                mention = _Mention(mention.start, mention.end, title, start, True)
+            return mention
+    return None
+
+
+_NEXT_IN_LIST = re.compile(
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(?P<title>(?:the\s+)?[A-Z0-9][\w'’:&-]*"
+    r"(?:[ ]{1,2}(?:of|the|and|in|a|to|[A-Z0-9][\w'’:&-]*)){0,5})"
+)
+
+
+def _continued(question: Question, mention: _Mention, people: People | None) -> _Mention | None:
+    """The next film of a list that a named film starts ("loved Inception and Interstellar")."""
+    m = _NEXT_IN_LIST.match(question.text, mention.end)
+    if m is None:
+        return None
+    title = m["title"].strip(" ,.")
+    words = title.split()
+    if _vocabulary_word(words[0]) or words[0] in _NOT_TITLE_START:
+        return None
+    if people is not None and (hit := people.find(words, fuzzy=False)) and hit.words >= 2:
+        return None  # "loved Heat and Al Pacino": a person
+    start = m.start("title")
+    end = start + len(m["title"].rstrip(" ,."))
+    if year := _WITH_YEAR.match(question.text, end):
+        end = year.end()
+    return _Mention(start, end, title, start, mention.wanted)
+
+
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’])[A-Z0-9][\w'’:&.-]*(?:[ ]{1,2}(?:(?:of|the|and|in|a|an|to|for|on|at|&)[ ]{1,2})*"
+    r"[A-Z0-9][\w'’:&.-]*)+"
+)
+_PLURAL_KINDS = re.compile(
+    r"(?:thrillers|comedies|dramas|westerns|musicals|documentaries|horrors|romances|mysteries|"
+    r"fantasies|films|movies|flicks|ones)$",
+    re.I,
+)
+
+
+def _title_case(
+    question: Question, titles: Titles | None, people: People | None
+) -> _Mention | None:
+    """A run of capitalised words holding a genre or country word and a word that is neither
+    ("War Horse", "American Sniper", "Spy Kids", "Star Wars"): a title, not a filter. Not a
+    description typed in capitals ("Korean Action Thrillers", "Romantic Comedy")."""
+    from index.answering.question.countries import country_pattern
+    from index.knowledge.genres import GENRE_PATTERN
+
+    for m in _CAPITALISED_RUN.finditer(question.text):
+        run = m.group().rstrip(":.")
+        words = run.split()
+        if any(_shouting(w) and len(w.strip(":.")) > 1 for w in words) or len(words) < 2:
+            continue
+        if _PLURAL_KINDS.search(run) or _NOUN.fullmatch(words[-1]):
+            continue
+        covered = [False] * len(run)
+        for pattern in (GENRE_PATTERN, country_pattern()):
+            for t in pattern.finditer(run):
+                covered[t.start() : t.end()] = [True] * (t.end() - t.start())
+        offsets = [w.start() for w in re.finditer(r"\S+", run)]
+        vocabulary = [covered[o] for o in offsets]
+        other = [
+            w
+            for w, v in zip(words, vocabulary, strict=True)
+            if not v
+            and w.lower() not in _SMALL
+            and not _NOUN.fullmatch(w)
+            and w != "I"
+            and w[:1].isalpha()
+        ]
+        if not any(vocabulary) or not other:
+            continue
+        if people is not None and people.find(words, fuzzy=False) is not None:
+            continue
+        return _mention(question, m.start(), m.start() + len(run), run)
+    return None
+
+
+_NOUN = re.compile(r"(?:movies?|films?|flicks?|pictures?)[.,!?]*", re.I)
+_NOUN_AFTER = re.compile(r"\s+(?:movies?|films?|flicks?|pictures?|ones)\b", re.I)
+
+
+def _first_name(word: str, people: People) -> bool:
+    return fold(word) in people.first_names
+
+
+def _vocabulary_word(word: str) -> bool:
+    """A word the other steps read ("Korean", "Horror"): not the start of a title."""
+    key = word.lower().strip("'’:")
+    return key in name_table() or key in SYNONYMS or key == "i"
+
+
+def _echoes(question: Question, found: list[_Mention]) -> None:
+    """Two or more words of a named film said again ("like Rogue One: A Star Wars Story (2016)
+    that aren't other star wars movies") name the same film, not a genre."""
+    for m in found:
+        words = re.findall(r"[\w'’]+", m.name)
+        for n in range(len(words), 1, -1):
+            for i in range(len(words) - n + 1):
+                if sum(w.lower() not in _SMALL for w in words[i : i + n]) < 2:
+                    continue
+                phrase = r"\s+".join(re.escape(w) for w in words[i : i + n])
+                pattern = re.compile(rf"(?<![\w-]){phrase}(?![\w-])", re.I)
+                for echo in list(pattern.finditer(question.text, m.end)):
+                    question.cut(echo)

@@ -1,0 +1,29 @@
+"""Other people's questions (../shared/data/questions, read in place): scored by their own
+judge on the sample index, split by whole sources into the part we tune on and the part we
+keep apart. Skipped where the set is not beside the repository."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import dev_questions
+
+FOLDER = dev_questions.find_questions()
+pytestmark = pytest.mark.skipif(FOLDER is None, reason="../shared/data/questions not found")
+
+
+def test_the_split_is_by_whole_sources_and_fixed():
+    rows = dev_questions.read_rows(FOLDER)
+    parts: dict[str, set[str]] = {"tuning": set(), "held-out": set()}
+    for row in rows:
+        parts[row.part].add(dev_questions.source_of(row.data))
+    assert not parts["tuning"] & parts["held-out"]
+    assert sum(r.part == "held-out" for r in rows) == 75 and len(rows) == 235
+
+
+def test_the_tuning_part_is_read_right_by_the_sets_own_judge(sample_engine):
+    judge = dev_questions.load_judge(FOLDER)
+    rows = dev_questions.read_rows(FOLDER)
+    scored = dev_questions.score(rows, dev_questions.answers(sample_engine), judge)
+    print("\n".join(dev_questions.table(scored)))
+    assert scored.parts["tuning"].share >= 0.95
