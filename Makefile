@@ -60,10 +60,11 @@ bench-catalogue: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_catalogue $(ARGS)
 
 # Answer quality (80 questions) against BM25-only and dense-only -> benchmarks/EVAL.md,
-# then the judged set (below).
+# then the judged set (below), then taste on MovieLens members -> benchmarks/TASTE.md.
 eval: $(BENCH)
 	$(BIN)/python -m benchmarks.eval_quality $(ARGS)
 	$(BIN)/python -m benchmarks.eval_judged
+	$(BIN)/python -m benchmarks.eval_taste
 
 # Answers judged blind (issue #25): 110 questions, cinebot vs BM25 only vs dense only, P@5 per
 # kind from the kept judgments -> benchmarks/JUDGED.md. Indexes 12,000 real reviews the first
