@@ -165,7 +165,7 @@ class TasteCog(commands.Cog):
                     break
                 await asyncio.sleep(FINAL_WAIT)
                 poll = (await channel.fetch_message(message_id)).poll
-            result = _poll.outcome(poll)
+            result = _poll.outcome(_poll.counts(poll))
             label = night.result.hits[result.index].film.label
             await channel.send(
                 embed=_render.winner_embed(label, result.votes, result.total, result.note),

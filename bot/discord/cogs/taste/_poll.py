@@ -36,16 +36,20 @@ class Outcome:
     note: str = ""
 
 
-def outcome(poll: discord.Poll | None) -> Outcome:
+def counts(poll: discord.Poll | None) -> list[int]:
+    """Votes per answer, in the answers' order (none known: no votes)."""
+    answers = sorted(poll.answers, key=lambda a: a.id) if poll is not None else []
+    return [a.vote_count for a in answers]
+
+
+def outcome(votes: list[int]) -> Outcome:
     """The most voted answer. A tie goes to the better match (the earlier answer); with no
     votes at all, the best match is the night's film."""
-    answers = sorted(poll.answers, key=lambda a: a.id) if poll is not None else []
-    counts = [a.vote_count for a in answers]
-    total = sum(counts)
+    total = sum(votes)
     if not total:
         return Outcome(0, 0, 0, "Nobody voted, so the best match for the group it is.")
-    best = max(counts)
-    tied = [i for i, count in enumerate(counts) if count == best]
+    best = max(votes)
+    tied = [i for i, count in enumerate(votes) if count == best]
     note = (
         "" if len(tied) == 1 else f"A tie between {len(tied)} films: the best match of them wins."
     )
