@@ -61,10 +61,11 @@ bench-catalogue: $(STAMP)
 
 # Answer quality (80 questions) against BM25-only and dense-only, film knowledge from real
 # reviews, other people's questions, and our review pages -> benchmarks/EVAL.md; then the
-# judged set (below).
+# judged set (below), then taste on MovieLens members -> benchmarks/TASTE.md.
 eval: $(BENCH)
 	$(BIN)/python -m benchmarks.eval_quality $(ARGS)
 	$(BIN)/python -m benchmarks.eval_judged
+	$(BIN)/python -m benchmarks.eval_taste
 
 # Answers judged blind (issue #25): 110 questions, cinebot vs BM25 only vs dense only, P@5 per
 # kind from the kept judgments -> benchmarks/JUDGED.md. Indexes 12,000 real reviews the first

@@ -115,3 +115,35 @@ def segments(review: ReviewHit) -> list[tuple[str, bool]]:
 def highlighted_words(review: ReviewHit) -> set[str]:
     """The distinct words the engine highlighted in a snippet, lower-cased."""
     return {review.snippet[a:b].lower() for a, b in review.spans}
+
+
+def taste_notice(rated: int, needed: int) -> str | None:
+    """Why a recommendation is not personal yet (too few rated reviews here), or None."""
+    if rated >= needed:
+        return None
+    have = f"you have {rated}" if rated else "you have none yet"
+    return (
+        f"Taste needs {needed} rated reviews of yours in this server; {have}. "
+        "Until then, the films reviewers here rate best:"
+    )
+
+
+def taste_basis(rated: int) -> str:
+    """What a personal recommendation was worked out from."""
+    return f"From your {rated} rated review{'s' if rated != 1 else ''} in this server."
+
+
+def names(people: list[str]) -> str:
+    """ "Ana", "Ana and Ben", "Ana, Ben and Cy"."""
+    return people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+
+
+def neutral_notice(people: list[str], needed: int) -> str | None:
+    """Who counted as neutral at a movie night (too few rated reviews here)."""
+    if not people:
+        return None
+    verb = "has" if len(people) == 1 else "have"
+    return (
+        f"{names(people)} {verb} fewer than {needed} rated reviews here: counted as neutral "
+        "(any film suits them alike)."
+    )

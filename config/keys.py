@@ -30,6 +30,7 @@ NOT_SETTINGS = {
     "CINEBOT_LONG_TESTS": "tests: the long variants",
     "CINEBOT_SHARED_DATA": "tests: where the shared data sets are",
     "CINEBOT_IMDB_REVIEWS": "benchmarks: the real reviews",
+    "CINEBOT_MOVIELENS": "benchmarks: real people's ratings (MovieLens)",
     "CINEBOT_DEV_QUESTIONS": "benchmarks: other people's questions and their judge",
 }
 

@@ -107,6 +107,9 @@ class DiscordSettings(Section):
         default_factory=lambda: [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv", ".tsv"]
     )
     worker_threads: int = Field(4, ge=1, le=32)
+    # /movienight: how long its poll is open before the bot closes it and names the winner
+    # (Discord's own limit is 32 days; Discord is told the whole hours that cover it).
+    movie_night_poll_seconds: float = Field(3600, gt=0, le=32 * 24 * 3600)
     # Who may re-index the base library besides the bot's owner (user ids).
     operator_ids: list[int] = Field(default_factory=list)
 

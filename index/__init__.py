@@ -12,6 +12,7 @@ The pipeline runs one way, one sub-package per stage:
 exports; nothing here imports discord.
 """
 
+from index.answering.taste import Member, MovieNight, Recommendation
 from index.cataloguing import CatalogueImport
 from index.conversation import Conversation, Reply, is_follow_up, no_title_message
 from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
@@ -22,6 +23,7 @@ from index.knowledge.filters import name_of as filter_name
 from index.knowledge.filters import phrases as filter_phrases
 from index.knowledge.languages import language_name
 from index.results import FilmDetail, FilmHit, ReviewHit, SearchResult, TitleMatch
+from index.taste import Brought
 from index.telemetry import METRICS, Request, configure_logging, request, stage
 from index.text import clean, escaped
 from index.types import (
@@ -40,6 +42,7 @@ __all__ = [
     "METRICS",
     "SAMPLE_CATALOGUE",
     "SAMPLE_CORPUS",
+    "Brought",
     "CatalogueImport",
     "Conversation",
     "Engine",
@@ -50,11 +53,14 @@ __all__ = [
     "IndexDamaged",
     "IndexMissing",
     "IngestReport",
+    "Member",
+    "MovieNight",
     "NotYours",
     "ParsedQuery",
     "Problem",
     "Progress",
     "QueryFilters",
+    "Recommendation",
     "Reply",
     "Request",
     "ReviewHit",

@@ -23,6 +23,7 @@ from index.results import FilmDetail, SearchResult, TitleMatch
 from index.storage.snapshot import Snapshot, open_snapshot
 from index.storage.vectors import VectorBackend, backend_for
 from index.storage.versions import IndexStore
+from index.taste import Taste
 from index.telemetry import METRICS
 from index.types import BASE_LIBRARY, IngestReport, ParsedQuery, QueryFilters
 
@@ -50,6 +51,11 @@ class Engine:
     def libraries(self) -> Libraries:
         """Each server's own library: members' reviews, departures, uploads."""
         return Libraries(self)
+
+    @cached_property
+    def taste(self) -> Taste:
+        """Films for a member from their own reviews, and for a movie night."""
+        return Taste(self)
 
     # ------------------------------------------------------------------ the live version
     @property

@@ -219,9 +219,12 @@ class Libraries:
         return snap.library_reviews(library, user, matching, limit)
 
     def export(self, library: str) -> str:
-        """A library as JSONL, one review a line, in the record format `cinebot ingest` reads."""
+        """A library as JSONL, one review a line, in the record format `cinebot ingest` reads.
+        Members' ratings without words are theirs alone: not exported."""
         lines = []
         for r in reversed(self.reviews(library)):  # oldest first, as written
+            if r.user_id and not r.text.strip():
+                continue
             record = {
                 "id": Library(library).local_id(r.review_id),
                 "title": r.title,

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # earlier ones. "base" modules (shared types, errors, telemetry) come before all of them.
 STAGES = ["base", "knowledge", "reading", "embedding", "storage", "answering", "pipeline", "api"]
 BASE = {"types", "results", "errors", "telemetry", "text"}
-PIPELINE = {"ingest", "cataloguing", "libraries", "engine", "conversation"}
+PIPELINE = {"ingest", "cataloguing", "libraries", "taste", "engine", "conversation"}
 SEAM = "index.storage.vectors"
 # The Qdrant stores: only the seam picks them; each library is imported by its own module.
 QDRANT = (

@@ -36,6 +36,7 @@ EXTENSIONS = (
     "bot.discord.cogs.admin",
     "bot.discord.cogs.reviews",
     "bot.discord.cogs.info",
+    "bot.discord.cogs.taste",
 )
 
 

@@ -211,6 +211,7 @@ HELP_TEXT = """Ask in plain words; filters are understood and shown back to you.
 • `/similar` a film (titles autocomplete) · `/film` one film and its reviews · `/stats`
 Chat: mention me or DM me the same questions. Then refine: `more`, `back`, `only after 2015`, `not horror`, `rated 9+`, `like the second one`.
 Your own reviews: `/review post` (then edit or delete them), `/myreviews`. They join this server's library, which only this server sees.
+Your taste: `/recommend` (films for you, from your reviews here; only you see it), `/movienight` with friends (a poll), `/taste import` your Letterboxd or IMDb ratings (only your /recommend reads them).
 Admins: `/ingest` adds a review file to this server's library, `/reindex` re-reads its uploads, `/library export` and `/library delete`."""
 
 

@@ -1,5 +1,5 @@
-"""The `cinebot` command line: ingest, catalogue, search, similar, film, stats, chat, library,
-run, bot."""
+"""The `cinebot` command line: ingest, catalogue, search, similar, film, stats, recommend,
+movienight, chat, library, run, bot."""
 
 from __future__ import annotations
 
@@ -15,7 +15,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.terminal.console import Plain, print_catalogue, print_film, print_report, print_result
+from bot.terminal.console import (
+    Plain,
+    print_catalogue,
+    print_film,
+    print_movie_night,
+    print_recommendation,
+    print_report,
+    print_result,
+)
 from config import ConfigError, Settings, load_settings
 from index import (
     BASE_LIBRARY,
@@ -271,6 +279,62 @@ def stats(
         console.print(Plain(f"{key:>14}  ", style="dim") + Plain(str(value)))
 
 
+UserOption = Annotated[int, typer.Option("--user", help="The member's Discord user id.")]
+NeededServer = Annotated[
+    int, typer.Option("--server", help="The Discord server whose library holds their reviews.")
+]
+
+
+@app.command()
+def recommend(
+    user: UserOption,
+    server: NeededServer,
+    question: Annotated[
+        str, typer.Argument(help='Optional: what they feel like, e.g. "something Korean".')
+    ] = "",
+    limit: Annotated[int | None, typer.Option(min=1, max=25, help="Films to show.")] = None,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Films for a member from their own reviews in a server, as /recommend answers them
+    (the JSON is `search --json` with a `why` per film)."""
+    library = library_of(server)
+    assert library is not None
+    with _told():
+        found = _engine(index).taste.recommend(library, user, question, limit)
+    if as_json:
+        print(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_recommendation(_console(), found)
+
+
+@app.command()
+def movienight(
+    users: Annotated[
+        list[int], typer.Option("--user", help="A member's Discord user id (two or more).")
+    ],
+    server: NeededServer,
+    question: Annotated[str, typer.Argument(help="Optional: what the night is for.")] = "",
+    limit: Annotated[int, typer.Option(min=2, max=10, help="Films to choose from.")] = 5,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Films for a group of members of a server, balancing their tastes, as /movienight
+    picks them for its poll."""
+    library = library_of(server)
+    assert library is not None
+    group = list(dict.fromkeys(users))
+    if len(group) < 2:
+        raise _fail("a movie night needs two members or more (--user, --user)", 2)
+    members = [(uid, f"member {uid}") for uid in group]
+    with _told():
+        night = _engine(index).taste.movie_night(library, members, question, limit)
+    if as_json:
+        print(json.dumps(night.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_movie_night(_console(), night)
+
+
 def _chat(engine: Engine, library: str | None = None) -> None:
     conversation = Conversation(engine, library=library)
     console = _console()
@@ -415,6 +479,39 @@ def library_post(
         print(json.dumps({"review_id": review_id, **report.as_dict()}, indent=2))
     else:
         _console().print(Plain(f"saved {review_id} in {library} (index {report.version})"))
+
+
+@library_app.command("ratings")
+def library_ratings(
+    server: ServerArgument,
+    path: Annotated[
+        Path, typer.Argument(help="Letterboxd's ratings.csv or IMDb's ratings export.")
+    ],
+    user: Annotated[int, typer.Option(help="The member's Discord user id (whose ratings).")],
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A member's ratings export, as `/taste import` takes it: their own ratings without words,
+    which only their taste reads."""
+    library = library_of(server)
+    assert library is not None
+    with _told():
+        try:
+            brought = _engine(index).taste.bring(library, user, path)
+        except ValueError as exc:
+            raise _fail(f"not saved: {exc}") from None
+    if as_json:
+        data = {
+            "ratings": brought.ratings,
+            "unrated": brought.unrated,
+            "words_left_out": brought.words,
+        }
+        print(json.dumps({**data, **brought.report.as_dict()}, indent=2))
+    else:
+        print_report(_console(), brought.report)
+        _console().print(Plain(f"{brought.ratings} rating(s) of {user} in {library}"))
+    if not brought.ratings:
+        raise typer.Exit(1)
 
 
 @library_app.command("purge")

@@ -14,6 +14,8 @@ from index import (
     FilmDetail,
     FilmHit,
     IngestReport,
+    MovieNight,
+    Recommendation,
     SearchResult,
     escaped,
     filter_phrases,
@@ -171,3 +173,30 @@ def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) ->
             style="dim",
         )
     )
+
+
+def _picks(console: Console, result: SearchResult, why: tuple[str, ...]) -> None:
+    console.print(understood(result))
+    for notice in (presentation.ignored_notice(result), presentation.relaxed_notice(result)):
+        if notice:
+            console.print(Plain(notice, style="yellow"))
+    if not result.hits:
+        console.print(Plain("No films left to suggest: every film that fits has been reviewed."))
+    for i, (hit, reason) in enumerate(zip(result.hits, why, strict=True), 1):
+        console.print(film_hit(i, hit))
+        console.print(Plain(f"   {reason}", style="green"))
+
+
+def print_recommendation(console: Console, rec: Recommendation) -> None:
+    """A member's films, each with why; or, with too few rated reviews, what taste needs."""
+    notice = presentation.taste_notice(rec.rated, rec.needed)
+    console.print(Plain(notice or presentation.taste_basis(rec.rated), style="bold"))
+    _picks(console, rec.result, rec.why)
+
+
+def print_movie_night(console: Console, night: MovieNight) -> None:
+    who = presentation.names([m.name for m in night.members])
+    console.print(Plain(f"Movie night for {who}: {night.how}.", style="bold"))
+    if notice := presentation.neutral_notice([m.name for m in night.neutral], night.needed):
+        console.print(Plain(notice, style="yellow"))
+    _picks(console, night.result, night.reasons)

@@ -124,8 +124,29 @@ class Snapshot:
             return cached
         wanted = [i for i, name in enumerate(self.libraries) if name in (BASE_LIBRARY, library)]
         mask = np.isin(self.review_library, wanted)
+        if library and library != BASE_LIBRARY and library in self.libraries:
+            mask[self.private_rows(library)] = False
         self._visible[library] = mask
         return mask
+
+    def private_rows(self, library: str) -> np.ndarray:
+        """A member's ratings without words (their Letterboxd or IMDb ratings brought in for
+        /recommend, or a review whose words they removed) are theirs alone: their own taste
+        reads them (from the library's reviews), no one sees them in answers or counts."""
+        code = self.libraries.index(library)
+        rows = np.flatnonzero(self.review_library == code)
+        worded = np.zeros(len(self.review_ids), dtype=bool)
+        worded[self.passage_review] = True
+        rows = rows[~worded[rows]]
+        if not len(rows):
+            return rows
+        row_of = {self.review_ids[r]: r for r in rows.tolist()}
+        owned = self.query(
+            "SELECT review_id FROM reviews WHERE library=? "
+            "AND json_extract(data, '$.user_id') IS NOT NULL",
+            (library,),
+        )
+        return np.array(sorted(row_of[rid] for (rid,) in owned if rid in row_of), dtype=np.int64)
 
     def facts(self, library: str | None) -> Snapshot | LibraryFacts:
         """The version as a place sees its films: everyone's facts (this snapshot), or in a

@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,45 @@ class Request:
     body: Any
     at: float = field(default_factory=time.monotonic)
     files: dict[str, bytes] = field(default_factory=dict)  # multipart uploads by file name
+
+
+@dataclass
+class PollState:
+    """A poll's votes (user id -> answers chosen), and whether it ended and was counted."""
+
+    multiple: bool = False
+    votes: dict[int, set[int]] = field(default_factory=dict)
+    ended: bool = False
+    finalized: bool = False
+
+
+DISCORD_EPOCH_MS = 1420070400000
+
+
+def snowflake_time(snowflake: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, dt.UTC)
+
+
+def poll_refused(body: Any) -> dict[str, Any] | None:
+    """Discord's checks on a poll in a new message: 1-10 answers of up to 55 characters, a
+    question of up to 300, whole hours from 1 to 768 (32 days)."""
+    poll = body.get("poll") if isinstance(body, dict) else None
+    if not poll:
+        return None
+    answers = poll.get("answers") or []
+    hours = float(poll.get("duration", 24))
+    problems = [
+        "question longer than 300" if len(poll["question"].get("text") or "") > 300 else "",
+        "1 to 10 answers" if not 1 <= len(answers) <= 10 else "",
+        "answer longer than 55"
+        if any(len(a["poll_media"].get("text") or "") > 55 for a in answers)
+        else "",
+        "duration must be whole hours, 1 to 768"
+        if hours != int(hours) or not 1 <= hours <= 768
+        else "",
+    ]
+    wrong = [p for p in problems if p]
+    return {"message": "Invalid Form Body", "code": 50035, "errors": wrong} if wrong else None
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -159,6 +199,8 @@ class FakeDiscord:
         self.originals: dict[str, str] = {}  # interaction token -> message id
         self.interaction_times: dict[str, tuple[float, float | None]] = {}  # id -> (sent, answered)
         self.attachments: dict[str, bytes] = {}
+        self.polls: dict[str, PollState] = {}  # message id -> its votes and state
+        self.poll_results: list[dict[str, Any]] = []  # poll result messages (type 46) sent
         self.identify: dict[str, Any] | None = None
         self.ready = asyncio.Event()
         self._ids = itertools.count(910000000000000000)
@@ -188,6 +230,9 @@ class FakeDiscord:
         )
         r.add_post(f"{api}/channels/{{cid}}/messages", self._channel_message)
         r.add_post(f"{api}/channels/{{cid}}/typing", self._typing)
+        r.add_get(f"{api}/channels/{{cid}}/messages/{{mid}}", self._get_message)
+        r.add_post(f"{api}/channels/{{cid}}/polls/{{mid}}/expire", self._expire_poll)
+        r.add_get(f"{api}/channels/{{cid}}/polls/{{mid}}/answers/{{aid}}", self._poll_voters)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -296,6 +341,8 @@ class FakeDiscord:
             "flags": data.get("flags") or 0,
             **({"webhook_id": str(APP_ID), "application_id": str(APP_ID)} if webhook else {}),
         }
+        if data.get("poll"):
+            message["poll"] = self._new_poll(data["poll"], mid)
         self.messages[mid] = message
         return message
 
@@ -330,6 +377,8 @@ class FakeDiscord:
 
     async def _followup(self, request: web.Request) -> web.Response:
         body = await self._record(request)
+        if (refused := poll_refused(body)) is not None:
+            return _json(refused, status=400)
         return _json(self._message(body, str(CHANNEL_ID), webhook=True))
 
     async def _webhook_message(self, request: web.Request) -> web.Response:
@@ -350,10 +399,149 @@ class FakeDiscord:
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         body = await self._record(request)
+        if (refused := poll_refused(body)) is not None:
+            return _json(refused, status=400)
         return _json(self._message(body, request.match_info["cid"], webhook=False))
 
     async def _attachment(self, request: web.Request) -> web.Response:
         return web.Response(body=self.attachments[request.match_info["name"]])
+
+    # ------------------------------------------------------------------ polls
+    def _new_poll(self, asked: dict[str, Any], message_id: str) -> dict[str, Any]:
+        """A poll as Discord stores it: answers numbered from 1, `duration` (hours) turned
+        into `expiry`, results not yet counted."""
+        created = snowflake_time(int(message_id))
+        expiry = created + dt.timedelta(hours=float(asked.get("duration", 24)))
+        self.polls[message_id] = PollState(multiple=bool(asked.get("allow_multiselect")))
+        return {
+            "question": asked["question"],
+            "answers": [
+                {"answer_id": i, "poll_media": answer["poll_media"]}
+                for i, answer in enumerate(asked["answers"], 1)
+            ],
+            "expiry": expiry.isoformat(),
+            "allow_multiselect": bool(asked.get("allow_multiselect")),
+            "layout_type": asked.get("layout_type", 1),
+            "results": {"is_finalized": False, "answer_counts": []},
+        }
+
+    def _poll_results(self, message_id: str) -> dict[str, Any]:
+        """Counts only for answers someone chose (Discord leaves the others out)."""
+        state = self.polls[message_id]
+        counts = Counter(a for chosen in state.votes.values() for a in chosen)
+        return {
+            "is_finalized": state.finalized,
+            "answer_counts": [
+                {"id": answer, "count": n, "me_voted": False}
+                for answer, n in sorted(counts.items())
+            ],
+        }
+
+    async def vote(
+        self, message_id: str, user_id: int, answer_id: int, guild_id: int = GUILD_ID
+    ) -> None:
+        """A member votes (apps may not); in a single-choice poll a new vote replaces theirs.
+        The bot hears it as Discord sends it: MESSAGE_POLL_VOTE_REMOVE, then _ADD."""
+        state, message = self.polls[message_id], self.messages[message_id]
+        answers = {a["answer_id"] for a in message["poll"]["answers"]}
+        if state.ended or answer_id not in answers:
+            raise ValueError("that poll has ended, or has no such answer")
+        event = {
+            "user_id": str(user_id),
+            "channel_id": message["channel_id"],
+            "message_id": message_id,
+            "guild_id": str(guild_id),
+        }
+        chosen = state.votes.setdefault(user_id, set())
+        if not state.multiple:
+            for old in sorted(chosen):
+                chosen.discard(old)
+                await self.dispatch("MESSAGE_POLL_VOTE_REMOVE", {**event, "answer_id": old})
+        chosen.add(answer_id)
+        message["poll"]["results"] = self._poll_results(message_id)
+        await self.dispatch("MESSAGE_POLL_VOTE_ADD", {**event, "answer_id": answer_id})
+
+    async def _get_message(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        mid = request.match_info["mid"]
+        if mid not in self.messages:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        message = self.messages[mid]
+        if mid in self.polls:
+            message["poll"]["results"] = self._poll_results(mid)
+        return _json({**message, "guild_id": str(GUILD_ID)})
+
+    async def _expire_poll(self, request: web.Request) -> web.Response:
+        """End Poll: the message back at once with the counts so far (not yet finalised);
+        the final tally follows, as Discord's does, as a MESSAGE_UPDATE and a poll result
+        message (type 46) in the channel."""
+        await self._record(request)
+        mid = request.match_info["mid"]
+        state = self.polls.get(mid)
+        if state is None:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        if self.messages[mid]["author"]["id"] != BOT_USER["id"]:
+            return _json({"message": "Cannot expire a poll of another user", "code": 50013}, 403)
+        if state.ended:
+            return _json({"message": "Poll has already ended", "code": 520001}, status=400)
+        state.ended = True
+        message = self.messages[mid]
+        message["poll"]["expiry"] = dt.datetime.now(dt.UTC).isoformat()
+        message["poll"]["results"] = self._poll_results(mid)
+        answer = {**message, "guild_id": str(GUILD_ID)}
+        asyncio.get_running_loop().call_later(0.2, lambda: asyncio.ensure_future(self._tally(mid)))
+        return _json(answer)
+
+    async def _tally(self, mid: str) -> None:
+        state, message = self.polls[mid], self.messages[mid]
+        state.finalized = True
+        results = message["poll"]["results"] = self._poll_results(mid)
+        await self.dispatch("MESSAGE_UPDATE", {**message, "guild_id": str(GUILD_ID)})
+        counts = {c["id"]: c["count"] for c in results["answer_counts"]}
+        fields = [
+            {"name": "poll_question_text", "value": message["poll"]["question"]["text"]},
+            {"name": "total_votes", "value": str(sum(counts.values()))},
+            {"name": "victor_answer_votes", "value": str(max(counts.values(), default=0))},
+        ]
+        leaders = [a for a, n in counts.items() if n == max(counts.values(), default=0)]
+        if len(leaders) == 1:  # no winner is named on a tie, nor without votes
+            text = next(
+                a["poll_media"]["text"]
+                for a in message["poll"]["answers"]
+                if a["answer_id"] == leaders[0]
+            )
+            fields += [
+                {"name": "victor_answer_id", "value": str(leaders[0])},
+                {"name": "victor_answer_text", "value": text},
+            ]
+        result = {
+            **self._message(
+                {"embeds": [{"type": "poll_result", "fields": fields}]},
+                message["channel_id"],
+                webhook=False,
+            ),
+            "type": 46,
+            "mentions": [BOT_USER],
+            "message_reference": {
+                "type": 0,
+                "message_id": mid,
+                "channel_id": message["channel_id"],
+                "guild_id": str(GUILD_ID),
+            },
+            "guild_id": str(GUILD_ID),
+        }
+        self.messages[result["id"]] = result
+        self.poll_results.append(result)
+        await self.dispatch("MESSAGE_CREATE", result)
+
+    async def _poll_voters(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        state = self.polls.get(request.match_info["mid"])
+        if state is None:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        answer = int(request.match_info["aid"])
+        voters = sorted(uid for uid, chosen in state.votes.items() if answer in chosen)
+        return _json({"users": [user(uid, f"user{uid % 1000}") for uid in voters]})
 
     # ------------------------------------------------------------------ gateway
     async def _send(self, op: int, data: Any, event: str | None = None) -> None:
@@ -610,3 +798,21 @@ def custom_ids(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 def iso_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
+
+
+def slash_members(
+    name: str, members: dict[str, int], uid: int = 1234, **options: Any
+) -> tuple[int, dict[str, Any]]:
+    """A slash command whose `members` options name server members (type 6), resolved as
+    Discord sends them (the user and their member record)."""
+    kind, data = slash(name, uid=uid, **options)
+    data["options"] += [
+        {"name": key, "type": 6, "value": str(member_id)} for key, member_id in members.items()
+    ]
+    data["resolved"] = {
+        "users": {str(m): user(m, f"user{m % 1000}") for m in members.values()},
+        "members": {
+            str(m): {k: v for k, v in member(m).items() if k != "user"} for m in members.values()
+        },
+    }
+    return kind, data
