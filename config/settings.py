@@ -157,6 +157,10 @@ class QdrantSettings(Section):
     # A filter whose matches hold fewer KB of vectors than this is answered from the payload
     # index by a scan of just those (Qdrant's planner; its default).
     full_scan_threshold_kb: int = Field(10_000, ge=0)
+    # The embedded engine gives an index segment a shard of its own from this many passages;
+    # a smaller one (a member's review, a few merged) is scanned exactly from its vectors: a
+    # shard costs about half a second and half a megabyte to make, even for one point.
+    shard_min_passages: int = Field(1000, ge=0)
 
 
 class LibrarySettings(Section):

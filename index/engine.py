@@ -20,6 +20,7 @@ from index.errors import IndexDamaged, IndexMissing
 from index.ingest import Progress, index_manifest, ingest
 from index.libraries import Libraries
 from index.results import FilmDetail, SearchResult, TitleMatch
+from index.storage.merges import Merger
 from index.storage.snapshot import Snapshot, open_snapshot
 from index.storage.vectors import VectorBackend, backend_for
 from index.storage.versions import IndexStore
@@ -46,6 +47,9 @@ class Engine:
         self._lock = threading.Lock()  # held while a version opens
         self._starting = threading.Lock()  # held only to start the background opener
         self._loading: threading.Thread | None = None
+        # Segments merged: now (after an ingest), or in the background after a member's commit.
+        self.merges = Merger(self.store.root, self.vectors, settings.libraries.write_wait_seconds)
+        self.merges.published = self.refresh
 
     @cached_property
     def libraries(self) -> Libraries:
@@ -145,6 +149,7 @@ class Engine:
                 library,
                 keep_owners,
             )
+            self.merges.run()  # an ingest is long anyway: its merges are done before it returns
         finally:
             self.refresh()
         METRICS.reindexed(report.seconds)

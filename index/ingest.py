@@ -18,7 +18,8 @@ from index.knowledge.catalogue import Catalogue, catalogue_damage, resolve
 from index.knowledge.films import film_id, normalize_title
 from index.reading.passages import split_passages
 from index.reading.readers import ReadResult, find_files, read_file
-from index.storage.vectors import backend_for
+from index.storage.merges import merge
+from index.storage.vectors import VectorBackend, backend_for
 from index.storage.versions import IndexStore, VersionInfo, VersionWriter, readable_reviews
 from index.types import BASE_LIBRARY, IngestReport, Library, Problem, Review
 
@@ -221,6 +222,8 @@ def write_reviews(
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, vectors_to)
     manifest = index_manifest(settings, encoder)
+    if _restore(store, vectors_to, manifest, rebuild, wait):
+        report.notes.append(f"the index was written again for store={vectors_to.name}")
     with store.lock(wait):
         base, damage = store.live_or_damaged()
         source = base or (store.last_readable() if damage else None)
@@ -241,9 +244,7 @@ def write_reviews(
             )
             if resized:
                 todo += _split_again(writer, settings, encoder, {t.review.review_id for t in todo})
-            # A version written for another vector store gets this one's from the stored vectors.
-            restore = grown is not None and not vectors_to.holds(grown.manifest)
-            if not todo and grown is not None and not restore and not resized:
+            if not todo and grown is not None and not resized:
                 writer.abort()
                 report.version = grown.name
                 report.seconds = time.perf_counter() - started
@@ -255,6 +256,29 @@ def write_reviews(
             raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _restore(
+    store: IndexStore,
+    backend: VectorBackend,
+    manifest: dict[str, object],
+    rebuild: bool,
+    wait: float,
+) -> bool:
+    """A version written for another vector store (or another Qdrant location) gets this
+    one's from the stored vectors: its segments merged into one, which this store indexes
+    (nothing embedded). Whether it did."""
+    with store.lock(wait):
+        base, damage = store.live_or_damaged()
+        if (
+            base is None
+            or damage
+            or rebuild
+            or not same_vectors(base.manifest, manifest)
+            or backend.holds(base)
+        ):
+            return False
+    return merge(store, backend, wait=wait, everything=True) is not None
 
 
 def _catalogue(
@@ -299,10 +323,15 @@ def _carried(
 
 
 def remove_reviews(
-    settings: Settings, chosen: Callable[[Review], bool], wait: float = 0
+    settings: Settings,
+    chosen: Callable[[Review], bool],
+    wait: float = 0,
+    where: tuple[str, tuple[object, ...]] = ("", ()),
 ) -> tuple[int, str | None]:
-    """Delete the reviews `chosen` picks: a new version without them (nothing embedded).
-    Returns how many went and the live version."""
+    """Delete the reviews `chosen` picks (among those the SQL condition `where` on the
+    reviews table finds, when given: a member's reviews are found by index, not by reading
+    every review): a new version without them (nothing embedded). Returns how many went and
+    the live version."""
     vectors_to = backend_for(settings)
     store = IndexStore(settings.index_dir, vectors_to)
     with store.lock(wait):
@@ -311,7 +340,7 @@ def remove_reviews(
             return 0, None
         writer = store.begin(base, store.catalogue_path(base))
         try:
-            gone = [review.review_id for review, _ in writer.reviews() if chosen(review)]
+            gone = [review.review_id for review, _ in writer.reviews(*where) if chosen(review)]
             if not gone:
                 writer.abort()
                 return 0, base.name
@@ -329,7 +358,7 @@ def _classify(
 ) -> list[Todo]:
     """The reviews read that are new or changed, against what is stored (in the writer, or
     `carried` into a fresh version: a changed one replaces its carried copy there)."""
-    by_id, by_hash = writer.hashes()
+    by_id, by_hash = writer.hashes(reviews, (content_hash(r) for r in reviews))
     by_id.update({rid: todo.digest for rid, todo in carried.items()})
     by_hash.update({todo.digest: rid for rid, todo in carried.items()})
     batch: dict[str, Todo] = {}

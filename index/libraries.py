@@ -261,8 +261,20 @@ class Libraries:
                 and (not wanted or review.review_id in wanted)
             )
 
+        conditions, args = [], []
+        if library is not None:
+            conditions.append("library=?")
+            args.append(library)
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            conditions.append(f"review_id IN ({marks})")
+            args += sorted(wanted)
+        if user is not None:
+            conditions.append("user_id=?")
+            args.append(user)
+        where = (" AND ".join(conditions), tuple(args)) if len(args) < 900 else ("", ())
         with self._committing():
-            gone, _ = remove_reviews(self.settings, chosen, self._wait)
+            gone, _ = remove_reviews(self.settings, chosen, self._wait, where)
         return gone
 
     def purge_member(self, user_id: str | int) -> Purged:
@@ -278,8 +290,12 @@ class Libraries:
                 where[review.library] += 1
             return mine
 
+        # Their reviews hold their id in the JSON (as the owner, or an export's record of it).
+        found_by = ("instr(data, ?) > 0", (json.dumps(user),))
         with self._committing():
-            remove_reviews(self.settings, theirs, self._wait)
+            remove_reviews(self.settings, theirs, self._wait, found_by)
+            # Their words and vectors off the disk now, not at some later merge.
+            self.engine.merges.expunge(self._let_go)
         files = []
         for folder in sorted(p for p in self.settings.discord.upload_dir.glob("*") if p.is_dir()):
             for path in sorted(folder.rglob("*")):
@@ -298,6 +314,12 @@ class Libraries:
             yield
         finally:
             self.engine.refresh()
+            self.engine.merges.soon()
+
+    def _let_go(self) -> None:
+        """This engine moves on to the live version now, letting go of the one it held."""
+        if self.engine.loaded() is not None:
+            self.engine.snapshot()
 
     # ------------------------------------------------------------------ servers come and go
     def server_left(self, library: str, when: dt.datetime | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,6 +24,23 @@ def encoder() -> Encoder:
 
 def make_settings(index_dir: Path, **overrides: object) -> Settings:
     return Settings(index_dir=index_dir, **overrides)  # type: ignore[arg-type]
+
+
+def live_segments(index_dir: Path) -> list[Path]:
+    """The folders of the segments the live version names, oldest first."""
+    live = index_dir / (index_dir / "CURRENT").read_text().strip()
+    manifest = json.loads((live / "manifest.json").read_text())
+    if "segments" not in manifest:  # written before segments: the version is its segment
+        return [live]
+    return [index_dir / "segments" / entry["name"] for entry in manifest["segments"]]
+
+
+def live_store_records(index_dir: Path) -> list[dict]:
+    """What the vector store keeps of each live segment (its segment.json's record)."""
+    return [
+        json.loads((folder / "segment.json").read_text())["store"]
+        for folder in live_segments(index_dir)
+    ]
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
-"""FAISS as the vector store: an index file in each version's folder, searched in-process.
+"""FAISS as the vector store: an index file in each segment's folder, searched in-process.
 
 Filters are a bitmap selector inside the FAISS search, so a filter that leaves 0.1% of the
-passages still returns their true nearest neighbours. For approximate index types a
-selective filter is answered by an exact scan of just the allowed rows.
+passages still returns their true nearest neighbours; the rows a version deleted are left out
+of the bitmap. For approximate index types a selective filter is answered by an exact scan of
+just the allowed rows. A segment of one member's review is a Flat index of a few vectors
+(an IVF needs 40 vectors per list to train); a merge into a segment whose first input is an
+IVF keeps its training and lists.
 """
 
 from __future__ import annotations
@@ -15,7 +18,16 @@ from typing import Any
 import numpy as np
 
 from index.errors import REBUILD, IndexDamaged, IndexMissing
-from index.storage.vectors import EXACT_BELOW, Previous, Selection, SettingError, exact_search
+from index.storage.combined import Combined, Part
+from index.storage.vectors import (
+    EXACT_BELOW,
+    Merged,
+    SegmentedIndex,
+    SegmentSearch,
+    Selection,
+    SettingError,
+    exact_search,
+)
 from index.storage.versions import VersionInfo
 
 INDEX_FILE = "index.faiss"
@@ -52,15 +64,16 @@ def build_faiss(vectors: np.ndarray, factory: str) -> Any:
 RETRAIN_GROWTH = 2.0  # an IVF is trained again once the index has doubled since its training
 
 
-def grown_ivf(previous: Previous, vectors: np.ndarray, factory: str) -> tuple[Any, int] | None:
-    """The previous version's IVF index with its removed rows dropped, the kept ones
-    renumbered and the new vectors added: no training again and no assignment of the kept
-    vectors (a commit of 1% at a million passages costs seconds, not the minutes of k-means).
-    None when it cannot be reused: another factory, not an IVF, or grown past RETRAIN_GROWTH."""
+def grown_ivf(previous: Merged, vectors: np.ndarray, factory: str) -> tuple[Any, int] | None:
+    """A merge's first input's IVF index with its deleted rows dropped, the kept ones
+    renumbered and the other inputs' vectors added: no training again and no assignment of
+    the kept vectors (a merge into a million passages costs seconds, not the minutes of
+    k-means). None when it cannot be reused: another factory, not an IVF, or grown past
+    RETRAIN_GROWTH."""
     import faiss
     from faiss.contrib.inspect_tools import get_invlist
 
-    manifest = previous.version.manifest
+    manifest = previous.segment.store
     trained_on = int(manifest.get("faiss_trained_on") or manifest.get("passages") or 0)
     if (
         manifest.get("faiss_factory") != factory
@@ -69,7 +82,7 @@ def grown_ivf(previous: Previous, vectors: np.ndarray, factory: str) -> tuple[An
         or len(vectors) > RETRAIN_GROWTH * trained_on
     ):
         return None
-    path = previous.version.path / INDEX_FILE
+    path = previous.segment.path / INDEX_FILE
     source = faiss.read_index(str(path), faiss.IO_FLAG_MMAP)  # the lists to copy from
     index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP)  # its training, lists replaced
     old, ivf = faiss.extract_index_ivf(source), faiss.extract_index_ivf(index)
@@ -203,15 +216,22 @@ class FaissBackend:
     name: str = "faiss"
 
     def write(
-        self, folder: Path, vectors: np.ndarray, previous: Previous | None = None
+        self,
+        folder: Path,
+        vectors: np.ndarray,
+        ids: np.ndarray,
+        merged: Merged | None = None,
+        siblings: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         import faiss
 
+        if not len(vectors):
+            return {}
         index, trained_on = None, len(vectors)
         try:
-            reused = grown_ivf(previous, vectors, self.factory) if previous is not None else None
+            reused = grown_ivf(merged, vectors, self.factory) if merged is not None else None
         except RuntimeError as exc:  # a damaged index file to grow from: trained again
-            log.warning("the FAISS index of %s cannot be grown (%s)", previous.version.name, exc)
+            log.warning("the FAISS index of %s cannot be grown (%s)", merged.segment.name, exc)
             reused = None
         if reused is not None:
             index, trained_on = reused
@@ -224,13 +244,29 @@ class FaissBackend:
             "faiss_trained_on": trained_on,
         }
 
-    def holds(self, manifest: dict[str, Any]) -> bool:
-        return "faiss_index" in manifest
+    def holds(self, version: VersionInfo) -> bool:
+        if version.manifest.get("store", self.name) != self.name and not version.legacy:
+            return False
+        return all("faiss_index" in record for record in _indexed(version))
 
-    def open(self, version: VersionInfo, vectors: np.ndarray) -> FaissIndex:
+    def open(self, version: VersionInfo, combined: Combined) -> SegmentedIndex:
+        return SegmentedIndex(
+            tuple(
+                SegmentSearch(self._segment(version, part), part)
+                for part in combined.parts
+                if part.segment.n_passages
+            )
+        )
 
-        path = version.path / INDEX_FILE
-        if not path.is_file() and self.holds(version.manifest):
+    def _segment(self, version: VersionInfo, part: Part) -> FaissIndex:
+        segment = part.segment
+        key = ("faiss", self.params, self.exact_below)
+        found = segment.cache.get(key)
+        if found is not None:
+            return found
+        record = segment.store
+        path = segment.path / INDEX_FILE
+        if not path.is_file() and "faiss_index" in record:
             raise IndexDamaged(
                 f"index {version.name} is damaged ({INDEX_FILE} is missing); {REBUILD}"
             )
@@ -240,18 +276,33 @@ class FaissBackend:
                 f"{version.manifest.get('store', '?')}); run `cinebot ingest` with store=faiss "
                 "to build one from the stored vectors"
             )
-        index = read_mapped(path, str(version.manifest.get("faiss_index", "")))
+        index = read_mapped(path, str(record.get("faiss_index", "")))
         search_parameters(index, self.params)
-        if index.ntotal != len(vectors):
+        if index.ntotal != segment.n_passages:
             raise RuntimeError(
                 f"index {version.name} is inconsistent: {index.ntotal} vectors in FAISS, "
-                f"{len(vectors)} stored"
+                f"{segment.n_passages} stored"
             )
-        return FaissIndex(index, vectors, self.exact_below, version.name)
+        found = segment.cache[key] = FaissIndex(
+            index, segment.vectors, self.exact_below, version.name
+        )
+        return found
 
-    def retire(self, manifest: dict[str, Any]) -> None:
-        """Nothing: the index file goes with the version's folder."""
+    def retire(self, gone: list[tuple[Path, dict[str, Any]]], kept: list[dict[str, Any]]) -> None:
+        """Nothing: an index file goes with its segment's folder."""
+
+    def forget(self, records: list[dict[str, Any]], ids: np.ndarray) -> None:
+        """Nothing: a segment's passages go with its folder."""
 
     def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
-        """Nothing: a crashed ingest's files are in its temporary folder."""
+        """Nothing: a crashed writer's files are in its temporary folders."""
         return []
+
+
+def _indexed(version: VersionInfo) -> list[dict[str, Any]]:
+    """The store records of a version's segments that have passages."""
+    return [
+        meta.get("store") or {}
+        for meta in version.segment_metas()
+        if meta.get("legacy") or int(meta.get("passages") or 0)
+    ]

@@ -58,8 +58,10 @@ def film_record(film: Film) -> str:
 
 
 class Films(Sequence[Film]):
-    """The films in film_id order. Ids, titles and years are plain lists; a `Film` (with all
-    its facts) is built when asked for, and kept."""
+    """The films in film_id order (a version of several segments: its first segment's, then
+    films later segments added). Ids, titles and years are plain lists; a `Film` (with all its
+    facts) is built when asked for, and kept. `overrides`: rows whose record a later segment
+    holds (they and the rows past the records are never read from `records`)."""
 
     def __init__(
         self,
@@ -68,10 +70,11 @@ class Films(Sequence[Film]):
         years: list[int | None],
         records: np.ndarray,
         offsets: np.ndarray,
+        overrides: dict[int, Film] | None = None,
     ) -> None:
         self.ids, self.titles, self.years = ids, titles, years
         self._records, self._offsets = records, offsets
-        self._built: dict[int, Film] = {}
+        self._built: dict[int, Film] = dict(overrides or {})
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -122,8 +125,12 @@ class FilmTable:
     keys: list[str]  # normalize_title per film
     year: np.ndarray  # int32, -1 when unknown
     runtime: np.ndarray  # int32 minutes, -1 when unknown
-    groups: dict[str, RowGroups]  # "countries", "genres", ... -> key -> film rows
+    groups: dict[str, Mapping[str, np.ndarray]]  # "countries", "genres", ... -> key -> film rows
     people: People
+    # Film counts per role and name, and the names' `aliases` tables: what `people` was made
+    # of, for a version whose later segments change some films' people.
+    counts: dict[str, dict[str, int]]
+    tables: dict[str, dict[str, str]]
 
 
 def _columns(db: sqlite3.Connection) -> dict[str, Any]:
@@ -258,6 +265,8 @@ def read_film_table(folder: Path, db: sqlite3.Connection) -> FilmTable:
         np.asarray(load("film_runtime")),
         groups,
         People.tabled(counts, tables),
+        counts,
+        tables,
     )
 
 
@@ -271,5 +280,8 @@ def _from_columns(c: dict[str, Any]) -> FilmTable:
             keys, indptr, np.array([r for k in keys for r in table[k]], np.int32)
         )
     years = np.array([y or -1 for y in c["years"]], np.int32)
-    people = People.counted(dict(c["counts"]["director"]), dict(c["counts"]["cast"]))
-    return FilmTable(films, c["keys"], years, np.array(c["runtimes"], np.int32), groups, people)
+    counts = {role: dict(c["counts"][role]) for role in ROLES}
+    tables = {role: aliases(counts[role]) for role in ROLES}
+    people = People.tabled(counts, tables)
+    runtimes = np.array(c["runtimes"], np.int32)
+    return FilmTable(films, c["keys"], years, runtimes, groups, people, counts, tables)

@@ -114,9 +114,10 @@ class LexicalIndex:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+    def build(cls, texts: Sequence[str], stopwords: frozenset[str] | None = None) -> LexicalIndex:
+        """`stopwords`: another index's list (the same bm25s list), so bm25s is not imported."""
         empty = cls(
-            english_stopwords(),
+            english_stopwords() if stopwords is None else stopwords,
             _encode([]),
             np.zeros(1, np.int64),
             np.zeros(0, np.int32),

@@ -1,17 +1,27 @@
 """Qdrant's own engine, embedded (qdrant-edge): the Qdrant store on one machine.
 
 The same segments, HNSW graph, payload indexes and filter planner as a Qdrant server, in the
-process, offline. Each index version gets its own shard folder (`<path>/<prefix>_<version id>`),
-complete (points, payload indexes, HNSW) and flushed before the version is published, so a
-search never sees a half-built shard; a shard no version names (a crashed ingest's) is swept
-at the next ingest. A published shard is never written again, so it runs without a write-ahead
-log: any number of processes may open it at once (a WAL is locked by one).
+process, offline. An index segment of `qdrant.shard_min_passages` or more gets its own shard
+folder (`<path>/<prefix>_<segment id>`), complete (points, payload indexes, HNSW) and flushed
+before any version names the segment, so a search never sees a half-built shard; a shard no
+segment names (a crashed writer's) is swept by the next writer. A shard is never written
+again once named, so it runs without a write-ahead log: any number of processes may open it
+at once (a WAL is locked by one), and a reader of an older version keeps reading the shards
+it opened while newer versions come and go.
 
-A point's id is its passage_id, which never changes while the passage exists: a new version
-starts from a copy of the previous one's shard and applies only the difference (new passages,
-deleted ones, payloads that changed), and Qdrant graphs the new points once there are enough
-of them (its indexing threshold); until then they are scanned. One member's review is a
-small commit here too, not a new graph.
+Why not one shard changed in place (upserts and deletes per review)? Readers are often other
+processes (the bot, a CLI search), which Qdrant's shard does not coordinate with: a shard
+changed under them, or optimised (its segments rewritten) while they read, is not safe to
+read, and a kill -9 mid-update would leave no previous state to fall back to. So the shard
+is immutable like everything else in a version, and what a review changes costs what it
+changes: its segment (a few passages) is scanned exactly from its vectors, not sharded (a
+shard costs about half a second and half a megabyte even for one point); a version's deleted
+passages are a `must_not` on their point ids; a film whose facts changed after its shard was
+written is told apart as a server's own films are (`Selection.gained` / `lost`). A merge
+into a segment whose first input has a shard copies that shard and applies only the
+difference there (deletes, upserts of the other inputs' points, payloads that changed):
+Qdrant's own optimizer graphs the new points and vacuums the deleted ones, and nothing is
+graphed again.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +40,7 @@ import numpy as np
 
 from config import QdrantSettings
 from index.errors import REBUILD, IndexDamaged
-from index.storage import arrays
+from index.storage.combined import Combined, Part
 from index.storage.qdrant_payloads import (
     Kind,
     Spelling,
@@ -41,9 +51,17 @@ from index.storage.qdrant_payloads import (
     version_name,
     where_for,
 )
-from index.storage.rows import ROWS_DIR
-from index.storage.vectors import EXACT_BELOW, Previous, Selection
+from index.storage.segments import Segment
+from index.storage.vectors import (
+    EXACT_BELOW,
+    Merged,
+    ScanIndex,
+    SegmentedIndex,
+    SegmentSearch,
+    Selection,
+)
 from index.storage.versions import VersionInfo
+from index.types import QueryFilters
 
 BATCH = 1024
 SHARD_KEY = "qdrant_shard"
@@ -65,7 +83,14 @@ def edge() -> Any:
 @cache
 def spelling() -> Spelling:
     q = edge()
-    return Spelling(q.Filter, q.FieldCondition, q.MatchValue, q.MatchAny, q.RangeFloat)
+    return Spelling(
+        q.Filter,
+        q.FieldCondition,
+        q.MatchValue,
+        q.MatchAny,
+        q.RangeFloat,
+        lambda ids: q.HasIdCondition(set(ids)),
+    )
 
 
 def payload_index(kind: str) -> Any:
@@ -231,13 +256,9 @@ def files_digest(folder: Path) -> str:
     return hashlib.sha256("\n".join(listing).encode()).hexdigest()
 
 
-def passage_ids(version: Path) -> np.ndarray:
-    return arrays.load(version / ROWS_DIR / "passage_ids.npy", mmap_mode="r")
-
-
 @dataclass
 class EdgeIndex:
-    """One version's shard, opened for searching."""
+    """One segment's shard, opened for searching (rows: the segment's passage rows)."""
 
     shard: Any
     settings: QdrantSettings
@@ -256,12 +277,15 @@ class EdgeIndex:
         return self.indexed == 0  # below the indexing threshold: plain segments, full scans
 
     def search(
-        self, query: np.ndarray, k: int, selection: Selection | None
+        self,
+        query: np.ndarray,
+        k: int,
+        selection: Selection | None,
+        deleted: tuple[int, ...] = (),
+        stale: dict[str, bool] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         q = edge()
-        condition = None
-        if selection is not None:
-            condition = spelling()(where_for(selection))
+        condition = spelling()(where_for(selection, deleted, stale))
         # A small allowed set (or a small shard, when all of it is allowed): score just those
         # (the payload index finds them) rather than walk a graph built for everyone.
         allowed = self.points if selection is None else selection.count
@@ -289,6 +313,64 @@ class EdgeIndex:
 
 
 @dataclass(frozen=True)
+class EdgePart:
+    """A segment's shard as one version reads it: the points it deleted left out, the films
+    whose facts changed since the shard was written decided by the selection's rows."""
+
+    index: EdgeIndex
+    deleted: tuple[int, ...]
+    stale: dict[str, np.ndarray]  # film id -> its rows in the segment
+
+    @property
+    def exact(self) -> bool:
+        return self.index.exact
+
+    def search(
+        self, query: np.ndarray, k: int, selection: Selection | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self.index.search(query, k, selection, self.deleted, self._passing(selection))
+
+    def _passing(self, selection: Selection | None) -> dict[str, bool] | None:
+        if selection is None or not self.stale:
+            return None
+        return {fid: bool(selection.rows[rows].any()) for fid, rows in self.stale.items()}
+
+    def selected(self, selection: Selection | None) -> np.ndarray:
+        """The segment's rows the payload conditions of a search let through (all of them,
+        scrolled): what the store contract holds equal to the selection's rows."""
+        q = edge()
+        condition = spelling()(where_for(selection, self.deleted, self._passing(selection)))
+        points, _ = self.index.shard.scroll(
+            q.ScrollRequest(limit=10_000_000, filter=condition, with_payload=False)
+        )
+        found = np.asarray(sorted(int(p.id) for p in points), dtype=np.int64)
+        ids = self.index.ids
+        return found if ids is None else np.searchsorted(ids, found)
+
+
+def selected_rows(index: SegmentedIndex, selection: Selection | None) -> np.ndarray:
+    """The version's rows a search with `selection` may return, as each segment's store says:
+    the payload conditions of a sharded segment, the rows of a scanned one."""
+    found = []
+    for s in index.segments:
+        part = s.part
+        local = part.local_mask(None if selection is None else selection.rows)
+        mine = None
+        if local is not None and selection is not None:
+            mine = replace(selection, rows=local)
+        elif local is not None:
+            mine = Selection(local, QueryFilters())
+        if isinstance(s.index, EdgePart):
+            rows = s.index.selected(mine)
+        else:
+            rows = (
+                np.flatnonzero(local) if local is not None else np.arange(part.segment.n_passages)
+            )
+        found.append(part.to_version(rows))
+    return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+
+@dataclass(frozen=True)
 class EdgeBackend:
     settings: QdrantSettings
     exact_below: int = EXACT_BELOW  # search.exact_below
@@ -300,21 +382,27 @@ class EdgeBackend:
         return self.settings.path
 
     def write(
-        self, folder: Path, vectors: np.ndarray, previous: Previous | None = None
+        self,
+        folder: Path,
+        vectors: np.ndarray,
+        ids: np.ndarray,
+        merged: Merged | None = None,
+        siblings: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """The new version's shard: the previous version's, copied and changed by the
-        difference, or (without one) built from every vector."""
+        """The segment's shard: a merge's first input's, copied and changed by the difference,
+        or (without one) built from every vector; none for a small segment."""
+        if len(vectors) < max(self.settings.shard_min_passages, 1):
+            return {}
         name = version_name(self.settings, folder)
         self.root.mkdir(parents=True, exist_ok=True)
-        ids = passage_ids(folder)
         meta = folder / "meta.sqlite"
-        base = self._shard_of(previous.version) if previous is not None else None
-        if base is not None:
-            old = previous.version.path  # type: ignore[union-attr]
+        base = self._shard_of(merged.segment) if merged is not None else None
+        if base is not None and merged is not None:
+            old = merged.segment
             try:
                 delta = changes(
-                    passage_ids(old),
-                    passage_payloads(old / "meta.sqlite"),
+                    np.asarray(old.rows.passage_ids),
+                    passage_payloads(old.path / "meta.sqlite"),
                     ids,
                     passage_payloads(meta),
                 )
@@ -328,28 +416,62 @@ class EdgeBackend:
         build_shard(self.root / name, self.settings, vectors, passage_payloads(meta), ids)
         return {SHARD_KEY: name, FILES_KEY: files_digest(self.root / name)}
 
-    def _shard_of(self, version: VersionInfo) -> Path | None:
-        """The version's shard, when it has one here and its passages are ids (rows file)."""
-        name = version.manifest.get(SHARD_KEY)
+    def _shard_of(self, segment: Segment) -> Path | None:
+        name = segment.store.get(SHARD_KEY)
+        folder = self.root / name if name else None
+        return folder if folder is not None and folder.is_dir() else None
+
+    def holds(self, version: VersionInfo) -> bool:
+        if version.manifest.get("store", self.name) != self.name and not version.legacy:
+            return False
+        for meta in version.segment_metas():
+            name = meta.get("store", {}).get(SHARD_KEY)
+            wanted = int(meta.get("passages") or 0) >= max(self.settings.shard_min_passages, 1)
+            if name is None and (wanted or "qdrant_collection" in meta.get("store", {})):
+                return False
+            if name is not None and not (self.root / name).is_dir():
+                return False
+        return True
+
+    def open(self, version: VersionInfo, combined: Combined) -> SegmentedIndex:
+        if version.manifest.get("store", self.name) != self.name and not version.legacy:
+            raise not_in_this_store(version)
+        parts = []
+        for k, part in enumerate(combined.parts):
+            if not part.segment.n_passages:
+                continue
+            name = part.segment.store.get(SHARD_KEY)
+            if not name:
+                if version.legacy or part.segment.n_passages >= max(
+                    self.settings.shard_min_passages, 1
+                ):
+                    raise not_in_this_store(version)
+                parts.append(SegmentSearch(ScanIndex(part.segment.vectors), part))
+                continue
+            shard = self._open_shard(version, part, name)
+            deleted = tuple(part.deleted_ids.tolist())
+            parts.append(SegmentSearch(EdgePart(shard, deleted, combined.stale(k)), part))
+        return SegmentedIndex(tuple(parts))
+
+    def _open_shard(self, version: VersionInfo, part: Part, name: str) -> EdgeIndex:
+        """A segment's shard, opened once per process while a version in memory uses it."""
+        segment = part.segment
+        key = ("edge", str(self.root), self.exact_below, self.settings.hnsw_ef, self.settings.acorn)
+        found = segment.cache.get(key)
+        if found is None:
+            ids = np.asarray(segment.rows.passage_ids)
+            published = segment.store.get(FILES_KEY)
+            found = segment.cache[key] = self.open_shard(version, name, ids, published)
+        return found
+
+    def open_shard(
+        self, version: VersionInfo, name: str | None, ids: np.ndarray, published: str | None = None
+    ) -> EdgeIndex:
+        """The shard `name` of a segment of `version` whose passage ids are `ids`: checked
+        against what was published (its files' sizes, its point count) before it is read."""
         folder = self.root / name if name else None
         if folder is None or not folder.is_dir():
-            return None
-        if not (version.path / ROWS_DIR / "passage_ids.npy").is_file():
-            return None
-        return folder
-
-    def holds(self, manifest: dict[str, Any]) -> bool:
-        name = manifest.get(SHARD_KEY)
-        return bool(name) and (self.root / name).is_dir()
-
-    def open(self, version: VersionInfo, vectors: np.ndarray) -> EdgeIndex:
-        name = version.manifest.get(SHARD_KEY)
-        if not name:
             raise not_in_this_store(version)
-        folder = self.root / name
-        if not folder.is_dir():
-            raise not_in_this_store(version)
-        published = version.manifest.get(FILES_KEY)
         if published and files_digest(folder) != published:
             raise IndexDamaged(
                 f"index {version.name} is damaged (a file of its Qdrant shard {folder} was cut "
@@ -365,21 +487,26 @@ class EdgeBackend:
                 f"index {version.name} is damaged (its Qdrant shard {folder} does not open: "
                 f"{_why(exc)}); {REBUILD}"
             ) from None
-        ids_file = version.path / ROWS_DIR / "passage_ids.npy"
-        if points != len(vectors) or not ids_file.is_file():
+        if points != len(ids):
             raise IndexDamaged(
                 f"index {version.name} is damaged ({points} points in its Qdrant shard, "
-                f"{len(vectors)} stored); {REBUILD}"
+                f"{len(ids)} stored); {REBUILD}"
             )
-        ids = passage_ids(version.path)
         return EdgeIndex(shard, self.settings, ids, self.exact_below, version.name)
 
-    def retire(self, manifest: dict[str, Any]) -> None:
-        if name := manifest.get(SHARD_KEY):
-            shutil.rmtree(self.root / name, ignore_errors=True)
+    def retire(self, gone: list[tuple[Path, dict[str, Any]]], kept: list[dict[str, Any]]) -> None:
+        named = {record.get(SHARD_KEY) for record in kept}
+        for _, record in gone:
+            if (name := record.get(SHARD_KEY)) and name not in named:
+                shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def forget(self, records: list[dict[str, Any]], ids: np.ndarray) -> None:
+        """Nothing: a shard goes with the segment it was made for."""
 
     def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
-        """Remove this prefix's shards no kept version names (a crashed ingest's)."""
+        """Remove this prefix's shards no kept segment names (a crashed writer's)."""
+        if not self.root.is_dir():
+            return []
         named = {m.get(SHARD_KEY) for m in kept}
         gone = []
         for folder in sorted(self.root.glob(f"{self.settings.prefix}_*")):

@@ -65,11 +65,13 @@ def passage_payloads(meta: Path) -> Iterator[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Where:
-    """Every `must`, no `must_not`, and (when there are any) one of `should`."""
+    """Every `must`, no `must_not`, and (when there are any) one of `should`; no point whose
+    id is in `not_ids` (passages a version deleted, still in the store for older versions)."""
 
     must: tuple[Condition, ...] = ()
     must_not: tuple[Condition, ...] = ()
     should: tuple[Where | Condition, ...] = ()
+    not_ids: tuple[int, ...] = ()
 
 
 def where(
@@ -103,15 +105,35 @@ def where(
     return Where(tuple(found.must), tuple(found.must_not), tuple(found.should))
 
 
-def where_for(selection: Selection) -> Where | None:
-    """A search's selection as payload conditions."""
-    return where(
-        selection.filters,
-        selection.exclude_film,
-        selection.libraries,
-        selection.gained,
-        selection.lost,
-    )
+def where_for(
+    selection: Selection | None,
+    deleted: tuple[int, ...] = (),
+    stale: dict[str, bool] | None = None,
+    below: int | None = None,
+) -> Where | None:
+    """A search's selection as payload conditions. `deleted`: point ids the version no longer
+    has; `stale`: films whose payloads predate their facts, each with whether it passes here
+    (told apart as a server's own films are); `below`: only points of lower ids (a store
+    holding newer versions' passages too)."""
+    if selection is None:
+        found = None
+    else:
+        gained, lost = selection.gained, selection.lost
+        if stale and registry.is_filtered(selection.filters):
+            gained = tuple(
+                {*(f for f in gained if f not in stale), *(f for f, ok in stale.items() if ok)}
+            )
+            lost = tuple(
+                {*(f for f in lost if f not in stale), *(f for f, ok in stale.items() if not ok)}
+            )
+        found = where(selection.filters, selection.exclude_film, selection.libraries, gained, lost)
+    if below is not None:
+        found = found or Where()
+        found = Where((*found.must, Condition("pid", lt=below)), found.must_not, found.should)
+    if deleted:
+        found = found or Where()
+        found = Where(found.must, found.must_not, found.should, tuple(deleted))
+    return found
 
 
 @dataclass(frozen=True)
@@ -124,6 +146,7 @@ class Spelling:
     match_value: Any
     match_any: Any
     range: Any
+    has_id: Any  # ids -> the library's condition on point ids
 
     def __call__(self, where: Where | None) -> Any:
         if where is None:
@@ -139,9 +162,12 @@ class Spelling:
             bounds = {"gt": c.gt, "gte": c.gte, "lt": c.lt, "lte": c.lte}
             return self.field(key=c.key, range=self.range(**bounds))
 
+        must_not = [spell(c) for c in where.must_not]
+        if where.not_ids:
+            must_not.append(self.has_id(list(where.not_ids)))
         return self.filter(
             must=[spell(c) for c in where.must] or None,
-            must_not=[spell(c) for c in where.must_not] or None,
+            must_not=must_not or None,
             should=[spell(c) for c in where.should] or None,
         )
 

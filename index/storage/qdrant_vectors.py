@@ -1,9 +1,17 @@
 """Qdrant server as the vector store (`qdrant.url`), for deployments past one machine.
 
-Each index version gets its own collection (`<prefix>_<version folder id>`), filled before
-the version is published and dropped when the version is, so a search never sees a
-half-written collection. A point's id is its passage row; its payload and filters are
-`qdrant_payloads`' (the same as the embedded engine's, `qdrant_edge_vectors`).
+One long-lived collection per index (`<prefix>_<id>`, named in each segment's record), whose
+points are passages: a point's id is its passage_id, its payload the passage's facts
+(`qdrant_payloads`) plus `pid`, the id again as an indexed integer. A commit upserts only its
+new segment's points (a member's review: a few points), before the version naming them is
+published; a version sees the points below its `next_passage_id` (`pid < n`, so a newer
+version's points stay out of an older version's answers) that it has not deleted (a
+`must_not` on their ids). Deleted points stay in the collection while a kept version still
+has them, and are deleted once no segment on disk holds them. A merge upserts its points
+again (same ids, the same vectors), which brings their payloads up to date; until then a
+film whose facts changed after its points were written is told apart by the selection's
+rows, as a server's own films are. A reader of an older version may see a merged point's
+newer payload for the moment the merge takes.
 
 SQLite and the local vector copy stay beside it: titles, snippets, BM25 and rating ranking
 are read from there, so Qdrant answers one question only, which passages are nearest.
@@ -14,7 +22,7 @@ from __future__ import annotations
 import atexit
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from config import QdrantSettings
+from index.storage.combined import Combined
 from index.storage.qdrant_payloads import (
     Spelling,
     fields,
@@ -32,7 +41,8 @@ from index.storage.qdrant_payloads import (
     where,
     where_for,
 )
-from index.storage.vectors import EXACT_BELOW, Previous, Selection
+from index.storage.segments import open_segment
+from index.storage.vectors import EXACT_BELOW, Merged, Selection
 from index.storage.versions import VersionInfo
 from index.types import QueryFilters
 
@@ -59,7 +69,14 @@ def client(url: str | None, path: str | None = None) -> Any:
 def spelling() -> Spelling:
     from qdrant_client import models as m
 
-    return Spelling(m.Filter, m.FieldCondition, m.MatchValue, m.MatchAny, m.Range)
+    return Spelling(
+        m.Filter,
+        m.FieldCondition,
+        m.MatchValue,
+        m.MatchAny,
+        m.Range,
+        lambda ids: m.HasIdCondition(has_id=ids),
+    )
 
 
 def payload_filter(
@@ -83,62 +100,106 @@ def payload_index(kind: str) -> Any:
     }[kind]
 
 
+def _client(settings: QdrantSettings) -> Any:
+    path = str(settings.path) if settings.path else None
+    return client(settings.url, None if settings.url else path)
+
+
 @dataclass(frozen=True)
 class QdrantIndex:
-    """The vectors of one index version in one Qdrant collection."""
+    """One index's collection; as a version reads it (`below`, `deleted`, `stale`), or whole."""
 
     settings: QdrantSettings
     collection: str
-    size: int | None = None  # points in the collection, when known
+    size: int | None = None  # points the version has, when known
     exact_below: int = EXACT_BELOW  # search.exact_below
+    ids: np.ndarray | None = None  # passage_id per row of the version (None: ids are rows)
+    below: int | None = None  # the version's next passage id: newer points are not its
+    deleted: tuple[int, ...] = ()  # points the version deleted
+    stale: dict[str, np.ndarray] = field(default_factory=dict)  # film -> its version rows
 
     @property
     def client(self) -> Any:
-        path = str(self.settings.path) if self.settings.path else None
-        return client(self.settings.url, None if self.settings.url else path)
+        return _client(self.settings)
 
     @property
     def exact(self) -> bool:
         return not self.settings.url  # local mode always scans; a server uses HNSW
 
-    def fill(self, vectors: np.ndarray, payloads: Iterable[dict[str, Any]]) -> None:
+    def create(self, dim: int) -> None:
         from qdrant_client import models as m
 
         c = self.client
         if c.collection_exists(self.collection):
-            c.delete_collection(self.collection)
+            return
         c.create_collection(
-            self.collection,
-            vectors_config=m.VectorParams(size=int(vectors.shape[1]), distance=m.Distance.DOT),
+            self.collection, vectors_config=m.VectorParams(size=dim, distance=m.Distance.DOT)
         )
-        for field, kind in fields().items() if self.settings.url else ():  # local mode: none
-            c.create_payload_index(self.collection, field, payload_index(kind))
+        indexed = {**fields(), "pid": "integer"}
+        for name, kind in indexed.items() if self.settings.url else ():  # local mode: none
+            c.create_payload_index(self.collection, name, payload_index(kind))
+
+    def upsert(
+        self, ids: np.ndarray, vectors: np.ndarray, payloads: Iterable[dict[str, Any]]
+    ) -> None:
+        from qdrant_client import models as m
+
         rows = iter(payloads)
         for start in range(0, len(vectors), BATCH):
             end = min(start + BATCH, len(vectors))
-            c.upsert(
+            part = [int(i) for i in ids[start:end]]
+            self.client.upsert(
                 self.collection,
                 points=m.Batch(
-                    ids=list(range(start, end)),
-                    vectors=vectors[start:end].tolist(),
-                    payloads=list(itertools.islice(rows, end - start)),
+                    ids=part,
+                    vectors=np.asarray(vectors[start:end], np.float32).tolist(),
+                    payloads=[
+                        {**payload, "pid": pid}
+                        for pid, payload in zip(
+                            part, itertools.islice(rows, end - start), strict=True
+                        )
+                    ],
                 ),
                 wait=True,
             )
+
+    def fill(self, vectors: np.ndarray, payloads: Iterable[dict[str, Any]]) -> None:
+        """A fresh collection of `vectors`, point ids their rows (tests and benchmarks)."""
+        if self.client.collection_exists(self.collection):
+            self.client.delete_collection(self.collection)
+        self.create(int(vectors.shape[1]))
+        self.upsert(np.arange(len(vectors)), vectors, payloads)
+
+    def _condition(self, selection: Selection | None) -> Any:
+        passing = None
+        if selection is not None and self.stale:
+            passing = {fid: bool(selection.rows[rows].any()) for fid, rows in self.stale.items()}
+        return spelling()(where_for(selection, self.deleted, passing, self.below))
+
+    def selected(self, selection: Selection | None) -> np.ndarray:
+        """The version's rows the payload conditions of a search let through (scrolled):
+        what the store contract holds equal to the selection's rows."""
+        points, _ = self.client.scroll(
+            self.collection,
+            limit=10_000_000,
+            with_payload=False,
+            scroll_filter=self._condition(selection),
+        )
+        found = np.asarray(sorted(int(p.id) for p in points), dtype=np.int64)
+        return found if self.ids is None else np.searchsorted(self.ids, found)
 
     def search(
         self, query: np.ndarray, k: int, selection: Selection | None
     ) -> tuple[np.ndarray, np.ndarray]:
         from qdrant_client import models as m
 
-        filtered = selection is not None
-        condition = spelling()(where_for(selection)) if filtered else None
+        condition = self._condition(selection)
         # A small allowed set (or collection, when all of it is allowed) is scored outright.
-        allowed = selection.count if filtered else self.size
+        allowed = selection.count if selection is not None else self.size
         exact = allowed is not None and allowed <= self.exact_below
         found = self.client.query_points(
             self.collection,
-            query=query.astype(np.float32).tolist(),
+            query=np.asarray(query, np.float32).tolist(),
             query_filter=condition,
             limit=k,
             with_payload=False,
@@ -147,7 +208,16 @@ class QdrantIndex:
             else None,
         ).points
         scores = np.asarray([p.score for p in found], dtype=np.float32)
-        return scores, np.asarray([int(p.id) for p in found], dtype=np.int64)
+        points = np.asarray([int(p.id) for p in found], dtype=np.int64)
+        return scores, points if self.ids is None else np.searchsorted(self.ids, points)
+
+    def delete(self, ids: list[int]) -> None:
+        from qdrant_client import models as m
+
+        for start in range(0, len(ids), BATCH):
+            self.client.delete(
+                self.collection, m.PointIdsList(points=ids[start : start + BATCH]), wait=True
+            )
 
     def drop(self) -> None:
         c = self.client
@@ -162,32 +232,83 @@ class QdrantBackend:
     name: str = "qdrant"
 
     def write(
-        self, folder: Path, vectors: np.ndarray, previous: Previous | None = None
+        self,
+        folder: Path,
+        vectors: np.ndarray,
+        ids: np.ndarray,
+        merged: Merged | None = None,
+        siblings: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A new collection with every vector (`previous` is not reused: a collection cannot
-        be copied cheaply)."""
-        collection = version_name(self.settings, folder)
-        QdrantIndex(self.settings, collection).fill(
-            vectors, passage_payloads(folder / "meta.sqlite")
-        )
+        """The segment's points, upserted into the index's collection (made with the first
+        segment). A merge's are upserted again: the same points, their payloads brought up
+        to date."""
+        collection = next(
+            (s[COLLECTION_KEY] for s in siblings or () if s.get(COLLECTION_KEY)), None
+        ) or version_name(self.settings, folder)
+        store = QdrantIndex(self.settings, collection)
+        store.create(int(vectors.shape[1]) if vectors.ndim == 2 else 384)
+        if len(vectors):
+            store.upsert(ids, vectors, passage_payloads(folder / "meta.sqlite"))
         return {COLLECTION_KEY: collection}
 
-    def holds(self, manifest: dict[str, Any]) -> bool:
-        return COLLECTION_KEY in manifest
+    def holds(self, version: VersionInfo) -> bool:
+        if version.legacy or version.manifest.get("store", self.name) != self.name:
+            return False  # a version before segments: its collection's ids were rows
+        names = {meta.get("store", {}).get(COLLECTION_KEY) for meta in version.segment_metas()}
+        if not names:
+            return True  # nothing to hold
+        if len(names) != 1 or None in names:
+            return False
+        return bool(_client(self.settings).collection_exists(next(iter(names))))
 
-    def open(self, version: VersionInfo, vectors: np.ndarray) -> QdrantIndex:
-        collection = version.manifest.get(COLLECTION_KEY)
-        if not collection:
+    def open(self, version: VersionInfo, combined: Combined) -> QdrantIndex:
+        names = {part.segment.store.get(COLLECTION_KEY) for part in combined.parts}
+        if version.legacy or len(names) > 1 or None in names:
             raise not_in_this_store(version)
-        return QdrantIndex(self.settings, collection, len(vectors), self.exact_below)
+        if not names:  # an empty index: a collection that has nothing
+            return QdrantIndex(self.settings, "", 0, self.exact_below, np.zeros(0, np.int64), 1)
+        collection = next(iter(names), None) or ""
+        deleted = tuple(i for part in combined.parts for i in part.deleted_ids.tolist())
+        stale: dict[str, list[np.ndarray]] = {}
+        for k, part in enumerate(combined.parts):
+            for fid, rows in combined.stale(k).items():
+                stale.setdefault(fid, []).append(part.to_version(rows))
+        return QdrantIndex(
+            self.settings,
+            collection,
+            combined.n_passages,
+            self.exact_below,
+            np.asarray(combined.passage_ids),
+            version.next_passage_id,
+            deleted,
+            {fid: np.concatenate(rows) for fid, rows in stale.items()},
+        )
 
-    def retire(self, manifest: dict[str, Any]) -> None:
-        if collection := manifest.get(COLLECTION_KEY):
-            QdrantIndex(self.settings, collection).drop()
+    def retire(self, gone: list[tuple[Path, dict[str, Any]]], kept: list[dict[str, Any]]) -> None:
+        """Delete the points of segments no version names that no kept segment holds."""
+        for folder, record in gone:
+            collection = record.get(COLLECTION_KEY)
+            if not collection:
+                continue
+            ids = set(np.asarray(open_segment(folder).rows.passage_ids).tolist())
+            for other in kept:
+                if other.get(COLLECTION_KEY) == collection and other.get("segment") and ids:
+                    ids -= set(
+                        np.asarray(open_segment(Path(other["segment"])).rows.passage_ids).tolist()
+                    )
+            if ids:
+                QdrantIndex(self.settings, collection).delete(sorted(ids))
+
+    def forget(self, records: list[dict[str, Any]], ids: np.ndarray) -> None:
+        """Points the live version dropped are deleted now (a reader of an older version
+        may miss those deleted reviews' passages from then on: it answers without them)."""
+        names = {r.get(COLLECTION_KEY) for r in records} - {None}
+        if len(ids) and len(names) == 1:
+            QdrantIndex(self.settings, next(iter(names))).delete(sorted(int(i) for i in ids))
 
     def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
-        """Drop this prefix's collections no kept version names (a crashed ingest's)."""
-        c = QdrantIndex(self.settings, "").client
+        """Drop this prefix's collections no kept segment names (a crashed writer's)."""
+        c = _client(self.settings)
         named = {m.get(COLLECTION_KEY) for m in kept}
         gone = []
         for collection in c.get_collections().collections:

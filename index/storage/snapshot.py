@@ -1,5 +1,11 @@
 """One index version opened for answering: its films and the arrays filters are computed on,
-its vectors (in the chosen vector store), BM25, and its SQLite file for texts.
+its vectors (in the chosen vector store), BM25, and its segments' SQLite files for texts.
+
+A version is a list of segments (`versions.py`); this reads it as one index (`combined.py`):
+rows, films and BM25 statistics across segments, the deleted rows left out, each film's
+facts from the newest segment that has them. Segments a newer version shares with an older
+one are opened once per process, so opening the version after a member's review opens one
+small segment.
 
 Everything derived from a version (title lookup, the people a question may name) is built
 here once, in the thread that opens it, never on the first request that needs it."""
@@ -12,9 +18,9 @@ import sqlite3
 import threading
 import weakref
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,12 +29,11 @@ from index.errors import REBUILD, IndexDamaged, IndexMissing
 from index.knowledge.catalogue import Catalogue
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
-from index.storage import arrays
-from index.storage.film_table import Films, RowGroups, read_film_table
-from index.storage.lexical import LEXICAL_DIR, LexicalIndex
-from index.storage.rows import ROWS_DIR, Utf8Strings, read_rows
+from index.storage.combined import Combined, CombinedLexical, combine
+from index.storage.film_table import Films
+from index.storage.lexical import LexicalIndex
 from index.storage.vectors import SettingError, VectorBackend, VectorIndex
-from index.storage.versions import Lease, VersionInfo, open_readonly
+from index.storage.versions import Lease, VersionInfo
 from index.storage.views import LibraryFacts, library_facts
 from index.types import BASE_LIBRARY, Film, StoredReview
 
@@ -42,18 +47,18 @@ class Snapshot:
     film_row: dict[str, int]
     # Keyword facts ("countries", "genres", "languages", "directors", "cast"): value -> film
     # rows (int32); people by folded name.
-    groups: dict[str, RowGroups]
+    groups: dict[str, Mapping[str, np.ndarray]]
     columns: dict[str, np.ndarray]  # "year", "runtime": int32 per film, -1 when unknown
     title_keys: list[str]  # normalize_title per film
     people: People  # every director and cast member (and the catalogue's), for reading questions
-    review_ids: Utf8Strings  # review_id per review row
+    review_ids: Sequence[str]  # review_id per review row
     review_film: np.ndarray  # int32 film row per review
     review_rating: np.ndarray  # float32, NaN when unrated
     review_library: np.ndarray  # int16 index into `libraries` per review
     libraries: list[str]  # "base" first, then each server's library present
     passage_review: np.ndarray  # int32 review row per passage (row = FAISS id)
     passage_ids: np.ndarray  # int64 passage_id per row
-    db: sqlite3.Connection
+    combined: Combined  # the segments it reads (texts, reviews, film views)
     lock: threading.Lock
     _visible: dict[object, Any] = field(default_factory=dict)
 
@@ -83,38 +88,58 @@ class Snapshot:
         return rank
 
     @cached_property
-    def lexical(self) -> LexicalIndex:
-        """BM25 over every passage: saved with the version (memory-mapped), built here only
-        for versions written before this format (seconds per 10k passages)."""
-        folder = self.info.path / LEXICAL_DIR
-        if LexicalIndex.saved(folder):
-            return LexicalIndex.load(folder)
-        rows = self.query("SELECT passage_id, text FROM passages")
-        text_of = dict(rows)
-        return LexicalIndex.build([text_of[int(pid)] for pid in self.passage_ids])
+    def lexical(self) -> LexicalIndex | CombinedLexical:
+        """BM25 over every live passage: each segment's saved postings (memory-mapped), or
+        built for a small segment (or one written before that format) as it opens."""
+        return self.combined.lexical()
 
     @property
     def is_exact(self) -> bool:
         return self.vector_index.exact
 
-    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    def _query(self, k: int, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """A query of one segment's SQLite file."""
         try:
-            with self.lock:
-                return self.db.execute(sql, args).fetchall()
-        except sqlite3.DatabaseError as exc:  # a version's file is never written again
+            return self.combined.parts[k].segment.query(sql, args)
+        except sqlite3.DatabaseError as exc:  # a segment's file is never written again
             raise IndexDamaged(
                 f"index {self.name} is damaged (meta.sqlite: {exc}); {REBUILD}"
             ) from None
 
+    def _review_parts(self, rows: Sequence[int]) -> dict[int, list[int]]:
+        """Review rows of the version by part."""
+        starts = np.array([p.review_start for p in self.combined.parts], np.int64)
+        which = np.searchsorted(starts, np.asarray(rows, np.int64), side="right") - 1
+        out: dict[int, list[int]] = {}
+        for row, k in zip(rows, which.tolist(), strict=True):
+            out.setdefault(k, []).append(int(row))
+        return out
+
     def passage_texts(self, rows: list[int]) -> dict[int, str]:
-        ids = [int(self.passage_ids[r]) for r in rows]
-        marks = ",".join("?" * len(ids))
-        found = dict(
-            self.query(
-                f"SELECT passage_id, text FROM passages WHERE passage_id IN ({marks})", tuple(ids)
-            )
-        )
-        return {r: found[int(self.passage_ids[r])] for r in rows}
+        parts = self.combined.parts
+        starts = np.array([p.passage_start for p in parts], np.int64)
+        which = np.searchsorted(starts, np.asarray(rows, np.int64), side="right") - 1
+        out: dict[int, str] = {}
+        for k in np.unique(which).tolist():
+            mine = [r for r, w in zip(rows, which.tolist(), strict=True) if w == k]
+            ids = [int(self.passage_ids[r]) for r in mine]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found = dict(
+                    self._query(
+                        k,
+                        f"SELECT passage_id, text FROM passages WHERE passage_id IN ({marks})",
+                        tuple(chunk),
+                    )
+                )
+                for r, pid in zip(mine[start : start + 500], chunk, strict=True):
+                    if pid not in found:
+                        raise IndexDamaged(
+                            f"index {self.name} is damaged (passage rows); {REBUILD}"
+                        )
+                    out[r] = found[pid]
+        return out
 
     def visible(self, library: str | None) -> np.ndarray:
         """Which reviews a place may see: the base library, and the server's own when asked
@@ -140,13 +165,17 @@ class Snapshot:
         rows = rows[~worded[rows]]
         if not len(rows):
             return rows
-        row_of = {self.review_ids[r]: r for r in rows.tolist()}
-        owned = self.query(
-            "SELECT review_id FROM reviews WHERE library=? "
-            "AND json_extract(data, '$.user_id') IS NOT NULL",
-            (library,),
-        )
-        return np.array(sorted(row_of[rid] for (rid,) in owned if rid in row_of), dtype=np.int64)
+        owned = []
+        for k, mine in self._review_parts(rows.tolist()).items():
+            row_of = {self.review_ids[r]: r for r in mine}
+            found = self._query(
+                k,
+                "SELECT review_id FROM reviews WHERE library=? "
+                "AND json_extract(data, '$.user_id') IS NOT NULL",
+                (library,),
+            )
+            owned += [row_of[rid] for (rid,) in found if rid in row_of]
+        return np.array(sorted(owned), dtype=np.int64)
 
     def facts(self, library: str | None) -> Snapshot | LibraryFacts:
         """The version as a place sees its films: everyone's facts (this snapshot), or in a
@@ -155,19 +184,23 @@ class Snapshot:
             return self
         key = ("facts", library)
         if key not in self._visible:
-            records = (
-                self.query("SELECT film_id, data FROM film_views WHERE library=?", (library,))
-                if self._has_views
-                else []
-            )
-            self._visible[key] = library_facts(self, records) or self
+            self._visible[key] = library_facts(self, self._views(library)) or self
         return self._visible[key]  # type: ignore[return-value]
 
-    @cached_property
-    def _has_views(self) -> bool:
-        """Versions written before film views have no such table."""
-        found = self.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name='film_views'")
-        return bool(found)
+    def _views(self, library: str) -> list[tuple[str, str]]:
+        """A library's film views: of each film, the newest record's (its segment's rows)."""
+        records = []
+        owner, row_of = self.combined.owner, self.film_row
+        for k, part in enumerate(self.combined.parts):
+            if "film_views" not in part.segment.columns:  # written before film views
+                continue
+            for fid, data in self._query(
+                k, "SELECT film_id, data FROM film_views WHERE library=?", (library,)
+            ):
+                row = row_of.get(fid)
+                if row is not None and int(owner[row]) == k:
+                    records.append((fid, data))
+        return records
 
     def film(self, row: int) -> Film:
         """A film as everyone sees it (`LibraryFacts.film`: as one server does)."""
@@ -211,17 +244,26 @@ class Snapshot:
         return Catalogue(self.info.path.parent / name if name else None)
 
     def reviews(self, review_ids: list[str]) -> dict[str, StoredReview]:
+        """These reviews (live ones: an edited review's old row is in an older segment)."""
         out: dict[str, StoredReview] = {}
-        for start in range(0, len(review_ids), 500):  # SQLite's limit on parameters
-            chunk = review_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.query(
-                f"SELECT review_id, film_id, data FROM reviews WHERE review_id IN ({marks})",
-                tuple(chunk),
-            )
-            for review_id, fid, data in rows:
-                out[review_id] = stored_review(review_id, fid, json.loads(data))
-        if len(out) < len(set(review_ids)):  # the row arrays name reviews the file lacks
+        wanted = list(dict.fromkeys(review_ids))
+        for k in range(len(self.combined.parts) - 1, -1, -1):
+            part = self.combined.parts[k]
+            segment = part.segment
+            gone = set(part.deleted.tolist())
+            rows = segment.review_rows(r for r in wanted if r not in out)
+            mine = [rid for rid, row in rows.items() if row not in gone]
+            for start in range(0, len(mine), 500):  # SQLite's limit on parameters
+                chunk = mine[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found = self._query(
+                    k,
+                    f"SELECT review_id, film_id, data FROM reviews WHERE review_id IN ({marks})",
+                    tuple(chunk),
+                )
+                for review_id, fid, data in found:
+                    out[review_id] = stored_review(review_id, fid, json.loads(data))
+        if len(out) < len(wanted):  # the row arrays name reviews the files lack
             raise IndexDamaged(f"index {self.name} is damaged (review rows); {REBUILD}")
         return out
 
@@ -255,8 +297,19 @@ class Snapshot:
             like = "%" + re.sub(r"([%_\\])", r"\\\1", matching) + "%"
             args += [like, like]
         sql += " ORDER BY rowid DESC" + (" LIMIT ?" if limit is not None else "")
-        rows = self.query(sql, (*args, *([limit] if limit is not None else [])))
-        return [stored_review(rid, fid, json.loads(data)) for rid, fid, data in rows]
+        out: list[StoredReview] = []
+        for k in range(len(self.combined.parts) - 1, -1, -1):  # the latest segment first
+            if limit is not None and len(out) >= limit:
+                break
+            part = self.combined.parts[k]
+            gone = set(part.deleted.tolist())
+            more = None if limit is None else limit - len(out) + len(gone)
+            found = self._query(k, sql, (*args, *([more] if more is not None else [])))
+            rows = part.segment.review_rows(rid for rid, _, _ in found) if gone else {}
+            for rid, fid, data in found:
+                if not gone or rows.get(rid) not in gone:
+                    out.append(stored_review(rid, fid, json.loads(data)))
+        return out if limit is None else out[:limit]
 
     def counts(self, library: str | None = None, everything: bool = False) -> dict[str, Any]:
         """What a place sees (the base library and `library`), or with `everything` all of
@@ -265,13 +318,18 @@ class Snapshot:
         seen = np.zeros(len(self.films), bool)
         seen[self.review_film[reviews]] = True
 
-        def tally(groups: RowGroups) -> Counter[str]:
+        def tally(groups: Mapping[str, np.ndarray]) -> Counter[str]:
             found = Counter({k: int(np.count_nonzero(seen[groups[k]])) for k in groups})
             return +found  # keys no film seen has are left out
 
         view = self if everything else self.facts(library)
         countries, genres = tally(view.groups["countries"]), tally(view.groups["genres"])
-        size = sum(p.stat().st_size for p in self.info.path.iterdir() if p.is_file())
+        size = sum(
+            p.stat().st_size
+            for folder in {self.info.path, *(part.segment.path for part in self.combined.parts)}
+            for p in folder.rglob("*")
+            if p.is_file()
+        )
         split = {}
         for code, name in enumerate(self.libraries):
             mine = reviews & (self.review_library == code)
@@ -289,7 +347,15 @@ class Snapshot:
             "libraries": split,
             "index_bytes": size,
             "model": self.info.manifest.get("model"),
-            "faiss_factory": self.info.manifest.get("faiss_factory"),
+            "faiss_factory": next(
+                (
+                    factory
+                    for part in self.combined.parts
+                    if (factory := part.segment.store.get("faiss_factory"))
+                ),
+                self.info.manifest.get("faiss_factory"),
+            ),
+            "segments": len(self.combined.parts),
             "version": self.name,
             "built": self.info.manifest.get("created"),
         }
@@ -312,17 +378,6 @@ def stored_review(review_id: str, film_id: str, d: dict[str, Any]) -> StoredRevi
         title=d.get("title", ""),
         year=d.get("year"),
     )
-
-
-def _whole(db: sqlite3.Connection, path: Path) -> None:
-    """A SQLite file cut short is found on opening (its rows are read only when answering):
-    its header says how many pages it has."""
-    pages = db.execute("PRAGMA page_count").fetchone()[0]
-    size = db.execute("PRAGMA page_size").fetchone()[0]
-    if pages * size > path.stat().st_size:
-        raise ValueError(
-            f"meta.sqlite is cut short ({path.stat().st_size} of {pages * size} bytes)"
-        )
 
 
 def open_snapshot(
@@ -351,48 +406,27 @@ def open_snapshot(
 
 
 def _open(info: VersionInfo, vectors_in: VectorBackend) -> Snapshot:
-    db = open_readonly(Path(info.path) / "meta.sqlite", check_same_thread=False)
-    _whole(db, Path(info.path) / "meta.sqlite")
-    table = read_film_table(Path(info.path) / ROWS_DIR, db)
-    films = table.films
-    film_row = {fid: i for i, fid in enumerate(films.ids)}
-    n = len(films)
-    rows = read_rows(Path(info.path) / ROWS_DIR, db)
-    if (
-        (len(rows.review_film) and not 0 <= rows.review_film.min() <= rows.review_film.max() < n)
-        or (
-            len(rows.passage_review)
-            and not 0
-            <= rows.passage_review.min()
-            <= rows.passage_review.max()
-            < len(rows.review_ids)
-        )
-        or (len(rows.review_library) and not 0 <= rows.review_library.max() < len(rows.libraries))
-    ):
-        raise ValueError("row arrays point past the films or reviews they index")
-    vectors = arrays.load(Path(info.path) / "vectors.npy", mmap_mode="r", scattered=True)
-    if len(vectors) != len(rows.passage_ids):
-        raise RuntimeError(
-            f"index {info.name} is inconsistent: {len(vectors)} vectors, {len(rows.passage_ids)} passages"
-        )
+    dim = int(info.manifest.get("dim") or 384)
+    combined = combine(info.parts(), dim)
+    table = combined.table
     snapshot = Snapshot(
         info=info,
-        vector_index=vectors_in.open(info, vectors),
-        vectors=vectors,
-        films=films,
-        film_row=film_row,
+        vector_index=vectors_in.open(info, combined),
+        vectors=combined.vectors,
+        films=table.films,
+        film_row=combined.film_row,
         groups=table.groups,
         columns={"year": table.year, "runtime": table.runtime},
         title_keys=table.keys,
         people=table.people,
-        review_ids=rows.review_ids,
-        review_film=rows.review_film,
-        review_rating=rows.review_rating,
-        review_library=rows.review_library,
-        libraries=rows.libraries,
-        passage_review=rows.passage_review,
-        passage_ids=rows.passage_ids,
-        db=db,
+        review_ids=combined.review_ids,
+        review_film=combined.review_film,
+        review_rating=combined.review_rating,
+        review_library=combined.review_library,
+        libraries=combined.libraries,
+        passage_review=combined.passage_review,
+        passage_ids=combined.passage_ids,
+        combined=combined,
         lock=threading.Lock(),
     )
     # The catalogue's people are looked up in its file (credited names, with roles), so a

@@ -1,26 +1,37 @@
-"""The vector-store seam: where one index version's passage vectors are searched.
+"""The vector-store seam: where an index version's passage vectors are searched.
 
-A store is chosen once, from the settings (`backend_for`). The version writer hands it the
-vectors of a new version before publishing; a snapshot opens it; the version store tells it
-which versions were retired. A search passes one `Selection` (which passages may answer) and
-each store turns it into its own form: FAISS a bitmap selector, Qdrant a payload filter.
-FAISS (`faiss_vectors`), Qdrant's embedded engine (`qdrant_edge_vectors`) and a Qdrant server
-(`qdrant_vectors`) implement it; another store is one more module and one more line in
-`backend_for`.
+A store is chosen once, from the settings (`backend_for`). The version writer hands it each new
+segment's vectors before the segment is named by a version (`write`); a snapshot opens a
+version through it (`open`); the version store tells it which segments no version names any
+more (`retire`). A search passes one `Selection` (which passages may answer) and each store
+turns it into its own form: FAISS a bitmap selector, Qdrant a payload filter.
+
+A version is a list of segments (`versions.py`), so a search is a search of each segment with
+the same Selection, the rows a version deleted masked out, and the results merged
+(`SegmentedIndex`): exact per segment means exact for the version. FAISS (`faiss_vectors`)
+and Qdrant's embedded engine (`qdrant_edge_vectors`) keep an index per segment; a Qdrant server
+(`qdrant_vectors`) keeps one collection for the whole index and answers a version in one
+query. Another store is one more module and one more line in `backend_for`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from config import SearchSettings, Settings
-from index.storage.versions import Previous, VersionInfo
+from index.storage.segments import Merged
+from index.storage.versions import VersionInfo
 from index.types import QueryFilters
+
+if TYPE_CHECKING:
+    from index.storage.combined import Combined, Part
+
+__all__ = ["EXACT_BELOW", "Merged", "SegmentedIndex", "Selection", "backend_for", "exact_search"]
 
 # The default of `search.exact_below`, for a store opened without settings (tests, benchmarks):
 # allowed passages under which a scan of just those beats an approximate index with a filter.
@@ -68,7 +79,7 @@ class SettingError(ValueError):
 
 
 class VectorIndex(Protocol):
-    """One version's vectors, opened for searching."""
+    """Vectors opened for searching: a version's, or one segment's (rows are then its own)."""
 
     @property
     def exact(self) -> bool:
@@ -87,28 +98,120 @@ class VectorBackend(Protocol):
     name: str
 
     def write(
-        self, folder: Path, vectors: np.ndarray, previous: Previous | None = None
+        self,
+        folder: Path,
+        vectors: np.ndarray,
+        ids: np.ndarray,
+        merged: Merged | None = None,
+        siblings: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """Store a new version's vectors (its folder is complete but for the manifest), before
-        it is published; returns what the manifest should record."""
+        """Store a new segment's vectors (`ids`: its passage ids; its folder is complete but
+        for segment.json) before a version names it; returns what segment.json should record
+        of it ({}: nothing). `merged`: what a merge's first input had; `siblings`: the
+        records of the segments it joins."""
         ...
 
-    def holds(self, manifest: dict[str, Any]) -> bool:
-        """Whether this version's vectors are already in this store."""
+    def holds(self, version: VersionInfo) -> bool:
+        """Whether this version's vectors are all in this store."""
         ...
 
-    def open(self, version: VersionInfo, vectors: np.ndarray) -> VectorIndex:
-        """The version's vectors for searching; `vectors` is its local copy (memory-mapped)."""
+    def open(self, version: VersionInfo, combined: Combined) -> VectorIndex:
+        """The version's vectors for searching (rows: the version's passage rows)."""
         ...
 
-    def retire(self, manifest: dict[str, Any]) -> None:
-        """Forget a version that is no longer kept (what lives outside its folder)."""
+    def retire(self, gone: list[tuple[Path, dict[str, Any]]], kept: list[dict[str, Any]]) -> None:
+        """Forget segments no version names any more (each folder, about to be deleted, and
+        its record), keeping what the `kept` records still use."""
+        ...
+
+    def forget(self, records: list[dict[str, Any]], ids: np.ndarray) -> None:
+        """The live version (whose segments' records these are) has dropped these passages
+        for good (a merge left deleted rows out, a segment all of whose reviews went is no
+        longer named): a store that keeps passages outside segments drops them now."""
         ...
 
     def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
-        """Remove what a crashed ingest left outside the index folder: anything of this
-        store's that none of the `kept` manifests names. Returns what went."""
+        """Remove what a crashed writer left outside the index folder: anything of this
+        store's that none of the `kept` records names. Returns what went."""
         ...
+
+
+# ---------------------------------------------------------------------- segments
+@dataclass(frozen=True)
+class ScanIndex:
+    """A segment no store indexes (too small to be worth one): an exact scan of its vectors."""
+
+    vectors: np.ndarray
+
+    @property
+    def exact(self) -> bool:
+        return True
+
+    def search(
+        self, query: np.ndarray, k: int, selection: Selection | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        rows = np.ones(len(self.vectors), bool) if selection is None else selection.rows
+        return exact_search(self.vectors, np.asarray(query, np.float32).reshape(-1), rows, k)
+
+
+@dataclass(frozen=True)
+class SegmentSearch:
+    """One segment of a version, as a search sees it: its index (segment rows), and the
+    version's part of it (which of its rows are live, where they start)."""
+
+    index: VectorIndex
+    part: Part
+
+
+@dataclass(frozen=True)
+class SegmentedIndex:
+    """A version's vectors: every segment searched with the same Selection (its slice of the
+    rows, the deleted rows never selected), the best k of all of them kept. Each segment's
+    top k among its selected rows holds the version's top k among them, so a store exact per
+    segment is exact for the version."""
+
+    segments: tuple[SegmentSearch, ...]
+
+    @property
+    def exact(self) -> bool:
+        return all(s.index.exact for s in self.segments)
+
+    def search(
+        self, query: np.ndarray, k: int, selection: Selection | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        scores, rows = [], []
+        for s in self.segments:
+            part = s.part
+            if not part.n_passages:
+                continue
+            mask = part.local_mask(None if selection is None else selection.rows)
+            if mask is None:  # all of it, nothing deleted
+                local: Selection | None = None
+                count = part.n_passages
+            else:
+                filters = selection.filters if selection is not None else QueryFilters()
+                local = (
+                    Selection(mask, filters) if selection is None else replace(selection, rows=mask)
+                )
+                count = local.count
+            if count == 0:
+                continue
+            found, at = s.index.search(query, min(k, count), local)
+            if len(at):
+                scores.append(np.asarray(found, np.float32))
+                rows.append(part.to_version(at))
+        if not rows:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        all_scores, all_rows = np.concatenate(scores), np.concatenate(rows)
+        order = np.lexsort((all_rows, -all_scores))[:k]
+        return all_scores[order], all_rows[order]
+
+
+def unindexed(combined: Combined) -> SegmentedIndex:
+    """A version every segment of which is scanned exactly (no store index)."""
+    return SegmentedIndex(
+        tuple(SegmentSearch(ScanIndex(p.segment.vectors), p) for p in combined.parts)
+    )
 
 
 STORES = ("faiss", "qdrant")

@@ -24,7 +24,7 @@ from index.errors import IndexDamaged
 from index.reading.ratings import normalize_rating
 from index.reading.readers import find_files, read_file
 from index.text import clean, escaped
-from tests.conftest import make_settings
+from tests.conftest import live_segments, make_settings
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,17 +112,18 @@ def test_chat_answers_a_line_of_random_bytes_and_carries_on(sample_engine):
 def test_a_damaged_index_is_one_line_naming_the_damage_and_the_remedy(sample_copy, damage):
     root = sample_copy.settings.index_dir
     live = root / (root / "CURRENT").read_text().strip()
+    segment = live_segments(root)[0]
     if damage == "meta cut short":
-        data = (live / "meta.sqlite").read_bytes()
-        (live / "meta.sqlite").write_bytes(data[: len(data) // 3])
+        data = (segment / "meta.sqlite").read_bytes()
+        (segment / "meta.sqlite").write_bytes(data[: len(data) // 3])
     elif damage == "CURRENT random bytes":
         (root / "CURRENT").write_bytes(os.urandom(40))
     elif damage == "CURRENT outside":
         (root / "CURRENT").write_text("../../etc\n")
     elif damage == "index.faiss deleted":
-        (live / "index.faiss").unlink()
+        (segment / "index.faiss").unlink()
     elif damage == "vectors.npy cut":
-        (live / "vectors.npy").write_bytes((live / "vectors.npy").read_bytes()[:100])
+        (segment / "vectors.npy").write_bytes((segment / "vectors.npy").read_bytes()[:100])
     else:
         (live / "manifest.json").write_text("{not json")
     for command in (["stats"], ["search", "zombies"]):
@@ -144,8 +145,7 @@ def test_current_is_never_followed_outside_the_index(tmp_path):
 
 def test_ingest_over_a_damaged_index_starts_afresh_and_says_so(sample_copy, write):
     root = sample_copy.settings.index_dir
-    live = root / (root / "CURRENT").read_text().strip()
-    (live / "meta.sqlite").write_bytes(b"garbage" * 100)
+    (live_segments(root)[0] / "meta.sqlite").write_bytes(b"garbage" * 100)
     path = write("r.jsonl", json.dumps({"title": "Heat", "year": 1995, "text": "Robbers at dawn."}))
     report = sample_copy.ingest([path])
     assert report.added == 1 and any("damaged" in p.reason for p in report.warnings)
@@ -334,7 +334,8 @@ def test_damage_to_any_index_file_is_a_clear_error_or_still_answers(
     root = tmp_path_factory.mktemp("damaged") / "index"
     shutil.copytree(sample_engine.settings.index_dir, root)
     live = root / (root / "CURRENT").read_text().strip()
-    victim = root / "CURRENT" if target == "CURRENT" else live / target
+    folder = live if target == "manifest.json" else live_segments(root)[0]
+    victim = root / "CURRENT" if target == "CURRENT" else folder / target
     data = victim.read_bytes()
     victim.write_bytes(data[: int(len(data) * cut)] + noise)
     engine = Engine(make_settings(root), sample_engine.encoder)

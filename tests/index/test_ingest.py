@@ -120,7 +120,7 @@ def test_passages_fit_the_model_window(engine, write, encoder):
     )
     engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Long", "text": long_text}))])
     snap = engine.snapshot()
-    texts = [t for (t,) in snap.query("SELECT text FROM passages")]
+    texts = list(snap.passage_texts(list(range(snap.n_passages))).values())
     assert len(texts) > 5
     assert max(encoder.count_tokens(texts)) <= engine.settings.embedding.passage_max_tokens
     assert " ".join(texts) == long_text  # nothing lost, nothing repeated
@@ -154,7 +154,10 @@ def test_vectors_and_metadata_of_a_version_agree(engine, write):
         ]
     )
     snap = engine.snapshot()
-    assert snap.vector_index.index.ntotal == len(snap.vectors) == len(snap.passage_ids) == 5
+    indexed = sum(
+        s.index.index.ntotal - len(s.part.deleted_ids) for s in snap.vector_index.segments
+    )
+    assert indexed == len(snap.vectors) == len(snap.passage_ids) == 5
     rows = snap.passage_texts(list(range(5)))
     fresh = engine.encoder.encode([rows[i] for i in range(5)])
     assert np.allclose(np.asarray(snap.vectors), fresh, atol=1e-4)
@@ -183,7 +186,7 @@ def test_failure_while_publishing_leaves_the_previous_version_live(engine, write
         )
     monkeypatch.undo()
     assert engine.store.current_name() == before
-    assert not list(engine.settings.index_dir.glob(".tmp-*"))
+    assert not list(engine.settings.index_dir.glob("**/.tmp-*"))
     assert [h.film.title for h in engine.ask("lighthouse").hits] == ["Heat"]
 
 
@@ -191,14 +194,14 @@ def test_an_index_type_too_big_for_the_corpus_falls_back_to_exact_and_says_so(
     tmp_path, encoder, write
 ):
     from index.engine import Engine
-    from tests.conftest import make_settings
+    from tests.conftest import live_store_records, make_settings
 
     settings = make_settings(tmp_path / "index")
     settings.search.faiss_factory = "IVF64,Flat"
     engine = Engine(settings, encoder)
     engine.ingest([write("a.jsonl", jsonl({"id": "1", "title": "Heat", "text": TEXT}))])
-    manifest = engine.store.current().manifest
-    assert (manifest["faiss_factory"], manifest["faiss_index"]) == ("IVF64,Flat", "IndexFlat")
+    (record,) = live_store_records(engine.settings.index_dir)
+    assert (record["faiss_factory"], record["faiss_index"]) == ("IVF64,Flat", "IndexFlat")
     assert engine.snapshot().is_exact and engine.ask("lighthouse").hits
 
 
@@ -212,21 +215,23 @@ def test_a_passage_size_that_splits_nothing_differently_embeds_nothing_and_is_re
     assert engine.store.current().manifest["passage_max_tokens"] == 64
 
 
-def test_versions_are_written_in_wal_mode_and_published_as_one_read_only_file(engine, write):
+def test_segments_are_written_without_a_journal_and_published_as_one_read_only_file(engine, write):
     import sqlite3
+
+    from tests.conftest import live_segments
 
     engine.ingest(
         [write("a.jsonl", json.dumps({"title": "Quiet Harbour", "text": "Boats at dawn."}))]
     )
-    info = engine.store.current()
-    assert not list(info.path.glob("meta.sqlite-*"))  # no -wal or -shm beside a live version
-    with sqlite3.connect(info.path / "meta.sqlite") as db:
+    (folder,) = live_segments(engine.settings.index_dir)
+    assert not list(folder.glob("meta.sqlite-*"))  # no -wal, -shm or -journal beside it
+    with sqlite3.connect(folder / "meta.sqlite") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    snap = engine.snapshot()
-    assert snap.db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-    writer = engine.store.begin(info)
-    try:
-        assert writer.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    (part,) = engine.snapshot().combined.parts
+    assert part.segment.query("PRAGMA busy_timeout") == [(5000,)]
+    writer = engine.store.begin(engine.store.current())
+    try:  # a new segment is nobody's until it is fsynced and renamed: no journal to keep
+        assert writer.segment.db.execute("PRAGMA journal_mode").fetchone()[0] == "off"
     finally:
         writer.abort()
 
@@ -299,11 +304,8 @@ def test_a_changed_passage_size_re_embeds_exactly_the_passages_that_change(
     )
     engine.ingest([path])
     before = engine.snapshot()
-    old = dict(before.query("SELECT text, passage_id FROM passages"))
-    old_vectors = {
-        text: np.asarray(before.vectors[list(before.passage_ids).index(pid)])
-        for text, pid in old.items()
-    }
+    old = {text: row for row, text in before.passage_texts(list(range(before.n_passages))).items()}
+    old_vectors = {text: np.asarray(before.vectors[row]) for text, row in old.items()}
     engine.settings.embedding.passage_max_tokens = 64
     report = engine.ingest([path])  # the same file again: nothing new, only the new size
     new_texts = split_passages(
@@ -315,10 +317,10 @@ def test_a_changed_passage_size_re_embeds_exactly_the_passages_that_change(
     assert (report.added, report.updated) == (0, 0)
     after = engine.snapshot()
     assert after.info.manifest["passage_max_tokens"] == 64
-    rows = dict(after.query("SELECT text, passage_id FROM passages"))
+    rows = {text: row for row, text in after.passage_texts(list(range(after.n_passages))).items()}
     assert sorted(rows) == sorted(new_texts)
     kept = "Bank robbers and a detective."
-    row = list(after.passage_ids).index(rows[kept])
+    row = rows[kept]
     assert np.array_equal(np.asarray(after.vectors[row]), old_vectors[kept])  # not embedded again
     assert (
         engine.ask("keeper climbing the stairs of the tower").hits[0].film.title == "The Lighthouse"

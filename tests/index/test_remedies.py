@@ -24,8 +24,11 @@ from bot.terminal.cli import app
 from config import Settings
 from index.engine import SAMPLE_CATALOGUE, Engine
 from index.errors import IndexDamaged, IndexMissing
+from index.storage.segments import DERIVED_FROM
+from tests.conftest import live_segments, live_store_records
 
 ROOT = Path(__file__).resolve().parents[2]
+SHARDED = {"shard_min_passages": 1}  # Qdrant's engine gives even these four reviews a shard
 runner = CliRunner()
 QUESTION = "zombies on a train"
 REVIEWS = [
@@ -62,9 +65,16 @@ REVIEWS = [
 
 def damage_file(relative: str, how: str) -> Callable[[Path, Path], None]:
     def damage(root: Path, live: Path) -> None:
-        target = root / relative if relative == "CURRENT" else live / relative
-        if relative.startswith("qdrant/"):  # the live version's shard
-            shard = json.loads((live / "manifest.json").read_text())["qdrant_shard"]
+        segment = live_segments(root)[0]  # the live version's (first) segment
+        target = (
+            root / relative
+            if relative == "CURRENT"
+            else live / relative
+            if relative == "manifest.json"
+            else segment / relative
+        )
+        if relative.startswith("qdrant/"):  # the live segment's shard
+            shard = live_store_records(root)[0]["qdrant_shard"]
             pattern = relative.removeprefix("qdrant/")
             target = root / "qdrant" / shard
             target = next(target.glob(pattern)) if pattern else target
@@ -121,13 +131,18 @@ RAN: set[str] = set()  # every remedy run, as its command is written
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory, encoder) -> dict[str, Path]:
-    """A small index per store: the sample catalogue and a few reviews, built once."""
+    """A small index per store: the sample catalogue and a few reviews (and enough short
+    others that the segment keeps its derived arrays on disk, to be damaged), built once."""
     source = tmp_path_factory.mktemp("reviews") / "reviews.jsonl"
-    source.write_text("\n".join(json.dumps(r) for r in REVIEWS) + "\n")
+    others = [
+        {"id": f"garden-{i}", "title": f"Garden Diary {i}", "text": f"Roses and weeds, week {i}."}
+        for i in range(DERIVED_FROM)
+    ]
+    source.write_text("\n".join(json.dumps(r) for r in [*REVIEWS, *others]) + "\n")
     built = {}
     for store in DAMAGE:
         root = tmp_path_factory.mktemp(store) / "index"
-        engine = Engine(Settings(index_dir=root, store=store), encoder)
+        engine = Engine(Settings(index_dir=root, store=store, qdrant=SHARDED), encoder)
         engine.import_catalogue([SAMPLE_CATALOGUE], tmdb=False)
         engine.ingest([source])
         built[store] = root
@@ -141,6 +156,7 @@ def store_env(monkeypatch):
         for name in [k for k in os.environ if k.upper().startswith("CINEBOT_")]:
             monkeypatch.delenv(name)
         monkeypatch.setenv("CINEBOT_STORE", store)
+        monkeypatch.setenv("CINEBOT_QDRANT__SHARD_MIN_PASSAGES", "1")  # shards for four reviews
 
     return use
 
@@ -190,7 +206,7 @@ def test_each_damage_is_one_line_whose_remedy_leaves_an_index_that_answers(
         if code == 1:
             assert len(output.strip().splitlines()) == 1 and "`cinebot " in output, output
             said.append(output.strip())
-    engine = Engine(Settings(index_dir=root, store=store), encoder)
+    engine = Engine(Settings(index_dir=root, store=store, qdrant=SHARDED), encoder)
     try:  # titles a new review may name: the catalogue's too
         engine.suggest_titles("Tra", catalogue=True)
     except (IndexDamaged, IndexMissing) as exc:
@@ -229,11 +245,12 @@ def test_any_damage_to_a_qdrant_shard_or_the_catalogue_is_one_line_or_still_answ
     root = tmp_path_factory.mktemp("shard") / "index"
     subprocess.run(["cp", "-a", "--sparse=always", str(pristine["qdrant"]), str(root)], check=True)
     live = json.loads((root / (root / "CURRENT").read_text().strip() / "manifest.json").read_text())
-    files = sorted(p for p in (root / "qdrant" / live["qdrant_shard"]).rglob("*") if p.is_file())
+    shard = live_store_records(root)[0]["qdrant_shard"]
+    files = sorted(p for p in (root / "qdrant" / shard).rglob("*") if p.is_file())
     victim = [root / live["catalogue"], *files][pick % (len(files) + 1)]
     data = victim.read_bytes()
     victim.write_bytes(data[: int(len(data) * cut)] + noise)
-    engine = Engine(Settings(index_dir=root, store="qdrant"), encoder)
+    engine = Engine(Settings(index_dir=root, store="qdrant", qdrant=SHARDED), encoder)
     for read in (
         lambda: engine.ask(QUESTION),
         lambda: engine.suggest_titles("Tr", catalogue=True),

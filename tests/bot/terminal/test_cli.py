@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.terminal.cli import app
+from tests.conftest import live_store_records
 
 runner = CliRunner()
 
@@ -229,12 +230,12 @@ def test_qdrants_engine_from_the_environment_answers_the_readme_questions_like_f
     on_faiss = answers(index_args)
     monkeypatch.setenv("CINEBOT_STORE", "qdrant")
     monkeypatch.setenv("CINEBOT_QDRANT__PATH", str(tmp_path / "qdrant"))
+    monkeypatch.setenv("CINEBOT_QDRANT__SHARD_MIN_PASSAGES", "1")  # the sample is small
     ours = ["--index", str(tmp_path / "index")]
     assert runner.invoke(app, ["catalogue", "--no-tmdb", *ours]).exit_code == 0
     built = runner.invoke(app, ["ingest", "--json", *ours])
     assert built.exit_code == 0, built.output
-    live = (tmp_path / "index" / "CURRENT").read_text().strip()
-    manifest = json.loads((tmp_path / "index" / live / "manifest.json").read_text())
-    assert (tmp_path / "qdrant" / manifest["qdrant_shard"] / "segments").is_dir()
+    (record,) = live_store_records(tmp_path / "index")
+    assert (tmp_path / "qdrant" / record["qdrant_shard"] / "segments").is_dir()
     on_qdrant = answers(ours)
     assert all(on_qdrant.values()) and on_qdrant == on_faiss

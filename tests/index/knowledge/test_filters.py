@@ -12,7 +12,7 @@ from index.engine import Engine
 from index.knowledge import filters as registry
 from index.knowledge.filters import Condition, Fact, keyword_filter
 from index.storage import qdrant_edge_vectors as edge
-from index.storage.qdrant_payloads import where
+from index.storage.vectors import Selection
 from index.types import ParsedQuery, QueryFilters
 from tests.conftest import make_settings
 
@@ -98,18 +98,15 @@ def _ingest(engine: Engine, write, platforms: bool = True) -> None:
 
 def _edge_rows(engine: Engine, filters: QueryFilters) -> list[int]:
     """The passage rows Qdrant's own engine lets through the payload conditions."""
-    store = engine.snapshot().vector_index
-    q = edge.edge()
-    condition = edge.spelling()(where(filters))
-    points, _ = store.shard.scroll(
-        q.ScrollRequest(limit=1000, filter=condition, with_payload=False)
-    )
-    return np.searchsorted(store.ids, sorted(int(p.id) for p in points)).tolist()
+    snap = engine.snapshot()
+    selection = Selection(registry.film_mask(snap, filters)[snap.passage_film], filters)
+    return edge.selected_rows(snap.vector_index, selection).tolist()
 
 
 @pytest.mark.parametrize("store", ["faiss", "qdrant"])
 def test_a_filter_declared_once_works_end_to_end(declared, store, tmp_path, encoder, write):
-    engine = Engine(make_settings(tmp_path / "index", store=store), encoder)
+    qdrant = {"shard_min_passages": 1}  # a shard of its own even for three passages
+    engine = Engine(make_settings(tmp_path / "index", store=store, qdrant=qdrant), encoder)
     _ingest(engine, write)
     netflix = ToyFilters(platforms=["Netflix"])
     question = ParsedQuery(text="lighthouse on Netflix", filters=netflix, semantic="lighthouse")

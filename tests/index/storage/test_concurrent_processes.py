@@ -57,7 +57,7 @@ def test_searches_answer_throughout_another_process_reindexing(engine: Engine, w
     writer = ingest_process(engine.settings.index_dir, more)
     # Wait for the writer to hold the lock, then start a second one: it must be refused.
     deadline = time.monotonic() + 120
-    while not list(engine.settings.index_dir.glob(".tmp-*")) and writer.poll() is None:
+    while not list(engine.settings.index_dir.glob("**/.tmp-*")) and writer.poll() is None:
         assert time.monotonic() < deadline, "the first ingest never started writing"
         time.sleep(0.02)
     second = ingest_process(engine.settings.index_dir, more)

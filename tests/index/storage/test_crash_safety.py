@@ -61,7 +61,7 @@ def kill_ingest_at_random(index_dir: Path, path: Path, rng: random.Random, mid_w
     started = time.monotonic()
     if mid_write:  # wait for the writer's folder, then kill during embedding or publishing
         while (
-            not list(index_dir.glob(".tmp-*"))
+            not list(index_dir.glob("**/.tmp-*"))
             and proc.poll() is None
             and time.monotonic() - started < 120
         ):
@@ -109,7 +109,7 @@ def test_sigkill_during_ingest_keeps_the_previous_index(engine: Engine, write):
     assert report.added + report.unchanged == 1510 and report.updated == 0
     final = Engine(engine.settings, engine.encoder)
     assert final.stats()["reviews"] == 1510
-    assert not list(engine.settings.index_dir.glob(".tmp-*"))
+    assert not list(engine.settings.index_dir.glob("**/.tmp-*"))
     again = final.ingest([base, big])
     assert (again.added, again.updated, again.passages_embedded) == (0, 0, 0)
 
@@ -122,7 +122,9 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
     version names."""
     from tests.conftest import make_settings
 
-    settings = make_settings(tmp_path / "index", store="qdrant", qdrant={"path": tmp_path / "q"})
+    settings = make_settings(
+        tmp_path / "index", store="qdrant", qdrant={"path": tmp_path / "q", "shard_min_passages": 1}
+    )
     engine = Engine(settings, encoder)
     engine.ingest([write("base.jsonl", "\n".join(json.dumps(review(i)) for i in range(10)))])
     before = engine.store.current_name()
@@ -134,6 +136,7 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
         "CINEBOT_INDEX_DIR": str(tmp_path / "index"),
         "CINEBOT_STORE": "qdrant",
         "CINEBOT_QDRANT__PATH": str(tmp_path / "q"),
+        "CINEBOT_QDRANT__SHARD_MIN_PASSAGES": "1",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.terminal.cli", "ingest", str(big)],
@@ -157,7 +160,7 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
     report = Engine(settings, encoder).ingest([big])
     assert report.added + report.unchanged == 390
     named = {
-        json.loads(m.read_text()).get("qdrant_shard")
-        for m in (tmp_path / "index").glob("v*/manifest.json")
-    }
+        json.loads(m.read_text())["store"].get("qdrant_shard")
+        for m in (tmp_path / "index").glob("segments/s*/segment.json")
+    } - {None}
     assert {p.name for p in (tmp_path / "q").iterdir()} == named

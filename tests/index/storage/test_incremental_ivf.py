@@ -1,6 +1,7 @@
-"""A commit to an IVF index reuses the previous version's training and inverted lists: the
-kept vectors keep their lists under their new row numbers, new ones are added, and the
-result answers as an index built from scratch would (searched over every list)."""
+"""A merge into an IVF segment reuses its training and inverted lists: the kept vectors keep
+their lists under their new row numbers, the other segments' are added, and the result
+answers as an index built from scratch would (searched over every list). A commit itself
+writes only its own small segment."""
 
 import hashlib
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from index.storage.faiss_vectors import FaissBackend, read_mapped, search_parameters
+from index.storage.merges import merge
 from index.storage.versions import IndexStore
 from index.types import Review
 
@@ -42,21 +44,25 @@ def test_a_commit_reuses_the_training_and_answers_like_a_fresh_build(store):
         first = add(writer, rng, 0, 800)
         writer.commit(dict(MANIFEST), backend)
     base = store.current()
-    assert (
-        base.manifest["faiss_index"] == "IndexIVFFlat" and base.manifest["faiss_trained_on"] == 800
-    )
+    (record,) = base.store_records()
+    assert record["faiss_index"] == "IndexIVFFlat" and record["faiss_trained_on"] == 800
     with store.lock():
         writer = store.begin(base)
         for i in range(0, 800, 5):  # every fifth review goes
             writer.delete_review(f"r{i:05d}")
         added = add(writer, rng, 800, 300)
         writer.commit(dict(MANIFEST), backend)
+    committed = store.current()
+    assert [r["faiss_index"] for r in committed.store_records()] == ["IndexIVFFlat", "IndexFlat"]
+    assert merge(store, backend, everything=True) is not None
     grown = store.current()
-    assert grown.manifest["faiss_trained_on"] == 800  # reused, not trained again
+    (record,) = grown.store_records()
+    assert record["faiss_trained_on"] == 800  # reused, not trained again
     kept = np.ones(800, bool)
     kept[::5] = False
     expected = np.vstack([first[kept], added])
-    index = read_mapped(grown.path / "index.faiss", "IndexIVFFlat")
+    (ref,) = grown.segments
+    index = read_mapped(grown.segment_path(ref) / "index.faiss", "IndexIVFFlat")
     search_parameters(index, "nprobe=16")
     assert index.ntotal == len(expected)
     queries = expected[::97]
@@ -76,4 +82,6 @@ def test_an_index_that_has_doubled_is_trained_again(store):
         writer = store.begin(store.current())
         add(writer, rng, 700, 800)
         writer.commit(dict(MANIFEST), backend)
-    assert store.current().manifest["faiss_trained_on"] == 1500
+    merge(store, backend, everything=True)
+    (record,) = store.current().store_records()
+    assert record["faiss_trained_on"] == 1500

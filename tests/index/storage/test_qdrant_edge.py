@@ -150,16 +150,16 @@ def test_opening_a_published_shard_leaves_its_bytes_as_they_were(tmp_path, graph
     assert digests() == before
 
 
-def version(tmp_path: Path, shard: str | None) -> VersionInfo:
+def version(tmp_path: Path) -> VersionInfo:
     folder = tmp_path / "v000001"
     folder.mkdir(exist_ok=True)
-    return VersionInfo("v000001", folder, {"qdrant_shard": shard} if shard else {})
+    return VersionInfo("v000001", folder, {"store": "faiss", "segments": []})
 
 
-def test_a_shard_with_other_points_than_the_version_is_damage(corpus, tmp_path):
+def test_a_shard_with_other_points_than_the_segment_is_damage(corpus, tmp_path):
     backend = EdgeBackend(QdrantSettings(path=corpus[0].parent))
     with pytest.raises(IndexDamaged, match=r"10000 points.*5 stored.*--rebuild"):
-        backend.open(version(tmp_path, corpus[0].name), np.zeros((5, 384), np.float32))
+        backend.open_shard(version(tmp_path), corpus[0].name, np.arange(5))
 
 
 def test_a_shard_that_does_not_open_is_damage(tmp_path):
@@ -167,11 +167,11 @@ def test_a_shard_that_does_not_open_is_damage(tmp_path):
     (tmp_path / "q" / "cinebot_x" / "edge_config.json").write_text("{not json")
     backend = EdgeBackend(QdrantSettings(path=tmp_path / "q"))
     with pytest.raises(IndexDamaged, match=r"does not open.*--rebuild"):
-        backend.open(version(tmp_path, "cinebot_x"), np.zeros((0, 384), np.float32))
+        backend.open_shard(version(tmp_path), "cinebot_x", np.arange(0))
 
 
-def test_a_version_without_a_shard_says_how_to_fill_one(tmp_path):
+def test_a_segment_without_a_shard_says_how_to_fill_one(tmp_path):
     backend = EdgeBackend(QdrantSettings(path=tmp_path / "q"))
     for shard in (None, "cinebot_gone"):
-        with pytest.raises(Exception, match=r"store=qdrant to fill them"):
-            backend.open(version(tmp_path, shard), np.zeros((0, 384), np.float32))
+        with pytest.raises(Exception, match=r"store=faiss.*store=qdrant to fill them"):
+            backend.open_shard(version(tmp_path), shard, np.arange(0))

@@ -1,23 +1,35 @@
-"""One contract, two vector stores: FAISS and Qdrant's own engine (qdrant-edge, embedded)
-give the same answers to the same questions on the sample corpus. The server store's code
-(qdrant-client) is held to the same filters through qdrant-client's local mode."""
+"""One contract, three vector stores: FAISS, Qdrant's own engine (qdrant-edge, embedded) and the
+Qdrant server's code (qdrant-client, in its local mode) give the same answers to the same
+questions, and their payload filters select exactly the masks' rows, on an index of several
+segments with deletions: the sample corpus ingested file by file into segments of their own,
+two servers' uploads, reviews deleted and one edited, a member's review posted and another
+deleted, then a catalogue that changes a few films' facts (so the payloads older segments
+hold of those films predate them). FAISS is held, in turn, to the same reviews indexed as
+one segment with nothing deleted."""
 
 import json
 import shutil
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from config import QdrantSettings
-from index.engine import Engine
+from index import cataloguing as cataloguing_module
+from index import engine as engine_module
+from index import ingest as ingest_module
+from index.answering.rank import search_passages
+from index.engine import SAMPLE_CATALOGUE, SAMPLE_CORPUS, Engine
+from index.ingest import remove_reviews
 from index.knowledge.filters import masks as masks_for
-from index.storage import qdrant_edge_vectors as edge
 from index.storage.faiss_vectors import FaissIndex
-from index.storage.qdrant_edge_vectors import EdgeIndex
-from index.storage.qdrant_payloads import passage_payloads, where
-from index.storage.qdrant_vectors import QdrantIndex, payload_filter
-from index.storage.vectors import Selection
-from tests.conftest import make_settings
+from index.storage.merges import merge
+from index.storage.qdrant_edge_vectors import EdgePart, selected_rows
+from index.storage.qdrant_vectors import QdrantBackend, QdrantIndex
+from index.storage.vectors import ScanIndex, SegmentedIndex, Selection
+from index.storage.versions import IndexStore
+from index.types import QueryFilters
+from tests.conftest import live_segments, live_store_records, make_settings
 
 QUESTIONS = [
     "zombies on a train",
@@ -35,80 +47,345 @@ QUESTIONS = [
     "a heist that goes wrong, after 2000",
     "musicals rated 9+",  # may be emptied: the relaxed answer must match too
     "Danish films not rated above 8",
+    "German fantasy films",  # Amélie, by the later catalogue's facts only
+    "Korean dramas about zombies",  # Train to Busan, a drama by the later catalogue only
 ]
+SERVERS = ("guild:1", "guild:2")
+STORES = ("edge", "client")
+# The later catalogue: a few films' facts change (countries, genres, cast), nothing refiled.
+FACTS_CHANGE = (
+    "imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url\n"
+    ",Amélie,2001,FR|DE,Comedy|Romance|Fantasy,Jean-Pierre Jeunet,"
+    "Audrey Tautou|Mathieu Kassovitz,122,fr,\n"
+    ",Train to Busan,2016,KR,Action|Drama|Horror|Thriller,Yeon Sang-ho,"
+    "Gong Yoo|Ma Dong-seok|Jung Yu-mi,118,ko,\n"
+    ",Parasite,2019,KR|JP,Comedy|Drama|Thriller,Bong Joon-ho,Song Kang-ho|Lee Sun-kyun,132,ko,\n"
+)
+
+
+def uploads(root, n: int):
+    path = root / f"upload{n}.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in [
+                {
+                    "id": "1",
+                    "title": f"Quiet Harbour {n}",
+                    "year": 2020 + n,
+                    "rating": 8 + n,
+                    "countries": ["KR"],
+                    "genres": ["Thriller", "Action"],
+                    "text": f"A harbour pilot hunts a smuggler through the fog, season {n}.",
+                },
+                {
+                    "id": "2",
+                    "title": "Train to Busan",
+                    "year": 2016,
+                    "rating": 4 + n,
+                    "text": f"Server {n} thinks the carriage fights drag on.",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def build(engine: Engine, root) -> None:
+    """The segments and deletions every store's index goes through, alike."""
+    engine.merges.most = 1000  # no merge: the segments stay as the commits wrote them
+    engine.merges.background = False
+    engine.import_catalogue([SAMPLE_CATALOGUE], tmdb=False)
+    for part in ("html", "pages", "reviews.csv", "reviews.json", "reviews.jsonl"):
+        engine.ingest([SAMPLE_CORPUS / part])
+    for n, server in enumerate(SERVERS):
+        assert engine.ingest([uploads(root, n)], library=server).added == 2
+    gone = {*_reviews_of(engine, 0, 1), *_reviews_of(engine, 2, 2)}  # two segments lose some
+    assert remove_reviews(engine.settings, lambda r: r.review_id in gone)[0] == 3
+    edited = root / "edited.jsonl"
+    edited.write_text(
+        json.dumps(
+            {"id": "h1", "title": "Oldboy", "year": 2003, "rating": 5, "text": "The hallway."}
+        ),
+        encoding="utf-8",
+    )
+    engine.ingest([edited])
+    edited.write_text(
+        json.dumps(
+            {
+                "id": "h1",
+                "title": "Oldboy",
+                "year": 2003,
+                "rating": 6,
+                "text": "The hallway fight, one long take, is the reason to watch it.",
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert engine.ingest([edited]).updated == 1
+    engine.libraries.post(
+        "guild:1", 42, "Mina", "Train to Busan", 9, "The carriages by lantern light."
+    )
+    rid, _ = engine.libraries.post("guild:1", 43, "Jo", "Oldboy", 3, "Too grim for me.")
+    assert engine.libraries.delete("guild:1", [rid]) == 1
+    facts = root / "facts.csv"
+    facts.write_text(FACTS_CHANGE, encoding="utf-8")
+    engine.import_catalogue([facts], tmdb=False)
+    engine.snapshot()
+
+
+def _reviews_of(engine: Engine, k: int, n: int) -> list[str]:
+    """The ids of the first `n` reviews of the live version's `k`th segment."""
+    part = engine.snapshot().combined.parts[k]
+    return [part.segment.rows.review_ids[r] for r in range(n)]
 
 
 @pytest.fixture(scope="module")
-def backends(sample_engine, encoder, tmp_path_factory):
-    """The session's FAISS index, and a copy of it moved to Qdrant by a plain ingest (the
-    stored vectors fill the collection; nothing is embedded again)."""
-    root = tmp_path_factory.mktemp("qdrant")
-    shutil.copytree(sample_engine.settings.index_dir, root / "index")
-    settings = make_settings(root / "index", store="qdrant", qdrant={"path": root / "qdrant"})
-    qdrant = Engine(settings, encoder)
-    report = qdrant.ingest([root / "nothing-new"])
-    assert report.passages_embedded == 0
-    return sample_engine, qdrant
+def backends(encoder, tmp_path_factory):
+    """The same commits on FAISS, on Qdrant's engine (a shard per segment) and through the
+    Qdrant server's code (one collection); and FAISS's index merged into one segment."""
+    root = tmp_path_factory.mktemp("contract")
+    faiss_engine = Engine(make_settings(root / "faiss"), encoder)
+    build(faiss_engine, root)
+    qdrant = {"path": root / "qdrant", "shard_min_passages": 1}
+    edge_engine = Engine(make_settings(root / "edge", store="qdrant", qdrant=qdrant), encoder)
+    build(edge_engine, root)
+    client = QdrantBackend(QdrantSettings(path=root / "client"))
+    with pytest.MonkeyPatch.context() as patch:  # the server's code, in qdrant-client local mode
+        for module in (engine_module, ingest_module, cataloguing_module):
+            patch.setattr(module, "backend_for", lambda settings: client)
+        client_engine = Engine(make_settings(root / "client-index", store="qdrant"), encoder)
+        build(client_engine, root)
+    shutil.copytree(root / "faiss", root / "whole")
+    whole = Engine(make_settings(root / "whole"), encoder)
+    assert merge(IndexStore(root / "whole"), whole.vectors, everything=True) is not None
+    return {"faiss": faiss_engine, "edge": edge_engine, "client": client_engine, "whole": whole}
 
 
 def film_ids(result):
     return [h.film.film_id for h in result.hits]
 
 
+def test_the_index_is_several_segments_with_deletions(backends):
+    for name in ("faiss", "edge", "client"):
+        parts = backends[name].snapshot().combined.parts
+        assert len(parts) >= 6, name
+        assert sum(bool(len(p.deleted)) for p in parts) >= 2, name
+    index = backends["edge"].snapshot().vector_index
+    assert all(isinstance(s.index, EdgePart) for s in index.segments)
+    assert any(s.index.deleted for s in index.segments) and any(
+        s.index.stale for s in index.segments
+    )
+    assert all(
+        isinstance(s.index, FaissIndex) for s in backends["faiss"].snapshot().vector_index.segments
+    )
+    assert isinstance(backends["client"].snapshot().vector_index, QdrantIndex)
+    assert len(backends["whole"].snapshot().combined.parts) == 1
+
+
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_both_stores_answer_alike(backends, question):
-    faiss_engine, qdrant_engine = backends
-    assert isinstance(qdrant_engine.snapshot().vector_index, EdgeIndex)
-    assert isinstance(faiss_engine.snapshot().vector_index, FaissIndex)
-    ours, theirs = faiss_engine.ask(question, limit=10), qdrant_engine.ask(question, limit=10)
-    assert film_ids(theirs) == film_ids(ours)
-    assert theirs.total == ours.total and theirs.relaxed == ours.relaxed
-    for a, b in zip(ours.hits, theirs.hits, strict=True):
-        assert a.score == pytest.approx(b.score, abs=1e-4)
+@pytest.mark.parametrize("place", [None, *SERVERS])
+def test_every_store_answers_alike(backends, question, place):
+    ours = backends["faiss"].ask(question, limit=10, library=place)
+    whole = backends["whole"].ask(question, limit=10, library=place)
+    assert film_ids(whole) == film_ids(ours) and whole.total == ours.total
+    for store in STORES:
+        theirs = backends[store].ask(question, limit=10, library=place)
+        assert film_ids(theirs) == film_ids(ours), store
+        assert theirs.total == ours.total and theirs.relaxed == ours.relaxed
+        for a, b in zip(ours.hits, theirs.hits, strict=True):
+            assert a.score == pytest.approx(b.score, abs=1e-4)
+            assert [(r.reviewer, r.snippet) for r in a.reviews] == [
+                (r.reviewer, r.snippet) for r in b.reviews
+            ]
+    servers = {r.review_id.split("/")[0] for h in ours.hits for r in h.reviews}
+    assert {s for s in servers if s.startswith("guild:")} <= {place}
 
 
 @pytest.mark.parametrize("title", ["Oldboy", "Spirited Away", "Amélie"])
-def test_both_stores_find_the_same_similar_films(backends, title):
-    faiss_engine, qdrant_engine = backends
-    _, ours = faiss_engine.similar(title, limit=8)
-    _, theirs = qdrant_engine.similar(title, limit=8)
-    assert film_ids(theirs) == film_ids(ours) and title not in [h.film.title for h in theirs.hits]
+def test_every_store_finds_the_same_similar_films(backends, title):
+    _, ours = backends["faiss"].similar(title, limit=8)
+    _, whole = backends["whole"].similar(title, limit=8)
+    assert film_ids(whole) == film_ids(ours)
+    for store in STORES:
+        _, theirs = backends[store].similar(title, limit=8)
+        assert film_ids(theirs) == film_ids(ours) and title not in [
+            h.film.title for h in theirs.hits
+        ]
 
 
-def shards(settings):
+def payload_rows(engine: Engine, selection: Selection) -> list[int]:
+    index = engine.snapshot().vector_index
+    if isinstance(index, QdrantIndex):
+        return index.selected(selection).tolist()
+    return selected_rows(index, selection).tolist()
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("place", [None, *SERVERS])
+def test_payload_filters_select_the_same_rows_as_the_masks(backends, store, place):
+    """Every filter kind, leaving one film out (for "similar"), and each server's own view of
+    its films: the payload conditions (with the deleted points left out, and films whose
+    facts changed after their payloads told apart) select exactly the mask's rows."""
+    engine = backends[store]
+    snap = engine.snapshot()
+    libraries = ("base", place) if place else ("base",)
+    facts = snap.facts(place)
+    oldboy = snap.titles.resolve("Oldboy").film
+    assert oldboy is not None
+    for question in [*QUESTIONS, "Korean thrillers", "not Korean"]:
+        filters = engine.parse(question).filters
+        allowed = masks_for(facts, filters, place).passages
+        gained, lost = facts.changed(filters)
+        for exclude in (None, oldboy.film_id):
+            rows = allowed & (snap.passage_film != snap.film_row[exclude]) if exclude else allowed
+            selection = Selection(rows, filters, exclude, libraries, gained, lost)
+            found = payload_rows(engine, selection)
+            assert found == np.flatnonzero(rows).tolist(), (question, exclude)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_deleted_and_newer_points_are_never_selected(backends, store):
+    """With no filter at all, a version selects its live passages: not the reviews it
+    deleted (still in the store for older versions), not a newer version's."""
+    snap = backends[store].snapshot()
+    everything = np.ones(snap.n_passages, bool)
+    found = payload_rows(backends[store], Selection(everything, QueryFilters()))
+    assert found == list(range(snap.n_passages))
+
+
+def test_the_server_store_searches_like_the_engine(backends, encoder):
+    """qdrant-client's code path (upsert, filter, search) returns the embedded engine's rows."""
+    edge_snap = backends["edge"].snapshot()
+    client_snap = backends["client"].snapshot()
+    assert list(edge_snap.passage_ids) == list(client_snap.passage_ids)
+    for question in QUESTIONS:
+        parsed = backends["edge"].parse(question)
+        rows = masks_for(edge_snap, parsed.filters).passages
+        if not rows.any():
+            continue
+        query = encoder.encode_query(parsed.semantic or question)
+        k = min(10, int(rows.sum()))
+        ours = search_passages(edge_snap, query, Selection(rows, parsed.filters), k)
+        theirs = search_passages(client_snap, query, Selection(rows, parsed.filters), k)
+        assert theirs[1].tolist() == ours[1].tolist(), question
+        assert theirs[0] == pytest.approx(ours[0], abs=1e-4)
+
+
+# ---------------------------------------------------------------------- segments on disk
+def shards(settings) -> set[str]:
     return {p.name for p in settings.qdrant.path.iterdir()}
 
 
-def test_new_versions_get_new_shards_and_old_ones_are_dropped(backends, write):
-    _, qdrant_engine = backends
-    settings = qdrant_engine.settings
-    for i in range(3):
-        path = write(
-            f"new{i}.jsonl",
-            json.dumps(
-                {
-                    "id": f"q{i}",
-                    "title": f"Harbour Lights {i}",
-                    "text": f"A lighthouse keeper and a storm, night {i}.",
-                }
-            ),
-        )
-        qdrant_engine.ingest([path])
-        qdrant_engine.snapshot()  # a serving engine moves on to the new version
-    names = shards(settings)
-    live = qdrant_engine.snapshot().info.manifest["qdrant_shard"]
-    assert live in names and len(names) == 2  # the live version and the one before it
-    hit = qdrant_engine.ask("a lighthouse keeper and a storm").hits[0]
-    assert hit.film.title.startswith("Harbour Lights")
+def named_shards(index_dir) -> set[str]:
+    found = set()
+    for meta in index_dir.glob("segments/s*/segment.json"):
+        if name := json.loads(meta.read_text())["store"].get("qdrant_shard"):
+            found.add(name)
+    return found
 
 
-def test_a_crashed_ingests_shard_is_swept_at_the_next_ingest(backends, write):
-    _, qdrant_engine = backends
-    settings = qdrant_engine.settings
-    orphan = settings.qdrant.path / f"cinebot_{'ab' * 16}"  # as a writer that died leaves it
-    shutil.copytree(
-        settings.qdrant.path / qdrant_engine.snapshot().info.manifest["qdrant_shard"], orphan
+@pytest.fixture
+def pair(backends, encoder, tmp_path):
+    """Copies of the FAISS and the Qdrant engine's indexes, to be changed alike."""
+    shutil.copytree(backends["faiss"].settings.index_dir, tmp_path / "faiss")
+    shutil.copytree(backends["edge"].settings.index_dir, tmp_path / "edge")
+    shutil.copytree(backends["edge"].settings.qdrant.path, tmp_path / "qdrant")
+    qdrant = {"path": tmp_path / "qdrant", "shard_min_passages": 1}
+    engines = (
+        Engine(make_settings(tmp_path / "faiss"), encoder),
+        Engine(make_settings(tmp_path / "edge", store="qdrant", qdrant=qdrant), encoder),
     )
+    for engine in engines:
+        engine.merges.background = False
+    return engines
+
+
+def digests(folder) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+def test_each_commit_adds_a_shard_and_leaves_the_others_as_they_were(pair, tmp_path):
+    """New reviews, a member's review, deleting reviews and a catalogue that re-describes a
+    film: each a segment (and its shard) of its own, the older shards untouched, answering as
+    FAISS does and filtering as the masks do."""
+    faiss_engine, qdrant_engine = pair
+    settings = qdrant_engine.settings
+    reviews = tmp_path / "new.jsonl"
+    reviews.write_text(
+        json.dumps(
+            {
+                "id": "g2",
+                "title": "Salt Marsh",
+                "year": 2021,
+                "rating": 8,
+                "countries": ["DK"],
+                "genres": ["Drama"],
+                "text": "A birdwatcher and her estranged son on a tidal island.",
+            }
+        ),
+        encoding="utf-8",
+    )
+    catalogue = tmp_path / "films.csv"
+    catalogue.write_text(
+        "imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url\n"
+        ",Salt Marsh,2021,DK|SE,Drama|Family,Ida Holm,Sofie Lund,97,da,\n",
+        encoding="utf-8",
+    )
+    steps: dict[str, Callable[[Engine], object]] = {
+        "ingest": lambda e: e.ingest([reviews]),
+        "member review": lambda e: e.libraries.post(
+            "guild:1", 42, "Mina", "Salt Marsh", 9, "The tide scenes are quietly frightening."
+        ),
+        "delete": lambda e: e.libraries.delete(library="guild:1", user_id=42),
+        "catalogue": lambda e: e.import_catalogue([catalogue], tmdb=False),
+    }
+    questions = [*QUESTIONS[:6], "Danish family dramas", "a birdwatcher on an island"]
+    for step, change in steps.items():
+        before = {name: digests(settings.qdrant.path / name) for name in shards(settings)}
+        change(faiss_engine)
+        change(qdrant_engine)
+        for name, files in before.items():  # written once: never changed after
+            if (settings.qdrant.path / name).is_dir():
+                assert digests(settings.qdrant.path / name) == files, (step, name)
+        assert shards(settings) == named_shards(settings.index_dir), step
+        snap = qdrant_engine.snapshot()
+        for question in questions:
+            for place in (None, "guild:1"):
+                ours = faiss_engine.ask(question, limit=10, library=place)
+                theirs = qdrant_engine.ask(question, limit=10, library=place)
+                assert film_ids(theirs) == film_ids(ours), (step, question, place)
+            filters = qdrant_engine.parse(question).filters
+            for place, libraries in ((None, ("base",)), ("guild:1", ("base", "guild:1"))):
+                facts = snap.facts(place)
+                wanted = masks_for(facts, filters, place).passages
+                selection = Selection(wanted, filters, None, libraries, *facts.changed(filters))
+                found = selected_rows(snap.vector_index, selection)
+                assert found.tolist() == np.flatnonzero(wanted).tolist(), (step, question, place)
+
+
+def test_a_merge_gives_the_merged_segment_a_shard_and_drops_the_old_ones(pair):
+    _, qdrant_engine = pair
+    settings = qdrant_engine.settings
+    before = set(shards(settings))
+    assert qdrant_engine.merges.run(most=2) > 0
+    qdrant_engine.snapshot()
+    store = IndexStore(settings.index_dir)
+    with store.lock():
+        store.collect(keep={store.current_name()})
+    assert shards(settings) == named_shards(settings.index_dir) and shards(settings) != before
+    assert len(live_segments(settings.index_dir)) <= 2
+    hit = qdrant_engine.ask("zombies on a train").hits[0]
+    assert hit.film.title == "Train to Busan"
+
+
+def test_a_crashed_writers_shard_is_swept_by_the_next_writer(pair, write):
+    _, qdrant_engine = pair
+    settings = qdrant_engine.settings
+    live = next(r["qdrant_shard"] for r in live_store_records(settings.index_dir))
+    orphan = settings.qdrant.path / f"cinebot_{'ab' * 16}"  # as a writer that died leaves it
+    shutil.copytree(settings.qdrant.path / live, orphan)
     theirs = settings.qdrant.path / f"cinebot_other_{'cd' * 16}"  # another prefix's: not ours
     theirs.mkdir()
     qdrant_engine.ingest(
@@ -122,265 +399,32 @@ def test_a_crashed_ingests_shard_is_swept_at_the_next_ingest(backends, write):
         ]
     )
     assert not orphan.exists() and theirs.is_dir()
-    live = qdrant_engine.snapshot().info.manifest["qdrant_shard"]
     assert live in shards(settings)
 
 
-def test_an_index_without_a_collection_says_how_to_fill_one(sample_engine, encoder, tmp_path):
-    shutil.copytree(sample_engine.settings.index_dir, tmp_path / "index")
+def test_an_index_without_a_collection_says_how_to_fill_one(backends, encoder, tmp_path):
+    shutil.copytree(backends["faiss"].settings.index_dir, tmp_path / "index")
     settings = make_settings(tmp_path / "index", store="qdrant", qdrant={"path": tmp_path / "q"})
     with pytest.raises(Exception, match=r"store=faiss.*cinebot ingest"):
         Engine(settings, encoder).ask("anything")
 
 
 def test_a_faiss_engine_on_a_qdrant_only_index_says_how_to_build_one(backends, encoder, tmp_path):
-    _, qdrant_engine = backends
-    shutil.copytree(qdrant_engine.settings.index_dir, tmp_path / "index")
+    shutil.copytree(backends["edge"].settings.index_dir, tmp_path / "index")
     with pytest.raises(Exception, match=r"store=qdrant.*cinebot ingest.*store=faiss"):
         Engine(make_settings(tmp_path / "index"), encoder).ask("anything")
     # and a plain ingest with store=faiss builds it from the stored vectors
     report = Engine(make_settings(tmp_path / "index"), encoder).ingest([tmp_path / "none"])
     assert report.passages_embedded == 0
-    assert Engine(make_settings(tmp_path / "index"), encoder).ask("zombies on a train").hits
-
-
-@pytest.fixture(scope="module")
-def client_store(backends, tmp_path_factory):
-    """The server store's code on the same version, through qdrant-client's local mode."""
-    _, qdrant_engine = backends
-    snap = qdrant_engine.snapshot()
-    settings = QdrantSettings(path=tmp_path_factory.mktemp("client"))
-    store = QdrantIndex(settings, "cinebot_contract")
-    store.fill(np.asarray(snap.vectors), passage_payloads(snap.info.path / "meta.sqlite"))
-    return store
-
-
-def edge_rows(
-    store: EdgeIndex, filters, exclude=None, libraries=None, changed=((), ())
-) -> list[int]:
-    q = edge.edge()
-    condition = edge.spelling()(where(filters, exclude, libraries, *changed))
-    points, _ = store.shard.scroll(
-        q.ScrollRequest(limit=100_000, filter=condition, with_payload=False)
+    engine = Engine(make_settings(tmp_path / "index"), encoder)
+    assert film_ids(engine.ask("zombies on a train")) == film_ids(
+        backends["faiss"].ask("zombies on a train")
     )
-    return np.searchsorted(store.ids, sorted(int(p.id) for p in points)).tolist()  # ids: rows
 
 
-def client_rows(store: QdrantIndex, filters, exclude=None, libraries=None) -> list[int]:
-    points, _ = store.client.scroll(
-        store.collection,
-        limit=100_000,
-        with_payload=False,
-        scroll_filter=payload_filter(filters, exclude, libraries),
-    )
-    return sorted(int(p.id) for p in points)
-
-
-@pytest.mark.parametrize("spelling", ["edge", "client"])
-def test_payload_filters_select_the_same_rows_as_the_masks(backends, client_store, spelling):
-    """Every filter kind, and leaving one film out (for "similar"), selects exactly the
-    passage rows the mask allows, on the embedded engine and through qdrant-client."""
-    _, qdrant_engine = backends
-    snap = qdrant_engine.snapshot()
-    oldboy = snap.titles.resolve("Oldboy").film
-    assert oldboy is not None
-    for question in QUESTIONS:
-        filters = qdrant_engine.parse(question).filters
-        allowed = masks_for(snap, filters).passages
-        for exclude in (None, oldboy.film_id):
-            rows = allowed & (snap.passage_film != snap.film_row[exclude]) if exclude else allowed
-            if spelling == "edge":
-                found = edge_rows(snap.vector_index, filters, exclude)
-            else:
-                found = client_rows(client_store, filters, exclude)
-            assert found == np.flatnonzero(rows).tolist(), question
-
-
-def test_the_server_store_searches_like_the_engine(backends, client_store, encoder):
-    """qdrant-client's code path (fill, filter, search) returns the embedded engine's rows."""
-    _, qdrant_engine = backends
-    snap = qdrant_engine.snapshot()
-    for question in QUESTIONS:
-        parsed = qdrant_engine.parse(question)
-        selection = Selection(masks_for(snap, parsed.filters).passages, parsed.filters)
-        if selection.count == 0:
-            continue
-        query = encoder.encode_query(parsed.semantic or question)
-        k = min(10, selection.count)
-        ours = snap.vector_index.search(query, k, selection)
-        theirs = client_store.search(query, k, selection)
-        assert theirs[1].tolist() == ours[1].tolist(), question
-        assert theirs[0] == pytest.approx(ours[0], abs=1e-4)
-
-
-# ---------------------------------------------------------------------- tenants
-SERVERS = ("guild:1", "guild:2")
-
-
-@pytest.fixture(scope="module")
-def tenant_backends(sample_engine, encoder, tmp_path_factory):
-    """The sample index with an upload in each of two servers' libraries, in both stores."""
-    root = tmp_path_factory.mktemp("tenants")
-    shutil.copytree(sample_engine.settings.index_dir, root / "faiss")
-    faiss_engine = Engine(make_settings(root / "faiss"), encoder)
-    for n, server in enumerate(SERVERS):
-        path = root / f"{n}.jsonl"
-        path.write_text(
-            "".join(
-                json.dumps(r) + "\n"
-                for r in [
-                    {
-                        "id": "1",
-                        "title": f"Quiet Harbour {n}",
-                        "year": 2020 + n,
-                        "rating": 8 + n,
-                        "countries": ["KR"],
-                        "genres": ["Thriller", "Action"],
-                        "text": f"A harbour pilot hunts a smuggler through the fog, season {n}.",
-                    },
-                    {
-                        "id": "2",
-                        "title": "Train to Busan",
-                        "year": 2016,
-                        "rating": 4 + n,
-                        "text": f"Server {n} thinks the carriage fights drag on.",
-                    },
-                ]
-            ),
-            encoding="utf-8",
-        )
-        assert faiss_engine.ingest([path], library=server).added == 2
-    shutil.copytree(root / "faiss", root / "qdrant-index")
-    settings = make_settings(
-        root / "qdrant-index", store="qdrant", qdrant={"path": root / "qdrant"}
-    )
-    qdrant_engine = Engine(settings, encoder)
-    assert qdrant_engine.ingest([root / "nothing-new"]).passages_embedded == 0
-    return faiss_engine, qdrant_engine
-
-
-@pytest.mark.parametrize("place", [None, *SERVERS])
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Korean action thrillers rated 8+",
-        "a pilot hunting a smuggler in the fog",
-        "zombies on a train",
-        "thrillers after 2015 rated 9+",
-    ],
-)
-def test_both_stores_apply_the_tenant_filter_alike(tenant_backends, place, question):
-    faiss_engine, qdrant_engine = tenant_backends
-    ours = faiss_engine.ask(question, limit=10, library=place)
-    theirs = qdrant_engine.ask(question, limit=10, library=place)
-    assert film_ids(theirs) == film_ids(ours)
-    for a, b in zip(ours.hits, theirs.hits, strict=True):
-        assert a.score == pytest.approx(b.score, abs=1e-4)
-        assert [r.review_id for r in a.reviews] == [r.review_id for r in b.reviews]
-    servers = {r.review_id.split("/")[0] for h in ours.hits for r in h.reviews} - {"base"}
-    assert {s for s in servers if s.startswith("guild:")} <= {place}
-
-
-def test_tenant_payload_filters_select_the_same_rows_as_the_masks(tenant_backends):
-    """Each server sees its own films' facts (its reviews fill what everyone's lack): the
-    payload conditions, told which films pass there otherwise, select what the masks do."""
-    _, qdrant_engine = tenant_backends
-    snap = qdrant_engine.snapshot()
-    told_apart = 0
-    for place in (None, *SERVERS):
-        libraries = ("base", place) if place else ("base",)
-        facts = snap.facts(place)
-        for question in [*QUESTIONS[:6], "Korean thrillers", "not Korean"]:
-            filters = qdrant_engine.parse(question).filters
-            rows = masks_for(facts, filters, place).passages
-            changed = facts.changed(filters)
-            told_apart += bool(changed[0] or changed[1])
-            found = edge_rows(snap.vector_index, filters, None, libraries, changed)
-            assert found == np.flatnonzero(rows).tolist(), (place, question)
-    assert told_apart  # the servers' own films were seen otherwise, somewhere
-
-
-# ---------------------------------------------------------------------- growing
-@pytest.fixture
-def pair(sample_engine, encoder, tmp_path):
-    """Two copies of the sample index, one on each store, to be changed alike."""
-    shutil.copytree(sample_engine.settings.index_dir, tmp_path / "faiss")
-    shutil.copytree(sample_engine.settings.index_dir, tmp_path / "qdrant-index")
-    settings = make_settings(
-        tmp_path / "qdrant-index", store="qdrant", qdrant={"path": tmp_path / "qdrant"}
-    )
-    qdrant_engine = Engine(settings, encoder)
-    qdrant_engine.ingest([tmp_path / "nothing-new"])
-    return Engine(make_settings(tmp_path / "faiss"), encoder), qdrant_engine
-
-
-def test_each_commit_grows_the_previous_shard_and_still_answers_like_faiss(pair, tmp_path):
-    """New reviews, a member's review, deleting reviews and a catalogue that refiles and
-    re-describes films: each a copy of the previous shard changed by the difference (no new
-    graph), answering as FAISS does and filtering as the masks do."""
-    faiss_engine, qdrant_engine = pair
-    reviews = tmp_path / "new.jsonl"
-    reviews.write_text(
-        "".join(
-            json.dumps(r) + "\n"
-            for r in [
-                {
-                    "id": "g1",
-                    "title": "Oldboy",
-                    "year": 2003,
-                    "rating": 6,
-                    "text": "The corridor fight is the reason to watch, the twist less so.",
-                },
-                {
-                    "id": "g2",
-                    "title": "Salt Marsh",
-                    "year": 2021,
-                    "rating": 8,
-                    "countries": ["DK"],
-                    "genres": ["Drama"],
-                    "text": "A birdwatcher and her estranged son on a tidal island.",
-                },
-            ]
-        ),
-        encoding="utf-8",
-    )
-    catalogue = tmp_path / "films.csv"
-    catalogue.write_text(
-        "imdb_id,title,year,countries,genres,directors,cast,runtime_minutes,languages,poster_url\n"
-        ",Salt Marsh,2021,DK|SE,Drama|Family,Ida Holm,Sofie Lund,97,da,\n",
-        encoding="utf-8",
-    )
-    steps = {
-        "ingest": lambda e: e.ingest([reviews]),
-        "member review": lambda e: e.libraries.post(
-            "guild:1", 42, "Mina", "Salt Marsh", 9, "The tide scenes are quietly frightening."
-        ),
-        "delete": lambda e: e.libraries.delete(library="guild:1", user_id=42),
-        "catalogue": lambda e: e.import_catalogue([catalogue], tmdb=False),
-    }
-    questions = [*QUESTIONS[:6], "Danish family dramas", "a birdwatcher on an island"]
-    for step, change in steps.items():
-        change(faiss_engine)
-        change(qdrant_engine)
-        snap = qdrant_engine.snapshot()
-        assert snap.info.manifest.get("qdrant_grown_from"), step
-        for question in questions:
-            for place in (None, "guild:1"):
-                ours = faiss_engine.ask(question, limit=10, library=place)
-                theirs = qdrant_engine.ask(question, limit=10, library=place)
-                assert film_ids(theirs) == film_ids(ours), (step, question, place)
-            filters = qdrant_engine.parse(question).filters
-            for place, libraries in ((None, ("base",)), ("guild:1", ("base", "guild:1"))):
-                wanted = np.flatnonzero(masks_for(snap, filters, place).passages).tolist()
-                found = edge_rows(snap.vector_index, filters, None, libraries)
-                assert found == wanted, (step, question, place)
-
-
-def test_the_server_store_sweeps_collections_no_version_names(tmp_path):
-    """A crashed ingest's collection (ours, named by no manifest) goes; the live one and
+def test_the_server_store_sweeps_collections_no_segment_names(tmp_path):
+    """A crashed writer's collection (ours, named by no segment) goes; the live one and
     another prefix's stay."""
-    from index.storage.qdrant_vectors import QdrantBackend
-
     backend = QdrantBackend(QdrantSettings(path=tmp_path / "local"))
     vectors = np.eye(4, 384, dtype=np.float32)
     live, crashed = f"cinebot_{'1' * 32}", f"cinebot_{'2' * 32}"
@@ -390,3 +434,16 @@ def test_the_server_store_sweeps_collections_no_version_names(tmp_path):
     assert backend.sweep([{"qdrant_collection": live}, {"faiss_index": "IndexFlatIP"}]) == [crashed]
     client = QdrantIndex(backend.settings, live).client
     assert {c.name for c in client.get_collections().collections} == {live, others}
+
+
+def test_small_segments_are_scanned_not_sharded(encoder, tmp_path, write):
+    """By default a segment of a few passages (a member's review) gets no shard of its own:
+    making one costs more than scanning it."""
+    settings = make_settings(tmp_path / "index", store="qdrant", qdrant={"path": tmp_path / "q"})
+    engine = Engine(settings, encoder)
+    engine.ingest([write("a.jsonl", json.dumps({"id": "1", "title": "Heat", "text": "Robbers."}))])
+    assert live_store_records(tmp_path / "index") == [{}]
+    index = engine.snapshot().vector_index
+    assert isinstance(index, SegmentedIndex) and isinstance(index.segments[0].index, ScanIndex)
+    assert engine.ask("robbers").hits[0].film.title == "Heat"
+    assert not (tmp_path / "q").exists() or not list((tmp_path / "q").iterdir())
