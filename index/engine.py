@@ -7,6 +7,7 @@ by `index.answering` on a snapshot; a server's own library is `engine.libraries`
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -124,6 +125,18 @@ class Engine:
         once the searches still using it have finished."""
         if self._snapshot is not None:
             self.loaded()
+
+    def let_go(self) -> None:
+        """Move on to the live version now and drop the older ones this process holds (a
+        snapshot's lease goes with it once nothing refers to it), so that they and the
+        segments only they name can be collected: after purge-user."""
+        if self._snapshot is None:
+            return
+        self.snapshot()
+        loading = self._loading
+        if loading is not None:
+            loading.join()  # an opener started earlier may still hold an older version
+        gc.collect()  # a snapshot's parts refer to each other
 
     # ------------------------------------------------------------------ writing
     def ingest(

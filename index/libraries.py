@@ -295,7 +295,7 @@ class Libraries:
         with self._committing():
             remove_reviews(self.settings, theirs, self._wait, found_by)
             # Their words and vectors off the disk now, not at some later merge.
-            self.engine.merges.expunge(self._let_go)
+            self.engine.merges.expunge(self.engine.let_go)
         files = []
         for folder in sorted(p for p in self.settings.discord.upload_dir.glob("*") if p.is_dir()):
             for path in sorted(folder.rglob("*")):
@@ -315,11 +315,6 @@ class Libraries:
         finally:
             self.engine.refresh()
             self.engine.merges.soon()
-
-    def _let_go(self) -> None:
-        """This engine moves on to the live version now, letting go of the one it held."""
-        if self.engine.loaded() is not None:
-            self.engine.snapshot()
 
     # ------------------------------------------------------------------ servers come and go
     def server_left(self, library: str, when: dt.datetime | None = None) -> None:

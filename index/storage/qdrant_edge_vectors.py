@@ -46,6 +46,7 @@ from index.storage.qdrant_payloads import (
     Spelling,
     fields,
     is_version_name,
+    named_in,
     not_in_this_store,
     passage_payloads,
     version_name,
@@ -507,7 +508,7 @@ class EdgeBackend:
         """Remove this prefix's shards no kept segment names (a crashed writer's)."""
         if not self.root.is_dir():
             return []
-        named = {m.get(SHARD_KEY) for m in kept}
+        named = named_in(self.settings, kept, SHARD_KEY)
         gone = []
         for folder in sorted(self.root.glob(f"{self.settings.prefix}_*")):
             if is_version_name(self.settings, folder.name) and folder.name not in named:

@@ -173,8 +173,16 @@ class Spelling:
 
 
 def version_name(settings: QdrantSettings, folder: Path) -> str:
-    """A version's collection (or shard) name: the prefix and the folder's unique id."""
-    return f"{settings.prefix}_{folder.name.removeprefix('.tmp-')}"
+    """A segment's collection (or shard) name: the prefix and the unique id of the folder it
+    is written in (a commit's `.tmp-<id>`, a merge's `.merge-<id>`)."""
+    return f"{settings.prefix}_{folder.name.removeprefix('.tmp-').removeprefix('.merge-')}"
+
+
+def named_in(settings: QdrantSettings, kept: list[dict[str, Any]], key: str) -> set[str]:
+    """The names the `kept` records give under `key`, and those of the merges being written
+    (`pending`: a merge's folder, whose segment no version names yet)."""
+    named = {str(m[key]) for m in kept if m.get(key)}
+    return named | {version_name(settings, Path(m["pending"])) for m in kept if m.get("pending")}
 
 
 def is_version_name(settings: QdrantSettings, name: str) -> bool:

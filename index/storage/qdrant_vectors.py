@@ -35,6 +35,7 @@ from index.storage.qdrant_payloads import (
     Spelling,
     fields,
     is_version_name,
+    named_in,
     not_in_this_store,
     passage_payloads,
     version_name,
@@ -269,10 +270,14 @@ class QdrantBackend:
             return QdrantIndex(self.settings, "", 0, self.exact_below, np.zeros(0, np.int64), 1)
         collection = next(iter(names), None) or ""
         deleted = tuple(i for part in combined.parts for i in part.deleted_ids.tolist())
-        stale: dict[str, list[np.ndarray]] = {}
-        for k, part in enumerate(combined.parts):
-            for fid, rows in combined.stale(k).items():
-                stale.setdefault(fid, []).append(part.to_version(rows))
+        # A stale film's points are one film in one collection: whether it passes is read
+        # from all of its rows in the version (stale or not), as its record now says.
+        films = {fid for k in range(len(combined.parts)) for fid in combined.stale(k)}
+        stale: dict[str, np.ndarray] = {}
+        if films:
+            passage_film = np.asarray(combined.review_film)[np.asarray(combined.passage_review)]
+            for fid in films:
+                stale[fid] = np.flatnonzero(passage_film == combined.film_row[fid])
         return QdrantIndex(
             self.settings,
             collection,
@@ -281,7 +286,7 @@ class QdrantBackend:
             np.asarray(combined.passage_ids),
             version.next_passage_id,
             deleted,
-            {fid: np.concatenate(rows) for fid, rows in stale.items()},
+            stale,
         )
 
     def retire(self, gone: list[tuple[Path, dict[str, Any]]], kept: list[dict[str, Any]]) -> None:
@@ -309,7 +314,7 @@ class QdrantBackend:
     def sweep(self, kept: list[dict[str, Any]]) -> list[str]:
         """Drop this prefix's collections no kept segment names (a crashed writer's)."""
         c = _client(self.settings)
-        named = {m.get(COLLECTION_KEY) for m in kept}
+        named = named_in(self.settings, kept, COLLECTION_KEY)
         gone = []
         for collection in c.get_collections().collections:
             name = collection.name

@@ -426,8 +426,10 @@ class IndexStore:
         for path in folder.glob(".tmp-*"):
             shutil.rmtree(path, ignore_errors=True)
         for path in folder.glob(".merge-*"):
-            if not _merging(path):
-                shutil.rmtree(path, ignore_errors=True)
+            if path.suffix == ".lock" or _merging(path):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            path.with_name(path.name + ".lock").unlink(missing_ok=True)
         self.collect_segments()
         if self.vectors is not None and (gone := self.vectors.sweep(self.store_records())):
             log.info(
@@ -579,6 +581,9 @@ class IndexStore:
         for manifest in self._manifests():
             if "segments" not in manifest:
                 found.append({k: manifest[k] for k in LEGACY_STORE_KEYS if k in manifest})
+        for path in (self.root / SEGMENTS).glob(".merge-*"):  # what a merge writes, kept
+            if path.suffix != ".lock" and _merging(path):
+                found.append({"pending": str(path)})
         return found
 
     def _manifests(self) -> list[dict[str, Any]]:
@@ -597,9 +602,10 @@ class IndexStore:
 
 
 def _merging(path: Path) -> bool:
-    """Whether a live process is writing this merge (it holds the folder's lock file)."""
+    """Whether a live process is writing this merge (it holds the lock file beside the
+    folder, `.merge-<id>.lock`)."""
     try:
-        fd = os.open(path / ".lock", os.O_RDONLY)
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDONLY)
     except OSError:
         return False
     try:

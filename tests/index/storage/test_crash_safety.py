@@ -164,3 +164,134 @@ def test_sigkill_while_a_qdrant_shard_is_built_leaves_nothing_the_next_ingest_ke
         for m in (tmp_path / "index").glob("segments/s*/segment.json")
     } - {None}
     assert {p.name for p in (tmp_path / "q").iterdir()} == named
+
+
+POSTS = """
+import sys
+from config import Settings
+from index.engine import Engine
+engine = Engine(Settings(index_dir=sys.argv[1]))
+for i in range(10_000):
+    rid, _ = engine.libraries.post(
+        "guild:9", 9, "Kit", "Base Film 1", 7, f"Post {sys.argv[2]}.{i}: lanterns on the pier."
+    )
+    print(rid, flush=True)
+"""
+
+
+def test_sigkill_during_a_members_review_keeps_every_review_posted_before(engine: Engine, write):
+    """Killed while a member's review is being committed (its segment being written): every
+    review whose post returned is there, the one in flight is there whole or not at all, and
+    the next post sweeps what the killed one left."""
+    base = [
+        {"id": f"b{i}", "title": f"Base Film {i}", "text": f"A quiet {w} story."}
+        for i, w in enumerate(WORDS[:3])
+    ]
+    engine.ingest([write("base.jsonl", "\n".join(json.dumps(r) for r in base))])
+    root = engine.settings.index_dir
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    rng = random.Random(os.getpid())
+    posted: list[str] = []
+    for kill in range(KILLS):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", POSTS, str(root), str(kill)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert proc.stdout is not None
+        for _ in range(rng.randint(1, 4)):
+            posted.append(proc.stdout.readline().strip())
+        started = time.monotonic()  # the next commit in flight: its segment being written
+        while not list((root / "segments").glob(".tmp-*")) and time.monotonic() - started < 60:
+            time.sleep(0.0005)
+        time.sleep(rng.uniform(0, 0.02))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        posted += [line.strip() for line in proc.stdout if line.strip()]  # returned before
+        reopened = Engine(engine.settings, engine.encoder)
+        mine = {r.review_id for r in reopened.libraries.reviews("guild:9")}
+        assert set(posted) <= mine and len(mine - set(posted)) <= 1
+        assert reopened.ask("a quiet storm story").hits
+    after = Engine(engine.settings, engine.encoder)
+    after.libraries.post("guild:9", 9, "Kit", "Base Film 2", 6, "One more, after the kills.")
+    assert not list(root.glob("**/.tmp-*"))
+    assert len(after.libraries.reviews("guild:9")) >= len(posted) + 1
+
+
+MERGE = """
+import sys
+from pathlib import Path
+from index.storage.faiss_vectors import FaissBackend
+from index.storage.merges import merge
+from index.storage.versions import IndexStore
+backend = FaissBackend("Flat")
+print(merge(IndexStore(Path(sys.argv[1]), backend), backend, everything=True), flush=True)
+"""
+
+
+def test_sigkill_during_a_merge_keeps_the_previous_version(tmp_path: Path):
+    """Killed while a merge writes its segment (or publishes it): the live version is the one
+    before, or the merged one, whole either way; the next commit sweeps the half-written
+    merge and a merge then completes."""
+    import hashlib
+
+    import numpy as np
+
+    from index.storage.faiss_vectors import FaissBackend
+    from index.storage.merges import merge
+    from index.storage.segments import segment_names
+    from index.storage.versions import IndexStore, stored_reviews
+    from index.types import Review
+
+    store, backend = IndexStore(tmp_path / "index", FaissBackend("Flat")), FaissBackend("Flat")
+    rng = np.random.default_rng(0)
+    manifest = {"model": "test", "dim": 384, "passage_max_tokens": 200}
+
+    def commit(start: int, n: int) -> None:
+        vectors = rng.standard_normal((n, 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        with store.lock():
+            writer = store.begin(store.current())
+            for i in range(start, start + n):
+                words = " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(12))
+                review = Review(review_id=f"r{i:06d}", title=f"Film {i}", text=words)
+                digest = hashlib.sha1(review.review_id.encode()).hexdigest()
+                writer.add_review(review, f"film-{i}", digest, [words], vectors[i - start][None])
+            if start:
+                writer.delete_review(f"r{start - 1:06d}")
+            writer.commit(dict(manifest), backend)
+
+    for k in range(6):
+        commit(k * 4000, 4000)
+    before = store.current()
+    assert before is not None and len(before.segments) == 6
+    reviews = {r.review_id for r in stored_reviews(before)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", MERGE, str(tmp_path / "index")],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started = time.monotonic()
+    while not list((tmp_path / "index" / "segments").glob(".merge-*")) and proc.poll() is None:
+        if time.monotonic() - started > 120:
+            break
+        time.sleep(0.0005)
+    time.sleep(random.Random(os.getpid()).uniform(0, 0.3))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    live = store.current()
+    assert live is not None
+    assert live.name == before.name or len(live.segments) == 1  # before, or merged whole
+    store.check(live)
+    assert {r.review_id for r in stored_reviews(live)} == reviews
+    commit(100_000, 1)  # the next writer sweeps what the killed merge left
+    assert not list((tmp_path / "index" / "segments").glob(".merge-*"))
+    assert set(segment_names(tmp_path / "index")) <= store.named_segments()
+    assert merge(store, backend, everything=True) is not None
+    assert len(store.current().segments) == 1
+    assert {r.review_id for r in stored_reviews(store.current())} == reviews | {"r100000"}
