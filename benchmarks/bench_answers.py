@@ -1,6 +1,8 @@
 """Warm answers: a serving cinebot answering a question it has not seen (no cache hit),
-end to end (parse, embed, filters and search, the Discord reply), against the naive
-`SentenceTransformer(model).encode([question])` alone, on the same questions in the same run.
+end to end (parse, embed, filters and search) and shown as each front end shows it (the
+Discord reply built; the terminal's lines printed by `cinebot chat`'s rich console, wrapped
+at 100 columns), against the naive `SentenceTransformer(model).encode([question])` alone, on
+the same questions in the same run.
 
 The two alternate in blocks of ten questions, so that a noisy neighbour slows both alike.
 torch's worker threads are told to sleep when idle (OMP_WAIT_POLICY=PASSIVE, set by
@@ -10,12 +12,16 @@ answer that follows an encode, which would be a measurement of the benchmark, no
 
 from __future__ import annotations
 
+import io
 import statistics
 import time
 from dataclasses import dataclass
 
+from rich.console import Console
+
 from benchmarks.bench_search import QUESTIONS
 from benchmarks.eval_questions import QUESTIONS as EVAL_QUESTIONS
+from bot.terminal.console import print_result
 from index.embedding.encoder import _load_model
 from index.engine import Engine
 from index.telemetry import request, stage
@@ -26,13 +32,21 @@ class Warm:
     questions: int
     passages: int
     naive_p50: float  # ms: SentenceTransformer.encode([question])
-    answer_p50: float  # ms: a whole answer, the reply included
+    answer_p50: float  # ms: a whole answer, the Discord reply included
     embed_p50: float  # ms: cinebot's question embedding alone (of the answers)
     answer_p95: float
+    terminal_p50: float = 0.0  # ms: a whole answer, printed on the terminal
+    terminal_p95: float = 0.0
+    render_p50: float = 0.0  # ms: the Discord reply alone
+    print_p50: float = 0.0  # ms: the terminal's printing alone
 
     @property
     def ratio(self) -> float:
         return self.answer_p50 / self.naive_p50
+
+    @property
+    def terminal_ratio(self) -> float:
+        return self.terminal_p50 / self.naive_p50
 
 
 def distinct_questions() -> list[str]:
@@ -48,7 +62,8 @@ def warm_answers(engine: Engine, block: int = 10) -> Warm:
     questions = distinct_questions()
     engine.ask("a warm-up question nobody asks")
     naive.encode(["a warm-up question nobody asks"])
-    naive_ms, answer_ms, embed_ms = [], [], []
+    console = Console(file=io.StringIO(), width=100)  # one console, as a chat keeps it
+    naive_ms, answer_ms, embed_ms, terminal_ms, render_ms, print_ms = [], [], [], [], [], []
     for start in range(0, len(questions), block):
         chunk = questions[start : start + block]
         for question in chunk:
@@ -59,19 +74,30 @@ def warm_answers(engine: Engine, block: int = 10) -> Warm:
             with request("bench") as current:
                 t = time.perf_counter()
                 result = engine.ask(question)
+                asked = time.perf_counter()
                 with stage("render"):
                     results_embed(result)
-                answer_ms.append((time.perf_counter() - t) * 1000)
+                rendered = time.perf_counter()
+                print_result(console, result)
+                printed = time.perf_counter()
+            console.file = io.StringIO()  # what was printed is not kept
+            answer_ms.append((rendered - t) * 1000)
+            terminal_ms.append(((asked - t) + (printed - rendered)) * 1000)
+            render_ms.append((rendered - asked) * 1000)
+            print_ms.append((printed - rendered) * 1000)
             if "embed" in current.timings:
                 embed_ms.append(current.timings["embed"])
-    p95 = statistics.quantiles(answer_ms, n=20)[-1]
     return Warm(
         len(questions),
         engine.snapshot().n_passages,
         statistics.median(naive_ms),
         statistics.median(answer_ms),
         statistics.median(embed_ms),
-        p95,
+        statistics.quantiles(answer_ms, n=20)[-1],
+        statistics.median(terminal_ms),
+        statistics.quantiles(terminal_ms, n=20)[-1],
+        statistics.median(render_ms),
+        statistics.median(print_ms),
     )
 
 
@@ -81,12 +107,15 @@ def report_lines(w: Warm) -> list[str]:
         "",
         f"{w.questions} distinct questions (the cache of question vectors off), on {w.passages:,} passages; "
         "blocks of ten alternate between the two. The answer is everything a user waits for: "
-        "parse, embed, filters and search with BM25 fusion, aggregation, the Discord reply.",
+        "parse, embed, filters and search with BM25 fusion, aggregation, and the front end's "
+        "rendering: the Discord reply, or the terminal's lines as `cinebot chat` prints them "
+        "(rich, wrapped at 100 columns).",
         "",
         "| | p50 ms | vs naive encode |",
         "| --- | ---: | ---: |",
         f"| naive `SentenceTransformer.encode([question])` (baseline) | {w.naive_p50:.2f} | 1.00x |",
         f"| cinebot: the question embedding alone (int8 ONNX) | {w.embed_p50:.2f} | {w.embed_p50 / w.naive_p50:.2f}x |",
-        f"| cinebot: the whole answer (p95 {w.answer_p95:.1f} ms) | {w.answer_p50:.2f} | {w.ratio:.2f}x |",
+        f"| cinebot on Discord: the whole answer, the reply built (p95 {w.answer_p95:.1f} ms; the reply alone {w.render_p50:.2f} ms) | {w.answer_p50:.2f} | {w.ratio:.2f}x |",
+        f"| cinebot in a terminal: the whole answer, printed (p95 {w.terminal_p95:.1f} ms; the printing alone {w.print_p50:.2f} ms) | {w.terminal_p50:.2f} | {w.terminal_ratio:.2f}x |",
         "",
     ]

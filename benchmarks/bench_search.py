@@ -86,8 +86,11 @@ def machine() -> str:
     )
 
 
-def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
-    """An index of `size` passages: sample vectors + noise, sample metadata, via the real store."""
+def grow_index(
+    base: Engine, target: Path, size: int, seed: int = 0, qdrant: Path | None = None
+) -> Engine:
+    """An index of `size` passages: sample vectors + noise, sample metadata, via the real store
+    (one segment; with `qdrant`, Qdrant's embedded engine keeping its shard there)."""
     snap = base.snapshot()
     vectors = np.asarray(snap.vectors)
     stored = base.store.current()
@@ -100,6 +103,9 @@ def grow_index(base: Engine, target: Path, size: int, seed: int = 0) -> Engine:
     rng = np.random.default_rng(seed)
     settings = base.settings.model_copy(deep=True)
     settings.index_dir = target
+    if qdrant is not None:
+        settings.store = "qdrant"
+        settings.qdrant.path = qdrant
     settings.embedding.question_cache = 0  # every question embedded: no flattering repeats
     store = IndexStore(target)
     with store.lock():
@@ -136,6 +142,7 @@ def time_queries(engine: Engine, n: int) -> Row:
     from bot.discord.render import results_embed
 
     questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(n)]
+    console = Console(file=io.StringIO(), width=100)  # one console, as a chat keeps it
     engine.ask(questions[0])  # load the snapshot and warm the model first
     totals, parts = [], {"parse": [], "embed": [], "search": [], "render": [], "terminal": []}
     for question in questions:
@@ -145,7 +152,8 @@ def time_queries(engine: Engine, n: int) -> Row:
                 results_embed(result)
         t = current.timings
         started = time.perf_counter()
-        print_result(Console(file=io.StringIO(), width=100), result)
+        print_result(console, result)
+        console.file = io.StringIO()
         parts["terminal"].append((time.perf_counter() - started) * 1000)
         parts["parse"].append(t["parse"])
         if "embed" in t:

@@ -4,6 +4,7 @@ screen, retitle the window or plant a hidden link with escape sequences)."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -49,7 +50,7 @@ def film_hit(index: int, hit: FilmHit) -> Group:
     head.append("  " + " · ".join(presentation.film_facts(hit.film, hit.rating)), style="dim")
     lines: list[Text] = [head]
     for review in hit.reviews:
-        line = Plain("   ")
+        line = Plain(INDENT)
         line.append(
             f"{presentation.reviewer(review.reviewer)}, {presentation.rating_text(review.rating)}: ",
             style="italic",
@@ -60,22 +61,63 @@ def film_hit(index: int, hit: FilmHit) -> Group:
     return Group(*lines)
 
 
+INDENT = "   "  # a review's lines under its film, its wrapped lines too
+
+
+def wrapped(line: Text, width: int, console: Console) -> list[Text]:
+    """A line cut at spaces into lines of at most `width` cells, the later ones indented
+    under the first's text. rich wraps every line word by word at each print, which was most
+    of what a terminal user waited for after the answer itself; a line of one cell per
+    character (nearly every line) is cut here with a few string searches, one with wide
+    characters by rich's own wrapping."""
+    plain = line.plain
+    cells = cell_len(plain)
+    if cells <= width:
+        return [line]
+    if cells != len(plain):  # wide characters (CJK, emoji): rich counts their cells
+        return list(line.wrap(console, width))
+    indent = min(len(plain) - len(plain.lstrip(" ")) or len(INDENT), width // 2)
+    cuts, start, room = [], 0, width
+    while len(plain) - start > room:
+        cut = plain.rfind(" ", start + 1, start + room + 1)
+        start = cut + 1 if cut > start else start + room  # one long word: cut inside it
+        cuts.append(start)
+        room = width - indent
+    pieces = list(line.divide(cuts))
+    for piece in pieces[:-1]:
+        piece.rstrip()
+    for piece in pieces[1:]:
+        piece.pad_left(indent)
+    return pieces
+
+
 def print_result(console: Console, result: SearchResult) -> None:
+    """The answer in one print: a terminal's lines wrapped here (`wrapped`), none when the
+    output is piped (one line per line, for grep)."""
+    lines: list[Text | Group] = []
     if result.similar_to is not None:
-        console.print(Plain(f"Films like {result.similar_to.label}:", style="bold"))
-    console.print(understood(result))
+        lines.append(Plain(f"Films like {result.similar_to.label}:", style="bold"))
+    lines.append(understood(result))
     if notice := presentation.ignored_notice(result):
-        console.print(Plain(notice, style="yellow"))
+        lines.append(Plain(notice, style="yellow"))
     if notice := presentation.relaxed_notice(result):
-        console.print(Plain(notice, style="yellow"))
+        lines.append(Plain(notice, style="yellow"))
     if notice := presentation.empty_notice(result):
-        console.print(Plain(notice))
+        lines.append(Plain(notice))
+    else:
+        lines += [film_hit(i, hit) for i, hit in enumerate(result.hits, result.offset + 1)]
+        if result.has_more:
+            line = f"{presentation.shown_line(result)}. Say 'more' for the next page."
+            lines.append(Plain(line, style="dim"))
+    if console.soft_wrap:
+        console.print(Group(*lines))
         return
-    for i, hit in enumerate(result.hits, result.offset + 1):
-        console.print(film_hit(i, hit))
-    if result.has_more:
-        line = f"{presentation.shown_line(result)}. Say 'more' for the next page."
-        console.print(Plain(line, style="dim"))
+    flat = [t for item in lines for t in (item.renderables if isinstance(item, Group) else [item])]
+    width = console.width  # asks the terminal each time: once
+    console.print(
+        Group(*(piece for line in flat for piece in wrapped(line, width, console))),  # type: ignore[arg-type]
+        soft_wrap=True,  # every line fits: rich need not wrap them again
+    )
 
 
 def print_film(console: Console, detail: FilmDetail) -> None:

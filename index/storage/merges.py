@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.errors import IndexDamaged
+from index.storage import arrays
 from index.storage.combined import Part
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.segments import SEGMENTS, Merged, SegmentWriter, saved_stopwords
@@ -175,7 +176,7 @@ def _merge(
             lexical = _lexical(parts, writer, first_keep)
             writer.finish(dim, saved_stopwords(parts[0].segment.path), vectors, lexical)
             del vectors
-            vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+            vectors = arrays.load(folder / "vectors.npy", mmap_mode="r")
             ids = np.concatenate(
                 [np.asarray(p.segment.rows.passage_ids)[_live(p)] for p in parts]
                 or [np.zeros(0, np.int64)]

@@ -183,9 +183,10 @@ class Snapshot:
         if not library or library == BASE_LIBRARY or library not in self.libraries:
             return self
         key = ("facts", library)
-        if key not in self._visible:
-            self._visible[key] = library_facts(self, self._views(library)) or self
-        return self._visible[key]  # type: ignore[return-value]
+        if key not in self._visible:  # None: as everyone sees them (never `self`: a cycle
+            # would keep the version, and its lease, until the cyclic collector runs)
+            self._visible[key] = library_facts(self, self._views(library))
+        return self._visible[key] or self  # type: ignore[no-any-return]
 
     def _views(self, library: str) -> list[tuple[str, str]]:
         """A library's film views: of each film, the newest record's (its segment's rows)."""

@@ -97,6 +97,7 @@ __all__ = [
 
 log = logging.getLogger("cinebot.store")
 BUSY_TIMEOUT_MS = 5000
+BRIEF = 2.0  # seconds any writer waits for the lock: a merge publishing holds it that briefly
 FORMAT = 2  # 1 (no "segments"): the version folder is its one segment
 _VERSION = re.compile(r"v\d{6}")
 CATALOGUES = "catalogues"
@@ -383,10 +384,12 @@ class IndexStore:
     @contextlib.contextmanager
     def lock(self, wait: float = 0) -> Iterator[None]:
         """One writer at a time, across processes; waiting up to `wait` seconds for another
-        to finish (a member's review behind a re-index), else IndexBusy. Released by the OS
-        if the writer dies."""
+        to finish (a member's review behind a re-index), else IndexBusy. Never less than
+        BRIEF: a background merge (in any process) holds the lock only to publish, and a
+        writer that came just then waits for it rather than be told the index is busy.
+        Released by the OS if the writer dies."""
         self.root.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + max(wait, BRIEF)
         with open(self.root / "LOCK", "a+") as handle:
             while True:
                 try:
