@@ -29,6 +29,7 @@ from benchmarks import (
     bench_memory,
     bench_peers,
     bench_qdrant,
+    bench_reviews,
     bench_search,
     targets,
 )
@@ -107,6 +108,8 @@ def run(
             rounds = 1 if smoke else 2
             speed = bench_index.throughput(base, records[:throughput_reviews], rounds=rounds)
         rows, recalls, starts, grown, peers, qdrant = [], {}, [], {}, [], []
+        reviews: list[bench_reviews.ReviewRow] = []
+        in_a_row, piled = None, None
         warm = None
         for size in sizes:
             engine = bench_search.grow_index(base, root / f"n{size}", size)
@@ -121,15 +124,26 @@ def run(
             )
             if size <= qdrant_max:
                 qdrant.append(bench_qdrant.compare(engine, queries=5 if smoke else 50))
+            # Members' reviews last: they change the index the measures above read.
+            reviews += bench_reviews.member_reviews(engine, rounds=5 if smoke else 40)
+            if size <= qdrant_max:
+                on_qdrant = bench_reviews.qdrant_engine(base, root / "reviews", size)
+                reviews += bench_reviews.member_reviews(on_qdrant, rounds=5 if smoke else 40)
+            if size == (min(sizes) if smoke else 100_000):
+                in_a_row = bench_reviews.in_a_row(engine, 20 if smoke else 1000)
+            if size == max(sizes):  # queries with small segments piled up, before a merge
+                piled = bench_reviews.piled_up(engine, 50, queries)
         incremental = None
         if speed:  # 1% more at the largest size: embedding, BM25, vectors and the index
             largest = max(sizes)
             fresh = new_reviews(base, records, largest // 100, smoke)
             incremental = bench_index.incremental(grown[largest], fresh, speed.ingest_rate)
 
-        lines += targets.lines(speed, warm, rows, recalls, starts, incremental)
+        lines += targets.lines(speed, warm, rows, recalls, starts, incremental, piled)
+        lines[-1:-1] = bench_reviews.target_lines(reviews, in_a_row)
         lines += bench_answers.report_lines(warm) if warm else []
         lines += bench_index.report_lines(speed, incremental) if speed else []
+        lines += bench_reviews.report_lines(reviews, in_a_row, piled)
         lines += bench_search.latency_lines(rows, queries)
         picture = out.with_name(out.stem.lower().replace("results", "latency") + ".png")
         if bench_search.plot(rows, peers, starts, picture):

@@ -13,7 +13,7 @@ import numpy as np
 
 from config import Settings
 from index.embedding.encoder import Encoder
-from index.errors import RECATALOGUE
+from index.errors import RECATALOGUE, IndexDamaged
 from index.knowledge.catalogue import Catalogue, catalogue_damage, resolve
 from index.knowledge.films import film_id, normalize_title
 from index.reading.passages import split_passages
@@ -269,13 +269,16 @@ def _restore(
     one's from the stored vectors: its segments merged into one, which this store indexes
     (nothing embedded). Whether it did."""
     with store.lock(wait):
-        base, damage = store.live_or_damaged()
+        try:
+            base = store.current()
+        except IndexDamaged:
+            return False  # the writer starts afresh and says why
         if (
             base is None
-            or damage
             or rebuild
             or not same_vectors(base.manifest, manifest)
-            or backend.holds(base)
+            or backend.holds(base)  # nearly always: then nothing else is read
+            or store.live_or_damaged()[1]
         ):
             return False
     return merge(store, backend, wait=wait, everything=True) is not None

@@ -200,7 +200,7 @@ class CombinedLexical:
         self._avgdl = total / self.size if self.size else 1.0
 
     def _postings(
-        self, index: LexicalIndex, part: Part, stem: bytes
+        self, index: LexicalIndex, part: Part, stem: bytes, among: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
         at = int(np.searchsorted(index.vocab, stem)) if len(index.vocab) else 0
         if at >= len(index.vocab) or index.vocab[at] != stem:
@@ -214,26 +214,41 @@ class CombinedLexical:
 
             raise IndexDamaged(f"the BM25 postings are damaged; {REBUILD}")
         tf = np.asarray(index.tf[start:end], dtype=np.float32)
-        if part.passage_live is not None:
-            keep = part.passage_live[docs]
-            docs, tf = docs[keep], tf[keep]
+        keep = part.passage_live if among is None else among
+        if keep is not None:
+            seen = keep[docs]
+            docs, tf = docs[seen], tf[seen]
         return docs, tf
 
-    def match(self, query: str) -> Matches:
+    def match(self, query: str, among: np.ndarray | None = None) -> Matches:
+        """As `LexicalIndex.match`: `among` (a bool per version row), the passages a place
+        may see, the only ones scored and counted (N, mean length, document frequency)."""
         stems = tokenize([query], self.stopwords)[0] if self.size else []
+        n, avgdl = self.size, self._avgdl
+        local: list[np.ndarray | None] = [None] * len(self._parts)
+        if among is not None and stems:
+            local = [part.local_mask(among) for _, part in self._parts]
+            n = int(np.count_nonzero(among))
+            total = sum(
+                float(np.asarray(index.doc_len)[mask].sum())
+                for (index, _), mask in zip(self._parts, local, strict=True)
+                if mask is not None
+            )
+            avgdl = total / n if n else 1.0
         rows, scores = [], []
         for stem in _encode(stems):
             found = [
-                (index, part, *self._postings(index, part, stem)) for index, part in self._parts
+                (index, part, *self._postings(index, part, stem, mask))
+                for (index, part), mask in zip(self._parts, local, strict=True)
             ]
             df = sum(len(docs) for *_, docs, _ in found)
             if not df:
                 continue
-            idf = np.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+            idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
             for index, part, docs, tf in found:
                 if not len(docs):
                     continue
-                norm = K1 * ((1 - B) + B * np.asarray(index.doc_len[docs]) / self._avgdl)
+                norm = K1 * ((1 - B) + B * np.asarray(index.doc_len[docs]) / avgdl)
                 rows.append(part.to_version(docs))
                 scores.append((idf * tf / (tf + norm)).astype(np.float32))
         if not rows:

@@ -457,12 +457,13 @@ def identity(path: Path) -> tuple[Any, ...]:
     """The segment as it is on disk (its truth files' inodes, sizes and times): a segment
     whose files were replaced behind our back (a copy restored over it) is opened again,
     never served from what an earlier reading kept."""
+    folder = os.path.abspath(path)  # every version names it by the same path: no realpath
     found = []
     for name in (SEGMENT_FILE, "meta.sqlite", "vectors.npy", "manifest.json"):
         with contextlib.suppress(FileNotFoundError):
-            stat = (path / name).stat()
+            stat = os.stat(os.path.join(folder, name))
             found.append((name, stat.st_ino, stat.st_size, stat.st_mtime_ns))
-    return (str(path.resolve()), tuple(found))
+    return (folder, tuple(found))
 
 
 def open_segment(path: Path) -> Segment:

@@ -31,8 +31,16 @@ def test_benchmark_smoke_run_reports_every_section_with_exact_filtered_recall(tm
         "Memory and cold start",
         "Filtered search against Chroma and post-filtering, by index size",
         "Qdrant's engine as a peer (qdrant-edge, embedded)",
+        "A member's review (issue #26)",
     ):
         assert section in sections, section
+    # A member's post, edit and delete on each store at each size, each searchable at once.
+    review_rows = [
+        line.split("|")
+        for line in sections["A member's review (issue #26)"].splitlines()
+        if line.startswith(("| 400 |", "| 800 |"))
+    ]
+    assert len(review_rows) == 12 and all(cells[8].strip() == "yes" for cells in review_rows)
     assert "| 400 |" in report and "| 800 |" in report and "cores" in report
     recall_rows = [
         line

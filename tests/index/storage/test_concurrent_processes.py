@@ -13,14 +13,16 @@ from index.engine import Engine
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def ingest_process(index_dir: Path, path: Path) -> subprocess.Popen:
+def ingest_process(index_dir: Path, path: Path, log: Path | None = None) -> subprocess.Popen:
+    """`log`: where its output goes (a file: a long ingest never waits on a full pipe)."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CINEBOT_INDEX_DIR": str(index_dir)}
+    out = subprocess.PIPE if log is None else log.open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "bot.terminal.cli", "ingest", str(path), "--json"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=out,
+        stderr=out if log is not None else subprocess.PIPE,
         text=True,
     )
 
@@ -54,7 +56,8 @@ def test_searches_answer_throughout_another_process_reindexing(engine: Engine, w
             for i in range(300)  # seconds of embedding: longer than a writer waits
         ),
     )
-    writer = ingest_process(engine.settings.index_dir, more)
+    log = engine.settings.index_dir.parent / "writer.log"
+    writer = ingest_process(engine.settings.index_dir, more, log)
     # Wait for the writer to hold the lock, then start a second one: it must be refused.
     deadline = time.monotonic() + 120
     while not list(engine.settings.index_dir.glob("**/.tmp-*")) and writer.poll() is None:
@@ -70,7 +73,7 @@ def test_searches_answer_throughout_another_process_reindexing(engine: Engine, w
     _, err = second.communicate(timeout=120)
     assert second.returncode != 0  # after a moment's wait (a merge would be done by then)
     assert "another ingest is writing" in err and "Traceback" not in err
-    assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
+    assert writer.returncode == 0, log.read_text()
     result = engine.ask("a keeper alone in a lighthouse")
     assert result.hits[0].film.title.startswith("Lighthouse Film")
     assert engine.store.current_name() != first and answers > 0
