@@ -43,10 +43,17 @@ class Scope:
         return self.snap.facts(self.library)
 
     def selection(
-        self, rows: np.ndarray, filters: QueryFilters, exclude_film: str | None = None
+        self,
+        rows: np.ndarray,
+        filters: QueryFilters,
+        exclude_film: str | None = None,
+        rows_only: bool = False,
     ) -> Selection:
         """Which passages may answer: the rows, and the same in words for payload stores (the
-        films this place sees otherwise told apart)."""
+        films this place sees otherwise told apart); or, for rows no payload can describe
+        (the passages naming someone), the rows alone, scanned exactly."""
+        if rows_only:
+            return Selection(rows, filters, rows_only=True)
         gained, lost = self.facts.changed(filters)
         return Selection(rows, filters, exclude_film, self.libraries, gained, lost)
 
@@ -59,10 +66,11 @@ class Scope:
 
 
 # ---------------------------------------------------------------------------- a question
-def understand(snap: Snapshot | None, text: str) -> ParsedQuery:
-    """A question's filters and meaning, read against what the version knows (nobody and
-    nothing without one). The only place a question's words are cleaned."""
-    parser = QueryParser(snap.people, snap.titles) if snap is not None else QueryParser()
+def understand(snap: Snapshot | None, text: str, library: str | None = None) -> ParsedQuery:
+    """A question's filters and meaning, read against the people and titles this place
+    knows (nobody and nothing without a version). The only place a question's words are
+    cleaned."""
+    parser = QueryParser(*snap.known_to(library)) if snap is not None else QueryParser()
     with stage("parse"):
         return parser.parse(clean(text))
 
@@ -96,7 +104,10 @@ def ask(
     page after the first). `follows`: the question it refines. A page holds `limit` films,
     else as many as the question asks for ("top 3"), else `page_size` (default: the
     setting); never more than `most`."""
-    parsed = understand(scope.snap, question) if isinstance(question, str) else question
+    if isinstance(question, str):
+        parsed = understand(scope.snap, question, scope.library)
+    else:
+        parsed = question
     if follows is not None:
         parsed = follow_up(follows, parsed)
     per_page = limit or parsed.limit or page_size or scope.settings.page_size
@@ -105,28 +116,51 @@ def ask(
     return search(scope, parsed, per_page, offset)
 
 
-def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
-    """A page of films for a parsed question (`limit` films from `offset`)."""
+@dataclass(frozen=True)
+class Passing:
+    """What a question's filters let through: the question as it is used, the filters that
+    held (relaxed when none passed them all), their masks, and whether the passages are
+    those naming someone (no store's payload can say so)."""
+
+    query: ParsedQuery
+    filters: QueryFilters
+    masks: Masks
+    emptied_by: str | None = None
+    relaxed: tuple[str, ...] = ()
+    by_name: bool = False
+
+
+def passing(scope: Scope, query: ParsedQuery) -> Passing:
+    """The filter stage of every answer: the filters the index can judge, their masks; a
+    person no film lists searched for by name in the reviews; when nothing passes every
+    filter, the relaxed filters."""
     snap, facts = scope.snap, scope.facts
     query = registry.judged(facts, query)
-    if query.like:
-        return more_like(scope, query, limit, offset)
     filters, strangers = registry.unknown_people(facts, query.filters)
     with stage("filter"):
         masks = registry.masks(facts, filters, scope.library)
-    emptied_by, relaxed = None, ()
-    if strangers:  # searched by name in the reviews; when none names them, nothing fits
+    if strangers:  # when no review names them, nothing fits
         query, masks = _mentioning(scope, query, masks, strangers)
-    elif (
+        return Passing(query, filters, masks, by_name=True)
+    if (
         not masks.reviews.any()
         and registry.is_filtered(filters)
         and snap.visible(scope.library).any()
     ):
         widened = relax(facts, filters, masks, scope.library)
-        filters, masks = widened.filters, widened.masks
-        emptied_by, relaxed = widened.emptied_by, widened.dropped
+        return Passing(query, widened.filters, widened.masks, widened.emptied_by, widened.dropped)
+    return Passing(query, filters, masks)
+
+
+def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
+    """A page of films for a parsed question (`limit` films from `offset`)."""
+    query = registry.judged(scope.facts, query)
+    if query.like:
+        return more_like(scope, query, limit, offset)
+    p = passing(scope, query)
+    query, filters, masks, relaxed = p.query, p.filters, p.masks, p.relaxed
     wanted = offset + limit + 1
-    ranked = _rank(scope, query.semantic, masks, filters, 3 * wanted, rows_only=bool(strangers))
+    ranked = _rank(scope, query.semantic, masks, filters, 3 * wanted, rows_only=p.by_name)
     ranked = _worth_watching(scope, query, ranked)
     if query.title and (named := _named(scope, query.title, masks)) is not None:
         ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
@@ -141,7 +175,7 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
         # every film "passes", and the answer is the best matches, not 5 of 3,059.
         total=masks.n_films if registry.is_filtered(filters) and not relaxed else 0,
         has_more=len(ranked) > offset + limit,
-        emptied_by=emptied_by,
+        emptied_by=p.emptied_by,
         relaxed=relaxed,
         per_page=limit,
     )
@@ -198,10 +232,11 @@ def _rank(
         vector = scope.encoder.encode_query(semantic)
     with stage("search"):  # the filters were turned into masks before; this is the search
         everything = not registry.is_filtered(filters) and len(snap.libraries) == 1
-        if rows_only:  # the passages naming someone: no store's payload can say so
-            selection = Selection(masks.passages, filters, rows_only=True)
-        else:
-            selection = None if everything else scope.selection(masks.passages, filters)
+        selection = (
+            None
+            if everything and not rows_only
+            else scope.selection(masks.passages, filters, rows_only=rows_only)
+        )
         settings = scope.settings
         lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
         return top_films(

@@ -6,7 +6,9 @@ lookup nor an autocomplete keystroke ever normalises every title again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple
 
 from index.knowledge.film_names import split_film_name
@@ -26,14 +28,27 @@ class Titles:
         self.years: Sequence[int | None] = getattr(films, "years", None) or [f.year for f in films]
         self.labels = [f"{t} ({y})" if y else t for t, y in zip(titles, self.years, strict=True)]
         self.keys = list(keys) if keys is not None else [normalize_title(t) for t in titles]
+        self._titles = titles
         # Each normalised title -> the title as the index spells it, for reading questions.
-        self.by_key = {key: title for key, title in zip(self.keys, titles, strict=True) if key}
-        # "pans labyrinth" for "Pan's Labyrinth": the apostrophe's "s" joined to its word.
-        for key, title in list(self.by_key.items()):
-            self.by_key.setdefault(
+        self.by_key: Mapping[str, str] = self.names(range(len(self.keys)))
+
+    def names(self, rows: Iterable[int]) -> dict[str, str]:
+        """Normalised title -> title, of these films ("pans labyrinth" too, for "Pan's
+        Labyrinth": the apostrophe's "s" joined to its word)."""
+        out = {self.keys[r]: self._titles[r] for r in rows if self.keys[r]}
+        for key, title in list(out.items()):
+            out.setdefault(
                 key.replace(" s ", "s ").removesuffix(" s") + ("s" if key.endswith(" s") else ""),
                 title,
             )
+        return out
+
+    def known_to(self, everyone: Mapping[str, str], own: Iterable[int]) -> Titles:
+        """The same titles, of which a question may name only those `everyone` knows and a
+        place's own films (`own` rows): layered, nothing copied but the place's own."""
+        view = copy.copy(self)
+        view.by_key = ChainMap(self.names(own), everyone)  # type: ignore[arg-type]
+        return view
 
     def resolve(self, title: str, allowed: Sequence[bool] | None = None) -> TitleMatch:
         """One film, or why not. "Ballerina (2023)" or "ballerina 2023" pins the year; a match

@@ -21,6 +21,7 @@ import numpy as np
 
 from index.errors import REBUILD, IndexDamaged, IndexMissing
 from index.knowledge.catalogue import Catalogue
+from index.knowledge.films import director_names
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.storage import arrays
@@ -168,6 +169,41 @@ class Snapshot:
         """Versions written before film views have no such table."""
         found = self.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name='film_views'")
         return bool(found)
+
+    def known_to(self, library: str | None) -> tuple[People, Titles]:
+        """The people and titles a question in this place may name: everyone's (the base
+        library's films and the catalogue's people) and the place's own over them, never
+        another server's. Built once per place and version; everyone's is shared."""
+        key = ("known", library)
+        if (cached := self._visible.get(key)) is None:
+            everyone = self._visible.get(("known", None))
+            if everyone is None:
+                base = np.flatnonzero(self.visible_films(None)).tolist()
+                everyone = self._visible[("known", None)] = (
+                    self.people,
+                    self.titles.known_to(self.titles.names(base), ()),
+                )
+            cached = everyone
+            own = self._own_films(library)
+            if library is not None and own:
+                facts = self.facts(library)
+                films = [facts.film(row) for row in own]
+                people = self.people.with_own(
+                    [n for f in films for n in director_names(f.director)],
+                    [n for f in films for n in f.cast],
+                )
+                cached = (people, self.titles.known_to(everyone[1].by_key, own))  # type: ignore[arg-type]
+            self._visible[key] = cached
+        return cached  # type: ignore[no-any-return]
+
+    def _own_films(self, library: str | None) -> list[int]:
+        """Films only this server's library has (or describes otherwise): its own names."""
+        if not library or library == BASE_LIBRARY or library not in self.libraries:
+            return []
+        only_here = self.visible_films(library) & ~self.visible_films(None)
+        facts = self.facts(library)
+        described = facts.rows.tolist() if hasattr(facts, "rows") else []
+        return sorted(set(np.flatnonzero(only_here).tolist()) | set(described))
 
     def film(self, row: int) -> Film:
         """A film as everyone sees it (`LibraryFacts.film`: as one server does)."""

@@ -363,3 +363,20 @@ def test_a_servers_reviews_fill_only_what_everyone_does_not_know(engine, write):
     nobody = engine.ask("films by Hekla Bjorg")  # a DM knows no such director: no review names her
     assert nobody.hits == () and not nobody.relaxed
     assert nobody.query.ignored[0].why.endswith("searched the reviews for the name")
+
+
+def test_names_a_server_taught_are_known_there_alone(engine, write):
+    """A person and a film only server A's reviews name: A's questions recognise them (even
+    misspelt); B's and a DM's do not (no title, no person: the words stay in the search)."""
+    engine.ingest([write("a.jsonl", json.dumps(ISLAND))], library=A)
+    engine.ingest([write("base.jsonl", json.dumps({**HARBOUR, "id": "base1"}))])
+    for question in ("Hekla Bjorg thrillers", "Hekla Bjorgg thrillers"):  # the second misspelt
+        assert engine.ask(question, library=A).query.filters.directors == ["Hekla Bjorg"]
+    assert engine.ask("The Quiet Fjord", library=A).query.title == "The Quiet Fjord"
+    for place in (B, None):
+        named = engine.ask("Hekla Bjorg thrillers", library=place).query
+        assert not (named.filters.directors or named.filters.cast)
+        assert "Hekla Bjorg" in named.semantic
+        film = engine.ask("the quiet fjord", library=place).query
+        assert film.title is None and film.like is None and "quiet fjord" in film.semantic
+    assert engine.ask("Harbour of Lanterns", library=B).query.title == "Harbour of Lanterns"
