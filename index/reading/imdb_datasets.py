@@ -21,6 +21,7 @@ import itertools
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import IO
@@ -209,16 +210,14 @@ def read_imdb_folder(
             CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT);
             CREATE TABLE akas (film INTEGER, title TEXT);
         """)
-        kept: set[int] = set()
-        needed: set[int] = set()
-        steps = _steps(kept, needed)
-        for name, (columns, parse, insert) in steps.items():
+        rows = _Rows()
+        for name, (columns, parse, insert) in rows.steps().items():
             if (path := files[name]) is not None:
                 lines = _Lines(path, progress)
                 _load(lines, columns, parse, db, insert, report, films=name == "title.basics")
-        needed.clear()
-        report.kept += len(kept)
-        kept.clear()
+        report.kept += len(rows.kept)
+        rows.kept.clear()  # the films' rows are read next: the sets can go
+        rows.needed.clear()
         db.commit()
         yield from _films(db, str(folder))
     finally:
@@ -227,12 +226,41 @@ def read_imdb_folder(
             scratch.unlink()
 
 
-def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...], Parse, str]]:
-    """Per file: the columns read, what a row gives, where it goes. Files are read in the
-    order films -> their directors and cast -> those people's names -> alternative titles,
-    so each keeps only what the ones before it asked for."""
+# Per file: the columns read (a "?" marks one a file may lack) and where its rows go.
+_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "title.basics": (
+        (
+            "tconst",
+            "titleType",
+            "primaryTitle",
+            "originalTitle",
+            "isAdult",
+            "startYear",
+            "runtimeMinutes",
+            "genres",
+        ),
+        "INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)",
+    ),
+    "title.crew": (("tconst", "directors", "writers?"), "INSERT INTO people VALUES (?,?,?,?)"),
+    "title.principals": (
+        ("tconst", "ordering", "nconst", "category"),
+        "INSERT INTO people VALUES (?,?,?,?)",
+    ),
+    "name.basics": (("nconst", "primaryName"), "INSERT OR REPLACE INTO names VALUES (?,?)"),
+    "title.akas": (("titleId", "title"), "INSERT INTO akas VALUES (?,?)"),
+}
 
-    def basics(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+
+@dataclass
+class _Rows:
+    """What each file's row gives. Files are read in the order films -> their directors and
+    cast -> those people's names -> alternative titles, so each keeps only what the ones
+    before it asked for (`kept` films, `needed` people)."""
+
+    kept: set[int] = field(default_factory=set)
+    needed: set[int] = field(default_factory=set)
+
+    def basics(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         tconst, kind, title, original, adult, year, runtime, genres = v
         if kind not in FILM_TYPES or adult == "1":
             return []
@@ -246,13 +274,13 @@ def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...],
             except BadRow as exc:
                 note(f"{tconst}: {exc}; left out")
                 values.append(None)
-        kept.add(film)
+        self.kept.add(film)
         return [(film, title, original, *values, genres)]
 
-    def crew(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def crew(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         tconst, directors, writers = v
         film = imdb_number(tconst, "tt")
-        if film not in kept:
+        if film not in self.kept:
             return []
         out: list[tuple[object, ...]] = []
         # Writers only tell the question parser who "by Stephen King" is: never a filter.
@@ -260,64 +288,44 @@ def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...],
             if credited == NONE:
                 continue
             people = [imdb_number(p, "nm") for p in credited.split(",")[:TOP_BILLED]]
-            needed.update(people)
+            self.needed.update(people)
             out += [(film, role, order, person) for order, person in enumerate(people)]
         return out
 
-    def principals(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def principals(
+        self, v: tuple[str, ...], note: Callable[[str], None]
+    ) -> list[tuple[object, ...]]:
         tconst, ordering, nconst, category = v
         if category not in {"actor", "actress", "self"}:
             return []
         film = imdb_number(tconst, "tt")
         order = whole_number(ordering, "ordering", 0, 1_000_000)
-        if film not in kept or order is None or order > TOP_BILLED * 2:
+        if film not in self.kept or order is None or order > TOP_BILLED * 2:
             return []
         person = imdb_number(nconst, "nm")
-        needed.add(person)
+        self.needed.add(person)
         return [(film, "cast", order, person)]
 
-    def names(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def names(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         nconst, name = v
         person = imdb_number(nconst, "nm")
-        return [(person, name)] if person in needed else []
+        return [(person, name)] if person in self.needed else []
 
-    def akas(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def akas(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         title_id, title = v
         film = imdb_number(title_id, "tt")
-        return [(film, title)] if film in kept else []
+        return [(film, title)] if film in self.kept else []
 
-    return {
-        "title.basics": (
-            (
-                "tconst",
-                "titleType",
-                "primaryTitle",
-                "originalTitle",
-                "isAdult",
-                "startYear",
-                "runtimeMinutes",
-                "genres",
-            ),
-            basics,
-            "INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)",
-        ),
-        "title.crew": (
-            ("tconst", "directors", "writers?"),
-            crew,
-            "INSERT INTO people VALUES (?,?,?,?)",
-        ),
-        "title.principals": (
-            ("tconst", "ordering", "nconst", "category"),
-            principals,
-            "INSERT INTO people VALUES (?,?,?,?)",
-        ),
-        "name.basics": (
-            ("nconst", "primaryName"),
-            names,
-            "INSERT OR REPLACE INTO names VALUES (?,?)",
-        ),
-        "title.akas": (("titleId", "title"), akas, "INSERT INTO akas VALUES (?,?)"),
-    }
+    def steps(self) -> dict[str, tuple[tuple[str, ...], Parse, str]]:
+        """Per file: the columns read, what a row gives, where it goes."""
+        parse: dict[str, Parse] = {
+            "title.basics": self.basics,
+            "title.crew": self.crew,
+            "title.principals": self.principals,
+            "name.basics": self.names,
+            "title.akas": self.akas,
+        }
+        return {name: (columns, parse[name], insert) for name, (columns, insert) in _TABLES.items()}
 
 
 def _genres(names: str) -> tuple[str, ...]:

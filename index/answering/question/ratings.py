@@ -114,41 +114,47 @@ def read(question: Question) -> None:
     bounds: list[_Bound] = []
     for pattern, kind in _RATING_PATTERNS:
         for m in list(pattern.finditer(question.text)):
-            value = float(m.group(1))
-            groups = m.groupdict()
-            scale = groups.get("scale") or ("stars" if groups.get("stars") else None)
-            if kind == "gt?" and not (groups.get("need") or value <= 10):
-                continue
-            if value >= 1800 and not scale:
-                continue  # a year, not a rating
-            # "under 10" with no rating word: a rating only when it says something (not "under
-            # 10/10"), and not an age ("for my kids, under 10").
-            bare = kind in {"lt", "gt?"} and not scale and not _RATED.search(m.group())
-            if bare and (value in (0, 10) or _AGE.search(question.text[: m.start()])):
-                continue
-            rating = _to_ten(value, scale)
-            if not 0 <= rating <= 10:
-                continue
-            lower = kind in {"min", "gt", "gt?"}
-            exclusive = kind in {"gt", "gt?", "lt"}
-            negated = re.search(r"\bnot\s*(?:rated\s*)?$", question.text[: m.start()], re.I)
-            if negated:  # "not below 6" is "at least 6"
-                lower, exclusive = not lower, not exclusive
-            start = negated.start() if negated else m.start()
-            bounds.append(
-                _Bound(
-                    start,
-                    lower,
-                    rating,
-                    exclusive,
-                    " ".join(question.text[start : m.end()].split()),
-                )
-            )
-            question.cut((start, m.end()), "rating")
+            if (bound := _bound(question, m, kind)) is not None:
+                bounds.append(bound)
+                question.cut((bound.at, m.end()), "rating")
     for pattern, kind, value in _RATING_WORDS:
         if m := pattern.search(question.text):
             bounds.append(_Bound(m.start(), kind == "min", value, False, m.group(0)))
             question.cut(m, "rating")
+    _keep(question, bounds)
+
+
+def _bound(question: Question, m: re.Match[str], kind: str) -> _Bound | None:
+    """The bound a rating phrase sets, or None when its number is no rating (a year, an age,
+    "under 10/10")."""
+    value = float(m.group(1))
+    groups = m.groupdict()
+    scale = groups.get("scale") or ("stars" if groups.get("stars") else None)
+    if kind == "gt?" and not (groups.get("need") or value <= 10):
+        return None
+    if value >= 1800 and not scale:
+        return None  # a year, not a rating
+    # "under 10" with no rating word: a rating only when it says something (not "under
+    # 10/10"), and not an age ("for my kids, under 10").
+    bare = kind in {"lt", "gt?"} and not scale and not _RATED.search(m.group())
+    if bare and (value in (0, 10) or _AGE.search(question.text[: m.start()])):
+        return None
+    rating = _to_ten(value, scale)
+    if not 0 <= rating <= 10:
+        return None
+    lower = kind in {"min", "gt", "gt?"}
+    exclusive = kind in {"gt", "gt?", "lt"}
+    negated = re.search(r"\bnot\s*(?:rated\s*)?$", question.text[: m.start()], re.I)
+    if negated:  # "not below 6" is "at least 6"
+        lower, exclusive = not lower, not exclusive
+    start = negated.start() if negated else m.start()
+    phrase = " ".join(question.text[start : m.end()].split())
+    return _Bound(start, lower, rating, exclusive, phrase)
+
+
+def _keep(question: Question, bounds: list[_Bound]) -> None:
+    """The stricter of each side, in the order said; a bound contradicting the other side
+    is listed as not used."""
     low: _Bound | None = None
     high: _Bound | None = None
     for bound in sorted(bounds, key=lambda b: b.at):
