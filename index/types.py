@@ -233,10 +233,13 @@ class QueryFilters(BaseModel):
 
 
 class Ignored(BaseModel):
-    """A part of the question that was understood but could not be used, and why."""
+    """A part of the question that was understood but could not be used, and why; or, with
+    `used`, one that was used in a way worth saying ("1 film of unknown country left out",
+    "searched the reviews for the name")."""
 
     phrase: str
     why: str
+    used: bool = False
 
 
 class ParsedQuery(BaseModel):
@@ -250,6 +253,7 @@ class ParsedQuery(BaseModel):
     phrases: dict[str, str] = Field(default_factory=dict)
     ignored: list[Ignored] = Field(default_factory=list)
     wants_bad: bool = False  # "so bad it's good": films reviewers panned are what is asked
+    excluded: list[str] = Field(default_factory=list)  # films named under "not": never shown
     # A chat's follow-up ("only after 2015") is its own words, with the question it refines.
     follows: ParsedQuery | None = None
 

@@ -48,13 +48,16 @@ class Scope:
         filters: QueryFilters,
         exclude_film: str | None = None,
         rows_only: bool = False,
+        left_out: tuple[str, ...] = (),
     ) -> Selection:
         """Which passages may answer: the rows, and the same in words for payload stores (the
-        films this place sees otherwise told apart); or, for rows no payload can describe
-        (the passages naming someone), the rows alone, scanned exactly."""
+        films this place sees otherwise told apart, the films `left_out` by name); or, for
+        rows no payload can describe (the passages naming someone), the rows alone, scanned
+        exactly."""
         if rows_only:
             return Selection(rows, filters, rows_only=True)
         gained, lost = self.facts.changed(filters)
+        lost = (*lost, *left_out)
         return Selection(rows, filters, exclude_film, self.libraries, gained, lost)
 
     @property
@@ -86,6 +89,7 @@ def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
         title=parsed.title or previous.title,
         phrases={**previous.phrases, **parsed.phrases},
         wants_bad=parsed.wants_bad or previous.wants_bad,
+        excluded=list(dict.fromkeys(previous.excluded + parsed.excluded)),
         follows=previous,
     )
 
@@ -128,28 +132,65 @@ class Passing:
     emptied_by: str | None = None
     relaxed: tuple[str, ...] = ()
     by_name: bool = False
+    left_out: tuple[str, ...] = ()  # films the question excludes by name (their ids)
+
+    def selection(self, scope: Scope) -> Selection | None:
+        """The passages a search may return, as the vector store takes them: None when
+        every passage may (nothing filtered, one library)."""
+        everything = not registry.is_filtered(self.filters) and len(scope.snap.libraries) == 1
+        if everything and not self.by_name and not self.left_out:
+            return None
+        return scope.selection(
+            self.masks.passages, self.filters, rows_only=self.by_name, left_out=self.left_out
+        )
 
 
 def passing(scope: Scope, query: ParsedQuery) -> Passing:
-    """The filter stage of every answer: the filters the index can judge, their masks; a
-    person no film lists searched for by name in the reviews; when nothing passes every
-    filter, the relaxed filters."""
+    """The filter stage of every answer: the filters the index can judge, their masks, less
+    the films the question excludes by name; a person no film lists searched for by name in
+    the reviews; when nothing passes every filter, the relaxed filters."""
     snap, facts = scope.snap, scope.facts
     query = registry.judged(facts, query)
     filters, strangers = registry.unknown_people(facts, query.filters)
+    out = _named_out(scope, query)
+    ids = tuple(snap.films.ids[r] for r in out)
     with stage("filter"):
-        masks = registry.masks(facts, filters, scope.library)
+        masks = _without(snap, registry.masks(facts, filters, scope.library), out)
     if strangers:  # when no review names them, nothing fits
         query, masks = _mentioning(scope, query, masks, strangers)
-        return Passing(query, filters, masks, by_name=True)
+        return Passing(query, filters, masks, by_name=True, left_out=ids)
+    if notes := registry.unknown_to(facts, filters, scope.library):
+        query = query.model_copy(update={"ignored": [*query.ignored, *notes]})
     if (
         not masks.reviews.any()
         and registry.is_filtered(filters)
         and snap.visible(scope.library).any()
     ):
-        widened = relax(facts, filters, masks, scope.library)
-        return Passing(query, widened.filters, widened.masks, widened.emptied_by, widened.dropped)
-    return Passing(query, filters, masks)
+        wide = relax(facts, filters, masks, scope.library)
+        masks = _without(snap, wide.masks, out)
+        return Passing(query, wide.filters, masks, wide.emptied_by, wide.dropped, left_out=ids)
+    return Passing(query, filters, masks, left_out=ids)
+
+
+def _named_out(scope: Scope, query: ParsedQuery) -> list[int]:
+    """The rows of the films a question excludes by name ("by Kubrick but not The Shining")."""
+    snap = scope.snap
+    visible = snap.visible_films(scope.library)
+    return [
+        snap.film_row[film.film_id]
+        for name in query.excluded
+        if (film := snap.titles.resolve(name, visible).film) is not None
+    ]
+
+
+def _without(snap: Snapshot, masks: Masks, rows: list[int]) -> Masks:
+    """These films never shown."""
+    if not rows:
+        return masks
+    films = masks.films.copy()
+    films[rows] = False
+    reviews = masks.reviews & films[snap.review_film]
+    return Masks(films, reviews, reviews[snap.passage_review])
 
 
 def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
@@ -160,7 +201,7 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
     p = passing(scope, query)
     query, filters, masks, relaxed = p.query, p.filters, p.masks, p.relaxed
     wanted = offset + limit + 1
-    ranked = _rank(scope, query.semantic, masks, filters, 3 * wanted, rows_only=p.by_name)
+    ranked = _rank(scope, query.semantic, masks, p.selection(scope), 3 * wanted)
     ranked = _worth_watching(scope, query, ranked)
     if query.title and (named := _named(scope, query.title, masks)) is not None:
         ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
@@ -201,7 +242,9 @@ def _mentioning(
                 if known
                 else f"no film in the index has a known {f.fact.said}"
             )
-            said.append(Ignored(phrase=name, why=f"{why}: searched the reviews for the name"))
+            said.append(
+                Ignored(phrase=name, why=f"{why}: searched the reviews for the name", used=True)
+            )
     reviews = np.zeros(len(snap.review_ids), dtype=bool)
     reviews[snap.passage_review[rows]] = True
     films = np.zeros(len(snap.films), dtype=bool)
@@ -217,12 +260,7 @@ def _mentioning(
 
 
 def _rank(
-    scope: Scope,
-    semantic: str,
-    masks: Masks,
-    filters: QueryFilters,
-    n: int,
-    rows_only: bool = False,
+    scope: Scope, semantic: str, masks: Masks, selection: Selection | None, n: int
 ) -> list[FilmScore]:
     snap = scope.snap
     if not semantic:
@@ -231,12 +269,6 @@ def _rank(
     with stage("embed"):
         vector = scope.encoder.encode_query(semantic)
     with stage("search"):  # the filters were turned into masks before; this is the search
-        everything = not registry.is_filtered(filters) and len(snap.libraries) == 1
-        selection = (
-            None
-            if everything and not rows_only
-            else scope.selection(masks.passages, filters, rows_only=rows_only)
-        )
         settings = scope.settings
         lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
         return top_films(

@@ -138,12 +138,7 @@ def relevance(scope: Scope, p: Passing, n: int) -> tuple[list[FilmScore] | None,
     if not query.semantic:
         return None, query
     vector = scope.encoder.encode_query(query.semantic)
-    everything = not registry.is_filtered(p.filters) and len(snap.libraries) == 1
-    selection = (
-        None
-        if everything and not p.by_name
-        else scope.selection(p.masks.passages, p.filters, rows_only=p.by_name)
-    )
+    selection = p.selection(scope)
     lexical = snap.lexical.match(query.semantic) if settings.lexical_weight > 0 else None
     found = top_films(
         snap, vector, selection, n, settings.rating_weight, lexical, settings.lexical_weight
@@ -277,7 +272,9 @@ def words_term(
     norm = float(np.linalg.norm(profile))
     if not norm:
         return score, centroids
-    selection = scope.selection(p.masks.passages, p.filters, rows_only=p.by_name)
+    selection = scope.selection(
+        p.masks.passages, p.filters, rows_only=p.by_name, left_out=p.left_out
+    )
     found = top_films(snap, (profile / norm).astype(np.float32), selection, pool)
     if found:
         score[:] = min(f.score for f in found)

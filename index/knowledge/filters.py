@@ -566,6 +566,32 @@ def unknown_people(
     return (filters.model_copy(update=update) if update else filters), unknown
 
 
+def lacking(facts: Facts, fact: Fact) -> np.ndarray:
+    """The films no value of this keyword fact is known for (no country, say)."""
+    known = np.zeros(len(facts.films), dtype=bool)
+    for rows in facts.groups[fact.name].values():
+        known[rows] = True
+    return ~known
+
+
+def unknown_to(facts: Facts, filters: QueryFilters, library: str | None) -> list[Ignored]:
+    """What each filter on a keyword fact did with the films that fact is unknown for, among
+    those every other filter lets through: an inclusion ("Japanese") leaves them out, an
+    exclusion ("non-American") keeps them. Said, so that nobody takes them for judged."""
+    notes = []
+    for f in active(filters):
+        if f.fact.kind != "keyword" or f.fact.always_known:
+            continue
+        others = masks(facts, without(filters, f.key), library).films
+        n = int(np.count_nonzero(others & lacking(facts, f.fact)))
+        if n:
+            what = "kept" if f.accumulates else "left out"
+            plural = "film" if n == 1 else "films"
+            why = f"{n} {plural} of unknown {f.fact.said} {what}"
+            notes.append(Ignored(phrase=f.phrase(filters), why=why, used=True))
+    return notes
+
+
 def film_mask(facts: Facts, filters: QueryFilters) -> np.ndarray:
     """The films that pass every film-level filter."""
     passing = np.ones(len(facts.films), dtype=bool)

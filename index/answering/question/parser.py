@@ -96,4 +96,5 @@ class QueryParser:
             phrases=question.phrases,
             ignored=question.ignored,
             wants_bad=question.wants_bad,
+            excluded=question.excluded,
         )

@@ -105,6 +105,7 @@ def read(question: Question, titles: Titles | None, people: People | None = None
             question.cut((m.cue_start, m.start))
     _echoes(question, found)
     wanted = [m for m in found if not question.negated(m.start)]
+    question.excluded = [m.name for m in found if m not in wanted]  # "but not The Shining"
     liked = [m for m in wanted if m.wanted]
     if liked:
         question.like = liked[0].name

@@ -51,6 +51,7 @@ class Question:
         self.ignored: list[Ignored] = []  # understood, not used, and why
         self.scopes: list[Scope] = []  # negations, found before any term is read
         self.mentions: list[str] = []  # films the question names (wanted more like or not)
+        self.excluded: list[str] = []  # films named under a negation: never to be shown
         self.mention_spans: list[tuple[int, int]] = []  # where each was said
         self.searched_for: list[str] = []  # read as filters, and meant for the meaning search
 
