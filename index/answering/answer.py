@@ -249,7 +249,8 @@ def _mentioning(
     reviews[snap.passage_review[rows]] = True
     films = np.zeros(len(snap.films), dtype=bool)
     films[snap.review_film[reviews]] = True
-    names = " ".join(n for _, ns in strangers for n in ns)
+    said_already = query.semantic.casefold()
+    names = " ".join(n for _, ns in strangers for n in ns if n.casefold() not in said_already)
     query = query.model_copy(
         update={
             "semantic": f"{query.semantic} {names}".strip(),
@@ -288,18 +289,20 @@ PANNED_BY = 2  # ...by this many reviews at least: one reviewer's pan is one opi
 
 
 def _worth_watching(scope: Scope, query: ParsedQuery, ranked: list[FilmScore]) -> list[FilmScore]:
-    """Every question asks for films to watch: films their reviewers panned are not shown
-    while others pass, unless the question asks for bad films."""
+    """Every question asks for films to watch, unless it asks for bad films: films their
+    reviewers panned are not shown while others pass; a film one reviewer panned comes
+    after every film nobody panned (one opinion, but the only one there is)."""
     if query.wants_bad:
         return ranked
     means = scope.snap.film_ratings(scope.library)
     counts = scope.snap.visible_counts(scope.library)
-    liked = [
-        s
-        for s in ranked
-        if not (means[s.film_row] <= PANNED_AT and counts[s.film_row] >= PANNED_BY)
-    ]
-    return liked or ranked
+    liked, doubted = [], []
+    for s in ranked:
+        if not means[s.film_row] <= PANNED_AT:  # NaN: nobody rated it, nobody panned it
+            liked.append(s)
+        elif counts[s.film_row] < PANNED_BY:
+            doubted.append(s)
+    return liked + doubted or ranked
 
 
 def _named(scope: Scope, title: str, masks: Masks) -> FilmScore | None:

@@ -11,7 +11,7 @@ import re
 from index.answering.question.state import Question
 from index.answering.question.vocabulary import vocabulary
 from index.knowledge.countries import DEMONYMS
-from index.knowledge.genres import GENRE_PATTERN
+from index.knowledge.genres import GENRE_PATTERN, SORTS
 from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 
 _K_PREFIX = re.compile(r"\bK-(?=[a-z])")
@@ -136,7 +136,7 @@ def read(question: Question) -> None:
             continue
         if genre not in filters.genres_all:
             filters.genres_all.append(genre)
-        question.cut(m, "genres_all")
+        question.cut(m, "genres_all", searched=True)  # "make me cry" is also a mood
     for m in list(_K_PREFIX.finditer(question.head)):
         if DEMONYMS["k-"] not in filters.countries:
             filters.countries.append(DEMONYMS["k-"])
@@ -170,6 +170,6 @@ def read(question: Question) -> None:
     for m in wanted:
         genres = [g for g in SYNONYMS[m.group(0).lower()] if g not in filters.genres_none]
         target += [g for g in genres if g not in target]
-        question.cut(m, group)
+        question.cut(m, group, searched=m.group(0).lower() in SORTS)
     if both := _BOTH.search(text[: wanted[0].start()]):
         question.cut(both)

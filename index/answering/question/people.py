@@ -28,7 +28,10 @@ from index.answering.question.vocabulary import vocabulary
 from index.knowledge.people import People, Person, Role
 from index.types import Ignored
 
-WRITERS = "films cannot be filtered by writer (the index knows directors and cast)"
+WRITERS = (
+    "films cannot be filtered by writer (the index knows directors and cast): "
+    "searched for in the reviews"
+)
 # Before a name: (role, words, whether a name the index does not know is taken there too).
 _BEFORE: tuple[tuple[Role, str, bool], ...] = (
     (
@@ -235,9 +238,10 @@ def _add(
             (span[0], span[1] + 2) if question.said[span[1] :].startswith(("'s", "’s")) else span
         )
         return
-    if role == "writer":
+    if role == "writer":  # searched for by meaning: reviews say whose book it was
         phrase = " ".join(question.text[span[0] : span[1]].split())
         question.ignored.append(Ignored(phrase=phrase, why=WRITERS))
+        question.searched_for += [n for n in names if n not in question.searched_for]
         question.cut(span)
         return
     if question.negated(span[0]):

@@ -107,11 +107,33 @@ def _stricter(old: _Bound | None, new: _Bound) -> bool:
     return (new.value, not new.exclusive) < (old.value, not old.exclusive)
 
 
+# "rated 9 or 10", "rated 7-9/10", "rated between 3 and 4 stars": both ends at once.
+_RANGE = re.compile(
+    rf"\b(?:rated|rating|scored?|score)\s*(?:between\s*)?{_NUM}\s*(?:or|to|and|-|–)\s*"
+    rf"(?P<high>\d+(?:\.\d+)?)(?!\d|\.\d){_SCALE}",
+    re.I,
+)
+
+
+def _ranges(question: Question) -> list[_Bound]:
+    bounds = []
+    for m in list(_RANGE.finditer(question.text)):
+        low, high = (_to_ten(float(v), m["scale"]) for v in (m.group(1), m["high"]))
+        if not 0 <= low <= high <= 10:
+            continue
+        phrase = " ".join(m.group().split())
+        bounds.append(_Bound(m.start(), True, low, False, phrase))
+        if high < 10:  # "9 or 10" asks for 9 and up
+            bounds.append(_Bound(m.start(), False, high, False, phrase))
+        question.cut(m, "rating")
+    return bounds
+
+
 def read(question: Question) -> None:
     """Every rating phrase, in the order the question says them: of two lower (or upper)
     bounds the stricter is kept ("rated 8+ and rated 3+" is 8+), and a bound that contradicts
     the other ("rated 8+ … 3-") is not used, and listed as such."""
-    bounds: list[_Bound] = []
+    bounds = _ranges(question)
     for pattern, kind in _RATING_PATTERNS:
         for m in list(pattern.finditer(question.text)):
             if (bound := _bound(question, m, kind)) is not None:

@@ -204,9 +204,9 @@ def _inside(words: list[re.Match[str]], word: re.Match[str]) -> bool:
 
 def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | None:
     """The longest run of words naming a film the index knows, read the way people write
-    titles: whole and of two words or more in any case; one word (or a number) only when it
-    is the whole question, capitalised and not the first word, or after "like", "watched",
-    "about" and such."""
+    titles: whole and of three words or more in any case; two words typed in lower case, and
+    one word (or a number), only when they are the whole question or after "like",
+    "watched", "about" and such (one word also when capitalised and not the first)."""
     if titles is None:
         return None
     tokens = list(_TOKEN.finditer(question.text))
@@ -231,6 +231,8 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
                 continue  # "science fiction", "the heist": words the question means as such
             if len(key.split()) == 1 and not cued and _PLACE_BEFORE.search(before):
                 continue  # "films set in Chicago": a place
+            if n == 2 and not cued and n < len(words_only) and _lower(span):
+                continue  # "an atmospheric ghost story": two words said as such
             if len(key.split()) == 1:
                 alone = n >= len(words_only)  # the title is the whole question
                 named = (
@@ -256,6 +258,10 @@ _PLACE_BEFORE = re.compile(
     r"|\b(?:in|from|about|around|near)\s+$",
     re.IGNORECASE,
 )
+
+
+def _lower(span: list[re.Match[str]]) -> bool:
+    return not any(_capitalised(t.group()) for t in span)
 
 
 def _capitalised(word: str) -> bool:
