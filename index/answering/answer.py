@@ -23,6 +23,7 @@ from index.embedding.encoder import Encoder
 from index.knowledge import filters as registry
 from index.knowledge.filters import Facts, Filter, Masks
 from index.results import FilmHit, ReviewHit, SearchResult, TitleMatch
+from index.storage.lexical import Matches
 from index.storage.snapshot import Snapshot
 from index.storage.vectors import Selection
 from index.telemetry import stage
@@ -56,6 +57,11 @@ class Scope:
             return Selection(rows, filters, rows_only=True)
         gained, lost = self.facts.changed(filters)
         return Selection(rows, filters, exclude_film, self.libraries, gained, lost)
+
+    def lexical(self, semantic: str) -> Matches:
+        """The question's BM25 matches, counted over the passages this place may see: what
+        another server's library says changes no score here."""
+        return self.snap.lexical.match(semantic, self.snap.visible_passages(self.library))
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -238,7 +244,7 @@ def _rank(
             else scope.selection(masks.passages, filters, rows_only=rows_only)
         )
         settings = scope.settings
-        lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
+        lexical = scope.lexical(semantic) if settings.lexical_weight > 0 else None
         return top_films(
             snap,
             vector,

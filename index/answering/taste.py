@@ -144,7 +144,7 @@ def relevance(scope: Scope, p: Passing, n: int) -> tuple[list[FilmScore] | None,
         if everything and not p.by_name
         else scope.selection(p.masks.passages, p.filters, rows_only=p.by_name)
     )
-    lexical = snap.lexical.match(query.semantic) if settings.lexical_weight > 0 else None
+    lexical = scope.lexical(query.semantic) if settings.lexical_weight > 0 else None
     found = top_films(
         snap, vector, selection, n, settings.rating_weight, lexical, settings.lexical_weight
     )
