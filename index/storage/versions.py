@@ -505,6 +505,15 @@ class VersionWriter:
         assert self.old_vectors is not None, "no base version"
         return np.asarray(self.old_vectors[int(np.searchsorted(self.old_ids, passage_id))])
 
+    def reviewed_in(self, film_id: str, libraries: tuple[str, ...]) -> bool:
+        """Whether any of these libraries has a review filed under the film."""
+        marks = ",".join("?" * len(libraries))
+        found = self.db.execute(
+            f"SELECT 1 FROM reviews WHERE film_id=? AND library IN ({marks}) LIMIT 1",
+            (film_id, *libraries),
+        ).fetchone()
+        return found is not None
+
     def films_by_title(self) -> dict[str, list[tuple[str, int | None]]]:
         out: dict[str, list[tuple[str, int | None]]] = {}
         for fid, title, year in self.db.execute("SELECT film_id, title, year FROM films"):

@@ -380,3 +380,17 @@ def test_names_a_server_taught_are_known_there_alone(engine, write):
         film = engine.ask("the quiet fjord", library=place).query
         assert film.title is None and film.like is None and "quiet fjord" in film.semantic
     assert engine.ask("Harbour of Lanterns", library=B).query.title == "Harbour of Lanterns"
+
+
+def test_a_review_without_a_year_never_joins_another_servers_film(engine, write):
+    """A member of B names, by its title alone, a film only server A has: it is a film of B's
+    own (not A's year, facts or reviews); in A, the same words join A's film."""
+    engine.ingest([write("a.jsonl", json.dumps(ISLAND))], library=A)
+    engine.libraries.post(B, 5, "Bo", "The Quiet Fjord", "7", "Cold, slow and lovely.")
+    _, in_b = engine.film("The Quiet Fjord", library=B)
+    assert in_b.film.label == "The Quiet Fjord" and in_b.film.countries == ()
+    assert [r.reviewer for r in in_b.reviews] == ["Bo"]
+    engine.libraries.post(A, 6, "Al", "The Quiet Fjord", "8", "Colder than it looks.")
+    _, in_a = engine.film("The Quiet Fjord", library=A)
+    assert in_a.film.label == "The Quiet Fjord (2019)" and len(in_a.reviews) == 2
+    assert "Bo" not in [r.reviewer for r in in_a.reviews]
