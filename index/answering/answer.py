@@ -141,8 +141,8 @@ def passing(scope: Scope, query: ParsedQuery) -> Passing:
     person no film lists searched for by name in the reviews; when nothing passes every
     filter, the relaxed filters."""
     snap, facts = scope.snap, scope.facts
-    query = registry.judged(facts, query)
-    filters, strangers = registry.unknown_people(facts, query.filters)
+    query = registry.judged(facts, query, scope.library)
+    filters, strangers = registry.unknown_people(facts, query.filters, scope.library)
     with stage("filter"):
         masks = registry.masks(facts, filters, scope.library)
     if strangers:  # when no review names them, nothing fits
@@ -160,7 +160,7 @@ def passing(scope: Scope, query: ParsedQuery) -> Passing:
 
 def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
     """A page of films for a parsed question (`limit` films from `offset`)."""
-    query = registry.judged(scope.facts, query)
+    query = registry.judged(scope.facts, query, scope.library)
     if query.like:
         return more_like(scope, query, limit, offset)
     p = passing(scope, query)

@@ -24,7 +24,7 @@ from index.knowledge.films import director_names, normalize_title
 from index.knowledge.filters import film_facts, keyword_facts
 from index.knowledge.people import People, aliases
 from index.storage import arrays
-from index.types import Film
+from index.types import BASE_LIBRARY, Film
 
 FORMAT = 2
 ROLES = ("director", "cast")
@@ -126,11 +126,22 @@ class FilmTable:
     people: People
 
 
+def _base_films(db: sqlite3.Connection) -> set[str] | None:
+    """The films the base library reviews (None: all, in a version from before libraries)."""
+    if "library" not in {row[1] for row in db.execute("PRAGMA table_info(reviews)")}:
+        return None
+    found = db.execute("SELECT DISTINCT film_id FROM reviews WHERE library=?", (BASE_LIBRARY,))
+    return {fid for (fid,) in found}
+
+
 def _columns(db: sqlite3.Connection) -> dict[str, Any]:
-    """Everything the table keeps, worked out from a version's SQLite file."""
+    """Everything the table keeps, worked out from a version's SQLite file. The people are
+    those of the base library's films: everyone's, which every place's questions may name
+    (a film only servers review names its people to those servers alone)."""
     ids, titles, years, runtimes, records = [], [], [], [], []
     groups: dict[str, dict[str, list[int]]] = {g: {} for g in keyword_facts()}
     counts: dict[str, Counter[str]] = {role: Counter() for role in ROLES}
+    everyone = _base_films(db)
     for i, (fid, title, year, data) in enumerate(
         db.execute("SELECT film_id, title, year, data FROM films ORDER BY film_id")
     ):
@@ -144,8 +155,9 @@ def _columns(db: sqlite3.Connection) -> dict[str, Any]:
             if fact.kind == "keyword":
                 for value in values:
                     groups[fact.name].setdefault(value, []).append(i)
-        counts["director"].update(director_names(d["director"]))
-        counts["cast"].update(d["cast"])
+        if everyone is None or fid in everyone:
+            counts["director"].update(director_names(d["director"]))
+            counts["cast"].update(d["cast"])
     offsets = np.concatenate([[0], np.cumsum([len(r) for r in records])]).astype(np.int64)
     return {
         "ids": ids,

@@ -394,3 +394,45 @@ def test_a_review_without_a_year_never_joins_another_servers_film(engine, write)
     _, in_a = engine.film("The Quiet Fjord", library=A)
     assert in_a.film.label == "The Quiet Fjord (2019)" and len(in_a.reviews) == 2
     assert "Bo" not in [r.reviewer for r in in_a.reviews]
+
+
+def test_a_catalogue_film_only_one_server_reviews_teaches_nothing_elsewhere(engine, write):
+    """The catalogue knows a film only server A reviews: its people are A's to be corrected
+    to, and its facts (a runtime no other film has) are judged in A alone. B and a DM read
+    the question as if A had never reviewed it."""
+    engine.import_catalogue(
+        [
+            write(
+                "films.csv",
+                "title,year,countries,genres,directors,cast,runtime_minutes\n"
+                "Glass Harbour,2011,NO,Drama,Zbigniew Korlath,Ada Vinterberg,101\n"
+                "Lantern Alley,2005,US,Comedy,Jane Roe,John Doe,\n",
+            )
+        ],
+        tmdb=False,
+    )
+    lantern = {"id": "l1", "title": "Lantern Alley", "year": 2005, "text": "Shoes and a dog."}
+    engine.ingest([write("base.jsonl", json.dumps(lantern))])
+
+    def read(place):
+        return [
+            engine.ask(q, library=place).query
+            for q in (
+                "films by Zbigniew Korlat",
+                "films by Zbigniew Korlath",
+                "films under 2 hours",
+            )
+        ]
+
+    before = {place: read(place) for place in (B, None)}
+    glass = {"id": "g1", "title": "Glass Harbour", "year": 2011, "text": "Rowers on glass."}
+    engine.ingest([write("a.jsonl", json.dumps(glass))], library=A)
+    misspelt, exact, runtime = read(A)
+    assert misspelt.filters.directors == ["Zbigniew Korlath"] and not misspelt.ignored
+    assert not exact.ignored and runtime.filters.runtime_max == 119 and not runtime.ignored
+    for place in (B, None):
+        assert read(place) == before[place]
+        misspelt, exact, runtime = before[place]
+        assert misspelt.filters.directors == ["Zbigniew Korlat"]  # as typed, not corrected
+        assert exact.ignored[0].why.endswith("searched the reviews for the name")
+        assert runtime.ignored[0].why == "no film in the index has a known runtime"
