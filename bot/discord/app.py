@@ -69,7 +69,9 @@ class CinebotMixin:
             settings.discord.worker_threads, thread_name_prefix="cinebot-engine"
         )
         self.reindex_lock = asyncio.Lock()
-        self.last_reindex: str | None = None
+        # When each library was last re-indexed through this bot (UTC), shown per place: the
+        # index's own version and build time change with every server's reviews.
+        self.last_reindex: dict[str, str] = {}
         self.limits = Limits(settings.libraries)
 
     async def call(self, fn: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:

@@ -23,6 +23,7 @@ from index.embedding.encoder import Encoder
 from index.knowledge import filters as registry
 from index.knowledge.filters import Facts, Filter, Masks
 from index.results import FilmHit, ReviewHit, SearchResult, TitleMatch
+from index.storage.lexical import Matches
 from index.storage.snapshot import Snapshot
 from index.storage.vectors import Selection
 from index.telemetry import stage
@@ -59,6 +60,11 @@ class Scope:
         gained, lost = self.facts.changed(filters)
         lost = (*lost, *left_out)
         return Selection(rows, filters, exclude_film, self.libraries, gained, lost)
+
+    def lexical(self, semantic: str) -> Matches:
+        """The question's BM25 matches, counted over the passages this place may see: what
+        another server's library says changes no score here."""
+        return self.snap.lexical.match(semantic, self.snap.visible_passages(self.library))
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -150,8 +156,8 @@ def passing(scope: Scope, query: ParsedQuery) -> Passing:
     the films the question excludes by name; a person no film lists searched for by name in
     the reviews; when nothing passes every filter, the relaxed filters."""
     snap, facts = scope.snap, scope.facts
-    query = registry.judged(facts, query)
-    filters, strangers = registry.unknown_people(facts, query.filters)
+    query = registry.judged(facts, query, scope.library)
+    filters, strangers = registry.unknown_people(facts, query.filters, scope.library)
     out = _named_out(scope, query)
     ids = tuple(snap.films.ids[r] for r in out)
     with stage("filter"):
@@ -195,7 +201,7 @@ def _without(snap: Snapshot, masks: Masks, rows: list[int]) -> Masks:
 
 def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
     """A page of films for a parsed question (`limit` films from `offset`)."""
-    query = registry.judged(scope.facts, query)
+    query = registry.judged(scope.facts, query, scope.library)
     if query.like:
         return more_like(scope, query, limit, offset)
     p = passing(scope, query)
@@ -271,7 +277,7 @@ def _rank(
         vector = scope.encoder.encode_query(semantic)
     with stage("search"):  # the filters were turned into masks before; this is the search
         settings = scope.settings
-        lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
+        lexical = scope.lexical(semantic) if settings.lexical_weight > 0 else None
         return top_films(
             snap,
             vector,

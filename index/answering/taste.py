@@ -139,7 +139,7 @@ def relevance(scope: Scope, p: Passing, n: int) -> tuple[list[FilmScore] | None,
         return None, query
     vector = scope.encoder.encode_query(query.semantic)
     selection = p.selection(scope)
-    lexical = snap.lexical.match(query.semantic) if settings.lexical_weight > 0 else None
+    lexical = scope.lexical(query.semantic) if settings.lexical_weight > 0 else None
     found = top_films(
         snap, vector, selection, n, settings.rating_weight, lexical, settings.lexical_weight
     )

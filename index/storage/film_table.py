@@ -24,7 +24,7 @@ from index.knowledge.films import director_names, normalize_title
 from index.knowledge.filters import film_facts, keyword_facts
 from index.knowledge.people import People, aliases
 from index.storage import arrays
-from index.types import Film
+from index.types import BASE_LIBRARY, Film
 
 FORMAT = 2
 ROLES = ("director", "cast")
@@ -126,11 +126,27 @@ class FilmTable:
     people: People
 
 
-def _columns(db: sqlite3.Connection) -> dict[str, Any]:
-    """Everything the table keeps, worked out from a version's SQLite file."""
+def _base_films(db: sqlite3.Connection) -> np.ndarray | None:
+    """Whether the base library reviews each film (a bool per film row; None: all, in a
+    version from before libraries)."""
+    if "library" not in {row[1] for row in db.execute("PRAGMA table_info(reviews)")}:
+        return None
+    found = db.execute("SELECT DISTINCT film_id FROM reviews WHERE library=?", (BASE_LIBRARY,))
+    ids = {fid for (fid,) in found}
+    films = db.execute("SELECT film_id FROM films ORDER BY film_id")
+    return np.array([fid in ids for (fid,) in films], dtype=bool)
+
+
+def _columns(db: sqlite3.Connection, base_films: np.ndarray | None = None) -> dict[str, Any]:
+    """Everything the table keeps, worked out from a version's SQLite file. The people are
+    those of the base library's films: everyone's, which every place's questions may name
+    (a film only servers review names its people to those servers alone). `base_films`:
+    which they are (a bool per film row), when a commit has just worked it out; else read
+    here."""
     ids, titles, years, runtimes, records = [], [], [], [], []
     groups: dict[str, dict[str, list[int]]] = {g: {} for g in keyword_facts()}
     counts: dict[str, Counter[str]] = {role: Counter() for role in ROLES}
+    everyone = base_films if base_films is not None else _base_films(db)
     for i, (fid, title, year, data) in enumerate(
         db.execute("SELECT film_id, title, year, data FROM films ORDER BY film_id")
     ):
@@ -144,8 +160,9 @@ def _columns(db: sqlite3.Connection) -> dict[str, Any]:
             if fact.kind == "keyword":
                 for value in values:
                     groups[fact.name].setdefault(value, []).append(i)
-        counts["director"].update(director_names(d["director"]))
-        counts["cast"].update(d["cast"])
+        if everyone is None or (i < len(everyone) and everyone[i]):
+            counts["director"].update(director_names(d["director"]))
+            counts["cast"].update(d["cast"])
     offsets = np.concatenate([[0], np.cumsum([len(r) for r in records])]).astype(np.int64)
     return {
         "ids": ids,
@@ -169,8 +186,10 @@ def _decoded(array: np.ndarray) -> list[str]:
     return [b.decode("utf-8", "replace") for b in array.tolist()]
 
 
-def write_film_table(db: sqlite3.Connection, folder: Path) -> None:
-    c = _columns(db)
+def write_film_table(
+    db: sqlite3.Connection, folder: Path, base_films: np.ndarray | None = None
+) -> None:
+    c = _columns(db, base_films)
     save = {
         "film_ids": _strings(c["ids"]),
         "film_titles": _strings(c["titles"]),

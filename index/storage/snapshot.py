@@ -130,6 +130,15 @@ class Snapshot:
         self._visible[library] = mask
         return mask
 
+    def visible_passages(self, library: str | None) -> np.ndarray | None:
+        """Which passages a place may see (those of the reviews it may see); None when it may
+        see every one (an index of the base library alone)."""
+        key = ("passages", library)
+        if key not in self._visible:
+            seen = self.visible(library)[self.passage_review]
+            self._visible[key] = None if seen.all() else seen
+        return self._visible[key]  # type: ignore[no-any-return]
+
     def private_rows(self, library: str) -> np.ndarray:
         """A member's ratings without words (their Letterboxd or IMDb ratings brought in for
         /recommend, or a review whose words they removed) are theirs alone: their own taste

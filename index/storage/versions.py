@@ -47,7 +47,7 @@ from index.storage.film_table import film_record, write_film_table
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.rows import ROWS_DIR, write_rows
 from index.storage.views import view_record
-from index.types import Review
+from index.types import BASE_LIBRARY, Review
 
 if TYPE_CHECKING:
     from index.storage.vectors import VectorBackend
@@ -505,6 +505,15 @@ class VersionWriter:
         assert self.old_vectors is not None, "no base version"
         return np.asarray(self.old_vectors[int(np.searchsorted(self.old_ids, passage_id))])
 
+    def reviewed_in(self, film_id: str, libraries: tuple[str, ...]) -> bool:
+        """Whether any of these libraries has a review filed under the film."""
+        marks = ",".join("?" * len(libraries))
+        found = self.db.execute(
+            f"SELECT 1 FROM reviews WHERE film_id=? AND library IN ({marks}) LIMIT 1",
+            (film_id, *libraries),
+        ).fetchone()
+        return found is not None
+
     def films_by_title(self) -> dict[str, list[tuple[str, int | None]]]:
         out: dict[str, list[tuple[str, int | None]]] = {}
         for fid, title, year in self.db.execute("SELECT film_id, title, year FROM films"):
@@ -582,8 +591,10 @@ class VersionWriter:
             self.old_ids, np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))
         )
         lexical = self._lexical(keep)
-        write_rows(self.db, self.tmp / ROWS_DIR)
-        write_film_table(self.db, self.tmp / ROWS_DIR)
+        rows = write_rows(self.db, self.tmp / ROWS_DIR)
+        base = np.zeros(int(rows.review_film.max(initial=-1)) + 1, dtype=bool)
+        base[rows.review_film[rows.review_library == rows.libraries.index(BASE_LIBRARY)]] = True
+        write_film_table(self.db, self.tmp / ROWS_DIR, base)
         if self.deleted:
             self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

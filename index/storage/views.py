@@ -90,6 +90,9 @@ class LibraryFacts:
     def visible(self, library: str | None) -> np.ndarray:
         return self.snap.visible(library)
 
+    def visible_films(self, library: str | None) -> np.ndarray:
+        return self.snap.visible_films(library)
+
     def film(self, row: int) -> Film:
         return self.own.get(row) or self.snap.films[row]
 
