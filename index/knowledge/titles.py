@@ -32,10 +32,12 @@ class Titles:
         # Each normalised title -> the title as the index spells it, for reading questions.
         self.by_key: Mapping[str, str] = self.names(range(len(self.keys)))
 
-    def names(self, rows: Iterable[int]) -> dict[str, str]:
+    def names(self, rows: Iterable[int], titles: Mapping[int, str] | None = None) -> dict[str, str]:
         """Normalised title -> title, of these films ("pans labyrinth" too, for "Pan's
-        Labyrinth": the apostrophe's "s" joined to its word)."""
-        out = {self.keys[r]: self._titles[r] for r in rows if self.keys[r]}
+        Labyrinth": the apostrophe's "s" joined to its word). `titles`: a place's own
+        spelling of some of them."""
+        titles = titles or {}
+        out = {self.keys[r]: titles.get(r, self._titles[r]) for r in rows if self.keys[r]}
         for key, title in list(out.items()):
             out.setdefault(
                 key.replace(" s ", "s ").removesuffix(" s") + ("s" if key.endswith(" s") else ""),
@@ -43,11 +45,17 @@ class Titles:
             )
         return out
 
-    def known_to(self, everyone: Mapping[str, str], own: Iterable[int]) -> Titles:
+    def known_to(
+        self,
+        everyone: Mapping[str, str],
+        own: Iterable[int],
+        titles: Mapping[int, str] | None = None,
+    ) -> Titles:
         """The same titles, of which a question may name only those `everyone` knows and a
-        place's own films (`own` rows): layered, nothing copied but the place's own."""
+        place's own films (`own` rows, spelt as `titles` says): layered, nothing copied but
+        the place's own."""
         view = copy.copy(self)
-        view.by_key = ChainMap(self.names(own), everyone)  # type: ignore[arg-type]
+        view.by_key = ChainMap(self.names(own, titles), everyone)  # type: ignore[arg-type]
         return view
 
     def resolve(self, title: str, allowed: Sequence[bool] | None = None) -> TitleMatch:
@@ -89,10 +97,16 @@ class Titles:
         return TitleMatch(title, None, candidates)
 
     def suggest(
-        self, typed: str, limit: int = 25, allowed: Sequence[bool] | None = None
+        self,
+        typed: str,
+        limit: int = 25,
+        allowed: Sequence[bool] | None = None,
+        labels: Mapping[int, str] | None = None,
     ) -> list[str]:
         """Labels for what someone is typing: misspelt whole titles and fragments both work.
-        `allowed`: only these films (those a place may see)."""
+        `allowed`: only these films (those a place may see); `labels`: a place's own names
+        of some of them."""
+        own = labels or {}
         from rapidfuzz import process
 
         wanted = normalize_title(typed)
@@ -100,9 +114,10 @@ class Titles:
         if allowed is not None:  # rapidfuzz passes over the None choices
             keys = [key if ok else None for key, ok in zip(self.keys, allowed, strict=True)]
         if not wanted:
-            return [self.labels[i] for i, key in enumerate(keys) if key is not None][:limit]
+            rows = [i for i, key in enumerate(keys) if key is not None][:limit]
+            return [own.get(i, self.labels[i]) for i in rows]
         found = process.extract(wanted, keys, scorer=_suggest_score, limit=limit, score_cutoff=50)
-        return [self.labels[i] for _, _, i in found]
+        return [own.get(i, self.labels[i]) for _, _, i in found]
 
 
 def _suggest_score(a: str, b: str, **_: object) -> float:

@@ -201,7 +201,9 @@ class Snapshot:
                     [n for f in films for n in director_names(f.director)],
                     [n for f in films for n in f.cast],
                 )
-                cached = (people, self.titles.known_to(everyone[1].by_key, own))  # type: ignore[arg-type]
+                titles = {row: f.title for row, f in zip(own, films, strict=True)}
+                known = self.titles.known_to(everyone[1].by_key, own, titles)  # type: ignore[arg-type]
+                cached = (people, known)
             self._visible[key] = cached
         return cached  # type: ignore[no-any-return]
 

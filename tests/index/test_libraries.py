@@ -396,14 +396,6 @@ def test_a_review_without_a_year_never_joins_another_servers_film(engine, write)
     assert "Bo" not in [r.reviewer for r in in_a.reviews]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A film no catalogue or base review knows has one title in a version, the spelling "
-    "most of every server's reviews use: a server that reviews the same film (same title and "
-    "year) is shown another's spelling, which tells it that film is there. Naming it per "
-    "library needs titles per place (labels, keys and suggestions are the version's): a "
-    "design decision left to the lead (issue 23).",
-)
 def test_a_film_two_servers_review_is_named_in_each_as_its_own_reviews_name_it(engine, write):
     engine.ingest(
         [write("a.jsonl", json.dumps({**ISLAND, "title": "Quiet Fjord, The"}))], library=A
@@ -412,6 +404,10 @@ def test_a_film_two_servers_review_is_named_in_each_as_its_own_reviews_name_it(e
     _, in_b = engine.film("the quiet fjord", library=B)
     assert in_b.film.label == "the quiet fjord (2019)"
     assert engine.suggest_titles("quiet fjord", library=B)[:1] == ["the quiet fjord (2019)"]
+    assert engine.ask("something like quiet fjord", library=B).query.like == "the quiet fjord"
+    _, in_a = engine.film("the quiet fjord", library=A)
+    assert in_a.film.label == "Quiet Fjord, The (2019)"
+    assert engine.suggest_titles("quiet fjord", library=A)[:1] == ["Quiet Fjord, The (2019)"]
 
 
 def test_a_catalogue_film_only_one_server_reviews_teaches_nothing_elsewhere(engine, write):
