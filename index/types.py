@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -41,6 +41,12 @@ class Library(str):
 BASE_LIBRARY = Library("base")
 
 
+@overload
+def library_of(guild_id: int | str) -> Library: ...
+@overload
+def library_of(guild_id: None) -> None: ...
+@overload
+def library_of(guild_id: int | str | None) -> Library | None: ...
 def library_of(guild_id: int | str | None) -> Library | None:
     """A server's library; None (a DM, the terminal) sees only the base library."""
     return None if guild_id is None else Library.of_server(guild_id)

@@ -8,7 +8,7 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -45,6 +45,9 @@ class CinebotMixin:
 
     settings: Settings
     engine: Engine
+    # Given by the gateway client this mixin is combined with (for type checking only).
+    guilds: Sequence[discord.Guild]
+    shard_id: int | None
 
     def __init__(
         self,
@@ -85,7 +88,7 @@ class CinebotMixin:
         bot: commands.Bot = self  # type: ignore[assignment]
         for extension in EXTENSIONS:
             await bot.load_extension(extension)
-        bot.tree.on_error = on_tree_error
+        bot.tree.error(on_tree_error)
         bot.tree.interaction_check = begin_request  # type: ignore[method-assign]
         if self.settings.discord.test_guild_id:
             guild = discord.Object(id=self.settings.discord.test_guild_id)
@@ -215,7 +218,7 @@ async def serve(
     *,
     engine: Engine | None = None,
     sync_globally: bool = False,
-    started: Callable[[commands.Bot], None] | None = None,
+    started: Callable[[commands.Bot | commands.AutoShardedBot], None] | None = None,
     **options: Any,
 ) -> None:
     """Run until the bot is closed. Without the message content intent granted, go on without it."""

@@ -28,7 +28,7 @@ class Plain(Text):
     def __init__(self, text: str = "", *args: object, **kwargs: object) -> None:
         super().__init__(escaped(text), *args, **kwargs)  # type: ignore[arg-type]
 
-    def append(self, text: str | Text, style: object = None) -> Plain:  # type: ignore[override]
+    def append(self, text: str | Text, style: object = None) -> Plain:
         super().append(escaped(text) if isinstance(text, str) else text, style)  # type: ignore[arg-type]
         return self
 

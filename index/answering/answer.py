@@ -256,10 +256,10 @@ def _mentioning(
     films = np.zeros(len(snap.films), dtype=bool)
     films[snap.review_film[reviews]] = True
     said_already = query.semantic.casefold()
-    names = " ".join(n for _, ns in strangers for n in ns if n.casefold() not in said_already)
+    unsaid = " ".join(n for _, ns in strangers for n in ns if n.casefold() not in said_already)
     query = query.model_copy(
         update={
-            "semantic": f"{query.semantic} {names}".strip(),
+            "semantic": f"{query.semantic} {unsaid}".strip(),
             "ignored": [*query.ignored, *said],
         }
     )

@@ -585,11 +585,11 @@ def likeness(scope: Scope, film: Film, mine: Taster) -> tuple[np.ndarray, dict[s
             shared *= kernel
         parts[term] = factors[term] * weights * shared
     if "words" in factors and terms.centroids:
-        mine = centroids_of(scope, np.array([row]))
-        if row in mine:
+        centroid = centroids_of(scope, np.array([row]))
+        if row in centroid:
             cosine = np.array(
                 [
-                    float(terms.centroids[r] @ mine[row]) if r in terms.centroids else 0.0
+                    float(terms.centroids[r] @ centroid[row]) if r in terms.centroids else 0.0
                     for r in ratings.rows.tolist()
                 ]
             )

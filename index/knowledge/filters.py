@@ -541,7 +541,9 @@ def refined(filters: QueryFilters, by: QueryFilters) -> QueryFilters:
                 if name in f.flags:
                     data[f.flags[name]] = getattr(by, f.flags[name])
     for f in FILTERS:
-        (excluded,) = f.fields if f.cancels else (None,)
+        if not f.cancels:
+            continue
+        (excluded,) = f.fields
         for key in f.cancels:
             (included,) = by_key(key).fields
             data[included] = [v for v in data[included] if v not in data[excluded]]

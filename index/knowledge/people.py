@@ -17,7 +17,7 @@ import copy
 import re
 import unicodedata
 from collections import ChainMap, Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -222,17 +222,17 @@ class People:
         credits: Credits | None = None,
         known: WellKnown | None = None,
     ) -> None:
-        self.counts: dict[str, Counter[str]] = {
+        self.counts: dict[str, MutableMapping[str, int]] = {
             "director": Counter(directors),
             "cast": Counter(cast),
         }
-        self._tables: dict[str, dict[str, str]] = {
+        self._tables: dict[str, MutableMapping[str, str]] = {
             role: aliases(counts) for role, counts in self.counts.items()
         }
         self.credits = credits
         self.known = known if known is not None else well_known()
-        self._fuzzy: dict[str, list[str]] | None = None
-        self._surnames: dict[str, set[str]] | None = None
+        self._fuzzy: Mapping[str, list[str]] | None = None
+        self._surnames: Mapping[str, set[str]] | None = None
 
     @classmethod
     def counted(cls, directors: dict[str, int], cast: dict[str, int]) -> People:
@@ -461,7 +461,7 @@ class People:
             return None
         return self._exact(hit[0], len(hit[0].split()))
 
-    def _fuzzy_table(self) -> dict[str, list[str]]:
+    def _fuzzy_table(self) -> Mapping[str, list[str]]:
         if self._fuzzy is None:
             table: dict[str, list[str]] = {}
             keys = [k for t in self._tables.values() for k in t] + list(self.known.names)
@@ -472,7 +472,7 @@ class People:
             self._fuzzy = table
         return self._fuzzy
 
-    def _surname_table(self) -> dict[str, set[str]]:
+    def _surname_table(self) -> Mapping[str, set[str]]:
         if self._surnames is None:
             table: dict[str, set[str]] = {k: set(v) for k, v in self.known.by_surname.items()}
             for counts in self.counts.values():

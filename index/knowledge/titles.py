@@ -11,6 +11,8 @@ from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple
 
+import numpy as np
+
 from index.knowledge.film_names import split_film_name
 from index.knowledge.films import normalize_title
 from index.results import TitleMatch
@@ -58,7 +60,7 @@ class Titles:
         view.by_key = ChainMap(self.names(own, titles), everyone)  # type: ignore[arg-type]
         return view
 
-    def resolve(self, title: str, allowed: Sequence[bool] | None = None) -> TitleMatch:
+    def resolve(self, title: str, allowed: Sequence[bool] | np.ndarray | None = None) -> TitleMatch:
         """One film, or why not. "Ballerina (2023)" or "ballerina 2023" pins the year; a match
         must resemble the whole title, or be words found in exactly one title ("fury road").
         `allowed`: only these films (those a place may see) are candidates."""
@@ -100,7 +102,7 @@ class Titles:
         self,
         typed: str,
         limit: int = 25,
-        allowed: Sequence[bool] | None = None,
+        allowed: Sequence[bool] | np.ndarray | None = None,
         labels: Mapping[int, str] | None = None,
     ) -> list[str]:
         """Labels for what someone is typing: misspelt whole titles and fragments both work.

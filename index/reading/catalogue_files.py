@@ -150,7 +150,7 @@ def film_from_record(
         writers=tuple(_list(given.get("writers"))),
         sources={name: label for name, value in facts.items() if value},
         origin=(source, location),
-        **facts,  # type: ignore[arg-type]
+        **facts,
     )
 
 

@@ -92,7 +92,7 @@ class _Lines:
 
     def __iter__(self) -> Iterator[list[str]]:
         with open(self.path, "rb") as raw:
-            stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if self.path.suffix == ".gz" else raw
+            stream = gzip.GzipFile(fileobj=raw) if self.path.suffix == ".gz" else raw
             text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="\n")
             try:
                 header = self._next(text)
@@ -155,14 +155,17 @@ def _load(
         return
     wanted = [c for c in columns if not c.endswith("?")]
     where = lines.need(*wanted)
-    pick, width = itemgetter(*where), max(where) + 1
+    required, width = itemgetter(*where), max(where) + 1
     optional = [lines.columns.get(c.removesuffix("?")) for c in columns if c.endswith("?")]
-    if optional:  # columns a file may lack ("writers"): NONE where it does
-        required = pick
+    pick: Callable[[list[str]], tuple[str, ...]] = required
 
-        def pick(row: list[str]) -> tuple[str, ...]:
-            extra = (row[i] if i is not None and i < len(row) else NONE for i in optional)
-            return (*required(row), *extra)
+    def with_optional(row: list[str]) -> tuple[str, ...]:
+        """The wanted cells, then the optional ones (NONE where a file lacks "writers")."""
+        extra = (row[i] if i is not None and i < len(row) else NONE for i in optional)
+        return (*required(row), *extra)
+
+    if optional:
+        pick = with_optional
 
     source = str(lines.path)
 
@@ -375,5 +378,5 @@ def _films(db: sqlite3.Connection, folder: str) -> Iterator[CatalogueFilm]:
             writers=tuple(dict.fromkeys(credited["writer"])),
             sources={name: SOURCE for name, value in facts.items() if value},
             origin=(folder, imdb_id),
-            **facts,  # type: ignore[arg-type]
+            **facts,
         )

@@ -247,7 +247,7 @@ class Tmdb:
             original_title=original if original != title else None,
             writers=tuple(dict.fromkeys(writers)),
             sources={name: SOURCE for name, value in facts.items() if value},
-            **facts,  # type: ignore[arg-type]
+            **facts,
         )
 
     def _facts(self, d: dict[str, Any], credits: dict[str, Any]) -> dict[str, Any]:

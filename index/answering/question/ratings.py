@@ -140,9 +140,9 @@ def read(question: Question) -> None:
                 bounds.append(bound)
                 question.cut((bound.at, m.end()), "rating")
     for pattern, kind, value in _RATING_WORDS:
-        if m := pattern.search(question.text):
-            bounds.append(_Bound(m.start(), kind == "min", value, False, m.group(0)))
-            question.cut(m, "rating")
+        if said := pattern.search(question.text):
+            bounds.append(_Bound(said.start(), kind == "min", value, False, said.group(0)))
+            question.cut(said, "rating")
     _keep(question, bounds)
 
 

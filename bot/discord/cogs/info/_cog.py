@@ -22,7 +22,7 @@ class InfoCog(commands.Cog):
         library = library_of(interaction.guild_id)
         counts = await self.bot.call(self.bot.engine.stats, library)
         # Only the libraries this place sees: another server's re-index is not news here.
-        when = [self.bot.last_reindex.get(name) for name in (BASE_LIBRARY, library)]
+        when = [self.bot.last_reindex.get(name) for name in (BASE_LIBRARY, library) if name]
         last = max((w for w in when if w), default=None)
         await interaction.followup.send(embed=render.stats_embed(counts, last))
 
