@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from config import SearchSettings
+from index.answering import spelling
 from index.answering.question import QueryParser
 from index.answering.rank import FilmScore, rank_by_rating, top_films
 from index.answering.relax import relax
@@ -79,9 +80,16 @@ def understand(snap: Snapshot | None, text: str, library: str | None = None) -> 
     """A question's filters and meaning, read against the people and titles this place
     knows (nobody and nothing without a version). The only place a question's words are
     cleaned."""
-    parser = QueryParser(*snap.known_to(library)) if snap is not None else QueryParser()
+    if snap is None:
+        return QueryParser().parse(clean(text))
+    parser = QueryParser(*snap.known_to(library))
     with stage("parse"):
-        return parser.parse(clean(text))
+        text = clean(text)
+        meant, notes = spelling.corrected(snap, library, text)
+        parsed = parser.parse(meant)
+    if not notes:
+        return parsed
+    return parsed.model_copy(update={"text": text, "ignored": [*parsed.ignored, *notes]})
 
 
 def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
