@@ -88,6 +88,13 @@ def _is_genre(question: Question, m: re.Match[str]) -> bool:
     )
 
 
+def _no_genre(m: re.Match[str]) -> bool:
+    """A sort of film that is no genre ("comic book movies"): left whole to the meaning
+    search, so that "comic" in it is not read as comedy."""
+    form = m.group(0).lower()
+    return not SYNONYMS[form] and form in SORTS
+
+
 # Words between a negation and a kind of film that do not qualify the kind.
 _FUNCTION = set(
     "a an the any more other some such these those this that really very too so much many all "
@@ -142,7 +149,11 @@ def read(question: Question) -> None:
             filters.countries.append(DEMONYMS["k-"])
         question.cut(m, "countries")
     text = question.text
-    matches = [m for m in GENRE_PATTERN.finditer(question.head) if _is_genre(question, m)]
+    matches = [
+        m
+        for m in GENRE_PATTERN.finditer(question.head)
+        if _is_genre(question, m) and not _no_genre(m)
+    ]
     wanted = []
     for m in matches:
         if question.lifted(m.start()):  # "prefer comedies over dramas": no filter either way

@@ -423,7 +423,7 @@ def _title_case(
     from index.knowledge.genres import GENRE_PATTERN
 
     for m in _CAPITALISED_RUN.finditer(question.text):
-        run = m.group().rstrip(":.")
+        run, start = _without_openers(m.group().rstrip(":."), m.start())
         words = run.split()
         if any(_shouting(w) and len(w.strip(":.")) > 1 for w in words) or len(words) < 2:
             continue
@@ -448,8 +448,27 @@ def _title_case(
             continue
         if people is not None and people.find(words, fuzzy=False) is not None:
             continue
-        return _mention(question, m.start(), m.start() + len(run), run)
+        return _mention(question, start, start + len(run), run)
     return None
+
+
+# Words that open a request and are capitalised for that alone ("Find an Adventure movie",
+# "Maybe a Drama by ..."): never the first word of a title found by its capitals.
+_OPENERS = _NOT_TITLE_START | set(
+    "find show give get recommend suggest search look list name tell play let please how "
+    "where who what which when why is are do does did can could would will should may might "
+    "try any some".split()
+)
+
+
+def _without_openers(run: str, start: int) -> tuple[str, int]:
+    """A capitalised run without the request words and small words it starts with."""
+    words = list(re.finditer(r"\S+", run))
+    while words and (words[0].group().lower() in _OPENERS or words[0].group().lower() in _SMALL):
+        words.pop(0)
+    if not words:
+        return "", start
+    return run[words[0].start() :], start + words[0].start()
 
 
 _NOUN = re.compile(r"(?:movies?|films?|flicks?|pictures?)[.,!?]*", re.I)
