@@ -182,8 +182,27 @@ def passing(scope: Scope, query: ParsedQuery) -> Passing:
     ):
         wide = relax(facts, filters, masks, scope.library)
         masks = _without(snap, wide.masks, out)
+        query = _searched_instead(query, wide.dropped)
         return Passing(query, wide.filters, masks, wide.emptied_by, wide.dropped, left_out=ids)
     return Passing(query, filters, masks, left_out=ids)
+
+
+def _searched_instead(query: ParsedQuery, dropped: tuple[str, ...]) -> ParsedQuery:
+    """A wish no film passes as a filter ("sports" where no film is listed as Sport) is still
+    a wish: its words join the meaning search. Not an exclusion's ("not horror"), and not
+    numbers (years, ratings, minutes), which no review's words match."""
+    said = query.semantic.casefold()
+    words = [
+        phrase
+        for key in dropped
+        if not key.endswith("_none")
+        and (phrase := query.phrases.get(key))
+        and not any(c.isdigit() for c in phrase)
+        and phrase.casefold() not in said
+    ]
+    if not words:
+        return query
+    return query.model_copy(update={"semantic": " ".join([query.semantic, *words]).strip()})
 
 
 def _named_out(scope: Scope, query: ParsedQuery) -> list[int]:

@@ -430,3 +430,25 @@ def test_films_of_unknown_country_are_said_to_be_left_out_or_kept(engine, write)
     other = engine.ask("non-American horror")
     assert set(titles(other)) == {"Ringu Night", "Fog House"}
     assert other.query.ignored[-1].why == "1 film of unknown country kept"
+
+
+def test_a_genre_no_film_has_is_searched_for_by_its_words(engine, write):
+    lines = [
+        {
+            "id": "a",
+            "title": "Ring Dust",
+            "genres": ["Drama"],
+            "text": "A boxer trains for one last title fight.",
+        },
+        {
+            "id": "b",
+            "title": "Flour",
+            "genres": ["Drama"],
+            "text": "A baker in Paris opens at dawn.",
+        },
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(line) for line in lines))])
+    result = engine.ask("an underdog sports story")
+    assert result.relaxed == ("genres_all",) and "sports" in result.query.semantic
+    assert titles(result)[0] == "Ring Dust"
+    assert "horror" not in engine.ask("sports films but not horror").query.semantic
