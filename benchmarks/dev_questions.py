@@ -11,11 +11,19 @@ The split was fixed before any miss of the held-out part was read, and is a rule
 - tuning: everything else (ReDial test and training dialogues, ReDial's IARD annotations, the
   IAI MovieBot users, the self-query and search demos: 160 questions).
 
+A third set, round three (`benchmarks/questions_round3.jsonl`: 155 questions from yet other
+sources, rewritten in our own words, annotated by hand before the parser read them, in the same format), is split the same
+way, by whole sources fixed before any run: its tuning part (the schema-guided dialogue corpus's
+training dialogues, two Rasa movie bots' training examples, a hackathon's parser tests, MIT-Movie
+examples) and its held-back part (SLURP and HWU64 voice-assistant requests, example queries in
+other projects' code), scored only to report.
+
 Every question is scored by the set's own judge (its `verdict`), on the answer `cinebot search
 --json` would give, but in one process (the judge itself starts one process a question).
 
-    python -m benchmarks.dev_questions            # both parts, misses by kind
-    python -m benchmarks.dev_questions --misses   # and every miss of the tuning part
+    python -m benchmarks.dev_questions                 # every part, misses by kind
+    python -m benchmarks.dev_questions --tuning-only   # the parts we tune on, nothing else read
+    python -m benchmarks.dev_questions --tuning-only --misses   # and every miss of them
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS_ENV = "CINEBOT_DEV_QUESTIONS"
 FILES = ("dev.jsonl", "dev_more.jsonl")
+ROUND3 = REPO / "benchmarks/questions_round3.jsonl"
 # Whole sources kept apart: a data set's every file, or a project's whole test set.
 HELD_OUT = re.compile(
     r"(?:^|[:/])inspired/|^haitian-sun/GraftNet:|^ShraddhaGupte97/voice-to-search:"
@@ -72,7 +81,13 @@ class Row:
 
     @property
     def part(self) -> str:
+        if self.file == ROUND3.name:
+            return f"round3 {self.data['part']}"
         return "held-out" if held_out(self.data) else "tuning"
+
+    @property
+    def kept_apart(self) -> bool:
+        return self.part in ("held-out", "round3 held-back")
 
 
 def read_rows(folder: Path) -> list[Row]:
@@ -83,6 +98,15 @@ def read_rows(folder: Path) -> list[Row]:
             if line.strip() and not (data := json.loads(line)).get("synthetic_question"):
                 rows.append(Row(name, data.get("question_normalized") or data["question"], data))
     return rows
+
+
+def read_round3(path: Path = ROUND3) -> list[Row]:
+    """Round three's questions; each row says its part ("tuning" or "held-back")."""
+    return [
+        Row(path.name, data["question"], data)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and (data := json.loads(line))
+    ]
 
 
 def load_judge(folder: Path) -> SimpleNamespace:
@@ -119,16 +143,18 @@ class Scored:
 
 
 def score(rows: list[Row], answer: Answer, judge: SimpleNamespace) -> Scored:
-    parts: dict[str, Score] = {name: Score() for name in ("tuning", "held-out", *FILES)}
+    parts: dict[str, Score] = {}
     missed = []
     for row in rows:
         got = answer(row.question)
         _, why = judge.verdict(row.data, got)
-        for name in (row.part, row.file):
-            parts[name].total += 1
-            parts[name].right += not why
-            parts[name].misses.update({kind for kind, _ in why})
-        if why and row.part == "tuning":
+        names = (row.part,) if row.file == ROUND3.name else (row.part, row.file)
+        for name in names:
+            part = parts.setdefault(name, Score())
+            part.total += 1
+            part.right += not why
+            part.misses.update({kind for kind, _ in why})
+        if why and not row.kept_apart:
             missed.append((row, why, got))
     return Scored(parts, missed)
 
@@ -166,14 +192,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--misses", action="store_true", help="print the tuning part's misses")
+    parser.add_argument("--misses", action="store_true", help="print the tuning parts' misses")
+    parser.add_argument("--tuning-only", action="store_true", help="read only the parts we tune on")
     args = parser.parse_args()
     folder = find_questions()
     if folder is None:
         sys.exit(f"no questions found: set {QUESTIONS_ENV} to the folder with judge.py")
     judge = load_judge(folder)
+    rows = read_rows(folder) + read_round3()
+    if args.tuning_only:
+        rows = [row for row in rows if not row.kept_apart]
     with sample_engine() as engine:
-        scored = score(read_rows(folder), answers(engine), judge)
+        scored = score(rows, answers(engine), judge)
     if args.misses:
         for row, why, got in scored.missed:
             print(f"- {row.question!r}")

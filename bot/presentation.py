@@ -31,10 +31,15 @@ def relaxed_notice(result: SearchResult) -> str | None:
 
 
 def ignored_notice(result: SearchResult) -> str | None:
-    """What in the question was understood but not used, and why."""
-    if not result.query.ignored:
-        return None
-    return "Not used: " + "; ".join(f"“{i.phrase}” ({i.why})" for i in result.query.ignored)
+    """What in the question was understood but not used, and why; then how some of it was
+    used where that is worth knowing (films of unknown country left out, a name searched
+    for in the reviews)."""
+    lines = []
+    for used, head in ((False, "Not used: "), (True, "Note: ")):
+        said = [f"“{i.phrase}” ({i.why})" for i in result.query.ignored if i.used is used]
+        if said:
+            lines.append(head + "; ".join(said))
+    return "\n".join(lines) or None
 
 
 def shown_line(result: SearchResult) -> str:

@@ -93,7 +93,7 @@ def nearest(key: Key, known: Iterable[Key]) -> tuple[Key, bool] | None:
         found = process.extractOne(key[-1], lasts, scorer=fuzz.ratio, score_cutoff=80)
         if found is None:
             return None
-        return names[found[2]], False
+        return names[str(found[2])], False
     return names[found[0]], False
 
 
@@ -136,7 +136,7 @@ def unknown_settings(
 
         variables += [(name, str(dotenv)) for name in dotenv_values(dotenv)]
     for name, where in variables:
-        key = env_key(name)
-        if key is not None and key not in known:
-            problems.append(_problem(name, where, nearest(key, known), True))
+        named = env_key(name)
+        if named is not None and named not in known:
+            problems.append(_problem(name, where, nearest(named, known), True))
     return problems

@@ -168,7 +168,7 @@ def _refile(
     writer: VersionWriter, catalogue: CatalogueWriter, out: CatalogueImport
 ) -> dict[str, str]:
     """The film each indexed review belongs under now (review id -> film id)."""
-    film_of = FilmResolver(catalogue.reading, writer.films_by_title())
+    film_of = FilmResolver(catalogue.reading, writer.films_by_title(), writer.reviewed_in)
     moves = {review.review_id: film_of(review) for review, _ in writer.reviews()}
     out.reviews = dict(film_of.counts) if film_of.active else {}
     return moves

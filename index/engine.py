@@ -119,18 +119,17 @@ class Engine:
         except IndexDamaged:
             return True
 
-    def refresh(self) -> None:
+    def refresh(self, now: bool = False) -> None:
         """After a write, an engine that serves (holds a version) opens the new one in the
         background and then lets the old one go, so that a later commit can collect it
-        once the searches still using it have finished."""
-        if self._snapshot is not None:
-            self.loaded()
-
-    def let_go(self) -> None:
-        """Move on to the live version now and drop the older ones this process holds (a
+        once the searches still using it have finished. `now` (purge-user): opened in this
+        thread, and every older version this process held let go before it returns (a
         snapshot's lease goes with it once nothing refers to it), so that they and the
-        segments only they name can be collected: after purge-user."""
+        segments only they name can be collected."""
         if self._snapshot is None:
+            return
+        if not now:
+            self.loaded()
             return
         self.snapshot()
         loading = self._loading

@@ -65,14 +65,23 @@ def read_all(
 class FilmResolver:
     """Which film each review is filed under: a catalogue film when the catalogue knows it
     (by IMDb id, title and year, or an unambiguous fuzzy title), else a film of the reviews'
-    own (a review without a year joins the one film of that title, if there is exactly one).
-    Counts how reviews were matched, for the report."""
+    own (a review without a year joins the one film of that title its library may see, if
+    there is exactly one). Counts how reviews were matched, for the report.
 
-    def __init__(self, catalogue: Catalogue, known: dict[str, list[tuple[str, int | None]]]):
-        self.catalogue, self.known = catalogue, known
+    `reviewed_in(film id, libraries)`: whether any of those libraries has a review of it in
+    the version being written."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        known: dict[str, list[tuple[str, int | None]]],
+        reviewed_in: Callable[[str, tuple[str, ...]], bool],
+    ):
+        self.catalogue, self.known, self.reviewed_in = catalogue, known, reviewed_in
         self.counts: Counter[str] = Counter()
         self.active = len(catalogue) > 0
         self.yearless: dict[str, Review] = {}  # film id -> the first review that filed it
+        self.filed: dict[str, set[str]] = {}  # film id -> libraries filed under it here
 
     def __call__(self, review: Review, counted: bool = True) -> str:
         if self.active:
@@ -86,10 +95,16 @@ class FilmResolver:
                 self.counts["matched" if found.film else found.how] += 1
             if found.film is not None:
                 return found.film.key
-        fid = _own_film(review, self.known)
+        fid = _own_film(review, self.known, self.sees)
         if review.year is None and fid == film_id(review.title, None):
             self.yearless.setdefault(fid, review)
+        self.filed.setdefault(fid, set()).add(review.library)
         return fid
+
+    def sees(self, fid: str, library: str) -> bool:
+        """Whether a library may see a film: the base library or itself reviews it."""
+        here = tuple(dict.fromkeys((BASE_LIBRARY, library)))
+        return bool(self.filed.get(fid, set()).intersection(here)) or self.reviewed_in(fid, here)
 
     def yearless_warnings(self) -> list[Problem]:
         """Films kept without a year: the review gave none and no catalogue film has its title."""
@@ -105,10 +120,18 @@ class FilmResolver:
         ]
 
 
-def _own_film(review: Review, known: dict[str, list[tuple[str, int | None]]]) -> str:
+def _own_film(
+    review: Review,
+    known: dict[str, list[tuple[str, int | None]]],
+    sees: Callable[[str, str], bool],
+) -> str:
     films = known.setdefault(normalize_title(review.title), [])
-    if review.year is None and len(films) == 1:
-        return films[0][0]
+    if review.year is None:
+        # Another server's film is not this library's to join: it would give the review
+        # that server's year (and title), and tell this one that the film is there.
+        mine = [film for film in films if sees(film[0], review.library)]
+        if len(mine) == 1:
+            return mine[0][0]
     fid = film_id(review.title, review.year)
     if (fid, review.year) not in films:
         films.append((fid, review.year))
@@ -434,7 +457,7 @@ def _embed_and_add(
     report: IngestReport,
 ) -> None:
     """Split, file and embed (only passages without a reusable vector), then add in order."""
-    film_of = FilmResolver(writer.catalogue, writer.films_by_title())
+    film_of = FilmResolver(writer.catalogue, writer.films_by_title(), writer.reviewed_in)
     planned: list[tuple[Todo, str, list[str]]] = []
     texts: list[str] = []
     for item in todo:

@@ -295,7 +295,7 @@ class Libraries:
         with self._committing():
             remove_reviews(self.settings, theirs, self._wait, found_by)
             # Their words and vectors off the disk now, not at some later merge.
-            self.engine.merges.expunge(self.engine.let_go)
+            self.engine.merges.expunge(lambda: self.engine.refresh(now=True))
         files = []
         for folder in sorted(p for p in self.settings.discord.upload_dir.glob("*") if p.is_dir()):
             for path in sorted(folder.rglob("*")):

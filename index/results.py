@@ -61,7 +61,7 @@ class SearchResult:
             "limit": self.query.limit,
             "like": self.query.like,
             "title": self.query.title,
-            "ignored": [i.model_dump() for i in self.query.ignored],
+            "ignored": [i.model_dump(exclude_defaults=True) for i in self.query.ignored],
             "results": [
                 {
                     "film_id": h.film.film_id,

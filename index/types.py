@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -41,6 +41,12 @@ class Library(str):
 BASE_LIBRARY = Library("base")
 
 
+@overload
+def library_of(guild_id: int | str) -> Library: ...
+@overload
+def library_of(guild_id: None) -> None: ...
+@overload
+def library_of(guild_id: int | str | None) -> Library | None: ...
 def library_of(guild_id: int | str | None) -> Library | None:
     """A server's library; None (a DM, the terminal) sees only the base library."""
     return None if guild_id is None else Library.of_server(guild_id)
@@ -233,10 +239,13 @@ class QueryFilters(BaseModel):
 
 
 class Ignored(BaseModel):
-    """A part of the question that was understood but could not be used, and why."""
+    """A part of the question that was understood but could not be used, and why; or, with
+    `used`, one that was used in a way worth saying ("1 film of unknown country left out",
+    "searched the reviews for the name")."""
 
     phrase: str
     why: str
+    used: bool = False
 
 
 class ParsedQuery(BaseModel):
@@ -250,6 +259,7 @@ class ParsedQuery(BaseModel):
     phrases: dict[str, str] = Field(default_factory=dict)
     ignored: list[Ignored] = Field(default_factory=list)
     wants_bad: bool = False  # "so bad it's good": films reviewers panned are what is asked
+    excluded: list[str] = Field(default_factory=list)  # films named under "not": never shown
     # A chat's follow-up ("only after 2015") is its own words, with the question it refines.
     follows: ParsedQuery | None = None
 

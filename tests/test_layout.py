@@ -202,6 +202,18 @@ def test_no_filter_key_is_spelled_outside_the_registry_and_the_steps_that_read_i
     assert not wrong, wrong
 
 
+@pytest.mark.parametrize("package", ["index", "bot", "config"])
+def test_no_function_is_longer_than_sixty_lines(package):
+    long = [
+        f"{module_name(path)}.{node.name}: {node.end_lineno - node.lineno + 1} lines"
+        for path in sources(package)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno - node.lineno + 1 > 60
+    ]
+    assert not long, long
+
+
 def test_the_engine_keeps_under_twenty_methods():
     from index.engine import Engine
 

@@ -8,7 +8,7 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -45,6 +45,9 @@ class CinebotMixin:
 
     settings: Settings
     engine: Engine
+    # Given by the gateway client this mixin is combined with (for type checking only).
+    guilds: Sequence[discord.Guild]
+    shard_id: int | None
 
     def __init__(
         self,
@@ -69,7 +72,9 @@ class CinebotMixin:
             settings.discord.worker_threads, thread_name_prefix="cinebot-engine"
         )
         self.reindex_lock = asyncio.Lock()
-        self.last_reindex: str | None = None
+        # When each library was last re-indexed through this bot (UTC), shown per place: the
+        # index's own version and build time change with every server's reviews.
+        self.last_reindex: dict[str, str] = {}
         self.limits = Limits(settings.libraries)
 
     async def call(self, fn: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
@@ -83,7 +88,7 @@ class CinebotMixin:
         bot: commands.Bot = self  # type: ignore[assignment]
         for extension in EXTENSIONS:
             await bot.load_extension(extension)
-        bot.tree.on_error = on_tree_error
+        bot.tree.error(on_tree_error)
         bot.tree.interaction_check = begin_request  # type: ignore[method-assign]
         if self.settings.discord.test_guild_id:
             guild = discord.Object(id=self.settings.discord.test_guild_id)
@@ -213,7 +218,7 @@ async def serve(
     *,
     engine: Engine | None = None,
     sync_globally: bool = False,
-    started: Callable[[commands.Bot], None] | None = None,
+    started: Callable[[commands.Bot | commands.AutoShardedBot], None] | None = None,
     **options: Any,
 ) -> None:
     """Run until the bot is closed. Without the message content intent granted, go on without it."""

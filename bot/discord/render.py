@@ -121,7 +121,9 @@ def _film_embed(detail: FilmDetail, page: int, per_page: int) -> discord.Embed:
 
 
 def stats_embed(counts: dict[str, object], last_reindex: str | None) -> discord.Embed:
-    """What this place sees: the base library and, in a server, its own library apart."""
+    """What this place sees: the base library and, in a server, its own library apart; when
+    they were last re-indexed. Not the index's version or build time: every server's reviews
+    move those."""
     embed = discord.Embed(title="cinebot index", colour=COLOUR)
     libraries = counts.get("libraries") or {}
     assert isinstance(libraries, dict)
@@ -154,9 +156,7 @@ def stats_embed(counts: dict[str, object], last_reindex: str | None) -> discord.
         ),
         inline=False,
     )
-    embed.set_footer(
-        text=f"Index {counts['version']} built {counts['built']} · last re-index: {last_reindex or 'not since start'}"
-    )
+    embed.set_footer(text=f"Last re-index: {last_reindex or 'not since start'}")
     return embed
 
 

@@ -13,7 +13,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from bot.terminal.console import (
     Plain,
@@ -120,7 +127,7 @@ def _run_ingest(
     keep_owners: bool = False,
 ) -> IngestReport:
     with _bar(quiet) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
         progress = IngestProgress(
             on_files=lambda n: tasks.__setitem__("read", bar.add_task("Reading files", total=n)),
             on_file=lambda _: bar.advance(tasks["read"]),
@@ -144,7 +151,7 @@ def _run_catalogue(
     engine: Engine, paths: list[Path], quiet: bool, tmdb: bool = True
 ) -> CatalogueImport:
     with _bar(quiet) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(what: str, done: int, total: int) -> None:
             if what not in tasks:

@@ -29,7 +29,7 @@ class Plain(Text):
     def __init__(self, text: str = "", *args: object, **kwargs: object) -> None:
         super().__init__(escaped(text), *args, **kwargs)  # type: ignore[arg-type]
 
-    def append(self, text: str | Text, style: object = None) -> Plain:  # type: ignore[override]
+    def append(self, text: str | Text, style: object = None) -> Plain:
         super().append(escaped(text) if isinstance(text, str) else text, style)  # type: ignore[arg-type]
         return self
 
@@ -71,6 +71,8 @@ def wrapped(line: Text, width: int, console: Console) -> list[Text]:
     character (nearly every line) is cut here with a few string searches, one with wide
     characters by rich's own wrapping."""
     plain = line.plain
+    if "\n" in plain:  # a notice of several lines: each wrapped
+        return [cut for part in line.split("\n") for cut in wrapped(part, width, console)]
     cells = cell_len(plain)
     if cells <= width:
         return [line]

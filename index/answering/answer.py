@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from config import SearchSettings
+from index.answering import spelling
 from index.answering.question import QueryParser
 from index.answering.rank import FilmScore, rank_by_rating, top_films
 from index.answering.relax import relax
@@ -23,6 +24,7 @@ from index.embedding.encoder import Encoder
 from index.knowledge import filters as registry
 from index.knowledge.filters import Facts, Filter, Masks
 from index.results import FilmHit, ReviewHit, SearchResult, TitleMatch
+from index.storage.lexical import Matches
 from index.storage.snapshot import Snapshot
 from index.storage.vectors import Selection
 from index.telemetry import stage
@@ -43,12 +45,27 @@ class Scope:
         return self.snap.facts(self.library)
 
     def selection(
-        self, rows: np.ndarray, filters: QueryFilters, exclude_film: str | None = None
+        self,
+        rows: np.ndarray,
+        filters: QueryFilters,
+        exclude_film: str | None = None,
+        rows_only: bool = False,
+        left_out: tuple[str, ...] = (),
     ) -> Selection:
         """Which passages may answer: the rows, and the same in words for payload stores (the
-        films this place sees otherwise told apart)."""
+        films this place sees otherwise told apart, the films `left_out` by name); or, for
+        rows no payload can describe (the passages naming someone), the rows alone, scanned
+        exactly."""
+        if rows_only:
+            return Selection(rows, filters, rows_only=True)
         gained, lost = self.facts.changed(filters)
+        lost = (*lost, *left_out)
         return Selection(rows, filters, exclude_film, self.libraries, gained, lost)
+
+    def lexical(self, semantic: str) -> Matches:
+        """The question's BM25 matches, counted over the passages this place may see: what
+        another server's library says changes no score here."""
+        return self.snap.lexical.match(semantic, self.snap.visible_passages(self.library))
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -59,12 +76,20 @@ class Scope:
 
 
 # ---------------------------------------------------------------------------- a question
-def understand(snap: Snapshot | None, text: str) -> ParsedQuery:
-    """A question's filters and meaning, read against what the version knows (nobody and
-    nothing without one). The only place a question's words are cleaned."""
-    parser = QueryParser(snap.people, snap.titles) if snap is not None else QueryParser()
+def understand(snap: Snapshot | None, text: str, library: str | None = None) -> ParsedQuery:
+    """A question's filters and meaning, read against the people and titles this place
+    knows (nobody and nothing without a version). The only place a question's words are
+    cleaned."""
+    if snap is None:
+        return QueryParser().parse(clean(text))
+    parser = QueryParser(*snap.known_to(library))
     with stage("parse"):
-        return parser.parse(clean(text))
+        text = clean(text)
+        meant, notes = spelling.corrected(snap, library, text)
+        parsed = parser.parse(meant)
+    if not notes:
+        return parsed
+    return parsed.model_copy(update={"text": text, "ignored": [*parsed.ignored, *notes]})
 
 
 def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
@@ -78,6 +103,7 @@ def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
         title=parsed.title or previous.title,
         phrases={**previous.phrases, **parsed.phrases},
         wants_bad=parsed.wants_bad or previous.wants_bad,
+        excluded=list(dict.fromkeys(previous.excluded + parsed.excluded)),
         follows=previous,
     )
 
@@ -96,7 +122,10 @@ def ask(
     page after the first). `follows`: the question it refines. A page holds `limit` films,
     else as many as the question asks for ("top 3"), else `page_size` (default: the
     setting); never more than `most`."""
-    parsed = understand(scope.snap, question) if isinstance(question, str) else question
+    if isinstance(question, str):
+        parsed = understand(scope.snap, question, scope.library)
+    else:
+        parsed = question
     if follows is not None:
         parsed = follow_up(follows, parsed)
     per_page = limit or parsed.limit or page_size or scope.settings.page_size
@@ -105,28 +134,107 @@ def ask(
     return search(scope, parsed, per_page, offset)
 
 
-def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
-    """A page of films for a parsed question (`limit` films from `offset`)."""
+@dataclass(frozen=True)
+class Passing:
+    """What a question's filters let through: the question as it is used, the filters that
+    held (relaxed when none passed them all), their masks, and whether the passages are
+    those naming someone (no store's payload can say so)."""
+
+    query: ParsedQuery
+    filters: QueryFilters
+    masks: Masks
+    emptied_by: str | None = None
+    relaxed: tuple[str, ...] = ()
+    by_name: bool = False
+    left_out: tuple[str, ...] = ()  # films the question excludes by name (their ids)
+
+    def selection(self, scope: Scope) -> Selection | None:
+        """The passages a search may return, as the vector store takes them: None when
+        every passage may (nothing filtered, one library)."""
+        everything = not registry.is_filtered(self.filters) and len(scope.snap.libraries) == 1
+        if everything and not self.by_name and not self.left_out:
+            return None
+        return scope.selection(
+            self.masks.passages, self.filters, rows_only=self.by_name, left_out=self.left_out
+        )
+
+
+def passing(scope: Scope, query: ParsedQuery) -> Passing:
+    """The filter stage of every answer: the filters the index can judge, their masks, less
+    the films the question excludes by name; a person no film lists searched for by name in
+    the reviews; when nothing passes every filter, the relaxed filters."""
     snap, facts = scope.snap, scope.facts
-    query = registry.judged(facts, query)
-    if query.like:
-        return more_like(scope, query, limit, offset)
-    filters, strangers = registry.unknown_people(facts, query.filters)
+    query = registry.judged(facts, query, scope.library)
+    filters, strangers = registry.unknown_people(facts, query.filters, scope.library)
+    out = _named_out(scope, query)
+    ids = tuple(snap.films.ids[r] for r in out)
     with stage("filter"):
-        masks = registry.masks(facts, filters, scope.library)
-    emptied_by, relaxed = None, ()
-    if strangers:  # searched by name in the reviews; when none names them, nothing fits
+        masks = _without(snap, registry.masks(facts, filters, scope.library), out)
+    if strangers:  # when no review names them, nothing fits
         query, masks = _mentioning(scope, query, masks, strangers)
-    elif (
+        return Passing(query, filters, masks, by_name=True, left_out=ids)
+    if notes := registry.unknown_to(facts, filters, scope.library):
+        query = query.model_copy(update={"ignored": [*query.ignored, *notes]})
+    if (
         not masks.reviews.any()
         and registry.is_filtered(filters)
         and snap.visible(scope.library).any()
     ):
-        widened = relax(facts, filters, masks, scope.library)
-        filters, masks = widened.filters, widened.masks
-        emptied_by, relaxed = widened.emptied_by, widened.dropped
+        wide = relax(facts, filters, masks, scope.library)
+        masks = _without(snap, wide.masks, out)
+        query = _searched_instead(query, wide.dropped)
+        return Passing(query, wide.filters, masks, wide.emptied_by, wide.dropped, left_out=ids)
+    return Passing(query, filters, masks, left_out=ids)
+
+
+def _searched_instead(query: ParsedQuery, dropped: tuple[str, ...]) -> ParsedQuery:
+    """A wish no film passes as a filter ("sports" where no film is listed as Sport) is still
+    a wish: its words join the meaning search. Not an exclusion's ("not horror"), and not
+    numbers (years, ratings, minutes), which no review's words match."""
+    said = query.semantic.casefold()
+    words = [
+        phrase
+        for key in dropped
+        if not key.endswith("_none")
+        and (phrase := query.phrases.get(key))
+        and not any(c.isdigit() for c in phrase)
+        and phrase.casefold() not in said
+    ]
+    if not words:
+        return query
+    return query.model_copy(update={"semantic": " ".join([query.semantic, *words]).strip()})
+
+
+def _named_out(scope: Scope, query: ParsedQuery) -> list[int]:
+    """The rows of the films a question excludes by name ("by Kubrick but not The Shining")."""
+    snap = scope.snap
+    visible = snap.visible_films(scope.library)
+    return [
+        snap.film_row[film.film_id]
+        for name in query.excluded
+        if (film := snap.titles.resolve(name, visible).film) is not None
+    ]
+
+
+def _without(snap: Snapshot, masks: Masks, rows: list[int]) -> Masks:
+    """These films never shown."""
+    if not rows:
+        return masks
+    films = masks.films.copy()
+    films[rows] = False
+    reviews = masks.reviews & films[snap.review_film]
+    return Masks(films, reviews, reviews[snap.passage_review])
+
+
+def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
+    """A page of films for a parsed question (`limit` films from `offset`)."""
+    query = registry.judged(scope.facts, query, scope.library)
+    if query.like:
+        return more_like(scope, query, limit, offset)
+    p = passing(scope, query)
+    query, filters, masks, relaxed = p.query, p.filters, p.masks, p.relaxed
     wanted = offset + limit + 1
-    ranked = _rank(scope, query.semantic, masks, filters, 3 * wanted, rows_only=bool(strangers))
+    ranked = _rank(scope, query.semantic, masks, p.selection(scope), 3 * wanted)
     ranked = _worth_watching(scope, query, ranked)
     if query.title and (named := _named(scope, query.title, masks)) is not None:
         ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
@@ -141,7 +249,7 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
         # every film "passes", and the answer is the best matches, not 5 of 3,059.
         total=masks.n_films if registry.is_filtered(filters) and not relaxed else 0,
         has_more=len(ranked) > offset + limit,
-        emptied_by=emptied_by,
+        emptied_by=p.emptied_by,
         relaxed=relaxed,
         per_page=limit,
     )
@@ -167,15 +275,18 @@ def _mentioning(
                 if known
                 else f"no film in the index has a known {f.fact.said}"
             )
-            said.append(Ignored(phrase=name, why=f"{why}: searched the reviews for the name"))
+            said.append(
+                Ignored(phrase=name, why=f"{why}: searched the reviews for the name", used=True)
+            )
     reviews = np.zeros(len(snap.review_ids), dtype=bool)
     reviews[snap.passage_review[rows]] = True
     films = np.zeros(len(snap.films), dtype=bool)
     films[snap.review_film[reviews]] = True
-    names = " ".join(n for _, ns in strangers for n in ns)
+    said_already = query.semantic.casefold()
+    unsaid = " ".join(n for _, ns in strangers for n in ns if n.casefold() not in said_already)
     query = query.model_copy(
         update={
-            "semantic": f"{query.semantic} {names}".strip(),
+            "semantic": f"{query.semantic} {unsaid}".strip(),
             "ignored": [*query.ignored, *said],
         }
     )
@@ -183,12 +294,7 @@ def _mentioning(
 
 
 def _rank(
-    scope: Scope,
-    semantic: str,
-    masks: Masks,
-    filters: QueryFilters,
-    n: int,
-    rows_only: bool = False,
+    scope: Scope, semantic: str, masks: Masks, selection: Selection | None, n: int
 ) -> list[FilmScore]:
     snap = scope.snap
     if not semantic:
@@ -197,13 +303,8 @@ def _rank(
     with stage("embed"):
         vector = scope.encoder.encode_query(semantic)
     with stage("search"):  # the filters were turned into masks before; this is the search
-        everything = not registry.is_filtered(filters) and len(snap.libraries) == 1
-        if rows_only:  # the passages naming someone: no store's payload can say so
-            selection = Selection(masks.passages, filters, rows_only=True)
-        else:
-            selection = None if everything else scope.selection(masks.passages, filters)
         settings = scope.settings
-        lexical = snap.lexical.match(semantic) if settings.lexical_weight > 0 else None
+        lexical = scope.lexical(semantic) if settings.lexical_weight > 0 else None
         return top_films(
             snap,
             vector,
@@ -221,18 +322,20 @@ PANNED_BY = 2  # ...by this many reviews at least: one reviewer's pan is one opi
 
 
 def _worth_watching(scope: Scope, query: ParsedQuery, ranked: list[FilmScore]) -> list[FilmScore]:
-    """Every question asks for films to watch: films their reviewers panned are not shown
-    while others pass, unless the question asks for bad films."""
+    """Every question asks for films to watch, unless it asks for bad films: films their
+    reviewers panned are not shown while others pass; a film one reviewer panned comes
+    after every film nobody panned (one opinion, but the only one there is)."""
     if query.wants_bad:
         return ranked
     means = scope.snap.film_ratings(scope.library)
     counts = scope.snap.visible_counts(scope.library)
-    liked = [
-        s
-        for s in ranked
-        if not (means[s.film_row] <= PANNED_AT and counts[s.film_row] >= PANNED_BY)
-    ]
-    return liked or ranked
+    liked, doubted = [], []
+    for s in ranked:
+        if not means[s.film_row] <= PANNED_AT:  # NaN: nobody rated it, nobody panned it
+            liked.append(s)
+        elif counts[s.film_row] < PANNED_BY:
+            doubted.append(s)
+    return liked + doubted or ranked
 
 
 def _named(scope: Scope, title: str, masks: Masks) -> FilmScore | None:

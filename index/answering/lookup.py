@@ -8,6 +8,7 @@ from dataclasses import replace
 from index.answering.answer import Scope
 from index.results import FilmDetail, TitleMatch
 from index.storage.snapshot import Snapshot
+from index.storage.views import LibraryFacts
 
 
 def film(scope: Scope, title: str) -> tuple[TitleMatch, FilmDetail | None]:
@@ -30,7 +31,9 @@ def suggest(
 ) -> list[str]:
     """Titles for what someone is typing, among the films the place may see; with
     `catalogue`, then films of the catalogue no review names yet (for a new review)."""
-    found = snap.titles.suggest(typed, limit, snap.visible_films(library))
+    facts = snap.facts(library)
+    own = {r: f.label for r, f in facts.own.items()} if isinstance(facts, LibraryFacts) else {}
+    found = snap.titles.suggest(typed, limit, snap.visible_films(library), own)
     if catalogue and len(found) < limit:
         with snap.lock:
             more = snap.catalogue.starting_with(typed, limit)

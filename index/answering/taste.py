@@ -39,15 +39,14 @@ from typing import Any
 
 import numpy as np
 
-from index.answering.answer import Scope, film_hits, neighbours, understand
+from index.answering.answer import Passing, Scope, film_hits, neighbours, understand
+from index.answering.answer import passing as answer_passing
 from index.answering.rank import FilmScore, rank_by_rating, top_films
-from index.answering.relax import relax
 from index.knowledge import filters as registry
 from index.knowledge.countries import country_name
-from index.knowledge.filters import Masks
 from index.results import SearchResult
 from index.storage.snapshot import Snapshot
-from index.types import Film, Ignored, ParsedQuery, QueryFilters, StoredReview
+from index.types import Film, Ignored, ParsedQuery, StoredReview
 
 TERMS = ("director", "genres", "countries", "words", "prior")
 _FACTS = {fact.name: fact for fact in registry.FACTS}
@@ -115,33 +114,11 @@ def ratings_of(snap: Snapshot, reviews: Sequence[StoredReview]) -> Ratings:
 
 
 # ---------------------------------------------------------------------------- what may be shown
-@dataclass(frozen=True)
-class Passing:
-    """A question's filters as a search applies them: judged, masked, relaxed if nothing
-    passes them all."""
-
-    query: ParsedQuery
-    filters: QueryFilters
-    masks: Masks
-    emptied_by: str | None = None
-    relaxed: tuple[str, ...] = ()
-
-
 def passing(scope: Scope, question: str | ParsedQuery) -> Passing:
-    """What a question lets through, exactly as `answer.search` decides it."""
-    snap, facts = scope.snap, scope.facts
-    parsed = understand(snap, question) if isinstance(question, str) else question
-    query = registry.judged(facts, parsed)
-    filters = query.filters
-    masks = registry.masks(facts, filters, scope.library)
-    if (
-        not masks.reviews.any()
-        and registry.is_filtered(filters)
-        and snap.visible(scope.library).any()
-    ):
-        widened = relax(facts, filters, masks, scope.library)
-        return Passing(query, widened.filters, widened.masks, widened.emptied_by, widened.dropped)
-    return Passing(query, filters, masks)
+    """What a question lets through, as `answer.search` decides it (the same stage)."""
+    if isinstance(question, str):
+        question = understand(scope.snap, question, scope.library)
+    return answer_passing(scope, question)
 
 
 def relevance(scope: Scope, p: Passing, n: int) -> tuple[list[FilmScore] | None, ParsedQuery]:
@@ -161,9 +138,8 @@ def relevance(scope: Scope, p: Passing, n: int) -> tuple[list[FilmScore] | None,
     if not query.semantic:
         return None, query
     vector = scope.encoder.encode_query(query.semantic)
-    everything = not registry.is_filtered(p.filters) and len(snap.libraries) == 1
-    selection = None if everything else scope.selection(p.masks.passages, p.filters)
-    lexical = snap.lexical.match(query.semantic) if settings.lexical_weight > 0 else None
+    selection = p.selection(scope)
+    lexical = scope.lexical(query.semantic) if settings.lexical_weight > 0 else None
     found = top_films(
         snap, vector, selection, n, settings.rating_weight, lexical, settings.lexical_weight
     )
@@ -296,7 +272,9 @@ def words_term(
     norm = float(np.linalg.norm(profile))
     if not norm:
         return score, centroids
-    selection = scope.selection(p.masks.passages, p.filters)
+    selection = scope.selection(
+        p.masks.passages, p.filters, rows_only=p.by_name, left_out=p.left_out
+    )
     found = top_films(snap, (profile / norm).astype(np.float32), selection, pool)
     if found:
         score[:] = min(f.score for f in found)
@@ -607,11 +585,11 @@ def likeness(scope: Scope, film: Film, mine: Taster) -> tuple[np.ndarray, dict[s
             shared *= kernel
         parts[term] = factors[term] * weights * shared
     if "words" in factors and terms.centroids:
-        mine = centroids_of(scope, np.array([row]))
-        if row in mine:
+        centroid = centroids_of(scope, np.array([row]))
+        if row in centroid:
             cosine = np.array(
                 [
-                    float(terms.centroids[r] @ mine[row]) if r in terms.centroids else 0.0
+                    float(terms.centroids[r] @ centroid[row]) if r in terms.centroids else 0.0
                     for r in ratings.rows.tolist()
                 ]
             )

@@ -110,7 +110,7 @@ class Encoder:
         """Load what answering needs (exporting the ONNX files on a machine's first run)."""
         _ = self._question_model
 
-    def _encode_batch(self, model, texts: list[str]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def _encode_batch(self, model, texts: list[str]) -> np.ndarray:
         if self.settings.backend == "onnx":
             return model.encode(texts, batch_size=self.settings.batch_size)
         return model.encode(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from index.errors import RECATALOGUE, IndexDamaged
 from index.knowledge.films import film_id, normalize_title, title_keys
@@ -86,7 +86,7 @@ class CatalogueFilm:
 
     def merged(self, newer: CatalogueFilm, only_missing: bool = False) -> CatalogueFilm:
         """These facts, with `newer`'s where it has them (or only where these have none)."""
-        update: dict[str, object] = {}
+        update: dict[str, Any] = {}
         sources = dict(self.sources)
         for name in FACTS:
             value = getattr(newer, name)
@@ -418,7 +418,7 @@ def _fuzzy(catalogue: Catalogue, title: str, year: int) -> CatalogueFilm | None:
     found = process.extract(
         wanted, [r[0] for r in rows], scorer=fuzz.ratio, limit=5, score_cutoff=88
     )
-    films = {}
+    films: dict[str, float] = {}
     for _, score, i in found:
         films.setdefault(rows[i][1], score)
     ranked = sorted(films.items(), key=lambda kv: -kv[1])

@@ -77,6 +77,18 @@ class UnknownCountry(ValueError):
     pass
 
 
+# Regions people ask for by one word: the countries whose films they mean.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "scandinavian": ("SE", "NO", "DK"),
+    "scandinavia": ("SE", "NO", "DK"),
+    "nordic": ("SE", "NO", "DK", "FI", "IS"),
+    "latin american": ("MX", "AR", "BR", "CL", "CO", "CU", "PE", "VE", "UY", "BO", "EC"),
+    "latin america": ("MX", "AR", "BR", "CL", "CO", "CU", "PE", "VE", "UY", "BO", "EC"),
+    "east asian": ("JP", "KR", "CN", "HK", "TW"),
+    "east asia": ("JP", "KR", "CN", "HK", "TW"),
+}
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 

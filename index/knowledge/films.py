@@ -170,7 +170,8 @@ def film_views(
     """What a film is for everyone (the catalogue and the base library's reviews) and, per
     server library whose reviews add to it, what it is there. A server's reviews only fill
     what everyone's view lacks: they never change what another server is told, and another
-    server never learns what they say."""
+    server never learns what they say. A film only servers review is named in each as its
+    own reviews name it."""
     reviews = list(reviews)
     base = [r for r in reviews if r.library == BASE_LIBRARY]
     if base or known is not None:
@@ -187,7 +188,11 @@ def film_views(
             by_library.setdefault(review.library, []).append(review)
     views = {}
     for library, theirs in sorted(by_library.items()):
-        view = _filled(everyone, merge_film(fid, base + theirs, known))
+        own = merge_film(fid, base + theirs, known)
+        if base or known is not None:
+            view = _filled(everyone, own)
+        else:  # nobody else knows it: its name and year as this server's reviews give them
+            view = replace(_filled(everyone, own), title=own.title, year=own.year)
         if view != everyone:
             views[library] = view
     return everyone, views

@@ -67,6 +67,10 @@ class Facts(Protocol):
         """Which reviews a place may see (the base library and its own)."""
         ...
 
+    def visible_films(self, library: str | None) -> np.ndarray:
+        """Which films a place may see (one of their reviews at least)."""
+        ...
+
     def film(self, row: int) -> Any:
         """A film as this view sees it."""
         ...
@@ -89,15 +93,17 @@ class Fact:
     of_review: bool = False  # the review's own (rating), not its film's
     always_known: bool = False  # people: an unknown name is still a filter (nothing fits)
 
-    def known(self, facts: Facts) -> bool:
-        """Whether any film (or review) in the index has this fact, so a filter can judge it."""
+    def known(self, facts: Facts, library: str | None = None) -> bool:
+        """Whether any film (or review) the place may see has this fact, so a filter can
+        judge it (another server's films do not make it judgeable here)."""
         if self.always_known:
             return True
         if self.of_review:
-            return bool(np.any(~np.isnan(facts.review_rating)))
+            return bool(np.any(~np.isnan(facts.review_rating[facts.visible(library)])))
+        seen = facts.visible_films(library)
         if self.kind == "keyword":
-            return bool(facts.groups[self.name])
-        return bool(np.any(facts.columns[self.name] >= 0))
+            return any(seen[rows].any() for rows in facts.groups[self.name].values())
+        return bool(np.any((facts.columns[self.name] >= 0) & seen))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -535,7 +541,9 @@ def refined(filters: QueryFilters, by: QueryFilters) -> QueryFilters:
                 if name in f.flags:
                     data[f.flags[name]] = getattr(by, f.flags[name])
     for f in FILTERS:
-        (excluded,) = f.fields if f.cancels else (None,)
+        if not f.cancels:
+            continue
+        (excluded,) = f.fields
         for key in f.cancels:
             (included,) = by_key(key).fields
             data[included] = [v for v in data[included] if v not in data[excluded]]
@@ -548,10 +556,12 @@ def is_filtered(filters: QueryFilters) -> bool:
 
 
 def unknown_people(
-    facts: Facts, filters: QueryFilters
+    facts: Facts, filters: QueryFilters, library: str | None = None
 ) -> tuple[QueryFilters, list[tuple[Filter, list[str]]]]:
-    """People filters' names no film (as this place sees its films) lists, taken out of the
-    filters (they would leave nothing): the filters without them, and who they were."""
+    """People filters' names no film the place may see lists (as it sees its films), taken
+    out of the filters (they would leave nothing): the filters without them, and who they
+    were. Another server's film listing someone does not make them known here."""
+    seen = facts.visible_films(library)
     unknown, update = [], {}
     for f in active(filters):
         if not f.fact.always_known or f.accumulates:  # nobody to leave out is no filter at all
@@ -559,11 +569,37 @@ def unknown_people(
         (field_name,) = f.fields
         names = getattr(filters, field_name)
         listed = facts.groups[f.fact.name]
-        strangers = [n for n in names if fold(n) not in listed]
+        strangers = [n for n in names if not seen[listed.get(fold(n), [])].any()]
         if strangers:
             unknown.append((f, strangers))
             update[field_name] = [n for n in names if n not in strangers]
     return (filters.model_copy(update=update) if update else filters), unknown
+
+
+def lacking(facts: Facts, fact: Fact) -> np.ndarray:
+    """The films no value of this keyword fact is known for (no country, say)."""
+    known = np.zeros(len(facts.films), dtype=bool)
+    for rows in facts.groups[fact.name].values():
+        known[rows] = True
+    return ~known
+
+
+def unknown_to(facts: Facts, filters: QueryFilters, library: str | None) -> list[Ignored]:
+    """What each filter on a keyword fact did with the films that fact is unknown for, among
+    those every other filter lets through: an inclusion ("Japanese") leaves them out, an
+    exclusion ("non-American") keeps them. Said, so that nobody takes them for judged."""
+    notes = []
+    for f in active(filters):
+        if f.fact.kind != "keyword" or f.fact.always_known:
+            continue
+        others = masks(facts, without(filters, f.key), library).films
+        n = int(np.count_nonzero(others & lacking(facts, f.fact)))
+        if n:
+            what = "kept" if f.accumulates else "left out"
+            plural = "film" if n == 1 else "films"
+            why = f"{n} {plural} of unknown {f.fact.said} {what}"
+            notes.append(Ignored(phrase=f.phrase(filters), why=why, used=True))
+    return notes
 
 
 def film_mask(facts: Facts, filters: QueryFilters) -> np.ndarray:
@@ -606,13 +642,13 @@ def masks(facts: Facts, filters: QueryFilters, library: str | None = None) -> Ma
     return Masks(films=films, reviews=reviews, passages=reviews[facts.passage_review])
 
 
-def judged(facts: Facts, parsed: ParsedQuery) -> ParsedQuery:
+def judged(facts: Facts, parsed: ParsedQuery, library: str | None = None) -> ParsedQuery:
     """The question with the filters the index cannot judge at all taken out and said: a
     filter on what no film in the index has (no runtimes known, before a catalogue is
     imported) would empty every answer; instead the answer says "Not used: ..."."""
     if not len(facts.films):
         return parsed
-    unjudged = [f for f in active(parsed.filters) if not f.fact.known(facts)]
+    unjudged = [f for f in active(parsed.filters) if not f.fact.known(facts, library)]
     if not unjudged:
         return parsed
     ignored = list(parsed.ignored)

@@ -152,8 +152,32 @@ _QUESTION_ONLY: dict[str, tuple[str, ...]] = {
     "documentry": ("Documentary",),
     "documentries": ("Documentary",),
     "who done it": ("Mystery",),
+    "comic": ("Comedy",),
+    # "comic book movies", "based on comics": superhero films, not comedies; no genre, the
+    # words kept for the meaning search.
+    "comics": (),
+    "comic book": (),
+    "comic books": (),
+    "comic-book": (),
+    "non-fiction": ("Documentary",),
+    "nonfiction": ("Documentary",),
+    "non fiction": ("Documentary",),
+    "life story": ("Biography",),
+    "life stories": ("Biography",),
+    "life history": ("Biography",),
 }
 QUESTION_SYNONYMS: dict[str, tuple[str, ...]] = {**SYNONYMS, **_QUESTION_ONLY}
+
+# Forms that name a sort of film within its genres, or what it does to the one watching
+# ("heist", "slasher", "tearjerker", "scary"): a filter, and words for the meaning search.
+_SORTS = (
+    "martial arts, kung fu, anime, cartoon, biopic, satire, gangster, heist, mob, mobster, "
+    "period piece, slasher, scary, scariest, frightening, spooky, creepy, terrifying, funny, "
+    "funniest, hilarious, tearjerker, tear-jerker, weepie, action-packed, concert, whodunit, "
+    "whodunnit, who done it, love story, spaghetti western, spoof, parody, slapstick, dramedy, "
+    "suspenseful, comics, comic book, comic books, comic-book, life story, life stories"
+).split(", ")
+SORTS: frozenset[str] = frozenset(_SORTS) | {_plural(f) for f in _SORTS} | {"parodies", "dramedies"}
 
 # Longest forms first so "romantic comedy" wins over "romantic".
 GENRE_PATTERN = re.compile(

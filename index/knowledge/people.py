@@ -13,14 +13,15 @@ Three layers, each with the roles a person has (directing, acting, writing):
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
+from collections import ChainMap, Counter
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Role = Literal["director", "cast", "writer"]
 ROLE_LETTERS: dict[str, Role] = {"d": "director", "a": "cast", "w": "writer"}
@@ -221,17 +222,17 @@ class People:
         credits: Credits | None = None,
         known: WellKnown | None = None,
     ) -> None:
-        self.counts: dict[str, Counter[str]] = {
+        self.counts: dict[str, MutableMapping[str, int]] = {
             "director": Counter(directors),
             "cast": Counter(cast),
         }
-        self._tables: dict[str, dict[str, str]] = {
+        self._tables: dict[str, MutableMapping[str, str]] = {
             role: aliases(counts) for role, counts in self.counts.items()
         }
         self.credits = credits
         self.known = known if known is not None else well_known()
-        self._fuzzy: dict[str, list[str]] | None = None
-        self._surnames: dict[str, set[str]] | None = None
+        self._fuzzy: Mapping[str, list[str]] | None = None
+        self._surnames: Mapping[str, set[str]] | None = None
 
     @classmethod
     def counted(cls, directors: dict[str, int], cast: dict[str, int]) -> People:
@@ -247,6 +248,17 @@ class People:
         people.counts = {"director": Counter(counts["director"]), "cast": Counter(counts["cast"])}
         people._tables = {"director": tables["director"], "cast": tables["cast"]}
         return people
+
+    def with_own(self, directors: Iterable[str], cast: Iterable[str]) -> People:
+        """These people, and a place's own over them (a server's reviews name people no one
+        else is told of): known there alone. Nothing of everyone's is copied."""
+        own = People(directors, cast, known=WellKnown({}, {}))
+        layered = copy.copy(self)
+        layered.counts = {r: ChainMap(dict(own.counts[r]), self.counts[r]) for r in own.counts}
+        layered._tables = {r: ChainMap(own._tables[r], self._tables[r]) for r in own._tables}
+        layered._fuzzy = _Both(self._fuzzy_table(), own._fuzzy_table())
+        layered._surnames = _Both(self._surname_table(), own._surname_table())
+        return layered
 
     def with_credits(self, credits: Credits | None) -> People:
         """The same people, with a catalogue's behind them."""
@@ -449,7 +461,7 @@ class People:
             return None
         return self._exact(hit[0], len(hit[0].split()))
 
-    def _fuzzy_table(self) -> dict[str, list[str]]:
+    def _fuzzy_table(self) -> Mapping[str, list[str]]:
         if self._fuzzy is None:
             table: dict[str, list[str]] = {}
             keys = [k for t in self._tables.values() for k in t] + list(self.known.names)
@@ -460,7 +472,7 @@ class People:
             self._fuzzy = table
         return self._fuzzy
 
-    def _surname_table(self) -> dict[str, set[str]]:
+    def _surname_table(self) -> Mapping[str, set[str]]:
         if self._surnames is None:
             table: dict[str, set[str]] = {k: set(v) for k, v in self.known.by_surname.items()}
             for counts in self.counts.values():
@@ -473,6 +485,28 @@ class People:
     def _weight(self, name: str) -> int:
         films = self.counts["director"][name] + self.counts["cast"][name]
         return films + (_WELL_KNOWN_FILMS if fold(name) in self.known.names else 0)
+
+
+class _Both(Mapping[str, Any]):
+    """Two tables of lists or sets read as one: a key's values from both."""
+
+    def __init__(self, first: Mapping[str, Any], second: Mapping[str, Any]) -> None:
+        self._first, self._second = first, second
+
+    def __getitem__(self, key: str) -> Any:
+        a, b = self._first.get(key), self._second.get(key)
+        if a is None and b is None:
+            raise KeyError(key)
+        if a is None or b is None:
+            return a if b is None else b
+        return a | b if isinstance(a, set) else [*a, *b]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._first
+        yield from (k for k in self._second if k not in self._first)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _bare(word: str) -> str:

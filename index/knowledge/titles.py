@@ -6,8 +6,12 @@ lookup nor an autocomplete keystroke ever normalises every title again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple
+
+import numpy as np
 
 from index.knowledge.film_names import split_film_name
 from index.knowledge.films import normalize_title
@@ -26,16 +30,37 @@ class Titles:
         self.years: Sequence[int | None] = getattr(films, "years", None) or [f.year for f in films]
         self.labels = [f"{t} ({y})" if y else t for t, y in zip(titles, self.years, strict=True)]
         self.keys = list(keys) if keys is not None else [normalize_title(t) for t in titles]
+        self._titles = titles
         # Each normalised title -> the title as the index spells it, for reading questions.
-        self.by_key = {key: title for key, title in zip(self.keys, titles, strict=True) if key}
-        # "pans labyrinth" for "Pan's Labyrinth": the apostrophe's "s" joined to its word.
-        for key, title in list(self.by_key.items()):
-            self.by_key.setdefault(
+        self.by_key: Mapping[str, str] = self.names(range(len(self.keys)))
+
+    def names(self, rows: Iterable[int], titles: Mapping[int, str] | None = None) -> dict[str, str]:
+        """Normalised title -> title, of these films ("pans labyrinth" too, for "Pan's
+        Labyrinth": the apostrophe's "s" joined to its word). `titles`: a place's own
+        spelling of some of them."""
+        titles = titles or {}
+        out = {self.keys[r]: titles.get(r, self._titles[r]) for r in rows if self.keys[r]}
+        for key, title in list(out.items()):
+            out.setdefault(
                 key.replace(" s ", "s ").removesuffix(" s") + ("s" if key.endswith(" s") else ""),
                 title,
             )
+        return out
 
-    def resolve(self, title: str, allowed: Sequence[bool] | None = None) -> TitleMatch:
+    def known_to(
+        self,
+        everyone: Mapping[str, str],
+        own: Iterable[int],
+        titles: Mapping[int, str] | None = None,
+    ) -> Titles:
+        """The same titles, of which a question may name only those `everyone` knows and a
+        place's own films (`own` rows, spelt as `titles` says): layered, nothing copied but
+        the place's own."""
+        view = copy.copy(self)
+        view.by_key = ChainMap(self.names(own, titles), everyone)  # type: ignore[arg-type]
+        return view
+
+    def resolve(self, title: str, allowed: Sequence[bool] | np.ndarray | None = None) -> TitleMatch:
         """One film, or why not. "Ballerina (2023)" or "ballerina 2023" pins the year; a match
         must resemble the whole title, or be words found in exactly one title ("fury road").
         `allowed`: only these films (those a place may see) are candidates."""
@@ -74,10 +99,16 @@ class Titles:
         return TitleMatch(title, None, candidates)
 
     def suggest(
-        self, typed: str, limit: int = 25, allowed: Sequence[bool] | None = None
+        self,
+        typed: str,
+        limit: int = 25,
+        allowed: Sequence[bool] | np.ndarray | None = None,
+        labels: Mapping[int, str] | None = None,
     ) -> list[str]:
         """Labels for what someone is typing: misspelt whole titles and fragments both work.
-        `allowed`: only these films (those a place may see)."""
+        `allowed`: only these films (those a place may see); `labels`: a place's own names
+        of some of them."""
+        own = labels or {}
         from rapidfuzz import process
 
         wanted = normalize_title(typed)
@@ -85,9 +116,10 @@ class Titles:
         if allowed is not None:  # rapidfuzz passes over the None choices
             keys = [key if ok else None for key, ok in zip(self.keys, allowed, strict=True)]
         if not wanted:
-            return [self.labels[i] for i, key in enumerate(keys) if key is not None][:limit]
+            rows = [i for i, key in enumerate(keys) if key is not None][:limit]
+            return [own.get(i, self.labels[i]) for i in rows]
         found = process.extract(wanted, keys, scorer=_suggest_score, limit=limit, score_cutoff=50)
-        return [self.labels[i] for _, _, i in found]
+        return [own.get(i, self.labels[i]) for _, _, i in found]
 
 
 def _suggest_score(a: str, b: str, **_: object) -> float:

@@ -114,6 +114,8 @@ def safe_url(value: Any) -> str | None:
 def film_from_record(
     record: dict[str, Any], source: str, location: str, report: CatalogueReport
 ) -> CatalogueFilm | None:
+    """A catalogue film from one record, every value it gives checked; a value that does
+    not fit is a located problem and left out, a record without a title is none."""
     given = {}
     for key, value in record.items():
         name = ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
@@ -131,19 +133,38 @@ def film_from_record(
     def bad(reason: str) -> None:
         report.problem(source, location, reason)
 
-    try:
-        year = _int(given.get("year"), "year", 1870, 2100)
-    except ValueError as exc:
-        bad(str(exc))
-        year = None
-    try:
-        runtime = _int(given.get("runtime_minutes"), "runtime", 1, 1500)
-    except ValueError as exc:
-        bad(str(exc))
-        runtime = None
+    year = _checked(lambda: _int(given.get("year"), "year", 1870, 2100), bad)
+    runtime = _checked(lambda: _int(given.get("runtime_minutes"), "runtime", 1, 1500), bad)
     imdb_id = imdb_id_in(str(given.get("imdb_id") or ""))
     if "imdb_id" in given and imdb_id is None:
         bad(f"imdb_id {given['imdb_id']!r} is not an IMDb title id (tt1234567)")
+    facts = {**_facts(given, bad), "runtime": runtime}
+    label = f"catalogue:{Path(source).name}"
+    return CatalogueFilm(
+        key=CatalogueFilm.key_for(imdb_id, title, year),
+        title=title,
+        year=year,
+        imdb_id=imdb_id,
+        original_title=str(given.get("original_title") or "").strip() or None,
+        akas=tuple(_list(given.get("akas"))),
+        writers=tuple(_list(given.get("writers"))),
+        sources={name: label for name, value in facts.items() if value},
+        origin=(source, location),
+        **facts,
+    )
+
+
+def _checked(read: Callable[[], Any], bad: Callable[[str], None]) -> Any:
+    """A value, or None when it does not fit (said through `bad`)."""
+    try:
+        return read()
+    except ValueError as exc:
+        bad(str(exc))
+        return None
+
+
+def _facts(given: dict[str, Any], bad: Callable[[str], None]) -> dict[str, Any]:
+    """A record's film facts but its runtime, each value checked against its vocabulary."""
 
     def mapped(values: list[str], to: Callable[[str], Any], error: type[Exception]) -> list[str]:
         out: list[str] = []
@@ -162,28 +183,14 @@ def film_from_record(
     poster = safe_url(given.get("poster_url"))
     if given.get("poster_url") and poster is None:
         bad(f"poster_url {str(given['poster_url'])[:80]!r} is not an http(s) URL")
-    facts = {
+    return {
         "countries": tuple(countries),
         "languages": tuple(languages),
         "genres": tuple(genres),
         "directors": tuple(_list(given.get("directors"))),
         "cast": tuple(_list(given.get("cast"))),
-        "runtime": runtime,
         "poster_url": poster,
     }
-    label = f"catalogue:{Path(source).name}"
-    return CatalogueFilm(
-        key=CatalogueFilm.key_for(imdb_id, title, year),
-        title=title,
-        year=year,
-        imdb_id=imdb_id,
-        original_title=str(given.get("original_title") or "").strip() or None,
-        akas=tuple(_list(given.get("akas"))),
-        writers=tuple(_list(given.get("writers"))),
-        sources={name: label for name, value in facts.items() if value},
-        origin=(source, location),
-        **facts,  # type: ignore[arg-type]
-    )
 
 
 def read_catalogue_file(

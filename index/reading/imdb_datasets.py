@@ -21,6 +21,7 @@ import itertools
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import IO
@@ -91,7 +92,7 @@ class _Lines:
 
     def __iter__(self) -> Iterator[list[str]]:
         with open(self.path, "rb") as raw:
-            stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if self.path.suffix == ".gz" else raw
+            stream = gzip.GzipFile(fileobj=raw) if self.path.suffix == ".gz" else raw
             text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="\n")
             try:
                 header = self._next(text)
@@ -154,14 +155,17 @@ def _load(
         return
     wanted = [c for c in columns if not c.endswith("?")]
     where = lines.need(*wanted)
-    pick, width = itemgetter(*where), max(where) + 1
+    required, width = itemgetter(*where), max(where) + 1
     optional = [lines.columns.get(c.removesuffix("?")) for c in columns if c.endswith("?")]
-    if optional:  # columns a file may lack ("writers"): NONE where it does
-        required = pick
+    pick: Callable[[list[str]], tuple[str, ...]] = required
 
-        def pick(row: list[str]) -> tuple[str, ...]:
-            extra = (row[i] if i is not None and i < len(row) else NONE for i in optional)
-            return (*required(row), *extra)
+    def with_optional(row: list[str]) -> tuple[str, ...]:
+        """The wanted cells, then the optional ones (NONE where a file lacks "writers")."""
+        extra = (row[i] if i is not None and i < len(row) else NONE for i in optional)
+        return (*required(row), *extra)
+
+    if optional:
+        pick = with_optional
 
     source = str(lines.path)
 
@@ -209,16 +213,14 @@ def read_imdb_folder(
             CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT);
             CREATE TABLE akas (film INTEGER, title TEXT);
         """)
-        kept: set[int] = set()
-        needed: set[int] = set()
-        steps = _steps(kept, needed)
-        for name, (columns, parse, insert) in steps.items():
+        rows = _Rows()
+        for name, (columns, parse, insert) in rows.steps().items():
             if (path := files[name]) is not None:
                 lines = _Lines(path, progress)
                 _load(lines, columns, parse, db, insert, report, films=name == "title.basics")
-        needed.clear()
-        report.kept += len(kept)
-        kept.clear()
+        report.kept += len(rows.kept)
+        rows.kept.clear()  # the films' rows are read next: the sets can go
+        rows.needed.clear()
         db.commit()
         yield from _films(db, str(folder))
     finally:
@@ -227,12 +229,41 @@ def read_imdb_folder(
             scratch.unlink()
 
 
-def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...], Parse, str]]:
-    """Per file: the columns read, what a row gives, where it goes. Files are read in the
-    order films -> their directors and cast -> those people's names -> alternative titles,
-    so each keeps only what the ones before it asked for."""
+# Per file: the columns read (a "?" marks one a file may lack) and where its rows go.
+_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "title.basics": (
+        (
+            "tconst",
+            "titleType",
+            "primaryTitle",
+            "originalTitle",
+            "isAdult",
+            "startYear",
+            "runtimeMinutes",
+            "genres",
+        ),
+        "INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)",
+    ),
+    "title.crew": (("tconst", "directors", "writers?"), "INSERT INTO people VALUES (?,?,?,?)"),
+    "title.principals": (
+        ("tconst", "ordering", "nconst", "category"),
+        "INSERT INTO people VALUES (?,?,?,?)",
+    ),
+    "name.basics": (("nconst", "primaryName"), "INSERT OR REPLACE INTO names VALUES (?,?)"),
+    "title.akas": (("titleId", "title"), "INSERT INTO akas VALUES (?,?)"),
+}
 
-    def basics(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+
+@dataclass
+class _Rows:
+    """What each file's row gives. Files are read in the order films -> their directors and
+    cast -> those people's names -> alternative titles, so each keeps only what the ones
+    before it asked for (`kept` films, `needed` people)."""
+
+    kept: set[int] = field(default_factory=set)
+    needed: set[int] = field(default_factory=set)
+
+    def basics(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         tconst, kind, title, original, adult, year, runtime, genres = v
         if kind not in FILM_TYPES or adult == "1":
             return []
@@ -246,13 +277,13 @@ def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...],
             except BadRow as exc:
                 note(f"{tconst}: {exc}; left out")
                 values.append(None)
-        kept.add(film)
+        self.kept.add(film)
         return [(film, title, original, *values, genres)]
 
-    def crew(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def crew(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         tconst, directors, writers = v
         film = imdb_number(tconst, "tt")
-        if film not in kept:
+        if film not in self.kept:
             return []
         out: list[tuple[object, ...]] = []
         # Writers only tell the question parser who "by Stephen King" is: never a filter.
@@ -260,64 +291,44 @@ def _steps(kept: set[int], needed: set[int]) -> dict[str, tuple[tuple[str, ...],
             if credited == NONE:
                 continue
             people = [imdb_number(p, "nm") for p in credited.split(",")[:TOP_BILLED]]
-            needed.update(people)
+            self.needed.update(people)
             out += [(film, role, order, person) for order, person in enumerate(people)]
         return out
 
-    def principals(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def principals(
+        self, v: tuple[str, ...], note: Callable[[str], None]
+    ) -> list[tuple[object, ...]]:
         tconst, ordering, nconst, category = v
         if category not in {"actor", "actress", "self"}:
             return []
         film = imdb_number(tconst, "tt")
         order = whole_number(ordering, "ordering", 0, 1_000_000)
-        if film not in kept or order is None or order > TOP_BILLED * 2:
+        if film not in self.kept or order is None or order > TOP_BILLED * 2:
             return []
         person = imdb_number(nconst, "nm")
-        needed.add(person)
+        self.needed.add(person)
         return [(film, "cast", order, person)]
 
-    def names(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def names(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         nconst, name = v
         person = imdb_number(nconst, "nm")
-        return [(person, name)] if person in needed else []
+        return [(person, name)] if person in self.needed else []
 
-    def akas(v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
+    def akas(self, v: tuple[str, ...], note: Callable[[str], None]) -> list[tuple[object, ...]]:
         title_id, title = v
         film = imdb_number(title_id, "tt")
-        return [(film, title)] if film in kept else []
+        return [(film, title)] if film in self.kept else []
 
-    return {
-        "title.basics": (
-            (
-                "tconst",
-                "titleType",
-                "primaryTitle",
-                "originalTitle",
-                "isAdult",
-                "startYear",
-                "runtimeMinutes",
-                "genres",
-            ),
-            basics,
-            "INSERT OR REPLACE INTO basics VALUES (?,?,?,?,?,?)",
-        ),
-        "title.crew": (
-            ("tconst", "directors", "writers?"),
-            crew,
-            "INSERT INTO people VALUES (?,?,?,?)",
-        ),
-        "title.principals": (
-            ("tconst", "ordering", "nconst", "category"),
-            principals,
-            "INSERT INTO people VALUES (?,?,?,?)",
-        ),
-        "name.basics": (
-            ("nconst", "primaryName"),
-            names,
-            "INSERT OR REPLACE INTO names VALUES (?,?)",
-        ),
-        "title.akas": (("titleId", "title"), akas, "INSERT INTO akas VALUES (?,?)"),
-    }
+    def steps(self) -> dict[str, tuple[tuple[str, ...], Parse, str]]:
+        """Per file: the columns read, what a row gives, where it goes."""
+        parse: dict[str, Parse] = {
+            "title.basics": self.basics,
+            "title.crew": self.crew,
+            "title.principals": self.principals,
+            "name.basics": self.names,
+            "title.akas": self.akas,
+        }
+        return {name: (columns, parse[name], insert) for name, (columns, insert) in _TABLES.items()}
 
 
 def _genres(names: str) -> tuple[str, ...]:
@@ -367,5 +378,5 @@ def _films(db: sqlite3.Connection, folder: str) -> Iterator[CatalogueFilm]:
             writers=tuple(dict.fromkeys(credited["writer"])),
             sources={name: SOURCE for name, value in facts.items() if value},
             origin=(folder, imdb_id),
-            **facts,  # type: ignore[arg-type]
+            **facts,
         )

@@ -255,8 +255,8 @@ def _side_lines(html: str) -> list[str]:
         if facts is not None and facts.label in {"rating", "byline"} and line not in lines:
             lines.append(line)
     for name in ("twitter:data2", "twitter:data1"):
-        node = tree.css_first(f'meta[name="{name}"]')
-        value = (node.attributes.get("content") or "") if node else ""
+        meta = tree.css_first(f'meta[name="{name}"]')
+        value = (meta.attributes.get("content") or "") if meta else ""
         if value and (facts := read_line(value)) and facts.label == "rating":
             lines.append(value)
     return lines[:4]

@@ -223,44 +223,13 @@ class Tmdb:
         return int(same[0]["id"]) if len(same) == 1 else None
 
     def _to_film(self, d: dict[str, Any], imdb_id: str | None) -> CatalogueFilm:
-        countries, genres, languages = [], [], []
-        for item in d.get("production_countries") or []:
-            try:
-                countries.append(country_code(str(item.get("iso_3166_1", ""))))
-            except UnknownCountry:
-                continue
-        for item in d.get("genres") or []:
-            try:
-                genres += [
-                    g for g in canonical_genres(str(item.get("name", ""))) if g not in genres
-                ]
-            except UnknownGenre:
-                continue
-        language = str(d.get("original_language") or "")
-        language = _TMDB_LANGUAGES.get(language, language)
-        if language:
-            with contextlib.suppress(UnknownLanguage):
-                languages.append(language_code(language))
         credits = d.get("credits") or {}
-        cast = [
-            str(c["name"])
-            for c in sorted(credits.get("cast") or [], key=lambda c: c.get("order", 99))
-        ][:TOP_BILLED]
-        directors = [
-            str(c["name"]) for c in credits.get("crew") or [] if c.get("job") == "Director"
-        ]
+        crew = credits.get("crew") or []
         writers = [
             str(c["name"])
-            for c in credits.get("crew") or []
+            for c in crew
             if c.get("department") == "Writing" or c.get("job") in {"Writer", "Screenplay", "Novel"}
         ]
-        poster = d.get("poster_path")
-        poster_url = (
-            self.settings.image_base.rstrip("/") + "/" + poster.lstrip("/")
-            if isinstance(poster, str) and poster.startswith("/") and " " not in poster
-            else None
-        )
-        runtime = d.get("runtime") or None
         imdb = d.get("imdb_id") or imdb_id
         title = str(d.get("title") or d["original_title"])
         year = (
@@ -268,15 +237,7 @@ class Tmdb:
             if str(d.get("release_date") or "")[:4].isdigit()
             else None
         )
-        facts = {
-            "countries": tuple(dict.fromkeys(countries)),
-            "genres": tuple(genres),
-            "languages": tuple(languages),
-            "cast": tuple(cast),
-            "directors": tuple(dict.fromkeys(directors)),
-            "runtime": int(runtime) if runtime else None,
-            "poster_url": poster_url,
-        }
+        facts = self._facts(d, credits)
         original = str(d.get("original_title") or "") or None
         return CatalogueFilm(
             key=CatalogueFilm.key_for(imdb, title, year) if imdb else f"tmdb:{int(d['id'])}",
@@ -286,5 +247,45 @@ class Tmdb:
             original_title=original if original != title else None,
             writers=tuple(dict.fromkeys(writers)),
             sources={name: SOURCE for name, value in facts.items() if value},
-            **facts,  # type: ignore[arg-type]
+            **facts,
         )
+
+    def _facts(self, d: dict[str, Any], credits: dict[str, Any]) -> dict[str, Any]:
+        """What a TMDB movie says of the film, in the catalogue's vocabulary."""
+        countries, genres, languages = [], [], []
+        for item in d.get("production_countries") or []:
+            with contextlib.suppress(UnknownCountry):
+                countries.append(country_code(str(item.get("iso_3166_1", ""))))
+        for item in d.get("genres") or []:
+            with contextlib.suppress(UnknownGenre):
+                genres += [
+                    g for g in canonical_genres(str(item.get("name", ""))) if g not in genres
+                ]
+        language = str(d.get("original_language") or "")
+        language = _TMDB_LANGUAGES.get(language, language)
+        if language:
+            with contextlib.suppress(UnknownLanguage):
+                languages.append(language_code(language))
+        cast = [
+            str(c["name"])
+            for c in sorted(credits.get("cast") or [], key=lambda c: c.get("order", 99))
+        ][:TOP_BILLED]
+        directors = [
+            str(c["name"]) for c in credits.get("crew") or [] if c.get("job") == "Director"
+        ]
+        poster = d.get("poster_path")
+        poster_url = (
+            self.settings.image_base.rstrip("/") + "/" + poster.lstrip("/")
+            if isinstance(poster, str) and poster.startswith("/") and " " not in poster
+            else None
+        )
+        runtime = d.get("runtime") or None
+        return {
+            "countries": tuple(dict.fromkeys(countries)),
+            "genres": tuple(genres),
+            "languages": tuple(languages),
+            "cast": tuple(cast),
+            "directors": tuple(dict.fromkeys(directors)),
+            "runtime": int(runtime) if runtime else None,
+            "poster_url": poster_url,
+        }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, overload
@@ -26,7 +26,7 @@ from index.knowledge.people import People, aliases
 from index.storage.film_table import ROLES, Films, FilmTable, film_from_data
 from index.storage.lexical import K1, LEXICAL_DIR, B, LexicalIndex, Matches, _encode, tokenize
 from index.storage.rows import Utf8Strings
-from index.storage.segments import Segment
+from index.storage.segments import Segment, base_films
 from index.storage.views import PatchedGroups
 from index.types import BASE_LIBRARY, Film
 
@@ -328,14 +328,8 @@ def combine(parts: list[Part], dim: int) -> Combined:
     for part in parts:
         libraries += [name for name in part.segment.rows.libraries if name not in libraries]
     review_start = passage_start = 0
-    for k, part in enumerate(parts):
+    for part in parts:  # (each part's film_map: set by _films)
         part.review_start, part.passage_start = review_start, passage_start
-        ids = part.segment.film_ids
-        part.film_map = (
-            np.arange(len(ids), dtype=np.int64)
-            if k == 0
-            else np.array([film_row[fid] for fid in ids], dtype=np.int64)
-        )
         review_start += part.n_reviews
         passage_start += part.n_passages
     if len(parts) == 1 and parts[0].review_live is None:
@@ -357,6 +351,13 @@ def combine(parts: list[Part], dim: int) -> Combined:
             parts[0].segment.vectors,
             dim,
         )
+    return Combined(parts, table, film_row, owner, *_joined(parts, libraries), dim)
+
+
+def _joined(parts: list[Part], libraries: list[str]) -> tuple[Any, ...]:
+    """The row arrays of several segments (their live rows), one after the other: review
+    ids, films, ratings, libraries, the libraries' names, passage reviews, passage ids, and
+    the vectors."""
     films, ratings, owners, passage_review, passage_ids, strings = [], [], [], [], [], []
     for part in parts:
         rows = part.segment.rows
@@ -381,11 +382,7 @@ def combine(parts: list[Part], dim: int) -> Combined:
         passage_ids.append(
             np.asarray(rows.passage_ids) if plive is None else np.asarray(rows.passage_ids)[plive]
         )
-    return Combined(
-        parts,
-        table,
-        film_row,
-        owner,
+    return (
         SegmentedStrings(strings),
         np.concatenate(films or [np.zeros(0)]).astype(np.int32),
         np.concatenate(ratings or [np.zeros(0)]).astype(np.float32),
@@ -393,8 +390,7 @@ def combine(parts: list[Part], dim: int) -> Combined:
         libraries,
         np.concatenate(passage_review or [np.zeros(0)]).astype(np.int32),
         np.concatenate(passage_ids or [np.zeros(0)]).astype(np.int64),
-        SegmentedVectors(parts, dim),
-        dim,
+        SegmentedVectors(parts, int(parts[0].segment.vectors.shape[1]) if parts else 384),
     )
 
 
@@ -433,13 +429,42 @@ def _films(parts: list[Part]) -> tuple[FilmTable, dict[str, int], np.ndarray]:
             if row is not None:
                 gone.add(row)
                 owners[row] = k
-    if not owners:
+    film_row = {**base_row, **rows} if rows else base_row
+    for k, part in enumerate(parts):
+        ids = part.segment.film_ids
+        part.film_map = (
+            np.arange(len(ids), dtype=np.int64)
+            if k == 0
+            else np.array([film_row[fid] for fid in ids], dtype=np.int64)
+        )
+    counted, everyone = _base_films(parts, n_base, n_base + len(rows))
+    differ = set(np.flatnonzero(counted != everyone[:n_base]).tolist())
+    if not owners and not differ:
         return base, base_row, owner
     owner = np.zeros(n_base + len(rows), np.int64)
     for row, k in owners.items():
         owner[row] = k
-    film_row = {**base_row, **rows} if rows else base_row
-    return _patched(base, rows, newer, gone), film_row, owner
+    table = _patched(base, rows, newer, gone, (counted, everyone, differ))
+    return table, film_row, owner
+
+
+def _base_films(parts: list[Part], n_base: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which films the base library reviews: as the first segment's film table counted its
+    people (its own rows), and in the version (every segment's live reviews). People are
+    named by everyone's films only: the base library's."""
+    counted = np.zeros(n_base, dtype=bool)
+    first = base_films(parts[0].segment.rows)[:n_base]
+    counted[: len(first)] = first
+    everyone = np.zeros(n, dtype=bool)
+    for part in parts:
+        rows = part.segment.rows
+        if BASE_LIBRARY not in rows.libraries:
+            continue
+        mine = np.asarray(rows.review_library) == rows.libraries.index(BASE_LIBRARY)
+        if part.review_live is not None:
+            mine &= part.review_live
+        everyone[part.film_map[np.asarray(rows.review_film)[mine]]] = True
+    return counted, everyone
 
 
 def _film_rows(segment: Segment) -> dict[str, int]:
@@ -456,9 +481,12 @@ def _patched(
     added: dict[str, int],
     newer: dict[int, tuple[str, tuple[str, int | None, str]]],
     gone: set[int],
+    based: tuple[np.ndarray, np.ndarray, set[int]],
 ) -> FilmTable:
     """`base` with later segments' records (`newer`) and films gone (`gone`: kept as rows
-    nothing finds, no filter, title or person, until a merge drops them)."""
+    nothing finds, no filter, title or person, until a merge drops them); the people
+    counted again for those films and the ones the base library now reviews, or no longer
+    does (`based`: as `base` counted, as the version has it, the rows that differ)."""
     n_base = len(base.films)
     ids = list(base.films.ids) + list(added)
     titles = list(base.films.titles) + [fid for fid in added]
@@ -468,21 +496,9 @@ def _patched(
     runtime = np.concatenate([np.asarray(base.runtime), np.full(len(added), -1, np.int32)])
     overrides: dict[int, Film] = {}
     grouped: dict[str, dict[str, list[int]]] = {name: {} for name in registry.keyword_facts()}
-    counts = {role: Counter(base.counts[role]) for role in ROLES}
-    fallen: dict[str, set[str]] = {role: set() for role in ROLES}  # names counted less now
-
-    def people(film: Film) -> dict[str, list[str]]:
-        return {"director": director_names(film.director), "cast": list(film.cast)}
-
-    changed = sorted({*newer, *gone})
-    for row in changed:
-        if row < n_base:  # what the first segment said of it counts no more
-            for role, names in people(base.films[row]).items():
-                counts[role].subtract(names)
-                fallen[role].update(names)
     for row, (fid, (title, film_year, data)) in newer.items():
         d = json.loads(data)
-        film = overrides[row] = film_from_data(fid, title, film_year, d)
+        overrides[row] = film_from_data(fid, title, film_year, d)
         titles[row], years[row] = title, film_year
         if row in gone:
             continue
@@ -493,27 +509,59 @@ def _patched(
             if fact.kind == "keyword":
                 for value in values:
                     grouped[fact.name].setdefault(value, []).append(row)
-        for role, names in people(film).items():
-            counts[role].update(names)
     for row in gone:
         keys[row], year[row], runtime[row] = "", -1, -1
         if row >= n_base and row not in overrides:
             overrides[row] = Film(ids[row], titles[row], None, (), (), None, (), (), 0)
+    changed = sorted({*newer, *gone})
     rows = np.array(changed, dtype=np.int32)
     groups = {name: PatchedGroups(base.groups[name], rows, grouped[name]) for name in grouped}
-    plain: dict[str, dict[str, int]] = {}
-    tables: dict[str, dict[str, str]] = {}
-    for role in ROLES:
-        counted = +counts[role]  # a name no film has any more is gone
-        table = base.tables[role]
-        lost = {name for name in fallen[role] if name not in counted}
-        new = [name for name in counted if name not in base.counts[role]]
-        if lost or new:
-            table = {key: name for key, name in table.items() if name not in lost}
-            for key, name in aliases(new).items():
-                table.setdefault(key, name)
-        plain[role], tables[role] = dict(counted), table
+
+    def film(row: int) -> Film | None:
+        return None if row in gone else overrides.get(row) or base.films[row]
+
+    plain, tables = _recounted(base, sorted({*changed, *based[2]}), film, *based[:2])
     films = Films(ids, titles, years, base.films._records, base.films._offsets, overrides)
     return FilmTable(
         films, keys, year, runtime, groups, People.tabled(plain, tables), plain, tables
     )
+
+
+def _recounted(
+    base: FilmTable,
+    rows: list[int],
+    film: Callable[[int], Film | None],
+    counted: np.ndarray,
+    everyone: np.ndarray,
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]:
+    """The people's film counts and alias tables of `base` with these film rows counted
+    again: what the first segment counted of them (`counted`) taken out, each film as the
+    version has it (`film`; None: gone) put back when the base library reviews it."""
+    counts = {role: Counter(base.counts[role]) for role in ROLES}
+    fallen: dict[str, set[str]] = {role: set() for role in ROLES}  # names counted less now
+
+    def people(of: Film) -> dict[str, list[str]]:
+        return {"director": director_names(of.director), "cast": list(of.cast)}
+
+    for row in rows:
+        if row < len(counted) and counted[row]:
+            for role, names in people(base.films[row]).items():
+                counts[role].subtract(names)
+                fallen[role].update(names)
+        now = film(row)
+        if now is not None and everyone[row]:
+            for role, names in people(now).items():
+                counts[role].update(names)
+    plain: dict[str, dict[str, int]] = {}
+    tables: dict[str, dict[str, str]] = {}
+    for role in ROLES:
+        named = +counts[role]  # a name no film has any more is gone
+        table = base.tables[role]
+        lost = {name for name in fallen[role] if name not in named}
+        new = [name for name in named if name not in base.counts[role]]
+        if lost or new:
+            table = {key: name for key, name in table.items() if name not in lost}
+            for key, name in aliases(new).items():
+                table.setdefault(key, name)
+        plain[role], tables[role] = dict(named), table
+    return plain, tables

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -24,7 +24,7 @@ from index.knowledge.films import director_names, normalize_title
 from index.knowledge.filters import film_facts, keyword_facts
 from index.knowledge.people import People, aliases
 from index.storage import arrays
-from index.types import Film
+from index.types import BASE_LIBRARY, Film
 
 FORMAT = 2
 ROLES = ("director", "cast")
@@ -133,11 +133,27 @@ class FilmTable:
     tables: dict[str, dict[str, str]]
 
 
-def _columns(db: sqlite3.Connection) -> dict[str, Any]:
-    """Everything the table keeps, worked out from a version's SQLite file."""
+def _base_films(db: sqlite3.Connection) -> np.ndarray | None:
+    """Whether the base library reviews each film (a bool per film row; None: all, in a
+    version from before libraries)."""
+    if "library" not in {row[1] for row in db.execute("PRAGMA table_info(reviews)")}:
+        return None
+    found = db.execute("SELECT DISTINCT film_id FROM reviews WHERE library=?", (BASE_LIBRARY,))
+    ids = {fid for (fid,) in found}
+    films = db.execute("SELECT film_id FROM films ORDER BY film_id")
+    return np.array([fid in ids for (fid,) in films], dtype=bool)
+
+
+def _columns(db: sqlite3.Connection, base_films: np.ndarray | None = None) -> dict[str, Any]:
+    """Everything the table keeps, worked out from a version's SQLite file. The people are
+    those of the base library's films: everyone's, which every place's questions may name
+    (a film only servers review names its people to those servers alone). `base_films`:
+    which they are (a bool per film row), when a commit has just worked it out; else read
+    here."""
     ids, titles, years, runtimes, records = [], [], [], [], []
     groups: dict[str, dict[str, list[int]]] = {g: {} for g in keyword_facts()}
     counts: dict[str, Counter[str]] = {role: Counter() for role in ROLES}
+    everyone = base_films if base_films is not None else _base_films(db)
     for i, (fid, title, year, data) in enumerate(
         db.execute("SELECT film_id, title, year, data FROM films ORDER BY film_id")
     ):
@@ -151,8 +167,9 @@ def _columns(db: sqlite3.Connection) -> dict[str, Any]:
             if fact.kind == "keyword":
                 for value in values:
                     groups[fact.name].setdefault(value, []).append(i)
-        counts["director"].update(director_names(d["director"]))
-        counts["cast"].update(d["cast"])
+        if everyone is None or (i < len(everyone) and everyone[i]):
+            counts["director"].update(director_names(d["director"]))
+            counts["cast"].update(d["cast"])
     offsets = np.concatenate([[0], np.cumsum([len(r) for r in records])]).astype(np.int64)
     return {
         "ids": ids,
@@ -176,8 +193,10 @@ def _decoded(array: np.ndarray) -> list[str]:
     return [b.decode("utf-8", "replace") for b in array.tolist()]
 
 
-def write_film_table(db: sqlite3.Connection, folder: Path) -> None:
-    c = _columns(db)
+def write_film_table(
+    db: sqlite3.Connection, folder: Path, base_films: np.ndarray | None = None
+) -> None:
+    c = _columns(db, base_films)
     save = {
         "film_ids": _strings(c["ids"]),
         "film_titles": _strings(c["titles"]),
@@ -230,22 +249,7 @@ def read_film_table(folder: Path, db: sqlite3.Connection) -> FilmTable:
         g: RowGroups(_decoded(load(f"{g}_keys")), load(f"{g}_indptr"), load(f"{g}_rows"))
         for g in keyword_facts()
     }
-    counts, tables = {}, {}
-    for role in ROLES:
-        counts[role] = dict(
-            zip(
-                _decoded(load(f"{role}_names")),
-                np.asarray(load(f"{role}_counts")).tolist(),
-                strict=True,
-            )
-        )
-        tables[role] = dict(
-            zip(
-                _decoded(load(f"{role}_alias_keys")),
-                _decoded(load(f"{role}_alias_names")),
-                strict=True,
-            )
-        )
+    counts, tables = _people(load)
     keys = _decoded(load("title_keys"))
     offsets = load("film_offsets")
     if (
@@ -268,6 +272,19 @@ def read_film_table(folder: Path, db: sqlite3.Connection) -> FilmTable:
         counts,
         tables,
     )
+
+
+def _people(
+    load: Callable[[str], np.ndarray],
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]:
+    """Each role's film counts per name, and its aliases table, as saved."""
+    counts, tables = {}, {}
+    for role in ROLES:
+        names, numbers = _decoded(load(f"{role}_names")), load(f"{role}_counts")
+        counts[role] = dict(zip(names, np.asarray(numbers).tolist(), strict=True))
+        keys, aliased = _decoded(load(f"{role}_alias_keys")), load(f"{role}_alias_names")
+        tables[role] = dict(zip(keys, _decoded(aliased), strict=True))
+    return counts, tables
 
 
 def _from_columns(c: dict[str, Any]) -> FilmTable:

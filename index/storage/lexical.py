@@ -204,9 +204,12 @@ class LexicalIndex:
         return index
 
     # ------------------------------------------------------------------ asking
-    def match(self, query: str) -> Matches:
+    def match(self, query: str, among: np.ndarray | None = None) -> Matches:
         """The passages the question's stems occur in, with their BM25 scores (a stem said
-        twice counts twice, as in bm25s)."""
+        twice counts twice, as in bm25s). `among` (a bool per row): the passages a place may
+        see, the only ones scored and the only ones counted (how many there are, how many
+        hold each stem, their mean length), so that what other libraries hold changes no
+        score here; None: all of them."""
         stems = tokenize([query], self.stopwords)[0] if self.size else []
         if not stems:
             return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -214,18 +217,24 @@ class LexicalIndex:
         at = np.minimum(np.searchsorted(self.vocab, wanted), max(len(self.vocab) - 1, 0))
         found = at[self.vocab[at] == wanted] if len(self.vocab) else at[:0]
         rows, scores = [], []
-        n = self.size
+        n, avgdl = self.size, self._avgdl
+        if among is not None:
+            n = int(np.count_nonzero(among))
+            avgdl = float(np.mean(self.doc_len, where=among)) if n else 1.0
         for t in found.tolist():
             start, end = int(self.indptr[t]), int(self.indptr[t + 1])
             if not 0 <= start <= end <= len(self.docs):
                 raise IndexDamaged(f"the BM25 postings are damaged; {REBUILD}")
             docs = np.asarray(self.docs[start:end])
-            if len(docs) and not (docs.min() >= 0 and docs.max() < n):
+            if len(docs) and not (docs.min() >= 0 and docs.max() < self.size):
                 raise IndexDamaged(f"the BM25 postings are damaged; {REBUILD}")
             tf = np.asarray(self.tf[start:end], dtype=np.float32)
-            df = end - start
+            if among is not None:
+                seen = among[docs]
+                docs, tf = docs[seen], tf[seen]
+            df = len(docs)
             idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            norm = K1 * ((1 - B) + B * np.asarray(self.doc_len[docs]) / self._avgdl)
+            norm = K1 * ((1 - B) + B * np.asarray(self.doc_len[docs]) / avgdl)
             rows.append(docs)
             scores.append((idf * tf / (tf + norm)).astype(np.float32))
         if not rows:

@@ -94,13 +94,14 @@ def rows_from_db(db: sqlite3.Connection) -> Rows:
     )
 
 
-def write_rows(db: sqlite3.Connection, folder: Path) -> None:
+def write_rows(db: sqlite3.Connection, folder: Path) -> Rows:
     rows = rows_from_db(db)
     folder.mkdir()
     for name in ARRAYS:
         value = getattr(rows, name)
         np.save(folder / f"{name}.npy", value.data if isinstance(value, Utf8Strings) else value)
     (folder / "rows.json").write_text(json.dumps({"format": FORMAT, "libraries": rows.libraries}))
+    return rows
 
 
 def read_rows(folder: Path, db: sqlite3.Connection) -> Rows:

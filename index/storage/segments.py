@@ -48,7 +48,7 @@ from index.storage.film_table import FilmTable, film_record, read_film_table, wr
 from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.rows import ROWS_DIR, Rows, read_rows, write_rows
 from index.storage.views import view_record
-from index.types import Film, Review
+from index.types import BASE_LIBRARY, Film, Review
 
 SEGMENTS = "segments"
 SEGMENT_FILE = "segment.json"
@@ -79,6 +79,15 @@ CREATE TABLE IF NOT EXISTS film_views (
     library TEXT NOT NULL, film_id TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (library, film_id));
 """
+
+
+def base_films(rows: Rows) -> np.ndarray:
+    """Whether the base library reviews each of a segment's films (a bool per film row)."""
+    base = np.zeros(len(rows.review_film) and int(np.max(rows.review_film)) + 1, dtype=bool)
+    if BASE_LIBRARY in rows.libraries:
+        code = rows.libraries.index(BASE_LIBRARY)
+        base[np.asarray(rows.review_film)[np.asarray(rows.review_library) == code]] = True
+    return base
 
 
 def why(exc: BaseException) -> str:
@@ -244,8 +253,8 @@ class SegmentWriter:
         ids = [pid for (pid,) in self.db.execute("SELECT passage_id FROM passages ORDER BY 1")]
         derived = n_passages >= DERIVED_FROM
         if derived:
-            write_rows(self.db, self.path / ROWS_DIR)
-            write_film_table(self.db, self.path / ROWS_DIR)
+            rows = write_rows(self.db, self.path / ROWS_DIR)
+            write_film_table(self.db, self.path / ROWS_DIR, base_films(rows))
             if lexical is None:
                 texts = self.db.execute("SELECT text FROM passages ORDER BY passage_id")
                 lexical = LexicalIndex.build([t for (t,) in texts], stopwords)

@@ -27,6 +27,7 @@ import numpy as np
 
 from index.errors import REBUILD, IndexDamaged, IndexMissing
 from index.knowledge.catalogue import Catalogue
+from index.knowledge.films import director_names
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.storage.combined import Combined, CombinedLexical, combine
@@ -154,6 +155,15 @@ class Snapshot:
         self._visible[library] = mask
         return mask
 
+    def visible_passages(self, library: str | None) -> np.ndarray | None:
+        """Which passages a place may see (those of the reviews it may see); None when it may
+        see every one (an index of the base library alone)."""
+        key = ("passages", library)
+        if key not in self._visible:
+            seen = self.visible(library)[self.passage_review]
+            self._visible[key] = None if seen.all() else seen
+        return self._visible[key]  # type: ignore[no-any-return]
+
     def private_rows(self, library: str) -> np.ndarray:
         """A member's ratings without words (their Letterboxd or IMDb ratings brought in for
         /recommend, or a review whose words they removed) are theirs alone: their own taste
@@ -202,6 +212,43 @@ class Snapshot:
                 if row is not None and int(owner[row]) == k:
                     records.append((fid, data))
         return records
+
+    def known_to(self, library: str | None) -> tuple[People, Titles]:
+        """The people and titles a question in this place may name: everyone's (the base
+        library's films and the catalogue's people) and the place's own over them, never
+        another server's. Built once per place and version; everyone's is shared."""
+        key = ("known", library)
+        if (cached := self._visible.get(key)) is None:
+            everyone = self._visible.get(("known", None))
+            if everyone is None:
+                base = np.flatnonzero(self.visible_films(None)).tolist()
+                everyone = self._visible[("known", None)] = (
+                    self.people,
+                    self.titles.known_to(self.titles.names(base), ()),
+                )
+            cached = everyone
+            own = self._own_films(library)
+            if library is not None and own:
+                facts = self.facts(library)
+                films = [facts.film(row) for row in own]
+                people = self.people.with_own(
+                    [n for f in films for n in director_names(f.director)],
+                    [n for f in films for n in f.cast],
+                )
+                titles = {row: f.title for row, f in zip(own, films, strict=True)}
+                known = self.titles.known_to(everyone[1].by_key, own, titles)  # type: ignore[arg-type]
+                cached = (people, known)
+            self._visible[key] = cached
+        return cached  # type: ignore[no-any-return]
+
+    def _own_films(self, library: str | None) -> list[int]:
+        """Films only this server's library has (or describes otherwise): its own names."""
+        if not library or library == BASE_LIBRARY or library not in self.libraries:
+            return []
+        only_here = self.visible_films(library) & ~self.visible_films(None)
+        facts = self.facts(library)
+        described = facts.rows.tolist() if hasattr(facts, "rows") else []
+        return sorted(set(np.flatnonzero(only_here).tolist()) | set(described))
 
     def film(self, row: int) -> Film:
         """A film as everyone sees it (`LibraryFacts.film`: as one server does)."""

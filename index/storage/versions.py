@@ -706,6 +706,7 @@ class VersionWriter:
         self.next_id = self._next_id()
         self.touched_films: set[str] = set()
         self.added: dict[str, tuple[Review, str, str]] = {}  # review id -> (review, film, hash)
+        self.added_films: dict[str, set[str]] = {}  # film id -> libraries this commit adds to
         self._where: dict[str, tuple[int, int, str]] = {}  # review id -> (part, row, film)
 
     def _next_id(self) -> int:
@@ -866,6 +867,26 @@ class VersionWriter:
                 return np.asarray(part.segment.vectors[at])
         raise KeyError(passage_id)
 
+    def reviewed_in(self, film_id: str, libraries: tuple[str, ...]) -> bool:
+        """Whether any of these libraries has a review filed under the film in the version
+        being written: one this commit adds, or a stored one it keeps."""
+        if self.added_films.get(film_id, set()).intersection(libraries):
+            return True
+        marks = ",".join("?" * len(libraries))
+        for k, part in enumerate(self.parts):
+            segment = part.segment
+            where = _spelt(f"film_id=? AND library IN ({marks})", segment)
+            found = segment.query(
+                f"SELECT review_id FROM reviews WHERE {where}", (film_id, *libraries)
+            )
+            if not found:
+                continue
+            gone = self._gone_rows(k)
+            rows = segment.review_rows(rid for (rid,) in found)
+            if any(row not in gone for row in rows.values()):
+                return True
+        return False
+
     # ------------------------------------------------------------------ changes
     def delete_review(self, review_id: str) -> None:
         found = self._where.pop(review_id, None) or self.locate(review_id)
@@ -883,6 +904,7 @@ class VersionWriter:
         self.segment.add_review(review, fid, content_hash, passages, vectors, self.next_id)
         self.next_id += len(passages)
         self.added[review.review_id] = (review, fid, content_hash)
+        self.added_films.setdefault(fid, set()).add(review.library)
         self.touched_films.add(fid)
 
     def refile(self, moves: dict[str, str]) -> None:

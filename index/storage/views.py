@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def view_record(film: Film) -> str:
     """A film as one library sees it, as the film_views table stores it."""
-    return json.dumps({k: v for k, v in film.__dict__.items() if k not in {"film_id", "title"}})
+    return json.dumps({k: v for k, v in film.__dict__.items() if k != "film_id"})
 
 
 class PatchedGroups(Mapping[str, np.ndarray]):
@@ -90,6 +90,9 @@ class LibraryFacts:
     def visible(self, library: str | None) -> np.ndarray:
         return self.snap.visible(library)
 
+    def visible_films(self, library: str | None) -> np.ndarray:
+        return self.snap.visible_films(library)
+
     def film(self, row: int) -> Film:
         return self.own.get(row) or self.snap.films[row]
 
@@ -113,7 +116,8 @@ def library_facts(snap: Snapshot, records: list[tuple[str, str]]) -> LibraryFact
         row = snap.film_row.get(fid)
         if row is not None:
             d = json.loads(data)
-            own[row] = film_from_data(fid, snap.films.titles[row], d.pop("year", None), d)
+            title = d.pop("title", None) or snap.films.titles[row]
+            own[row] = film_from_data(fid, title, d.pop("year", None), d)
     if not own:
         return None
     rows = np.array(sorted(own), dtype=np.int32)

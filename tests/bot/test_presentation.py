@@ -82,3 +82,20 @@ def test_segments_follow_the_engines_spans():
         (".", False),
     ]
     assert presentation.highlighted_words(review) == {"zombies"}
+
+
+def test_what_was_not_used_and_what_was_used_with_a_caveat_are_said_apart():
+    from index.types import Ignored
+
+    query = ParsedQuery(
+        text="x",
+        ignored=[
+            Ignored(phrase="under 90 minutes", why="no film in the index has a known runtime"),
+            Ignored(phrase="Japan", why="3 films of unknown country left out", used=True),
+        ],
+    )
+    result = SearchResult(query=query, hits=(), offset=0, total=0, has_more=False)
+    assert presentation.ignored_notice(result) == (
+        "Not used: “under 90 minutes” (no film in the index has a known runtime)\n"
+        "Note: “Japan” (3 films of unknown country left out)"
+    )

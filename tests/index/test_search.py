@@ -220,7 +220,8 @@ def test_rated_higher_wins_between_equally_close_reviews(engine, write):
     assert titles(engine.ask("lighthouse keeper storm madness"))[:1] == ["Rave"]
     engine.settings.search.rating_weight = 0.0
     plain = engine.ask("lighthouse keeper storm madness")
-    assert titles(plain)[-1] == "Far"  # relevance still dominates the prior
+    # relevance orders the films nobody panned; one reviewer's pan comes after them
+    assert titles(plain) == ["Rave", "Far", "Pan"]
 
 
 def test_rating_ranking_matches_a_plain_sort(sample_engine):
@@ -356,3 +357,98 @@ def test_a_person_no_film_lists_is_searched_for_in_the_reviews(engine, write):
 def test_counts_are_only_given_when_filters_say_which_films_pass(sample_engine):
     assert sample_engine.ask("something slow and sad").total == 0  # best matches, not all
     assert sample_engine.ask("Korean thrillers").total >= 3
+
+
+def test_a_film_the_question_excludes_by_name_is_never_shown(engine, write):
+    lines = [
+        {
+            "id": "s",
+            "title": "The Shining",
+            "year": 1980,
+            "rating": 9,
+            "director": "Stanley Kubrick",
+            "text": "A hotel in the snow and a writer losing his mind.",
+        },
+        {
+            "id": "b",
+            "title": "Barry Lyndon",
+            "year": 1975,
+            "rating": 8,
+            "director": "Stanley Kubrick",
+            "text": "Candlelit rooms and a slow rise and fall.",
+        },
+        {
+            "id": "h",
+            "title": "Heat",
+            "year": 1995,
+            "rating": 9,
+            "text": "A bank heist and a detective.",
+        },
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in lines))])
+    result = engine.ask("something by Stanley Kubrick but not The Shining")
+    assert result.query.excluded == ["The Shining"]
+    assert titles(result) == ["Barry Lyndon"]
+    assert "The Shining" not in titles(engine.ask("a writer in a snowed-in hotel, not The Shining"))
+
+
+def test_films_of_unknown_country_are_said_to_be_left_out_or_kept(engine, write):
+    lines = [
+        {
+            "id": "a",
+            "title": "Ringu Night",
+            "year": 1998,
+            "rating": 8,
+            "countries": ["Japan"],
+            "genres": ["Horror"],
+            "text": "A cursed tape and a well.",
+        },
+        {
+            "id": "b",
+            "title": "Fog House",
+            "year": 2001,
+            "rating": 8,
+            "genres": ["Horror"],
+            "text": "A house in the fog and a ghost.",
+        },
+        {
+            "id": "c",
+            "title": "Corn Field",
+            "year": 2003,
+            "rating": 8,
+            "countries": ["USA"],
+            "genres": ["Horror"],
+            "text": "Something lives in the corn.",
+        },
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in lines))])
+    japanese = engine.ask("Japanese horror")
+    assert titles(japanese) == ["Ringu Night"]
+    assert [(i.phrase, i.why) for i in japanese.query.ignored] == [
+        ("Japan", "1 film of unknown country left out")
+    ]
+    other = engine.ask("non-American horror")
+    assert set(titles(other)) == {"Ringu Night", "Fog House"}
+    assert other.query.ignored[-1].why == "1 film of unknown country kept"
+
+
+def test_a_genre_no_film_has_is_searched_for_by_its_words(engine, write):
+    lines = [
+        {
+            "id": "a",
+            "title": "Ring Dust",
+            "genres": ["Drama"],
+            "text": "A boxer trains for one last title fight.",
+        },
+        {
+            "id": "b",
+            "title": "Flour",
+            "genres": ["Drama"],
+            "text": "A baker in Paris opens at dawn.",
+        },
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(line) for line in lines))])
+    result = engine.ask("an underdog sports story")
+    assert result.relaxed == ("genres_all",) and "sports" in result.query.semantic
+    assert titles(result)[0] == "Ring Dust"
+    assert "horror" not in engine.ask("sports films but not horror").query.semantic

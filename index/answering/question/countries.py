@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from index.answering.question.state import Question
-from index.knowledge.countries import name_table
+from index.knowledge.countries import REGIONS, name_table
 
 # Names that are ordinary words too: a country only after "from" / "made in".
 _AMBIGUOUS = set(
@@ -33,6 +33,8 @@ def place_pattern() -> re.Pattern[str]:
     return _alternation(set(name_table()))
 
 
+_REGION = _alternation(set(REGIONS))
+
 # "US" is a word too ("us"): a country only in capitals, after "from" / "made in".
 _US = re.compile(r"(?<![\w.])U\.?S\.?(?:A\.?)?(?![\w-])")
 
@@ -46,15 +48,15 @@ def place_at(text: str, pos: int) -> re.Match[str] | None:
     return place_pattern().match(text, pos) or _US.match(text, pos)
 
 
-def _add(question: Question, code: str, span: tuple[int, int]) -> None:
+def _add(question: Question, codes: tuple[str, ...], span: tuple[int, int]) -> None:
     filters = question.filters
     if question.negated(span[0]):
-        if code not in filters.countries_none:
-            filters.countries_none.append(code)
+        filters.countries_none += [c for c in codes if c not in filters.countries_none]
         question.cut(span, "countries_none")
         return
-    if code not in filters.countries and code not in filters.countries_none:
-        filters.countries.append(code)
+    filters.countries += [
+        c for c in codes if c not in filters.countries and c not in filters.countries_none
+    ]
     question.cut(span, "countries")
 
 
@@ -63,6 +65,8 @@ def read(question: Question) -> None:
     # the name is an ordinary word elsewhere ("from Turkey").
     for m in list(_FROM.finditer(question.text)):
         if place := place_at(question.text, m.end()):
-            _add(question, code_of(place.group(0)), (m.start(), place.end()))
+            _add(question, (code_of(place.group(0)),), (m.start(), place.end()))
+    for m in list(_REGION.finditer(question.head)):
+        _add(question, REGIONS[m.group(0).lower()], (m.start(), m.end()))
     for m in list(country_pattern().finditer(question.head)):
-        _add(question, code_of(m.group(0)), (m.start(), m.end()))
+        _add(question, (code_of(m.group(0)),), (m.start(), m.end()))

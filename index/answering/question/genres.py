@@ -11,7 +11,7 @@ import re
 from index.answering.question.state import Question
 from index.answering.question.vocabulary import vocabulary
 from index.knowledge.countries import DEMONYMS
-from index.knowledge.genres import GENRE_PATTERN
+from index.knowledge.genres import GENRE_PATTERN, SORTS
 from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 
 _K_PREFIX = re.compile(r"\bK-(?=[a-z])")
@@ -88,6 +88,13 @@ def _is_genre(question: Question, m: re.Match[str]) -> bool:
     )
 
 
+def _no_genre(m: re.Match[str]) -> bool:
+    """A sort of film that is no genre ("comic book movies"): left whole to the meaning
+    search, so that "comic" in it is not read as comedy."""
+    form = m.group(0).lower()
+    return not SYNONYMS[form] and form in SORTS
+
+
 # Words between a negation and a kind of film that do not qualify the kind.
 _FUNCTION = set(
     "a an the any more other some such these those this that really very too so much many all "
@@ -136,13 +143,17 @@ def read(question: Question) -> None:
             continue
         if genre not in filters.genres_all:
             filters.genres_all.append(genre)
-        question.cut(m, "genres_all")
+        question.cut(m, "genres_all", searched=True)  # "make me cry" is also a mood
     for m in list(_K_PREFIX.finditer(question.head)):
         if DEMONYMS["k-"] not in filters.countries:
             filters.countries.append(DEMONYMS["k-"])
         question.cut(m, "countries")
     text = question.text
-    matches = [m for m in GENRE_PATTERN.finditer(question.head) if _is_genre(question, m)]
+    matches = [
+        m
+        for m in GENRE_PATTERN.finditer(question.head)
+        if _is_genre(question, m) and not _no_genre(m)
+    ]
     wanted = []
     for m in matches:
         if question.lifted(m.start()):  # "prefer comedies over dramas": no filter either way
@@ -170,6 +181,6 @@ def read(question: Question) -> None:
     for m in wanted:
         genres = [g for g in SYNONYMS[m.group(0).lower()] if g not in filters.genres_none]
         target += [g for g in genres if g not in target]
-        question.cut(m, group)
+        question.cut(m, group, searched=m.group(0).lower() in SORTS)
     if both := _BOTH.search(text[: wanted[0].start()]):
         question.cut(both)

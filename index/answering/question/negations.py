@@ -156,11 +156,11 @@ def _kind_after(text: str, pos: int) -> re.Match[str] | None:
 
 def _scope_end(text: str, start: int) -> int:
     """The end of a scope starting at `start`: a clause boundary, a contrast, or ten words;
-    only the quality after "too" when it names no kind of film ("not too gory horror")."""
-    if (degree := _DEGREE.match(text, start)) and not GENRE_PATTERN.match(
-        text, degree.start("word")
-    ):
-        return degree.end()
+    only the quality after "too" ("not too gory horror", "not too scary Halloween films for
+    the kids": a degree qualifies the one word it is said of)."""
+    if degree := _DEGREE.match(text, start):
+        kind = GENRE_PATTERN.match(text, degree.start("word"))
+        return kind.end() if kind else degree.end()
     end = len(text)
     for m in _END.finditer(text, start):
         if m.start() > start or m.group().strip() in ".!?;:\n(…":

@@ -19,6 +19,7 @@ What is left is the semantic part."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from index.answering.question import (
     countries,
@@ -40,10 +41,19 @@ from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.types import ParsedQuery
 
+# Sayings whose filler words carry the meaning ("feel good", "so bad it's good").
+_SAYINGS = re.compile(
+    r"\bfeel[\s-]+good\b|\bso\s+bad\s+(?:that\s+)?it(?:['’]?s|\s+is)\s+good\b"
+    r"|\bgood\s+(?:cry|laugh|mood|time|vibes?|scare)\b",
+    re.IGNORECASE,
+)
+
 
 def semantic_rest(text: str) -> str:
-    """The words no step used, without punctuation and filler at either end."""
-    words = [w.strip(",.?!;:\"'()") for w in text.split()]
+    """The words no step used, without punctuation and filler at either end (a saying kept
+    whole)."""
+    text = _SAYINGS.sub(lambda m: "\0".join(m.group().split()), text)
+    words = [w.strip(",.?!;:\"'()").replace("\0", " ") for w in text.split()]
     words = [w for w in words if w and w not in {"+", "-", "&"}]
     while words and words[0].lower() in FILLER:
         words.pop(0)
@@ -96,4 +106,5 @@ class QueryParser:
             phrases=question.phrases,
             ignored=question.ignored,
             wants_bad=question.wants_bad,
+            excluded=question.excluded,
         )

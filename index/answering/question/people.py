@@ -25,42 +25,76 @@ import re
 
 from index.answering.question.state import Question
 from index.answering.question.vocabulary import vocabulary
+from index.knowledge.genres import QUESTION_SYNONYMS
 from index.knowledge.people import People, Person, Role
 from index.types import Ignored
 
-WRITERS = "films cannot be filtered by writer (the index knows directors and cast)"
-# Before a name: (role, words, whether a name the index does not know is taken there too).
-_BEFORE: tuple[tuple[Role, str, bool], ...] = (
+# A kind of film said before "by" ("a Drama by Ana Ruiz", "thrillers by ..."): its maker.
+_KINDS = "|".join(
+    re.escape(form) for form in sorted(QUESTION_SYNONYMS, key=len, reverse=True) if form.isalpha()
+)
+
+WRITERS = (
+    "films cannot be filtered by writer (the index knows directors and cast): "
+    "searched for in the reviews"
+)
+# Before a name: (role, words, whether a name the index does not know is taken there too,
+# whether the words fix the role even for someone known for another: "directed by" does,
+# "movies by" does not: "movies by Brad Pitt" are films he is in).
+_BEFORE: tuple[tuple[Role, str, bool, bool], ...] = (
     (
         "director",
-        r"(?:directed|made|helmed|written\s+and\s+directed)\s+by|"
-        r"(?:a|the)\s+(?:film|movie|picture)s?\s+by|(?:films|movies|works)\s+(?:by|of)|"
+        r"(?:directed|helmed|written\s+and\s+directed)\s+by|"
         r"by\s+(?:the\s+)?director|from\s+(?:the\s+)?director|"
         r"(?:the\s+)?(?:[a-z]+\s+)?(?:director|filmmaker)(?!s)",
         True,
-    ),
-    ("director", r"by|from", False),
-    (
-        "cast",
-        r"starring|featuring|feat\.|with\s+actors?|with\s+actress|played\s+by|"
-        r"acted\s+by|(?:films|movies|stuff|something|anything)\s+with|"
-        r"(?:with\s+)?(?:the\s+)?(?:[a-z]+\s+)?(?:actor|actress)(?!s)|"
-        r"(?:films?|movies?)\s+(?:that\s+|which\s+)?(?:have|has|feature|features)",
         True,
     ),
-    ("cast", r"both|favou?rite\s+(?:actor|actress)\s+(?:is|was)", True),
-    ("director", r"favou?rite\s+(?:director|filmmaker)\s+(?:is|was)", True),
-    ("cast", r"stars|with", False),
+    (
+        "director",
+        r"made\s+by|(?:a|the)\s+(?:film|movie|picture)s?\s+by|(?:films|movies|works)\s+(?:by|of)|"
+        r"(?:something|anything|one|flick|" + _KINDS + r")\s+by",
+        True,
+        False,
+    ),
+    ("director", r"by|from", False, False),
+    (
+        "cast",
+        r"starring|starred|featuring|feat\.|with\s+actors?|with\s+actress|played\s+by|"
+        r"acted\s+by|performed\s+by|(?:films|movies|stuff|something|anything)\s+with|"
+        r"(?:with\s+)?(?:the\s+)?(?:[a-z]+\s+)?(?:actor|actress)(?!s)|"
+        r"(?:films?|movies?)\s+(?:that\s+|which\s+)?(?:have|has|feature|features)|"
+        r"(?:the\s+)?participation\s+of",
+        True,
+        True,
+    ),
+    ("cast", r"both|favou?rite\s+(?:actor|actress)\s+(?:is|was)", True, True),
+    ("director", r"favou?rite\s+(?:director|filmmaker)\s+(?:is|was)", True, True),
+    ("cast", r"stars|with", False, False),
+)
+_SAID_BEFORE_BY = {"something", "anything", "one", "flick"}
+# A role said after the name: "ones with Orson Welles as the director".
+_ROLE_AFTER = re.compile(
+    r"\s+as\s+(?:the\s+|a\s+|its\s+)?(?:(?P<director>director|filmmaker)|"
+    r"(?P<cast>lead|star|actor|actress|leading\s+(?:man|lady)))\b",
+    re.I,
 )
 # After a name.
-_AFTER: tuple[tuple[Role | None, str], ...] = (
-    ("director", r"(?:has\s+)?(?:directed|made|helmed|shot)\b|direct(?:s|ed)?\b"),
+_AFTER: tuple[tuple[Role | None, str, bool], ...] = (
+    ("director", r"(?:has\s+)?(?:directed|helmed)\b|direct(?:s|ed)?\b", True),
+    # "made", "shot": directing, for someone known as a director; an actor "shot" a film too.
+    ("director", r"(?:has\s+)?(?:made|shot)\b", False),
     (
         "cast",
         r"(?:has\s+)?(?:(?:acted|appeared|starred|played)\s+in|(?:was|is|were)\s+in|plays|"
         r"stars\s+in|appears?\s+in|appearing\s+in|act\s+in|star\s+in)\b",
+        True,
     ),
-    (None, r"(?:has\s+)?(?:done|been\s+in)\b(?=\s+(?:anything|something|any|lately|recently)\b)"),
+    (
+        None,
+        r"(?:has\s+)?(?:done|been\s+in)\b(?=\s+(?:anything|something|any|lately|recently)\b)",
+        True,
+    ),
 )
 _HAS_BEFORE = re.compile(
     r"\b(?:has|did|does|do|what\s+has|what\s+did|what\s+does|what\s+movies\s+(?:has|did|does))\s+$",
@@ -85,6 +119,13 @@ _SIBLINGS = re.compile(
     r"\b(?:the\s+)?(?P<name>[A-Za-z][\w'’-]+)\s+(?:brothers|bros\.?|sisters)\b", re.I
 )
 _PARTICLES = {"de", "del", "della", "van", "von", "der", "le", "la", "du", "da", "di", "dos"}
+# Words of a studio's or a service's name: a film "by Warner Bros" or "from Studio Ghibli" is
+# no person's.
+_COMPANY = set(
+    "studio studios pictures bros bros. brothers entertainment productions company films "
+    "animation media netflix disney pixar marvel dreamworks ghibli warner universal paramount "
+    "lionsgate miramax a24 hbo amazon apple sony fox columbia".split()
+)
 
 
 def _shouting(word: str) -> bool:
@@ -96,14 +137,26 @@ def _capitalised_name(text: str, start: int) -> tuple[str, int] | None:
     """Two to four capitalised words at `start` (not typed in capitals): (name, end offset)."""
     words: list[str] = []
     end = start
-    for m in _WORD.finditer(text, start):
+    tokens = list(_WORD.finditer(text, start))
+    for i, m in enumerate(tokens):
         if m.start() != end and text[end : m.start()].strip():
             break
         word = m.group().rstrip(",.?!;:")
+        following = [t.group() for t in tokens[i + 1 : i + 3]]
+        while following and following[0].lower() in _PARTICLES:
+            following.pop(0)  # "de la", "van der"
+        particle = (
+            words
+            and word.lower() in _PARTICLES
+            and word == m.group()
+            and bool(following)
+            and _NAME_WORD.match(following[0]) is not None
+        )  # "Laure de Clermont-Tonnerre", "Ines de la Torre", "Lars von Trier"
         if (
-            not _NAME_WORD.match(word)
+            not (_NAME_WORD.match(word) or particle)
             or word.lower() in _NOT_NAME
-            or len(words) == 4
+            or word.lower() in _COMPANY
+            or len(words) == 5
             or (_shouting(word) and len(word) > 3)
         ):
             break
@@ -111,9 +164,20 @@ def _capitalised_name(text: str, start: int) -> tuple[str, int] | None:
         end = m.start() + len(word)
         if word != m.group():
             break
-    if len(words) < 2 or People.character(" ".join(words[:2])):
+    while words and words[-1].lower() in _PARTICLES:
+        words.pop()
+    if sum(w.lower() not in _PARTICLES for w in words) < 2 or People.character(" ".join(words[:2])):
         return None
-    return " ".join(words), end
+    name = " ".join(words)
+    return name, _end_of(text, start, name)
+
+
+def _end_of(text: str, start: int, name: str) -> int:
+    """Where `name`, read word by word from `start` (a possessive dropped), ends."""
+    end = start
+    for word in name.split():
+        end = text.index(word, end) + len(word)
+    return end
 
 
 def _span_of(text: str, start: int, n: int) -> int:
@@ -148,9 +212,12 @@ def _one_name(
 ) -> tuple[str, int, Person | None] | None:
     """A known name at `start`, else (when allowed) a capitalised unknown one:
     (name, end, the person if known)."""
-    if (person := _known_at(question, start, people)) is not None:
-        return person.name, _span_of(question.text, start, person.words), person
     found = _capitalised_name(question.text, start)
+    person = _known_at(question, start, people)
+    if person is not None and not (
+        unknown and found and person.words < len(found[0].split())
+    ):  # "directed by Simon Jaquemet" is not Neil Simon
+        return person.name, _span_of(question.text, start, person.words), person
     if found and (unknown or _first_name(people, found[0])):  # "with Joey Kingsley"
         return found[0], found[1], None
     if unknown and (found := _lower_case_name(question.text, start, people)):
@@ -235,9 +302,10 @@ def _add(
             (span[0], span[1] + 2) if question.said[span[1] :].startswith(("'s", "’s")) else span
         )
         return
-    if role == "writer":
+    if role == "writer":  # searched for by meaning: reviews say whose book it was
         phrase = " ".join(question.text[span[0] : span[1]].split())
         question.ignored.append(Ignored(phrase=phrase, why=WRITERS))
+        question.searched_for += [n for n in names if n not in question.searched_for]
         question.cut(span)
         return
     if question.negated(span[0]):
@@ -304,7 +372,7 @@ def _describes_a_film(question: Question, span: tuple[int, int]) -> bool:
 
 def read_named(question: Question, people: People) -> None:
     """Names after a word that gives their role."""
-    for role, lead, unknown in _BEFORE:
+    for role, lead, unknown, firm in _BEFORE:
         for m in list(
             re.finditer(rf"\b(?:both\s+)?(?:{lead})\s+(?:both\s+)?", question.text, re.I)
         ):
@@ -312,13 +380,22 @@ def read_named(question: Question, people: People) -> None:
                 continue  # blanked by an earlier match
             found, end, every = _names(question, m.end(), people, unknown)
             if found:
-                _add_each(question, role, unknown, found, every, (m.start(), end))
+                start = m.start()
+                lead_words = m.group().lower().split()
+                if lead_words[-1] == "by" and (
+                    lead_words[0] in QUESTION_SYNONYMS or lead_words[0] in _SAID_BEFORE_BY
+                ):  # "a Drama by X": the kind stays for the genre step
+                    start += m.group().lower().rindex("by")
+                said, firmly = role, firm
+                if after := _ROLE_AFTER.match(question.text, end):
+                    said, firmly, end = after.lastgroup or role, True, after.end()  # type: ignore[assignment]
+                _add_each(question, said, firmly, found, every, (start, end))
 
 
 def read_after(question: Question, people: People) -> None:
     """Names before a verb that gives their role: "has X made", "did X direct", "movies X
     acted in", "what has X done"."""
-    for role, verb in _AFTER:
+    for role, verb, firm in _AFTER:
         for m in list(re.finditer(rf"\s(?P<verb>{verb})", question.text, re.I)):
             head = question.text[: m.start()]
             words = head.split()
@@ -333,7 +410,7 @@ def read_after(question: Question, people: People) -> None:
                 if person is not None and person.words == n:
                     _add(
                         question,
-                        _role(person, role),
+                        _role(person, role, firm),
                         [person.name],
                         False,
                         (start_with_has, m.end("verb")),
@@ -391,6 +468,7 @@ _LOWER_CUE_BEFORE = re.compile(
     r"\b(?:by|with|starring|featuring|from|director|actor|actress|love|loves|loved|like)\s+$",
     re.IGNORECASE,
 )
+_NUMBER = re.compile(r"\d{4}s?|\d\ds|['’]\d\ds")  # a year or a decade: "kubrick 1968"
 _LOWER_CUE_AFTER = re.compile(
     r"['’]s\b|\s+(?:films?|movies?|flicks?|stuff|is|was|directed|made|stars|starred)\b",
     re.IGNORECASE,
@@ -425,7 +503,7 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
         elif not (
             _LOWER_CUE_BEFORE.search(question.text[: token.start()])
             or _LOWER_CUE_AFTER.match(question.text, token.end())
-            or len(tokens) == 1
+            or all(t is token or _NUMBER.fullmatch(t.group()) for t in tokens)
         ):
             continue  # in lower case, a word alone is a word ("a storm over the harbour")
         if token.start() >= question.head_end:

@@ -107,48 +107,76 @@ def _stricter(old: _Bound | None, new: _Bound) -> bool:
     return (new.value, not new.exclusive) < (old.value, not old.exclusive)
 
 
+# "rated 9 or 10", "rated 7-9/10", "rated between 3 and 4 stars": both ends at once.
+_RANGE = re.compile(
+    rf"\b(?:rated|rating|scored?|score)\s*(?:between\s*)?{_NUM}\s*(?:or|to|and|-|–)\s*"
+    rf"(?P<high>\d+(?:\.\d+)?)(?!\d|\.\d){_SCALE}",
+    re.I,
+)
+
+
+def _ranges(question: Question) -> list[_Bound]:
+    bounds = []
+    for m in list(_RANGE.finditer(question.text)):
+        low, high = (_to_ten(float(v), m["scale"]) for v in (m.group(1), m["high"]))
+        if not 0 <= low <= high <= 10:
+            continue
+        phrase = " ".join(m.group().split())
+        bounds.append(_Bound(m.start(), True, low, False, phrase))
+        if high < 10:  # "9 or 10" asks for 9 and up
+            bounds.append(_Bound(m.start(), False, high, False, phrase))
+        question.cut(m, "rating")
+    return bounds
+
+
 def read(question: Question) -> None:
     """Every rating phrase, in the order the question says them: of two lower (or upper)
     bounds the stricter is kept ("rated 8+ and rated 3+" is 8+), and a bound that contradicts
     the other ("rated 8+ … 3-") is not used, and listed as such."""
-    bounds: list[_Bound] = []
+    bounds = _ranges(question)
     for pattern, kind in _RATING_PATTERNS:
         for m in list(pattern.finditer(question.text)):
-            value = float(m.group(1))
-            groups = m.groupdict()
-            scale = groups.get("scale") or ("stars" if groups.get("stars") else None)
-            if kind == "gt?" and not (groups.get("need") or value <= 10):
-                continue
-            if value >= 1800 and not scale:
-                continue  # a year, not a rating
-            # "under 10" with no rating word: a rating only when it says something (not "under
-            # 10/10"), and not an age ("for my kids, under 10").
-            bare = kind in {"lt", "gt?"} and not scale and not _RATED.search(m.group())
-            if bare and (value in (0, 10) or _AGE.search(question.text[: m.start()])):
-                continue
-            rating = _to_ten(value, scale)
-            if not 0 <= rating <= 10:
-                continue
-            lower = kind in {"min", "gt", "gt?"}
-            exclusive = kind in {"gt", "gt?", "lt"}
-            negated = re.search(r"\bnot\s*(?:rated\s*)?$", question.text[: m.start()], re.I)
-            if negated:  # "not below 6" is "at least 6"
-                lower, exclusive = not lower, not exclusive
-            start = negated.start() if negated else m.start()
-            bounds.append(
-                _Bound(
-                    start,
-                    lower,
-                    rating,
-                    exclusive,
-                    " ".join(question.text[start : m.end()].split()),
-                )
-            )
-            question.cut((start, m.end()), "rating")
+            if (bound := _bound(question, m, kind)) is not None:
+                bounds.append(bound)
+                question.cut((bound.at, m.end()), "rating")
     for pattern, kind, value in _RATING_WORDS:
-        if m := pattern.search(question.text):
-            bounds.append(_Bound(m.start(), kind == "min", value, False, m.group(0)))
-            question.cut(m, "rating")
+        if said := pattern.search(question.text):
+            bounds.append(_Bound(said.start(), kind == "min", value, False, said.group(0)))
+            question.cut(said, "rating")
+    _keep(question, bounds)
+
+
+def _bound(question: Question, m: re.Match[str], kind: str) -> _Bound | None:
+    """The bound a rating phrase sets, or None when its number is no rating (a year, an age,
+    "under 10/10")."""
+    value = float(m.group(1))
+    groups = m.groupdict()
+    scale = groups.get("scale") or ("stars" if groups.get("stars") else None)
+    if kind == "gt?" and not (groups.get("need") or value <= 10):
+        return None
+    if value >= 1800 and not scale:
+        return None  # a year, not a rating
+    # "under 10" with no rating word: a rating only when it says something (not "under
+    # 10/10"), and not an age ("for my kids, under 10").
+    bare = kind in {"lt", "gt?"} and not scale and not _RATED.search(m.group())
+    if bare and (value in (0, 10) or _AGE.search(question.text[: m.start()])):
+        return None
+    rating = _to_ten(value, scale)
+    if not 0 <= rating <= 10:
+        return None
+    lower = kind in {"min", "gt", "gt?"}
+    exclusive = kind in {"gt", "gt?", "lt"}
+    negated = re.search(r"\bnot\s*(?:rated\s*)?$", question.text[: m.start()], re.I)
+    if negated:  # "not below 6" is "at least 6"
+        lower, exclusive = not lower, not exclusive
+    start = negated.start() if negated else m.start()
+    phrase = " ".join(question.text[start : m.end()].split())
+    return _Bound(start, lower, rating, exclusive, phrase)
+
+
+def _keep(question: Question, bounds: list[_Bound]) -> None:
+    """The stricter of each side, in the order said; a bound contradicting the other side
+    is listed as not used."""
     low: _Bound | None = None
     high: _Bound | None = None
     for bound in sorted(bounds, key=lambda b: b.at):

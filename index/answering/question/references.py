@@ -105,6 +105,7 @@ def read(question: Question, titles: Titles | None, people: People | None = None
             question.cut((m.cue_start, m.start))
     _echoes(question, found)
     wanted = [m for m in found if not question.negated(m.start)]
+    question.excluded = [m.name for m in found if m not in wanted]  # "but not The Shining"
     liked = [m for m in wanted if m.wanted]
     if liked:
         question.like = liked[0].name
@@ -203,9 +204,9 @@ def _inside(words: list[re.Match[str]], word: re.Match[str]) -> bool:
 
 def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | None:
     """The longest run of words naming a film the index knows, read the way people write
-    titles: whole and of two words or more in any case; one word (or a number) only when it
-    is the whole question, capitalised and not the first word, or after "like", "watched",
-    "about" and such."""
+    titles: whole and of three words or more in any case; two words typed in lower case, and
+    one word (or a number), only when they are the whole question or after "like",
+    "watched", "about" and such (one word also when capitalised and not the first)."""
     if titles is None:
         return None
     tokens = list(_TOKEN.finditer(question.text))
@@ -230,6 +231,8 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
                 continue  # "science fiction", "the heist": words the question means as such
             if len(key.split()) == 1 and not cued and _PLACE_BEFORE.search(before):
                 continue  # "films set in Chicago": a place
+            if n == 2 and not cued and n < len(words_only) and _lower(span):
+                continue  # "an atmospheric ghost story": two words said as such
             if len(key.split()) == 1:
                 alone = n >= len(words_only)  # the title is the whole question
                 named = (
@@ -255,6 +258,10 @@ _PLACE_BEFORE = re.compile(
     r"|\b(?:in|from|about|around|near)\s+$",
     re.IGNORECASE,
 )
+
+
+def _lower(span: list[re.Match[str]]) -> bool:
+    return not any(_capitalised(t.group()) for t in span)
 
 
 def _capitalised(word: str) -> bool:
@@ -416,7 +423,7 @@ def _title_case(
     from index.knowledge.genres import GENRE_PATTERN
 
     for m in _CAPITALISED_RUN.finditer(question.text):
-        run = m.group().rstrip(":.")
+        run, start = _without_openers(m.group().rstrip(":."), m.start())
         words = run.split()
         if any(_shouting(w) and len(w.strip(":.")) > 1 for w in words) or len(words) < 2:
             continue
@@ -441,8 +448,27 @@ def _title_case(
             continue
         if people is not None and people.find(words, fuzzy=False) is not None:
             continue
-        return _mention(question, m.start(), m.start() + len(run), run)
+        return _mention(question, start, start + len(run), run)
     return None
+
+
+# Words that open a request and are capitalised for that alone ("Find an Adventure movie",
+# "Maybe a Drama by ..."): never the first word of a title found by its capitals.
+_OPENERS = _NOT_TITLE_START | set(
+    "find show give get recommend suggest search look list name tell play let please how "
+    "where who what which when why is are do does did can could would will should may might "
+    "try any some".split()
+)
+
+
+def _without_openers(run: str, start: int) -> tuple[str, int]:
+    """A capitalised run without the request words and small words it starts with."""
+    words = list(re.finditer(r"\S+", run))
+    while words and (words[0].group().lower() in _OPENERS or words[0].group().lower() in _SMALL):
+        words.pop(0)
+    if not words:
+        return "", start
+    return run[words[0].start() :], start + words[0].start()
 
 
 _NOUN = re.compile(r"(?:movies?|films?|flicks?|pictures?)[.,!?]*", re.I)

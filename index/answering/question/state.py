@@ -51,19 +51,22 @@ class Question:
         self.ignored: list[Ignored] = []  # understood, not used, and why
         self.scopes: list[Scope] = []  # negations, found before any term is read
         self.mentions: list[str] = []  # films the question names (wanted more like or not)
+        self.excluded: list[str] = []  # films named under a negation: never to be shown
         self.mention_spans: list[tuple[int, int]] = []  # where each was said
         self.searched_for: list[str] = []  # read as filters, and meant for the meaning search
 
-    def cut(self, span: Span, group: str | None = None) -> None:
+    def cut(self, span: Span, group: str | None = None, *, searched: bool = False) -> None:
         """Blank out an understood phrase (offsets stay valid for the other steps); with a
-        filter group, remember the words it was read from."""
+        filter group, remember the words it was read from. `searched` words say more than
+        the filter ("heist" is a sort of crime film): they stay for the meaning search too."""
         start, end = (span.start(), span.end()) if isinstance(span, re.Match) else span
         if group is not None:
             words = " ".join(self.text[start:end].split())
             self.phrases[group] = (
                 f"{self.phrases[group]}, {words}" if group in self.phrases else words
             )
-        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+        if not searched:
+            self.text = self.text[:start] + " " * (end - start) + self.text[end:]
 
     def negated(self, pos: int) -> bool:
         """A step reads a term at `pos`: whether it is negated, i.e. inside an odd number of

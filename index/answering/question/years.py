@@ -184,6 +184,16 @@ def read(question: Question, today: dt.date) -> None:
 
 
 def _read(question: Question, today: dt.date) -> None:
+    """The year phrases, in the order that keeps longer ones from being read as shorter:
+    spans back from today, bounds and ranges, then decades and single years."""
+    _spans_from_today(question, today)
+    _bounds(question)
+    _decades_and_years(question)
+    _relative(question, today)
+
+
+def _spans_from_today(question: Question, today: dt.date) -> None:
+    """ "the last 10 years", "this year", "last year"."""
     filters = question.filters
     for m in list(_LAST_YEARS.finditer(question.text)):
         if m["year"] and not re.search(r"\bthe\s", m.group(), re.I):
@@ -203,6 +213,12 @@ def _read(question: Question, today: dt.date) -> None:
         year = today.year if (m["which"] or m["which2"]).lower() == "this" else today.year - 1
         filters.year_min = filters.year_max = year
         question.cut(m, "year")
+
+
+def _bounds(question: Question) -> None:
+    """ "after March 2010", "2010 or earlier", "between 2000 and 2010", "the 80s or 90s",
+    "before 1990"."""
+    filters = question.filters
     for m in list(_MONTH_BOUND.finditer(question.text)):
         year = int(m.group(2))
         if m["op"].lower() in {"after", "since", "from"}:
@@ -242,6 +258,11 @@ def _read(question: Question, today: dt.date) -> None:
         else:  # until, up to, through
             filters.year_max = hi
         question.cut(m, "year")
+
+
+def _decades_and_years(question: Question) -> None:
+    """ "the 90s", "in 2019", and "… to now" after a lower bound."""
+    filters = question.filters
     for m in list(_IN_DECADE.finditer(question.text)):
         filters.year_min, filters.year_max = decade_years(m) or (None, None)
         question.cut(m, "year")
@@ -251,7 +272,6 @@ def _read(question: Question, today: dt.date) -> None:
     if filters.year_min is not None and (now := _TO_NOW.search(question.text)):
         filters.year_max = None
         question.cut(now, "year")
-    _relative(question, today)
 
 
 def _relative(question: Question, today: dt.date) -> None:

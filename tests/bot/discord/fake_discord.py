@@ -23,7 +23,9 @@ GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
 GUILD_B_ID = 900000000000000101  # a second server: its library must never show in the first
 CHANNEL_B_ID = 900000000000000201
-CHANNELS = {GUILD_ID: CHANNEL_ID, GUILD_B_ID: CHANNEL_B_ID}
+GUILD_C_ID = 900000000000000102  # a third server, with no library of its own
+CHANNEL_C_ID = 900000000000000202
+CHANNELS = {GUILD_ID: CHANNEL_ID, GUILD_B_ID: CHANNEL_B_ID, GUILD_C_ID: CHANNEL_C_ID}
 ADMIN_ROLE_ID = 900000000000000300
 MANAGER_ROLE_ID = 900000000000000301
 MANAGE_GUILD = 1 << 5
@@ -592,7 +594,8 @@ class FakeDiscord:
         )
         for n, (guild_id, channel_id) in enumerate(CHANNELS.items()):
             await self.dispatch(
-                "GUILD_CREATE", guild(guild_id, channel_id, ("Film Club", "Other Club")[n])
+                "GUILD_CREATE",
+                guild(guild_id, channel_id, ("Film Club", "Other Club", "Third Club")[n]),
             )
         self.ready.set()
 
@@ -763,10 +766,15 @@ def attachment(fake: FakeDiscord, filename: str, content: bytes) -> dict[str, An
 def message_create(
     content: str,
     uid: int = 1234,
-    guild: bool = True,
+    guild: bool | int = True,
     mentions_bot: bool = False,
-    channel_id: int = CHANNEL_ID,
+    channel_id: int | None = None,
 ) -> dict[str, Any]:
+    """`guild`: True for the first server, a server's id (in its channel), or False for a DM
+    (in `channel_id`)."""
+    gid = GUILD_ID if guild is True else int(guild)
+    if channel_id is None:
+        channel_id = CHANNELS[gid] if guild else CHANNEL_ID
     data: dict[str, Any] = {
         "id": str(next(_ids)),
         "channel_id": str(channel_id),
@@ -786,9 +794,7 @@ def message_create(
         "flags": 0,
     }
     if guild:
-        data.update(
-            guild_id=str(GUILD_ID), member={k: v for k, v in member(uid).items() if k != "user"}
-        )
+        data.update(guild_id=str(gid), member={k: v for k, v in member(uid).items() if k != "user"})
     return data
 
 

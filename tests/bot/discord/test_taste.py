@@ -76,8 +76,9 @@ async def test_recommend_answers_the_asker_alone_from_their_reviews(env):
 
 
 async def test_recommend_with_a_question_keeps_to_its_filters(env):
+    rate(env, A, 5111, {"Oldboy": 9, "Memories of Murder": 10, "Heat": 8, "Paddington 2": 3})
     answer = await env.answer(
-        await env.command("recommend", uid=5101, question="something Korean", count=4)
+        await env.command("recommend", uid=5111, question="something Korean", count=4)
     )
     within_limits(answer)
     assert answer["flags"] & 64 and "South Korea" in answer["embeds"][0]["description"]

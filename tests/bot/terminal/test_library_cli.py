@@ -239,3 +239,27 @@ def test_purge_user_leaves_their_words_nowhere_after_an_export_round_trip(
     index_dir = Path(index_args[1])
     assert not _files_holding(index_dir, b"tollgate every winter")
     assert not _files_holding(uploads, b"tollgate")
+
+
+def test_a_film_and_a_person_known_only_to_another_server_are_words_here(index_args, tmp_path):
+    upload = tmp_path / "theirs.jsonl"
+    record = {
+        "id": "z1",
+        "title": "The Glass Ferry",
+        "year": 2021,
+        "rating": 8,
+        "director": "Zephyr Quillane",
+        "text": "A ferry made of glass crosses a frozen bay every night.",
+    }
+    upload.write_text(json.dumps(record) + "\n")
+    run("ingest", str(upload), "--server", OTHER, *index_args)
+    theirs = json.loads(
+        run("search", "Zephyr Quillane thrillers", "--json", "--server", OTHER, *index_args)
+    )
+    assert theirs["filters"]["directors"] == ["Zephyr Quillane"]
+    for where in (["--server", SERVER], []):
+        here = json.loads(run("search", "Zephyr Quillane thrillers", "--json", *where, *index_args))
+        assert here["filters"]["directors"] == [] and here["filters"]["cast"] == []
+        assert "Zephyr Quillane" in here["semantic"]
+        film = json.loads(run("search", "the glass ferry", "--json", *where, *index_args))
+        assert film["title"] is None and "glass ferry" in film["semantic"]

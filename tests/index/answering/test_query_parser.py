@@ -53,11 +53,11 @@ CASES = [
         dict(genres_all=["Romance", "Comedy"], year_min=2000, year_max=2010),
         "",
     ),
-    ("a slasher from 1980", dict(genres_all=["Horror"], year_min=1980, year_max=1980), ""),
+    ("a slasher from 1980", dict(genres_all=["Horror"], year_min=1980, year_max=1980), "slasher"),
     ("sci-fi or fantasy", dict(genres_any=["Sci-Fi", "Fantasy"]), ""),
-    ("whodunits", dict(genres_all=["Mystery"]), ""),
+    ("whodunits", dict(genres_all=["Mystery"]), "whodunits"),
     ("animated films for kids", dict(genres_all=["Animation", "Family"]), ""),
-    ("biopics", dict(genres_all=["Biography"]), ""),
+    ("biopics", dict(genres_all=["Biography"]), "biopics"),
     ("film noir", dict(genres_all=["Film-Noir"]), ""),
     ("westerns 8 or more", dict(genres_all=["Western"], rating_min=8.0), ""),
     ("thrillers rated at least 4 stars", dict(genres_all=["Thriller"], rating_min=8.0), ""),
@@ -185,3 +185,47 @@ def test_json_contract_lists_the_documented_filter_keys_first():
         "directors",
         "cast",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "semantic"),
+    [
+        ("good heist movie", "heist"),
+        ("biting satire", "biting satire"),
+        ("films that will make me cry", "will make me cry"),
+        ("feel good movie pls", "feel good"),
+        ("so bad it's good", "so bad it's good"),
+    ],
+)
+def test_a_sort_of_film_or_a_saying_stays_for_the_meaning_search(question, semantic):
+    assert QueryParser().parse(question).semantic == semantic
+
+
+def test_not_too_scary_excludes_horror_but_still_wants_films_for_the_kids():
+    filters = QueryParser().parse("not too scary halloween movie for the kids").filters
+    assert filters.genres_none == ["Horror"] and filters.genres_all == ["Family"]
+
+
+@pytest.mark.parametrize(
+    ("question", "low", "high"),
+    [
+        ("comedies rated 9 or 10", 9.0, None),
+        ("rated 6 to 8", 6.0, 8.0),
+        ("rated 3-4 stars", 6.0, 8.0),
+    ],
+)
+def test_a_rating_range_sets_both_ends_and_leaves_no_number(question, low, high):
+    parsed = QueryParser().parse(question)
+    assert (parsed.filters.rating_min, parsed.filters.rating_max) == (low, high)
+    assert not any(c.isdigit() for c in parsed.semantic)
+
+
+def test_scandinavian_means_any_of_sweden_norway_denmark():
+    filters = QueryParser().parse("scandinavian dramas").filters
+    assert filters.countries == ["SE", "NO", "DK"] and filters.genres_all == ["Drama"]
+
+
+def test_a_writer_who_cannot_be_filtered_is_searched_for_in_the_reviews():
+    parsed = QueryParser().parse("movies based on a stephen king book")
+    assert "stephen king" in parsed.semantic.lower()
+    assert [i.phrase for i in parsed.ignored] == ["stephen king"]

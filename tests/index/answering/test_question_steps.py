@@ -213,13 +213,21 @@ def test_words_the_question_means_as_such_are_not_titles():
     known = Titles(
         [
             Film(f"f{i}", t, 2000, (), (), None, (), (), 1)
-            for i, t in enumerate(["Science Fiction", "The Bank", "Heat"])
+            for i, t in enumerate(["Science Fiction", "The Bank", "Heat", "A Ghost Story"])
         ]
     )
-    for text in ("science fiction rated at least 9/10", "a bank robbery"):
+    for text in (
+        "science fiction rated at least 9/10",
+        "a bank robbery",
+        "atmospheric ghost story",
+    ):
         question = Question(text)
         titles.read(question, known)
         assert (question.title, question.like) == (None, None), text
     named = Question("Heat")
     titles.read(named, known)
     assert named.title == "Heat"
+    for text in ("more like a ghost story", "an atmospheric Ghost Story"):
+        question = Question(text)
+        titles.read(question, known)
+        assert "A Ghost Story" in (question.title, question.like), text

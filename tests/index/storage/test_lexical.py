@@ -62,6 +62,19 @@ def test_commits_one_at_a_time_equal_a_build_of_what_remains():
         assert np.allclose(index.scores(question), bm25s_scores(remaining, question), atol=1e-5)
 
 
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_scores_among_some_rows_equal_bm25s_over_those_texts_alone(question):
+    """A place that sees some passages (its libraries') is scored as if the index held only
+    them: the others' words change neither a stem's rarity nor the mean length."""
+    among = np.array([True, False, True, True, False, True, False, True])
+    seen = [t for t, ok in zip(TEXTS, among, strict=True) if ok]
+    matches = LexicalIndex.build(TEXTS).match(question, among)
+    assert among[matches.rows].all()
+    expected = bm25s_scores(seen, question)
+    ours = matches.at(np.flatnonzero(among))
+    assert np.allclose(ours, expected, atol=1e-5)
+
+
 def test_saved_and_loaded_memory_mapped_it_answers_the_same(tmp_path):
     index = LexicalIndex.build(TEXTS)
     index.save(tmp_path / "bm25")

@@ -61,7 +61,7 @@ def test_a_deleted_reviews_words_leave_the_disk_at_the_merge_of_its_segment(engi
     found = engine.ask("quixotically zebroid", library=A).hits
     assert rid not in {review.review_id for hit in found for review in hit.reviews}
     assert holding(root, "zebroid")  # still in its segment, which an older version names
-    engine.merges.expunge(engine.let_go)
+    engine.merges.expunge(lambda: engine.refresh(now=True))
     assert holding(root, "zebroid") == []
     assert engine.ask("a ferry captain").hits[0].film.title == "Harbour of Lanterns"
 

@@ -89,7 +89,7 @@ async def run_ingest(
         # Open the new version now, in a worker: not on the next keystroke or question.
         if bot.engine.has_index():
             await bot.call(bot.engine.snapshot)
-        bot.last_reindex = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        bot.last_reindex[library] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         log.info(
             "%s of %s by %s: +%d ~%d =%d rejected %d in %.1f s",
             title,

@@ -111,7 +111,7 @@ class LibraryCog(commands.GroupCog, group_name="library"):
         """Servers removed while the bot was off: their libraries start the `keep_days`
         countdown now. A process running some of the shards judges only their servers."""
         present = {guild.id for guild in self.bot.guilds}
-        count = self.bot.shard_count or 1
+        count = getattr(self.bot, "shard_count", None) or 1
         shard_ids = getattr(self.bot, "shard_ids", None)
         ours = set(shard_ids) if shard_ids else ({self.bot.shard_id or 0} if count > 1 else None)
 

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.discord import render
 from bot.discord.app import CinebotMixin
-from index import library_of
+from index import BASE_LIBRARY, library_of
 
 
 class InfoCog(commands.Cog):
@@ -19,8 +19,12 @@ class InfoCog(commands.Cog):
     async def stats(self, interaction: discord.Interaction) -> None:
         """What this server sees: the base library, and its own library apart."""
         await interaction.response.defer(thinking=True)
-        counts = await self.bot.call(self.bot.engine.stats, library_of(interaction.guild_id))
-        await interaction.followup.send(embed=render.stats_embed(counts, self.bot.last_reindex))
+        library = library_of(interaction.guild_id)
+        counts = await self.bot.call(self.bot.engine.stats, library)
+        # Only the libraries this place sees: another server's re-index is not news here.
+        when = [self.bot.last_reindex.get(name) for name in (BASE_LIBRARY, library) if name]
+        last = max((w for w in when if w), default=None)
+        await interaction.followup.send(embed=render.stats_embed(counts, last))
 
     @app_commands.command(name="help")
     async def help_(self, interaction: discord.Interaction) -> None:

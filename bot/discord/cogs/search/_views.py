@@ -43,8 +43,9 @@ class ResultsView(OwnedView):
             )
             for h in self.result.hits[: safety.SELECT_OPTIONS]
         ]
-        self.more_like.options = options or [discord.SelectOption(label="(no films)", value="-")]
-        self.more_like.disabled = not options
+        more: discord.ui.Select = self.more_like  # the decorator made the method a Select
+        more.options = options or [discord.SelectOption(label="(no films)", value="-")]
+        more.disabled = not options
 
     async def _show(self, interaction: discord.Interaction, offset: int) -> None:
         await interaction.response.defer()

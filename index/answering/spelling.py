@@ -1,0 +1,66 @@
+"""Misspelt words of a question ("movies about greif", "a comdy"), read as the word the
+reviews use: a typo embeds as noise, matches no review word and names no genre, so it would
+lose the question's meaning. A word is only corrected when it is neither English nor in any review
+the place may see, and its correction is both: film words the dictionary lacks ("giallo",
+"kaiju") and names are never touched."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.types import Ignored
+
+if TYPE_CHECKING:
+    from spellchecker import SpellChecker
+
+    from index.storage.snapshot import Snapshot
+
+_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}(?![\w'’-])")  # lower case: a capital may be a name
+
+
+@functools.cache
+def _dictionary() -> SpellChecker:
+    """English words with their frequencies (pyspellchecker's list; a third of a second to
+    load, so only once a question has a word the reviews lack)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def _in_reviews(snap: Snapshot, library: str | None, word: str) -> int:
+    """How many passages the place may see hold the word (by its stem)."""
+    rows = snap.lexical.containing(word)
+    visible = snap.visible_passages(library)
+    return len(rows) if visible is None else int(np.count_nonzero(visible[rows]))
+
+
+def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list[Ignored]]:
+    """The question with its misspelt words replaced, and a note for each. A candidate keeps
+    the first letter (a typo rarely changes it: "scarry" may be "scary", never "carry"); of
+    several, the one the reviews use most."""
+    notes = []
+    stopwords = snap.lexical.stopwords
+    for m in reversed(list(_WORD.finditer(text))):
+        word = m.group()
+        if word in stopwords or _in_reviews(snap, library, word):
+            continue
+        dictionary = _dictionary()
+        if dictionary.known([word]):
+            continue
+        found = [
+            (n, c)
+            for c in sorted(dictionary.candidates(word) or ())
+            if c != word and len(c) >= 4 and c[0] == word[0] and c not in stopwords
+            if (n := _in_reviews(snap, library, c))
+        ]
+        if found:
+            best = max(found)[1]
+            text = text[: m.start()] + best + text[m.end() :]
+            notes.append(
+                Ignored(phrase=word, why=f"read as '{best}' (no review says '{word}')", used=True)
+            )
+    return text, notes[::-1]
