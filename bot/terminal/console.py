@@ -73,7 +73,7 @@ def wrapped(line: Text, width: int, console: Console) -> list[Text]:
     plain = line.plain
     if "\n" in plain:  # a notice of several lines: each wrapped
         return [cut for part in line.split("\n") for cut in wrapped(part, width, console)]
-    cells = cell_len(plain)
+    cells = len(plain) if plain.isascii() else cell_len(plain)
     if cells <= width:
         return [line]
     if cells != len(plain):  # wide characters (CJK, emoji): rich counts their cells
@@ -116,10 +116,9 @@ def print_result(console: Console, result: SearchResult) -> None:
         return
     flat = [t for item in lines for t in (item.renderables if isinstance(item, Group) else [item])]
     width = console.width  # asks the terminal each time: once
-    console.print(
-        Group(*(piece for line in flat for piece in wrapped(line, width, console))),  # type: ignore[arg-type]
-        soft_wrap=True,  # every line fits: rich need not wrap them again
-    )
+    cut = [piece for line in flat for piece in wrapped(line, width, console)]  # type: ignore[arg-type]
+    # One text of lines that fit: rendered once, and never wrapped again by rich.
+    console.print(Text("\n").join(cut), soft_wrap=True)
 
 
 def print_film(console: Console, detail: FilmDetail) -> None:
