@@ -10,16 +10,16 @@ search settings. Nothing here keeps state or calls back into the engine."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from config import SearchSettings
-from index.answering import spelling
+from index.answering import snippets, spelling
 from index.answering.question import QueryParser
 from index.answering.rank import FilmScore, rank_by_rating, top_films
 from index.answering.relax import relax
-from index.answering.snippets import make_snippet
 from index.embedding.encoder import Encoder
 from index.knowledge import filters as registry
 from index.knowledge.filters import Facts, Filter, Masks
@@ -429,10 +429,22 @@ def more_like(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> Sear
 def film_hits(
     scope: Scope, ranked: list[FilmScore], parsed: ParsedQuery, passing: np.ndarray
 ) -> tuple[FilmHit, ...]:
-    return tuple(film_hit(scope, scored, parsed, passing) for scored in ranked)
+    question = parsed.semantic or parsed.asked
+    visible = scope.snap.visible_passages(scope.library)
+    n = scope.snap.n_passages if visible is None else int(np.count_nonzero(visible))
+    weight = snippets.weights(
+        question, functools.partial(spelling.passages_with, scope.snap, scope.library), n
+    )
+    return tuple(film_hit(scope, scored, question, weight, passing) for scored in ranked)
 
 
-def film_hit(scope: Scope, scored: FilmScore, parsed: ParsedQuery, passing: np.ndarray) -> FilmHit:
+def film_hit(
+    scope: Scope,
+    scored: FilmScore,
+    question: str,
+    weight: dict[str, float],
+    passing: np.ndarray,
+) -> FilmHit:
     """A film with up to `reviews_per_film` of its passing reviews. Rating-ranked films carry
     no passage: each review then shows the passage that best fits the question."""
     snap = scope.snap
@@ -441,11 +453,13 @@ def film_hit(scope: Scope, scored: FilmScore, parsed: ParsedQuery, passing: np.n
     stored = snap.reviews(review_ids)
     rows = [p for _, p in chosen if p >= 0]
     texts = snap.passage_texts(rows) if rows else {}
-    question = parsed.semantic or parsed.asked
+    film = scope.facts.film(scored.film_row)
     reviews = []
     for (_r, p), review_id in zip(chosen, review_ids, strict=True):
         review = stored[review_id]
-        snippet = make_snippet(texts.get(p) or review.text, question, scope.settings.snippet_chars)
+        snippet = snippets.make_snippet(
+            texts.get(p) or review.text, question, scope.settings.snippet_chars, weight, film.title
+        )
         reviews.append(
             ReviewHit(
                 review_id,
@@ -457,7 +471,6 @@ def film_hit(scope: Scope, scored: FilmScore, parsed: ParsedQuery, passing: np.n
                 review.url,
             )
         )
-    film = scope.facts.film(scored.film_row)
     if len(snap.libraries) > 1:  # count only the reviews this place may see
         film = replace(film, n_reviews=int(snap.visible_counts(scope.library)[scored.film_row]))
     return FilmHit(film, scored.score, tuple(reviews))

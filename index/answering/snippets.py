@@ -1,11 +1,17 @@
 """The part of a passage worth showing: the sentence that best matches the question, with
 its neighbours while they fit, cut on sentence boundaries; and the words in it that match
-the question, as offsets every front end highlights in its own way."""
+the question, as offsets every front end highlights in its own way.
+
+A sentence is worth what its words of the question are: a rare word ("cry", "heist") more
+than a common one ("make", "will"), and never the film's own title ("Cry Freedom" says
+nothing of crying)."""
 
 from __future__ import annotations
 
 import functools
+import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from index.text import sentences
@@ -49,19 +55,53 @@ def _finder(wanted: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9])(?:{stems})[a-z0-9]*")
 
 
-def _score(sentence: str, wanted: frozenset[str]) -> int:
-    """How many of the question's stems the sentence has (`len(terms(sentence) & wanted)`)."""
+def _found(sentence: str, wanted: frozenset[str]) -> set[str]:
+    """The question's stems the sentence has (`terms(sentence) & wanted`)."""
     found = {
         w[:5] for w in _finder(wanted).findall(sentence.lower()) if len(w) > 2 and w not in _STOP
     }
-    return len(found & wanted)
+    return found & wanted
 
 
-def make_snippet(passage: str, question: str, max_chars: int) -> Snippet:
+def _score(sentence: str, wanted: frozenset[str]) -> int:
+    return len(_found(sentence, wanted))
+
+
+def weights(question: str, passages_with: Callable[[str], int], n: int) -> dict[str, float]:
+    """Each stem of the question, weighted by how rare its word is among `n` passages
+    (inverse document frequency, as BM25 has it)."""
+    out: dict[str, float] = {}
+    for word in re.findall(r"[a-z0-9]+", question.lower()):
+        if word not in _STOP and len(word) > 2:
+            df = passages_with(word)
+            out[word[:5]] = max(out.get(word[:5], 0.0), math.log(1 + (n - df + 0.5) / (df + 0.5)))
+    return out
+
+
+def _value(
+    sentence: str,
+    wanted: frozenset[str],
+    weight: Mapping[str, float],
+    title: re.Pattern[str] | None,
+) -> float:
+    if title is not None:
+        sentence = title.sub(" ", sentence)
+    return sum(weight.get(stem, 1.0) for stem in _found(sentence, wanted))
+
+
+def make_snippet(
+    passage: str,
+    question: str,
+    max_chars: int,
+    weight: Mapping[str, float] | None = None,
+    title: str = "",
+) -> Snippet:
     parts = sentences(passage) or [passage]
     wanted = frozenset(terms(question))
     if wanted and len(parts) > 1:
-        best = max(range(len(parts)), key=lambda i: (_score(parts[i], wanted), -i))
+        named = re.compile(re.escape(title), re.IGNORECASE) if title.strip() else None
+        value = [_value(part, wanted, weight or {}, named) for part in parts]
+        best = max(range(len(parts)), key=lambda i: (value[i], -i))
     else:  # nothing to look for, or nothing to choose between: the first sentence
         best = 0
     lo = hi = best

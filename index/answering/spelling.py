@@ -31,7 +31,7 @@ def _dictionary() -> SpellChecker:
     return SpellChecker(distance=1)
 
 
-def _in_reviews(snap: Snapshot, library: str | None, word: str) -> int:
+def passages_with(snap: Snapshot, library: str | None, word: str) -> int:
     """How many passages the place may see hold the word (by its stem)."""
     rows = snap.lexical.containing(word)
     visible = snap.visible_passages(library)
@@ -46,7 +46,7 @@ def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list
     stopwords = snap.lexical.stopwords
     for m in reversed(list(_WORD.finditer(text))):
         word = m.group()
-        if word in stopwords or _in_reviews(snap, library, word):
+        if word in stopwords or passages_with(snap, library, word):
             continue
         dictionary = _dictionary()
         if dictionary.known([word]):
@@ -55,7 +55,7 @@ def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list
             (n, c)
             for c in sorted(dictionary.candidates(word) or ())
             if c != word and len(c) >= 4 and c[0] == word[0] and c not in stopwords
-            if (n := _in_reviews(snap, library, c))
+            if (n := passages_with(snap, library, c))
         ]
         if found:
             best = max(found)[1]

@@ -4,7 +4,7 @@ question; the same choice as counting each sentence's stems one word set at a ti
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.answering.snippets import _score, make_snippet, terms
+from index.answering.snippets import _score, make_snippet, terms, weights
 
 WORDS = [
     "zombie",
@@ -51,3 +51,17 @@ def test_the_best_sentence_is_shown_with_its_words_marked():
 def test_a_question_with_nothing_to_look_for_shows_the_first_sentences():
     snippet = make_snippet("First one. Second one. Third one.", "rated 8+", 30)
     assert snippet.text.startswith("First one.") and snippet.spans == ()
+
+
+def test_a_rare_word_of_the_question_outweighs_common_ones():
+    passage = "It will make you think. The ending made me cry."
+    common = {"will": 100, "make": 80, "cry": 2}
+    weight = weights("will make me cry", lambda w: common.get(w, 0), 1000)
+    assert make_snippet(passage, "will make me cry", 30, weight).text.startswith("… The ending")
+    assert make_snippet(passage, "will make me cry", 30).text.startswith("It will make")
+
+
+def test_the_films_own_title_says_nothing_of_the_fit():
+    passage = "Cry Freedom is an important film. Its last scene made me cry."
+    snippet = make_snippet(passage, "films that make me cry", 40, title="Cry Freedom")
+    assert snippet.text.startswith("… Its last scene")
