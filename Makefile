@@ -1,6 +1,6 @@
 # One source of truth for installing and running cinebot.
 #   make run   -> install what is missing, build the sample index if absent, start the chat
-#   make test  -> install what is missing, run the whole test suite
+#   make test  -> install what is missing, lint, type-check, run the whole test suite
 #   make test-fast -> the inner loop: lint and the tests that need no model or index (~25 s)
 PYTHON ?= python3
 VENV   := .venv
@@ -30,6 +30,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 test-fast: install

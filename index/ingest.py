@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +20,17 @@ from index.reading.passages import split_passages
 from index.reading.readers import ReadResult, find_files, read_file
 from index.storage.merges import merge
 from index.storage.vectors import VectorBackend, backend_for
-from index.storage.versions import IndexStore, VersionInfo, VersionWriter, readable_reviews
+from index.storage.versions import (
+    FilmsByTitle,
+    IndexStore,
+    VersionInfo,
+    VersionWriter,
+    readable_reviews,
+)
 from index.types import BASE_LIBRARY, IngestReport, Library, Problem, Review
+
+# Films by normalised title: (id, year) of each (`FilmsByTitle`, or a plain dict in tests).
+TitledFilms = MutableMapping[str, list[tuple[str, int | None]]] | FilmsByTitle
 
 
 @dataclass
@@ -74,7 +83,7 @@ class FilmResolver:
     def __init__(
         self,
         catalogue: Catalogue,
-        known: dict[str, list[tuple[str, int | None]]],
+        known: TitledFilms,
         reviewed_in: Callable[[str, tuple[str, ...]], bool],
     ):
         self.catalogue, self.known, self.reviewed_in = catalogue, known, reviewed_in
@@ -122,7 +131,7 @@ class FilmResolver:
 
 def _own_film(
     review: Review,
-    known: dict[str, list[tuple[str, int | None]]],
+    known: TitledFilms,
     sees: Callable[[str, str], bool],
 ) -> str:
     films = known.setdefault(normalize_title(review.title), [])

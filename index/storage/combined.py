@@ -324,7 +324,7 @@ class Combined:
 def combine(parts: list[Part], dim: int) -> Combined:
     """The version made of `parts` (oldest segment first)."""
     table, film_row, owner = _films(parts)
-    libraries = [BASE_LIBRARY]
+    libraries: list[str] = [BASE_LIBRARY]
     for part in parts:
         libraries += [name for name in part.segment.rows.libraries if name not in libraries]
     review_start = passage_start = 0
@@ -351,7 +351,8 @@ def combine(parts: list[Part], dim: int) -> Combined:
             parts[0].segment.vectors,
             dim,
         )
-    return Combined(parts, table, film_row, owner, *_joined(parts, libraries), dim)
+    joined = _joined(parts, libraries)  # mypy cannot count a tuple's parts: as Combined's
+    return Combined(parts, table, film_row, owner, *joined, dim)  # type: ignore[call-arg]
 
 
 def _joined(parts: list[Part], libraries: list[str]) -> tuple[Any, ...]:
@@ -363,16 +364,15 @@ def _joined(parts: list[Part], libraries: list[str]) -> tuple[Any, ...]:
         rows = part.segment.rows
         live, plive = part.review_rows, part.passage_rows
         codes = np.array([libraries.index(n) for n in rows.libraries] or [0], np.int16)
-        pick = (
-            (lambda a: np.asarray(a))
-            if live is None
-            else (lambda a, live=live: np.asarray(a)[live])
-        )
+
+        def pick(a: Any, live: np.ndarray | None = live) -> np.ndarray:
+            return np.asarray(a) if live is None else np.asarray(a)[live]
+
         films.append(part.film_map[pick(rows.review_film)])
         ratings.append(pick(rows.review_rating))
         owners.append(codes[pick(rows.review_library)])
         strings.append((rows.review_ids, live, part.review_start))
-        renumber = None if live is None else np.cumsum(part.review_live) - 1
+        renumber = None if part.review_live is None else np.cumsum(part.review_live) - 1
         local = (
             np.asarray(rows.passage_review)
             if plive is None
@@ -402,7 +402,7 @@ def _films(parts: list[Part]) -> tuple[FilmTable, dict[str, int], np.ndarray]:
         empty = Films([], [], [], np.zeros(0, np.uint8), np.zeros(1, np.int64))
         counts: dict[str, dict[str, int]] = {role: {} for role in ROLES}
         tables: dict[str, dict[str, str]] = {role: {} for role in ROLES}
-        groups = {name: {} for name in registry.keyword_facts()}
+        groups: dict[str, dict[str, np.ndarray]] = {n: {} for n in registry.keyword_facts()}
         z = np.zeros(0, np.int32)
         table = FilmTable(empty, [], z, z, groups, People.tabled(counts, tables), counts, tables)
         return table, {}, np.zeros(0, np.int64)

@@ -88,7 +88,7 @@ def grown_ivf(previous: Merged, vectors: np.ndarray, factory: str) -> tuple[Any,
     old, ivf = faiss.extract_index_ivf(source), faiss.extract_index_ivf(index)
     lists = faiss.ArrayInvertedLists(ivf.nlist, ivf.code_size)
     ivf.replace_invlists(lists, True)
-    lists.this.disown()  # the index owns it now
+    lists.this.disown()  # type: ignore[attr-defined]  # the index owns it now (SWIG)
     keep = previous.keep
     renumber = np.cumsum(keep) - 1
     for number in range(ivf.nlist):
@@ -122,7 +122,7 @@ def search_parameters(index: Any, params: str | None) -> str:
         params = "nprobe=32" if "IVF" in kind else "efSearch=64" if "HNSW" in kind else ""
     if params:
         try:
-            faiss.ParameterSpace().set_index_parameters(index, params)
+            faiss.ParameterSpace().set_index_parameters(index, params)  # type: ignore[arg-type]  # faiss's stubs miss its Python layer
         except RuntimeError:
             raise UnfitParameters(
                 f"search.faiss_params {params!r} does not apply to a {kind} index "
@@ -137,10 +137,10 @@ def selector_params(index: Any, selector: Any) -> Any:
     import faiss
 
     if (ivf := faiss.try_extract_index_ivf(index)) is not None:
-        return faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe)
+        return faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe)  # type: ignore[call-arg]  # faiss's stubs miss its Python layer
     if hasattr(index, "hnsw"):
-        return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
-    return faiss.SearchParameters(sel=selector)
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)  # type: ignore[attr-defined]  # faiss's stubs miss its Python layer
+    return faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]  # faiss's stubs miss its Python layer
 
 
 def read_mapped(path: Path, kind: str) -> Any:
@@ -194,7 +194,7 @@ class FaissIndex:
         elif not self.exact and selection.count <= self.exact_below:
             return exact_search(self.vectors, query[0], selection.rows, k)
         else:
-            selector = faiss.IDSelectorBitmap(np.packbits(selection.rows, bitorder="little"))
+            selector = faiss.IDSelectorBitmap(np.packbits(selection.rows, bitorder="little"))  # type: ignore[call-arg, arg-type]  # faiss's stubs miss its Python layer
             params = selector_params(self.index, selector)
             probes = filtered_probes(self.index, selection.count / max(self.index.ntotal, 1))
             if probes is not None:
@@ -231,7 +231,8 @@ class FaissBackend:
         try:
             reused = grown_ivf(merged, vectors, self.factory) if merged is not None else None
         except RuntimeError as exc:  # a damaged index file to grow from: trained again
-            log.warning("the FAISS index of %s cannot be grown (%s)", merged.segment.name, exc)
+            grown = merged.segment.name if merged is not None else "?"
+            log.warning("the FAISS index of %s cannot be grown (%s)", grown, exc)
             reused = None
         if reused is not None:
             index, trained_on = reused

@@ -125,7 +125,7 @@ class FilmTable:
     keys: list[str]  # normalize_title per film
     year: np.ndarray  # int32, -1 when unknown
     runtime: np.ndarray  # int32 minutes, -1 when unknown
-    groups: dict[str, Mapping[str, np.ndarray]]  # "countries", "genres", ... -> key -> film rows
+    groups: Mapping[str, Mapping[str, np.ndarray]]  # "countries", "genres", ... -> key -> film rows
     people: People
     # Film counts per role and name, and the names' `aliases` tables: what `people` was made
     # of, for a version whose later segments change some films' people.

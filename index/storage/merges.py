@@ -106,7 +106,7 @@ def plan(info: VersionInfo, force: bool = False, most: int | None = None) -> Pla
             actual = sum(live for _, live, _ in run)
             score = (skew * max(actual, 1) ** 0.05, -width, actual, start)
             if best is None or score < best:
-                best = (*score[:1], width, actual, start)  # type: ignore[assignment]
+                best = (*score[:1], width, actual, start)
         if best is not None:
             break
     if best is None:
@@ -148,6 +148,7 @@ def merge(
         return None
     base, lease = held
     try:
+        chosen: Plan | None
         if everything:
             chosen = Plan(tuple(ref.name for ref in base.segments), "everything")
         else:
@@ -343,11 +344,14 @@ def _publish(
         name = store.publish_segment(folder)
         merged = open_segment(store.root / SEGMENTS / name)
         rows = sorted(merged.review_rows(later).values())
-        entries, deletes = [], {}
+        entries: list[dict[str, Any]] = []
+        deletes: dict[str, np.ndarray | Path] = {}
         for k, ref in enumerate(refs):
             if start < k < start + len(chosen.names):
                 continue
-            entry = next(e for e in live.manifest["segments"] if e["name"] == ref.name)
+            entry: dict[str, Any] = next(
+                e for e in live.manifest["segments"] if e["name"] == ref.name
+            )
             if k == start:
                 entry = {"name": name}
                 if rows:

@@ -307,7 +307,7 @@ class QdrantBackend:
     def forget(self, records: list[dict[str, Any]], ids: np.ndarray) -> None:
         """Points the live version dropped are deleted now (a reader of an older version
         may miss those deleted reviews' passages from then on: it answers without them)."""
-        names = {r.get(COLLECTION_KEY) for r in records} - {None}
+        names = {str(r[COLLECTION_KEY]) for r in records if r.get(COLLECTION_KEY) is not None}
         if len(ids) and len(names) == 1:
             QdrantIndex(self.settings, next(iter(names))).delete(sorted(int(i) for i in ids))
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ ARRAYS = (
 )
 
 
-class Utf8Strings:
+class Utf8Strings(Sequence[str]):
     """Strings kept as fixed-width UTF-8 bytes (a memory-mapped array), decoded when read."""
 
     def __init__(self, data: np.ndarray) -> None:
@@ -43,7 +44,7 @@ class Utf8Strings:
     def __len__(self) -> int:
         return len(self.data)
 
-    def __getitem__(self, row: int) -> str:
+    def __getitem__(self, row: int) -> str:  # type: ignore[override]  # one row, never a slice
         return bytes(self.data[row]).decode("utf-8", "replace")
 
     def __iter__(self) -> Iterator[str]:
@@ -112,7 +113,9 @@ def read_rows(folder: Path, db: sqlite3.Connection) -> Rows:
         return rows_from_db(db)
     if meta.get("format") != FORMAT:
         return rows_from_db(db)
-    parts = {name: arrays.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+    parts: dict[str, Any] = {
+        name: arrays.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS
+    }
     parts["review_ids"] = Utf8Strings(parts["review_ids"])
     rows = Rows(**parts, libraries=list(meta["libraries"]))
     n_reviews = len(rows.review_ids)

@@ -48,7 +48,7 @@ class Snapshot:
     film_row: dict[str, int]
     # Keyword facts ("countries", "genres", "languages", "directors", "cast"): value -> film
     # rows (int32); people by folded name.
-    groups: dict[str, Mapping[str, np.ndarray]]
+    groups: Mapping[str, Mapping[str, np.ndarray]]
     columns: dict[str, np.ndarray]  # "year", "runtime": int32 per film, -1 when unknown
     title_keys: list[str]  # normalize_title per film
     people: People  # every director and cast member (and the catalogue's), for reading questions
@@ -162,7 +162,7 @@ class Snapshot:
         if key not in self._visible:
             seen = self.visible(library)[self.passage_review]
             self._visible[key] = None if seen.all() else seen
-        return self._visible[key]  # type: ignore[no-any-return]
+        return self._visible[key]
 
     def private_rows(self, library: str) -> np.ndarray:
         """A member's ratings without words (their Letterboxd or IMDb ratings brought in for
@@ -196,7 +196,7 @@ class Snapshot:
         if key not in self._visible:  # None: as everyone sees them (never `self`: a cycle
             # would keep the version, and its lease, until the cyclic collector runs)
             self._visible[key] = library_facts(self, self._views(library))
-        return self._visible[key] or self  # type: ignore[no-any-return]
+        return self._visible[key] or self
 
     def _views(self, library: str) -> list[tuple[str, str]]:
         """A library's film views: of each film, the newest record's (its segment's rows)."""
@@ -236,10 +236,10 @@ class Snapshot:
                     [n for f in films for n in f.cast],
                 )
                 titles = {row: f.title for row, f in zip(own, films, strict=True)}
-                known = self.titles.known_to(everyone[1].by_key, own, titles)  # type: ignore[arg-type]
+                known = self.titles.known_to(everyone[1].by_key, own, titles)
                 cached = (people, known)
             self._visible[key] = cached
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def _own_films(self, library: str | None) -> list[int]:
         """Films only this server's library has (or describes otherwise): its own names."""

@@ -95,7 +95,8 @@ class VectorIndex(Protocol):
 
 
 class VectorBackend(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def write(
         self,

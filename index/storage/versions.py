@@ -1020,7 +1020,7 @@ class VersionWriter:
         refs = list(self.refs)
         if self.base is not None and self.base.legacy and self.parts:
             refs = [SegmentRef(adopt_legacy(self.store, self.base))]
-        entries = []
+        entries: list[dict[str, Any]] = []
         deletes: dict[str, np.ndarray | Path] = {}
         passages = reviews = 0
         for k, (ref, part) in enumerate(zip(refs, self.parts, strict=True)):
@@ -1033,7 +1033,7 @@ class VersionWriter:
             elif ref.deletes and self.base is not None:
                 deletes[ref.name] = self.base.path / ref.deletes
             now = Part(part.segment, rows)
-            entry = {"name": ref.name}
+            entry: dict[str, Any] = {"name": ref.name}
             if len(rows):
                 entry |= {
                     "deleted": len(rows),
@@ -1047,8 +1047,8 @@ class VersionWriter:
             new_name = self._finish_segment(dim, vectors_to)
             entries.append({"name": new_name})
             meta = self.segment.meta
-            reviews += meta["reviews"]
-            passages += meta["passages"]
+            reviews += meta["reviews"] or 0
+            passages += meta["passages"] or 0
         else:
             self.segment.abort()
         self.catalogue.close()
