@@ -507,12 +507,16 @@ def active(filters: QueryFilters) -> list[Filter]:
     return [f for f in FILTERS if f.is_set(filters)]
 
 
+def _default(field: Any) -> Any:
+    """A field's default, a fresh list where it has a factory (pydantic's own `get_default`
+    inspects the factory's signature on every call: a third of a millisecond a question)."""
+    return field.default_factory() if field.default_factory is not None else field.default
+
+
 def _cleared(filters: QueryFilters, keep: Callable[[Filter], bool]) -> QueryFilters:
+    fields = type(filters).model_fields
     defaults = {
-        name: type(filters).model_fields[name].get_default(call_default_factory=True)
-        for f in FILTERS
-        if not keep(f)
-        for name in f.all_fields
+        name: _default(fields[name]) for f in FILTERS if not keep(f) for name in f.all_fields
     }
     return filters.model_copy(update=defaults)
 
