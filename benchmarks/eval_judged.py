@@ -82,8 +82,9 @@ def verdicts(scores: dict[str, SystemScores]) -> list[str]:
         mine = ours.p5[kind]
         best_other = max(s.p5[kind].high for s in others)
         ok = mine.low >= target and mine.low > best_other
+        exact = f" ({mine.low:.3f})" if not ok and round(mine.low, 2) >= target else ""
         lines.append(
-            f"- {kind} P@{TOP} ≥ {target} and above both baselines: {mine.text()} vs "
+            f"- {kind} P@{TOP} ≥ {target} and above both baselines: {mine.text()}{exact} vs "
             f"{best_other:.2f} at best: **{'met' if ok else 'not met'}**"
         )
     ok = ours.panned.high <= PANNED_TARGET
