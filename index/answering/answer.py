@@ -195,7 +195,7 @@ def _searched_instead(query: ParsedQuery, dropped: tuple[str, ...]) -> ParsedQue
     words = [
         phrase
         for key in dropped
-        if not key.endswith("_none")
+        if not registry.by_key(key).excludes
         and (phrase := query.phrases.get(key))
         and not any(c.isdigit() for c in phrase)
         and phrase.casefold() not in said
@@ -433,7 +433,7 @@ def film_hits(
     visible = scope.snap.visible_passages(scope.library)
     n = scope.snap.n_passages if visible is None else int(np.count_nonzero(visible))
     weight = snippets.weights(
-        question, functools.partial(spelling.passages_with, scope.snap, scope.library), n
+        question, functools.partial(scope.snap.passages_with, library=scope.library), n
     )
     return tuple(film_hit(scope, scored, question, weight, passing) for scored in ranked)
 

@@ -10,8 +10,6 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from index.types import Ignored
 
 if TYPE_CHECKING:
@@ -31,13 +29,6 @@ def _dictionary() -> SpellChecker:
     return SpellChecker(distance=1)
 
 
-def passages_with(snap: Snapshot, library: str | None, word: str) -> int:
-    """How many passages the place may see hold the word (by its stem)."""
-    rows = snap.lexical.containing(word)
-    visible = snap.visible_passages(library)
-    return len(rows) if visible is None else int(np.count_nonzero(visible[rows]))
-
-
 def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list[Ignored]]:
     """The question with its misspelt words replaced, and a note for each. A candidate keeps
     the first letter (a typo rarely changes it: "scarry" may be "scary", never "carry"); of
@@ -46,7 +37,7 @@ def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list
     stopwords = snap.lexical.stopwords
     for m in reversed(list(_WORD.finditer(text))):
         word = m.group()
-        if word in stopwords or passages_with(snap, library, word):
+        if word in stopwords or snap.passages_with(word, library):
             continue
         dictionary = _dictionary()
         if dictionary.known([word]):
@@ -55,7 +46,7 @@ def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list
             (n, c)
             for c in sorted(dictionary.candidates(word) or ())
             if c != word and len(c) >= 4 and c[0] == word[0] and c not in stopwords
-            if (n := passages_with(snap, library, c))
+            if (n := snap.passages_with(c, library))
         ]
         if found:
             best = max(found)[1]

@@ -198,6 +198,11 @@ class Filter:
     def is_set(self, filters: QueryFilters) -> bool:
         return any(getattr(filters, f) not in (None, []) for f in self.fields)
 
+    @property
+    def excludes(self) -> bool:
+        """An exclusion ("not horror", "without Tom Hanks"): it cancels its inclusions."""
+        return bool(self.cancels)
+
 
 def _names(values: Sequence[str], join: str = " or ") -> str:
     return join.join(values)

@@ -164,6 +164,13 @@ class Snapshot:
             self._visible[key] = None if seen.all() else seen
         return self._visible[key]
 
+    def passages_with(self, word: str, library: str | None) -> int:
+        """How many passages the place may see hold the word (by its stem): what a question's
+        word is worth there, counted over that place's passages alone."""
+        rows = self.lexical.containing(word)
+        visible = self.visible_passages(library)
+        return len(rows) if visible is None else int(np.count_nonzero(visible[rows]))
+
     def private_rows(self, library: str) -> np.ndarray:
         """A member's ratings without words (their Letterboxd or IMDb ratings brought in for
         /recommend, or a review whose words they removed) are theirs alone: their own taste
