@@ -78,6 +78,13 @@ def weights(question: str, passages_with: Callable[[str], int], n: int) -> dict[
     return out
 
 
+@functools.lru_cache(maxsize=512)
+def _title(title: str) -> re.Pattern[str] | None:
+    """The film's own title in a sentence, compiled once per title (every shown review of
+    a film, and the film again in the next answers)."""
+    return re.compile(re.escape(title), re.IGNORECASE) if title.strip() else None
+
+
 def _value(
     sentence: str,
     wanted: frozenset[str],
@@ -99,7 +106,7 @@ def make_snippet(
     parts = sentences(passage) or [passage]
     wanted = frozenset(terms(question))
     if wanted and len(parts) > 1:
-        named = re.compile(re.escape(title), re.IGNORECASE) if title.strip() else None
+        named = _title(title)
         value = [_value(part, wanted, weight or {}, named) for part in parts]
         best = max(range(len(parts)), key=lambda i: (value[i], -i))
     else:  # nothing to look for, or nothing to choose between: the first sentence
