@@ -85,6 +85,11 @@ def stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
+def chat_stems(q: Question, by_id: dict[str, Question]) -> set[str]:
+    """The stems of a question's chat and the needs it is judged against."""
+    return stems(" ".join(t.text + " " + t.need for t in turns(q, by_id)))
+
+
 def clip(text: str, chars: int) -> str:
     text = " ".join(text.split()).replace("<br />", " ")
     return text if len(text) <= chars else text[: chars - 1].rsplit(" ", 1)[0] + "…"
@@ -186,7 +191,7 @@ def print_pools(only: str | None, most: int) -> None:
         remember({f"{q.id}:{n}": film for n, film in enumerate(order, 1)})  # before printing
         print(f"\n=== {q.id} [{q.kind}] {chat_text(q, by_id)}")
         print(f"    need: {q.need}" + ("  (asks for bad films)" if q.wants_bad else ""))
-        words = stems(" ".join(t.text + " " + t.need for t in turns(q, by_id)))
+        words = chat_stems(q, by_id)
         for n, film in enumerate(order, 1):
             print(f"[{n}] " + dossiers.text(film, films[film], words))
         done += 1
@@ -202,7 +207,7 @@ def print_films(films: list[str], only: str | None) -> None:
     dossiers = Dossiers()
     words = set()
     for q in selected(questions, only) if only else []:
-        words |= stems(" ".join(t.text + " " + t.need for t in turns(q, by_id)))
+        words |= chat_stems(q, by_id)
     for film in films:
         row = dossiers.facts.get(film, {})
         label = f"{row.get('title', film)} ({row.get('year', '?')})"
