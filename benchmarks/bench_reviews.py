@@ -374,6 +374,7 @@ def main() -> None:
         "--in-a-row-at", type=int, default=100_000, help="0: skip the 1,000 reviews"
     )
     parser.add_argument("--smoke", action="store_true", help="the sample corpus, small sizes")
+    parser.add_argument("--factory", help="FAISS index factory (make bench-1m: IVF4096,Flat)")
     args = parser.parse_args()
     from benchmarks.imdb import real_engine
     from benchmarks.run import sample_engine
@@ -381,6 +382,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         base = sample_engine(root)[0] if args.smoke else real_engine()[0]
+        if args.factory:
+            search = base.settings.search.model_copy(update={"faiss_factory": args.factory})
+            base.settings = base.settings.model_copy(update={"search": search})
         sizes = [int(s) for s in args.sizes.split(",")]
         rows, row, piled = run(base, root, sizes, args.qdrant_max, args.in_a_row_at or None)
     print("\n".join(target_lines(rows, row)))

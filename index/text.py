@@ -60,6 +60,7 @@ def escaped(text: str) -> str:
     return "".join(show(c) for c in text)
 
 
+_PARAGRAPH = re.compile(r"\n\s*\n")
 # Sentence ends: . ! ? … followed by space and an upper-case letter, digit or quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”')\]]?\s+(?=[\"“'(\[]?[A-Z0-9])")
 
@@ -67,8 +68,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”')\]]?\s+(?=[\"“'(\[]?[A-Z0-9]
 def sentences(text: str) -> list[str]:
     """A text's sentences, paragraph by paragraph, whitespace collapsed."""
     out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        paragraph = " ".join(paragraph.split())
-        if paragraph:
-            out += [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    for paragraph in _PARAGRAPH.split(text) if "\n" in text else (text,):
+        if paragraph := " ".join(paragraph.split()):
+            out += [s for s in _SENTENCE_END.split(paragraph) if s]
     return out

@@ -5,7 +5,8 @@ screen, retitle the window or plant a hidden link with escape sequences)."""
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -64,6 +65,21 @@ def film_hit(index: int, hit: FilmHit) -> Group:
 INDENT = "   "  # a review's lines under its film, its wrapped lines too
 
 
+class _Lines:
+    """Lines that fit the terminal, rendered as they are: rich would join them, split them
+    again and wrap each."""
+
+    def __init__(self, lines: list[Text]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines:
+            if line.style:  # render reads a text's own style only as a span
+                line = Text().append_text(line)
+            yield from line.render(console)
+            yield Segment.line()
+
+
 def wrapped(line: Text, width: int, console: Console) -> list[Text]:
     """A line cut at spaces into lines of at most `width` cells, the later ones indented
     under the first's text. rich wraps every line word by word at each print, which was most
@@ -117,8 +133,7 @@ def print_result(console: Console, result: SearchResult) -> None:
     flat = [t for item in lines for t in (item.renderables if isinstance(item, Group) else [item])]
     width = console.width  # asks the terminal each time: once
     cut = [piece for line in flat for piece in wrapped(line, width, console)]  # type: ignore[arg-type]
-    # One text of lines that fit: rendered once, and never wrapped again by rich.
-    console.print(Text("\n").join(cut), soft_wrap=True)
+    console.print(_Lines(cut), soft_wrap=True)
 
 
 def print_film(console: Console, detail: FilmDetail) -> None:

@@ -429,48 +429,43 @@ def more_like(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> Sear
 def film_hits(
     scope: Scope, ranked: list[FilmScore], parsed: ParsedQuery, passing: np.ndarray
 ) -> tuple[FilmHit, ...]:
+    """Each film with up to `reviews_per_film` of its passing reviews, read from the index
+    together (one query for the page, not one a film). Rating-ranked films carry no passage:
+    each review then shows the passage that best fits the question."""
+    snap, most = scope.snap, scope.settings.reviews_per_film
     question = parsed.semantic or parsed.asked
-    visible = scope.snap.visible_passages(scope.library)
-    n = scope.snap.n_passages if visible is None else int(np.count_nonzero(visible))
+    visible = snap.visible_passages(scope.library)
+    n = snap.n_passages if visible is None else int(np.count_nonzero(visible))
     weight = snippets.weights(
-        question, functools.partial(scope.snap.passages_with, library=scope.library), n
+        question, functools.partial(snap.passages_with, library=scope.library), n
     )
-    return tuple(film_hit(scope, scored, question, weight, passing) for scored in ranked)
-
-
-def film_hit(
-    scope: Scope,
-    scored: FilmScore,
-    question: str,
-    weight: dict[str, float],
-    passing: np.ndarray,
-) -> FilmHit:
-    """A film with up to `reviews_per_film` of its passing reviews. Rating-ranked films carry
-    no passage: each review then shows the passage that best fits the question."""
-    snap = scope.snap
-    chosen = [(r, p) for r, p, _ in scored.reviews if passing[r]][: scope.settings.reviews_per_film]
-    review_ids = [snap.review_ids[r] for r, _ in chosen]
-    stored = snap.reviews(review_ids)
-    rows = [p for _, p in chosen if p >= 0]
+    chosen = [[(r, p) for r, p, _ in scored.reviews if passing[r]][:most] for scored in ranked]
+    stored = snap.reviews([snap.review_ids[r] for shown in chosen for r, _ in shown])
+    rows = [p for shown in chosen for _, p in shown if p >= 0]
     texts = snap.passage_texts(rows) if rows else {}
-    film = scope.facts.film(scored.film_row)
-    reviews = []
-    for (_r, p), review_id in zip(chosen, review_ids, strict=True):
-        review = stored[review_id]
-        snippet = snippets.make_snippet(
-            texts.get(p) or review.text, question, scope.settings.snippet_chars, weight, film.title
-        )
-        reviews.append(
-            ReviewHit(
-                review_id,
-                review.reviewer,
-                review.rating,
-                snippet.text,
-                snippet.spans,
-                review.source,
-                review.url,
+    counts = snap.visible_counts(scope.library) if len(snap.libraries) > 1 else None
+    hits = []
+    for scored, shown in zip(ranked, chosen, strict=True):
+        film = scope.facts.film(scored.film_row)
+        reviews = []
+        for r, p in shown:
+            review = stored[snap.review_ids[r]]
+            passage = texts.get(p) or review.text
+            snippet = snippets.make_snippet(
+                passage, question, scope.settings.snippet_chars, weight, film.title
             )
-        )
-    if len(snap.libraries) > 1:  # count only the reviews this place may see
-        film = replace(film, n_reviews=int(snap.visible_counts(scope.library)[scored.film_row]))
-    return FilmHit(film, scored.score, tuple(reviews))
+            reviews.append(
+                ReviewHit(
+                    review.review_id,
+                    review.reviewer,
+                    review.rating,
+                    snippet.text,
+                    snippet.spans,
+                    review.source,
+                    review.url,
+                )
+            )
+        if counts is not None:  # count only the reviews this place may see
+            film = replace(film, n_reviews=int(counts[scored.film_row]))
+        hits.append(FilmHit(film, scored.score, tuple(reviews)))
+    return tuple(hits)

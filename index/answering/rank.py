@@ -49,10 +49,10 @@ def aggregate(
     per_film: dict[int, dict[int, tuple[int, float]]] = {}
     review_rows = snap.passage_review[rows]
     prior = rating_prior(snap.review_rating[review_rows], rating_weight)
-    for score, row, review, nudge in zip(
-        scores.tolist(), rows.tolist(), review_rows.tolist(), prior.tolist(), strict=True
+    films = np.asarray(snap.review_film)[review_rows].tolist()
+    for score, row, review, film, nudge in zip(
+        scores.tolist(), rows.tolist(), review_rows.tolist(), films, prior.tolist(), strict=True
     ):
-        film = int(snap.review_film[review])
         reviews = per_film.setdefault(film, {})
         # Passages come best first and the nudge is the same for all of a review's passages,
         # so a review's first passage is its best.

@@ -17,6 +17,7 @@ that sets it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -585,11 +586,25 @@ def unknown_people(
     return (filters.model_copy(update=update) if update else filters), unknown
 
 
+_LACKING: dict[int, tuple[object, str, np.ndarray]] = {}  # id(table) -> table, fact, films
+_LACKING_LOCK = threading.Lock()
+
+
 def lacking(facts: Facts, fact: Fact) -> np.ndarray:
-    """The films no value of this keyword fact is known for (no country, say)."""
+    """The films no value of this keyword fact is known for (no country, say): worked out
+    once per version's (or view's) table, which never changes; the table is held with its
+    answer, so its id is never another's while cached."""
+    groups = facts.groups[fact.name]
+    cached = _LACKING.get(id(groups))
+    if cached is not None and cached[0] is groups and cached[1] == fact.name:
+        return cached[2]
     known = np.zeros(len(facts.films), dtype=bool)
-    for rows in facts.groups[fact.name].values():
+    for rows in groups.values():
         known[rows] = True
+    with _LACKING_LOCK:  # questions are answered on several threads
+        if len(_LACKING) >= 64:  # a few versions and views at a time
+            _LACKING.pop(next(iter(_LACKING)))
+        _LACKING[id(groups)] = (groups, fact.name, ~known)
     return ~known
 
 
@@ -598,10 +613,11 @@ def unknown_to(facts: Facts, filters: QueryFilters, library: str | None) -> list
     those every other filter lets through: an inclusion ("Japanese") leaves them out, an
     exclusion ("non-American") keeps them. Said, so that nobody takes them for judged."""
     notes = []
-    for f in active(filters):
+    each = _each(facts, filters)
+    for f, _ in each:
         if f.fact.kind != "keyword" or f.fact.always_known:
             continue
-        others = masks(facts, without(filters, f.key), library).films
+        others = _combined(facts, [(g, m) for g, m in each if g is not f], library).films
         n = int(np.count_nonzero(others & lacking(facts, f.fact)))
         if n:
             what = "kept" if f.accumulates else "left out"
@@ -614,18 +630,9 @@ def unknown_to(facts: Facts, filters: QueryFilters, library: str | None) -> list
 def film_mask(facts: Facts, filters: QueryFilters) -> np.ndarray:
     """The films that pass every film-level filter."""
     passing = np.ones(len(facts.films), dtype=bool)
-    for f in active(filters):
+    for f, mask in _each(facts, filters):
         if not f.fact.of_review:
-            passing &= f.mask(facts, filters)
-    return passing
-
-
-def review_mask(facts: Facts, filters: QueryFilters, films: np.ndarray) -> np.ndarray:
-    """The reviews whose film passes (`films`) and that pass every review-level filter."""
-    passing = films[facts.review_film]
-    for f in active(filters):
-        if f.fact.of_review:
-            passing &= f.mask(facts, filters)
+            passing &= mask
     return passing
 
 
@@ -644,8 +651,24 @@ class Masks:
 
 def masks(facts: Facts, filters: QueryFilters, library: str | None = None) -> Masks:
     """What passes the filters among what the place may see (the base library and its own)."""
-    films = film_mask(facts, filters)
-    reviews = review_mask(facts, filters, films) & facts.visible(library)
+    return _combined(facts, _each(facts, filters), library)
+
+
+def _each(facts: Facts, filters: QueryFilters) -> list[tuple[Filter, np.ndarray]]:
+    """Each filter that is set, with its mask: films for a film's fact, reviews for a
+    review's own."""
+    return [(f, f.mask(facts, filters)) for f in active(filters)]
+
+
+def _combined(facts: Facts, each: list[tuple[Filter, np.ndarray]], library: str | None) -> Masks:
+    films = np.ones(len(facts.films), dtype=bool)
+    for f, mask in each:
+        if not f.fact.of_review:
+            films &= mask
+    reviews = films[facts.review_film] & facts.visible(library)
+    for f, mask in each:
+        if f.fact.of_review:
+            reviews &= mask
     films = np.zeros_like(films)
     films[facts.review_film[reviews]] = True  # films with at least one passing review
     return Masks(films=films, reviews=reviews, passages=reviews[facts.passage_review])

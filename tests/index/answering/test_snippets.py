@@ -1,10 +1,12 @@
 """Snippets: the sentence that best matches the question, scored by one pattern per
 question; the same choice as counting each sentence's stems one word set at a time."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.answering.snippets import _score, make_snippet, terms, weights
+from index.answering.snippets import _values, make_snippet, matching_words, terms, weights
 
 WORDS = [
     "zombie",
@@ -26,16 +28,34 @@ WORDS = [
     "de",
     "run",
     "running",
+    "war",
+    "prewar",
+    "post-war",
+    "'war'",
+    "-war",
+    "light-hearted",
+    "hearted",
+    "rerun",
+    "Heist's",
 ]
 SENTENCE = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(sentence=SENTENCE, question=SENTENCE)
-def test_one_pattern_scores_a_sentence_as_its_word_set_would(sentence, question):
+@given(parts=st.lists(SENTENCE, min_size=1, max_size=4), question=SENTENCE)
+def test_one_pattern_scores_each_sentence_as_its_word_set_would(parts, question):
     wanted = frozenset(terms(question))
     if wanted:
-        assert _score(sentence, wanted) == len(terms(sentence) & wanted)
+        assert _values(parts, wanted, {}, None) == [len(terms(p) & wanted) for p in parts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=SENTENCE, question=SENTENCE)
+def test_the_marked_words_are_the_words_whose_stem_was_asked_for(text, question):
+    wanted = frozenset(terms(question))
+    words = re.finditer(r"(?<!\w)[^\W_][\w'’-]*", text)
+    expected = tuple(m.span() for m in words if len(m[0]) > 2 and m[0].lower()[:5] in wanted)
+    assert matching_words(text, wanted) == expected
 
 
 def test_the_best_sentence_is_shown_with_its_words_marked():
