@@ -53,3 +53,10 @@ def test_round_four_is_split_by_whole_sources():
     assert not parts["tuning"] & parts["held-back"]
     assert len(rows) == 117 and sum(r.data["part"] == "held-back" for r in rows) == 41
     assert all(row.kept_apart == (row.data["part"] == "held-back") for row in rows)
+
+
+def test_round_four_tuning_part_is_read_right_by_the_judge(sample_engine):
+    judge = dev_questions.load_judge(FOLDER)
+    rows = [row for row in dev_questions.read_round3(dev_questions.ROUND4) if not row.kept_apart]
+    scored = dev_questions.score(rows, dev_questions.answers(sample_engine), judge)
+    assert scored.parts["round4 tuning"].share >= 0.95
