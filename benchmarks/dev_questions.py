@@ -18,6 +18,11 @@ training dialogues, two Rasa movie bots' training examples, a hackathon's parser
 examples) and its held-back part (SLURP and HWU64 voice-assistant requests, example queries in
 other projects' code), scored only to report.
 
+Round four (`benchmarks/questions_round4.jsonl`: 117 more, written and split the same way before
+the parser read them): tuned on SNIPS's screening requests, a recommender simulator's user turns
+(its patterns, names filled in by us) and blog posts where people say what they want to watch;
+held back: SNIPS's creative-work look-ups, CCPE-M preference turns and foreign-film posts.
+
 Every question is scored by the set's own judge (its `verdict`), on the answer `cinebot search
 --json` would give, but in one process (the judge itself starts one process a question).
 
@@ -46,6 +51,9 @@ REPO = Path(__file__).resolve().parents[1]
 QUESTIONS_ENV = "CINEBOT_DEV_QUESTIONS"
 FILES = ("dev.jsonl", "dev_more.jsonl")
 ROUND3 = REPO / "benchmarks/questions_round3.jsonl"
+ROUND4 = REPO / "benchmarks/questions_round4.jsonl"
+# Our own rounds of rewritten questions: file -> the name its parts are reported under.
+ROUNDS = {ROUND3.name: "round3", ROUND4.name: "round4"}
 # Whole sources kept apart: a data set's every file, or a project's whole test set.
 HELD_OUT = re.compile(
     r"(?:^|[:/])inspired/|^haitian-sun/GraftNet:|^ShraddhaGupte97/voice-to-search:"
@@ -81,13 +89,13 @@ class Row:
 
     @property
     def part(self) -> str:
-        if self.file == ROUND3.name:
-            return f"round3 {self.data['part']}"
+        if self.file in ROUNDS:
+            return f"{ROUNDS[self.file]} {self.data['part']}"
         return "held-out" if held_out(self.data) else "tuning"
 
     @property
     def kept_apart(self) -> bool:
-        return self.part in ("held-out", "round3 held-back")
+        return self.part == "held-out" or self.part.endswith(" held-back")
 
 
 def read_rows(folder: Path) -> list[Row]:
@@ -101,7 +109,8 @@ def read_rows(folder: Path) -> list[Row]:
 
 
 def read_round3(path: Path = ROUND3) -> list[Row]:
-    """Round three's questions; each row says its part ("tuning" or "held-back")."""
+    """A round's questions (round three's by default); each row says its part ("tuning" or
+    "held-back")."""
     return [
         Row(path.name, data["question"], data)
         for line in path.read_text(encoding="utf-8").splitlines()
@@ -148,7 +157,7 @@ def score(rows: list[Row], answer: Answer, judge: SimpleNamespace) -> Scored:
     for row in rows:
         got = answer(row.question)
         _, why = judge.verdict(row.data, got)
-        names = (row.part,) if row.file == ROUND3.name else (row.part, row.file)
+        names = (row.part,) if row.file in ROUNDS else (row.part, row.file)
         for name in names:
             part = parts.setdefault(name, Score())
             part.total += 1
@@ -199,7 +208,7 @@ def main() -> None:
     if folder is None:
         sys.exit(f"no questions found: set {QUESTIONS_ENV} to the folder with judge.py")
     judge = load_judge(folder)
-    rows = read_rows(folder) + read_round3()
+    rows = read_rows(folder) + read_round3() + read_round3(ROUND4)
     if args.tuning_only:
         rows = [row for row in rows if not row.kept_apart]
     with sample_engine() as engine:

@@ -183,7 +183,8 @@ SORTS: frozenset[str] = frozenset(_SORTS) | {_plural(f) for f in _SORTS} | {"par
 GENRE_PATTERN = re.compile(
     r"(?<![\w-])("
     + "|".join(re.escape(f) for f in sorted(QUESTION_SYNONYMS, key=len, reverse=True))
-    + r")(?![\w-])",
+    # "horror-lite", "noir-ish": a kind with a suffix that only tempers it
+    + r")(?=(?:-(?:lite|light|ish|esque|flavou?red|tinged|themed|heavy))?(?![\w-]))",
     re.IGNORECASE,
 )
 

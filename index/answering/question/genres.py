@@ -131,6 +131,26 @@ def _qualified(question: Question, m: re.Match[str]) -> bool:
     )
 
 
+# "movies about crime", "films about war.": a subject that is nothing but a kind of film.
+_SUBJECT_START = re.compile(r"\s*(?:about|involving)\s+", re.IGNORECASE)
+_FILM_BEFORE_SUBJECT = re.compile(r"\b(?:films?|movies?|flicks?|pictures?)\s*$", re.IGNORECASE)
+_SUBJECT_END = re.compile(r"\s*(?:(?:films?|movies?|stuff)\s*)?(?:[.!?]\s*)*$", re.IGNORECASE)
+
+
+def _kind_as_subject(question: Question) -> re.Match[str] | None:
+    """A subject that is only a kind of film ("I like movies about crime") names that kind;
+    one that says more ("about crime in Naples") is what happens in the film."""
+    if not _FILM_BEFORE_SUBJECT.search(question.text[: question.head_end]):
+        return None  # "nothing about horror": no film is said to be about it
+    start = _SUBJECT_START.match(question.text, question.head_end)
+    kind = start and GENRE_PATTERN.match(question.text, start.end())
+    if not kind or not _SUBJECT_END.fullmatch(question.text, kind.end()) or _no_genre(kind):
+        return None
+    if kind.group(0).lower() in _CHILDREN | {"family", "families"}:
+        return None  # "a movie about children": people the film is about
+    return kind
+
+
 def read(question: Question) -> None:
     filters = question.filters
     amounts = [(m, _AMOUNT_GENRES[m["what"].lower()]) for m in _AMOUNT.finditer(question.text)]
@@ -154,6 +174,8 @@ def read(question: Question) -> None:
         for m in GENRE_PATTERN.finditer(question.head)
         if _is_genre(question, m) and not _no_genre(m)
     ]
+    if kind := _kind_as_subject(question):
+        matches.append(kind)
     wanted = []
     for m in matches:
         if question.lifted(m.start()):  # "prefer comedies over dramas": no filter either way

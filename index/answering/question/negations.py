@@ -1,8 +1,9 @@
 """Negations, as NegEx finds them: a trigger ("not", "no", "I can't do", "not into", "not a
 fan of", "anything but", "without", "I can't stand") and a scope, the words it covers, which
 ends at the end of its clause or at a contrast ("but", "though", "what about", "I like").
-A trigger after its terms ("war films bore me", "X isn't my thing") covers its clause back to
-its start.
+A trigger after its terms ("war films bore me", "X isn't my thing", "westerns don't appeal to
+me") covers its clause back to its start, or the clause before when this one is only a pronoun
+("Comedies? They're not my thing"); "I find X boring" covers what it judges.
 
 Read early, before any term: this step only finds the scopes. The steps that read terms
 (film references, people, languages, genres, countries) ask `question.negated(pos)` and put a
@@ -47,6 +48,10 @@ _BEFORE = re.compile(
     + r"|"
     + _FAN
     + r"|hate[sd]?|dislike[sd]?|detest|despise[sd]?|loathe|avoid(?:ing)?|skip(?:ping)?|"
+    r"refus(?:e[sd]?|ing)\s+to(?:\s+(?:watch|see|sit\s+through))?|"
+    # "I don't think Cage's films are worth it": the judgement negated is said after.
+    r"(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:really\s+)?think"
+    r"(?=[^.!?;]*?\b(?:worth|any\s+good|good|great|my\s+(?:thing|taste|style)|for\s+me)\b)|"
     r"(?:tired|sick|bored)\s+(?:of|with)|fed\s+up\s+with|stay(?:ing)?\s+away\s+from|"
     r"steer\s+clear\s+of|no\s+more|enough\s+(?:of|with)|"
     r"(?:any\s*thing|every\s*thing|some\s*thing)\s+(?:but|except|other\s+than|besides|"
@@ -67,7 +72,27 @@ _AFTER = re.compile(
     r"|(?<![\w-])(?:bores?|bored)\s+me|(?:puts?|turns?)\s+me\s+off"
     r"|(?<![\w-])(?:is|are)\s+(?:boring|overrated|a\s+no[- ]go)"
     r"|(?<![\w-])(?:i|we)\s+(?:can|could)\s+do\s+without"
-    r"|(?<![\w-])not\s+(?:my|our)\s+(?:thing|cup\s+of\s+tea|jam|style)(?![\w-])",
+    r"|(?<![\w-])not\s+(?:really\s+)?(?:to\s+)?(?:my|our)\s+(?:thing|cup\s+of\s+tea|jam|style|taste)"
+    r"(?![\w-])"
+    # "westerns don't appeal to me", "they don't do it for me"
+    r"|(?<![\w-])(?:do|does|did)(?:n['’]?t|\s+not)\s+(?:really\s+|quite\s+)?(?:appeal\s+to|"
+    r"do\s+(?:it|much|anything)\s+for|interest|work\s+for)\s+(?:me|us)(?![\w-])",
+    re.IGNORECASE,
+)
+# "I find horror movies unappealing": a judgement closing a clause that starts with "I find";
+# what lies between is negated.
+_FIND = re.compile(
+    r"(?<![\w-])(?:i|we)\s+(?:usually\s+|generally\s+|always\s+)?(?:find|found)\s+"
+    r"(?P<what>[^.!?;,]+?)\s+(?:(?:a\s+bit|kind\s+of|kinda|pretty|really|so|too|very|quite)\s+)?"
+    r"(?P<judgement>unappealing|unwatchable|boring|dull|tedious|tiresome|annoying|overrated|"
+    r"off-?putting|pointless|cheesy|cringe(?:y|worthy)?)(?![\w-])",
+    re.IGNORECASE,
+)
+# A clause that is only a pronoun before its after-trigger ("Comedies? They're not my thing")
+# speaks of what the clause before it named.
+_PRONOUN = re.compile(
+    r"\s*(?:they|them|it|those|these|that|those\s+ones|such\s+(?:films|movies))"
+    r"(?:['’](?:re|s)|\s+(?:are|is|were|was))?\s*",
     re.IGNORECASE,
 )
 # A wish lifted, not reversed: "it doesn't have to be Sandler", "needn't be a comedy".
@@ -123,9 +148,18 @@ def read(question: Question) -> None:
         question.scopes.append(Scope(over, over[1], _scope_end(text, over[1]), lifts=True))
         taken.append(over)
     for m in _AFTER.finditer(text):
-        start = _clause_start(text, m.start())
-        question.scopes.append(Scope((m.start(), m.end()), start, m.start()))
+        start = end = trigger = _clause_start(text, m.start())
+        if not _PRONOUN.fullmatch(text, start, m.start()):
+            end = trigger = m.start()
+        else:  # the pronoun is understood with its trigger; the clause before is negated
+            end = len(text[:start].rstrip().rstrip(".!?;:,…"))
+            start = _previous_clause_start(text, start)
+        question.scopes.append(Scope((trigger, m.end()), start, end))
         taken.append((m.start(), m.end()))
+    for m in _FIND.finditer(text):
+        judgement = (m.start("judgement"), m.end("judgement"))
+        question.scopes.append(Scope(judgement, m.start("what"), m.end("what")))
+        taken.append(judgement)
     for m in _BEFORE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -146,6 +180,14 @@ def read(question: Question) -> None:
 
 def _clause_start(text: str, pos: int) -> int:
     starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def _previous_clause_start(text: str, start: int) -> int:
+    """The start of the clause before the one starting at `start`."""
+    starts = [
+        m.end() for m in _CLAUSE_START.finditer(text, 0, start) if text[m.end() : start].strip()
+    ]
     return starts[-1] if starts else 0
 
 

@@ -53,7 +53,7 @@ def semantic_rest(text: str) -> str:
     """The words no step used, without punctuation and filler at either end (a saying kept
     whole)."""
     text = _SAYINGS.sub(lambda m: "\0".join(m.group().split()), text)
-    words = [w.strip(",.?!;:\"'()").replace("\0", " ") for w in text.split()]
+    words = [w.strip(",.?!;:\"'()").lstrip("-").replace("\0", " ") for w in text.split()]
     words = [w for w in words if w and w not in {"+", "-", "&"}]
     while words and words[0].lower() in FILLER:
         words.pop(0)

@@ -413,6 +413,10 @@ _PLURAL_KINDS = re.compile(
 )
 
 
+# A full stop after a word longer than an abbreviation ("Dr.", "Jr.", "Vol."): a sentence ends.
+_SENTENCE_END = re.compile(r"\w{4}\.(?=\s)")
+
+
 def _title_case(
     question: Question, titles: Titles | None, people: People | None
 ) -> _Mention | None:
@@ -424,6 +428,8 @@ def _title_case(
 
     for m in _CAPITALISED_RUN.finditer(question.text):
         run, start = _without_openers(m.group().rstrip(":."), m.start())
+        if sentence_end := _SENTENCE_END.search(run):  # "Horror. It's not my thing"
+            run = run[: sentence_end.start() + 1]
         words = run.split()
         if any(_shouting(w) and len(w.strip(":.")) > 1 for w in words) or len(words) < 2:
             continue

@@ -112,7 +112,8 @@ _THIS_YEAR = re.compile(
 _RECENT = re.compile(
     r"\b(?:recent(?:ly\s+(?:released|made|out))?|latest|new(?:est)?\s+releases?|newest|"
     r"brand[- ]new|(?:just|recently)\s+(?:came\s+out|come\s+out|released|out)|"
-    r"came\s+out\s+recently|(?:out|playing|showing)\s+(?:right\s+)?now|"
+    r"came\s+out\s+(?:(?:fairly|quite|pretty|very|relatively|rather)\s+)?recently|"
+    r"(?:out|playing|showing)\s+(?:right\s+)?now|"
     r"(?:currently|now)\s+in\s+(?:theaters|theatres|cinemas)|in\s+(?:theaters|theatres|cinemas)\s+"
     r"(?:now|right\s+now)|currently\s+(?:playing|showing|out))\b",
     re.I,
@@ -291,6 +292,8 @@ def _relative(question: Question, today: dt.date) -> None:
             if not re.search(r"\b(?:i|i['’]ve|we|we['’]ve)\s+$", question.text[: m.start()], re.I)
             else None
         )
-    if found is not None:
+    if found is not None and question.negated(found.start()):
+        question.cut(found)  # "not the new stuff": no films are wanted for being recent
+    elif found is not None:
         filters.year_min = filters.year_min or today.year - 5
         question.cut(found, "year")
