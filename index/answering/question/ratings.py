@@ -10,11 +10,22 @@ from index.answering.question.state import Question
 from index.types import Ignored
 
 _NUM = r"(\d+(?:\.\d+)?)(?!\d|\.\d)"
-_UNIT = r"\s*(?P<scale>/\s*10|/\s*5|/\s*100|out of (?:10|5|100)|stars?|%|points?)"
+_UNIT = (
+    r"\s*(?P<scale>/\s*100|/\s*10(?!\d)|/\s*5(?:\s*stars?)?(?!\d)|out of (?:100|10|5(?:\s*stars?)?)"
+    r"|stars?|%|points?)"
+)
 _SCALE = rf"(?:{_UNIT})?"
 _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "rated 3-": three or less (a range "3-5" or a word "8-year-old" is not one)
     (re.compile(rf"\b(?:rated|rating|scored?)?\s*{_NUM}{_SCALE}\s*-(?![\w-])", re.I), "max"),
+    (
+        re.compile(
+            rf"\b(?:rated|rating|scored?)?\s*{_NUM}{_SCALE}\s*"
+            r"(?:or (?:less|lower|below|under|worse)|and (?:under|below|lower))\b",
+            re.I,
+        ),
+        "max",
+    ),
     (
         re.compile(
             rf"\b(?:rated|rating|scored?|with a rating of|with a score of)?\s*{_NUM}{_SCALE}\s*(?:\+|plus\b|or (?:more|higher|better|above|up)\b|and (?:up|above|over)\b)",
@@ -58,7 +69,13 @@ _RATING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "lt",
     ),
     (re.compile(rf"\b(?:rated|rating|scored?)\s*{_NUM}{_SCALE}", re.I), "min"),
-    (re.compile(rf"\b{_NUM}(?P<stars>[- ]stars?)\b", re.I), "min"),
+    # "4 stars", "4/5 stars" (not the "5 stars" of it)
+    (
+        re.compile(
+            rf"(?<![\d./])\b{_NUM}(?:(?P<scale>\s*/\s*5\s*stars?)|(?P<stars>[- ]stars?))\b", re.I
+        ),
+        "min",
+    ),
 ]
 _RATING_WORDS: list[tuple[re.Pattern[str], str, float]] = [
     (
@@ -83,7 +100,7 @@ _AGE = re.compile(
 
 def _to_ten(value: float, scale: str | None) -> float:
     scale = (scale or "").replace(" ", "").lower()
-    if scale in {"/5", "outof5", "star", "stars"} or scale.startswith("star"):
+    if scale.startswith(("/5", "outof5", "star")) and not scale.startswith("/50"):
         return value * 2
     if scale in {"/100", "outof100", "%"}:
         return value / 10

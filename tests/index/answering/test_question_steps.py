@@ -77,6 +77,10 @@ def test_an_unknown_name_left_alone_is_guessed_as_a_director_but_not_after_like(
         ("not rated below 6", dict(rating_min=6.0)),
         ("highly rated", dict(rating_min=8.0)),
         ("in 1995", {}),  # a year, not a rating
+        ("anything 4/5 stars", dict(rating_min=8.0)),  # one scale, not "5 stars" again
+        ("rated 70/100", dict(rating_min=7.0)),  # out of a hundred, not "70/10"
+        ("rated 3/5 stars or less", dict(rating_max=6.0)),
+        ("rated 6 and under", dict(rating_max=6.0)),
     ],
 )
 def test_ratings(text, expected):
