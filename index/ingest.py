@@ -407,6 +407,7 @@ def _classify(
                 report.unchanged += 1
             else:
                 report.duplicates += 1
+                report.same_as[review.review_id] = owner
                 report.warn(
                     Problem(
                         review.source, review.location, f"same review as {owner!r}; stored once"

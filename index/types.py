@@ -161,6 +161,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     passages_embedded: int = 0
+    same_as: dict[str, str] = field(default_factory=dict)  # a duplicate's id -> the stored id
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0

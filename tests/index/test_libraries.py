@@ -150,6 +150,13 @@ def test_members_edit_and_delete_only_their_own_reviews(engine, write):
     assert [r.review_id for r in engine.libraries.reviews(A)] == [rid]
 
 
+def test_the_same_review_posted_twice_is_stored_once_under_the_id_given_first(engine):
+    first, _ = engine.libraries.post(A, 7, "Ann", "Heat (1995)", "8", "The street shootout.")
+    again, report = engine.libraries.post(A, 7, "Ann", "Heat (1995)", "8", "The street shootout.")
+    assert again == first and report.duplicates == 1
+    assert [r.review_id for r in engine.libraries.reviews(A, 7)] == [first]
+
+
 @pytest.mark.parametrize(
     ("rating", "why"),
     [("11/10", "outside its scale"), ("superb", "scale we know"), (None, "some words, a rating")],
