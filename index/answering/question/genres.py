@@ -204,5 +204,22 @@ def read(question: Question) -> None:
         genres = [g for g in SYNONYMS[m.group(0).lower()] if g not in filters.genres_none]
         target += [g for g in genres if g not in target]
         question.cut(m, group, searched=m.group(0).lower() in SORTS)
+        question.kinds.append(m.span())
     if both := _BOTH.search(text[: wanted[0].start()]):
         question.cut(both)
+
+
+_MODIFIER = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
+
+
+def keep_qualified(question: Question, filler: set[str]) -> None:
+    """A kind qualified by a word no step read ("dark comedy", "a slow-burn thriller", "tense
+    courtroom drama") is searched for with that word, as well as filtered on: the two mean
+    together what the word alone does not ("dark" alone finds films with "Dark" in the title).
+    Run last, when every step has taken its words."""
+    for start, end in question.kinds:
+        before = _MODIFIER.search(question.said, 0, start)
+        if before is None or before.group(1).lower() in filler:
+            continue
+        if question.text[before.start(1) : before.end(1)] == before.group(1):  # not read
+            question.text = question.text[:start] + question.said[start:end] + question.text[end:]

@@ -93,6 +93,7 @@ class QueryParser:
         genres.read(question)
         countries.read(question)
         negations.finish(question)
+        genres.keep_qualified(question, FILLER)
         rest = semantic_rest(question.text)
         people.guess_unknown(question, rest, FILLER, self.people)
         rest = " ".join([*question.searched_for, rest]).strip()

@@ -54,6 +54,7 @@ class Question:
         self.excluded: list[str] = []  # films named under a negation: never to be shown
         self.mention_spans: list[tuple[int, int]] = []  # where each was said
         self.searched_for: list[str] = []  # read as filters, and meant for the meaning search
+        self.kinds: list[tuple[int, int]] = []  # where each wanted genre was said
 
     def cut(self, span: Span, group: str | None = None, *, searched: bool = False) -> None:
         """Blank out an understood phrase (offsets stay valid for the other steps); with a

@@ -283,4 +283,20 @@ def test_languages_and_small_forms(text, expected):
 def test_a_rating_above_8_leaves_the_words_about_meaning():
     parsed = PARSER.parse("dark science fiction about memory with a rating above 8.")
     assert parsed.filters.rating_min == 8 and parsed.filters.rating_min_exclusive
-    assert parsed.semantic == "dark about memory"
+    assert parsed.semantic == "dark science fiction about memory"
+
+
+@pytest.mark.parametrize(
+    ("text", "semantic"),
+    [
+        ("dark comedy", "dark comedy"),  # not "dark": films with Dark in the title
+        ("a slow-burn thriller", "slow-burn thriller"),
+        ("tense courtroom dramas from the 60s", "tense courtroom dramas"),
+        ("Japanese horror", ""),  # the word before it was read as a country
+        ("horror comedies", ""),  # two kinds, no word qualifying them
+        ("a great comedy", ""),  # "great" says nothing a search could match
+    ],
+)
+def test_a_kind_qualified_by_an_unread_word_is_searched_with_it(text, semantic):
+    parsed = PARSER.parse(text)
+    assert parsed.filters.genres_all and parsed.semantic == semantic
