@@ -315,6 +315,8 @@ class People:
         known = self.known.names.get(fold(name))
         if directed == acted and directed and known is not None:
             return known[1]  # as many films in each role: what they are known for
+        if directed and not self.counts["cast"] and known is not None:
+            return known[1]  # the index lists nobody's cast: acting in none of its films is no fact
         if directed or acted:
             first: Role = "cast" if acted > directed else "director"
             other: Role = "director" if first == "cast" else "cast"

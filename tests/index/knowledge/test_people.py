@@ -59,6 +59,13 @@ def test_the_index_counts_win_over_what_a_person_is_known_for():
     assert tied.role_of("Jackie Chan") == "cast"  # as many of each: what he is known for
 
 
+def test_an_index_that_lists_no_cast_says_nothing_of_who_acts():
+    no_cast = People(directors=["Jackie Chan", "Jackie Chan"], cast=[])
+    assert no_cast.role_of("Jackie Chan") == "cast"  # best known as an actor
+    some_cast = People(directors=["Jackie Chan", "Jackie Chan"], cast=["Michelle Yeoh"])
+    assert some_cast.role_of("Jackie Chan") == "director"  # listed, and never as cast
+
+
 def test_series_characters_are_not_people():
     assert People().find(["James", "Bond", "movies"]) is None
 
