@@ -482,6 +482,7 @@ def library_post(
             )
         except (ValueError, NotYours) as exc:
             raise _fail(f"not saved: {exc}") from None
+    engine.merges.wait()  # the merge the commit started: a process ending under it loses it
     if as_json:
         print(json.dumps({"review_id": review_id, **report.as_dict()}, indent=2))
     else:
@@ -502,11 +503,13 @@ def library_ratings(
     which only their taste reads."""
     library = library_of(server)
     assert library is not None
+    engine = _engine(index)
     with _told():
         try:
-            brought = _engine(index).taste.bring(library, user, path)
+            brought = engine.taste.bring(library, user, path)
         except ValueError as exc:
             raise _fail(f"not saved: {exc}") from None
+    engine.merges.wait()
     if as_json:
         data = {
             "ratings": brought.ratings,

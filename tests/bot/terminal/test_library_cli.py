@@ -4,12 +4,16 @@ from the terminal, on the same engine."""
 import gc
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.terminal.cli import app
+from config import load_settings
+from index import Engine
+from index.storage.merges import MERGE_FACTOR
 
 runner = CliRunner()
 SERVER, OTHER = "700", "800"
@@ -54,6 +58,31 @@ def test_a_members_review_posted_from_the_terminal_is_seen_only_in_its_server(in
         assert all(r["reviewer"] != "Kit" for f in elsewhere["results"] for r in f["reviews"])
     listed = json.loads(run("library", "list", "--json", *index_args))
     assert listed["libraries"][f"guild:{SERVER}"] == {"reviews": 1, "films": 1}
+
+
+def test_a_post_from_the_terminal_returns_only_once_the_merge_it_started_is_done(index_args):
+    settings = load_settings(index_dir=Path(index_args[1]))
+    engine = Engine(settings)
+    engine.merges.background = False  # these commits leave their segments unmerged
+    for n in range(MERGE_FACTOR):
+        engine.libraries.post(f"guild:{SERVER}", n, f"m{n}", "Train to Busan", "8", f"Take {n}.")
+    assert len(engine.snapshot().combined.parts) > MERGE_FACTOR
+    run(
+        "library",
+        "post",
+        SERVER,
+        "Train to Busan",
+        "--rating",
+        "9",
+        "--user",
+        "99",
+        "--name",
+        "Lee",
+        *index_args,
+    )
+    assert not [t for t in threading.enumerate() if t.name == "cinebot-merge" and t.is_alive()]
+    engine.refresh()
+    assert len(engine.snapshot().combined.parts) <= MERGE_FACTOR
 
 
 def test_export_then_ingest_into_another_server_and_purge_the_first(index_args, tmp_path):
