@@ -995,6 +995,7 @@ class VersionWriter:
         left with no review is marked gone."""
         touched = set(self.touched_films)
         reviews = self._film_reviews(touched)
+        added = {f for _, f, _ in self.added.values()}  # once: a film a review was added to
         for fid in sorted(touched):
             current = self.current_record(fid)
             if not reviews[fid]:
@@ -1005,7 +1006,7 @@ class VersionWriter:
             record = film_record(everyone)
             written = sorted((library, view_record(view)) for library, view in views.items())
             if (
-                fid not in {f for _, f, _ in self.added.values()}
+                fid not in added
                 and current is not None
                 and current[:3] == (everyone.title, everyone.year, record)
                 and sorted(current[3]) == written
