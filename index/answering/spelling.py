@@ -2,7 +2,8 @@
 reviews use: a typo embeds as noise, matches no review word and names no genre, so it would
 lose the question's meaning. A word is only corrected when it is neither English nor in any review
 the place may see, and its correction is both: film words the dictionary lacks ("giallo",
-"kaiju") and names are never touched."""
+"kaiju"), names and chat shorthand ("dont", "recs": the parser writes them out) are never
+touched."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from index.answering.question.shorthand import SHORTHAND
 from index.types import Ignored
 
 if TYPE_CHECKING:
@@ -37,8 +39,8 @@ def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list
     stopwords = snap.lexical.stopwords
     for m in reversed(list(_WORD.finditer(text))):
         word = m.group()
-        if word in stopwords or snap.passages_with(word, library):
-            continue
+        if word in stopwords or word in SHORTHAND or snap.passages_with(word, library):
+            continue  # a review's word, or chat shorthand ("dont", "recs") the parser reads
         dictionary = _dictionary()
         if dictionary.known([word]):
             continue

@@ -3,7 +3,9 @@ fan of", "anything but", "without", "I can't stand") and a scope, the words it c
 ends at the end of its clause or at a contrast ("but", "though", "what about", "I like").
 A trigger after its terms ("war films bore me", "X isn't my thing", "westerns don't appeal to
 me") covers its clause back to its start, or the clause before when this one is only a pronoun
-("Comedies? They're not my thing"); "I find X boring" covers what it judges.
+("Comedies? They're not my thing"), as does a trigger before only a pronoun ("sounds like
+horror. I don't like those"); "I find X boring" covers what it judges. A polite word or a new
+wish after a comma ends a scope ("nothing recent please, a western").
 
 Read early, before any term: this step only finds the scopes. The steps that read terms
 (film references, people, languages, genres, countries) ask `question.negated(pos)` and put a
@@ -115,7 +117,9 @@ _REMARK = re.compile(
 # Where a scope ends: the end of its clause, or a contrast or new wish.
 _END = re.compile(
     r"[.!?;:\n(]|\.\.\.|…|,\s*(?=(?:i|we|you|he|she|they|it|that|this|but|and|so|maybe|also|"
-    r"though|something|please|thanks|what|how)\b)|(?<![\w-])(?:but|though|although|however|"
+    r"though|something|please|thanks|what|how|a|an)\b)|(?<![\w-])(?:but|though|although|however|"
+    # "nothing recent please, a western": a polite word closes the wish it ends.
+    r"please|thanks|thank\s+you|"
     r"yet|instead|rather|whereas|while|unless|what\s+about|how\s+about|how\s+bout|so|because|"
     r"since|as\s+long\s+as|if|i|i['’]m|we|maybe|perhaps|also|plus|preferably|ideally|more\s+like|"
     r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially)(?![\w-])",
@@ -174,7 +178,14 @@ def read(question: Question) -> None:
             end = m.end() + (word.end() if word else 0)
             question.scopes.append(Scope((m.start(), m.end()), m.end(), end))
             continue
-        question.scopes.append(Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end())))
+        end = _scope_end(text, m.end())
+        if _PRONOUN.fullmatch(text, m.end(), end) and (start := _clause_start(text, m.start())):
+            # "sounds like horror. i don't like those": the clause before says what
+            previous = _previous_clause_start(text, start)
+            before = len(text[:start].rstrip().rstrip(".!?;:,…"))
+            question.scopes.append(Scope((m.start(), m.end()), previous, before))
+            continue
+        question.scopes.append(Scope((m.start(), m.end()), m.end(), end))
     release_heads(question)
 
 

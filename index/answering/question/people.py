@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from index.answering.question.state import Question
-from index.answering.question.vocabulary import vocabulary
+from index.answering.question.vocabulary import like_is_a_verb, vocabulary
 from index.knowledge.genres import QUESTION_SYNONYMS
 from index.knowledge.people import People, Person, Role
 from index.types import Ignored
@@ -350,9 +350,14 @@ _LIKE_THEIR_FILMS_BEFORE = re.compile(
 
 
 def _like_their_films(question: Question, span: tuple[int, int]) -> bool:
+    """Not "I like Tarantino movies": there "like" is a taste, and the films are theirs."""
+    lead = _LIKE_THEIR_FILMS_BEFORE.search(question.text[: span[0]])
     return bool(
-        _LIKE_THEIR_FILMS_BEFORE.search(question.text[: span[0]])
+        lead
         and _FILM_NOUN_AFTER.match(question.text, span[1])
+        and not (
+            lead.group().lower().startswith("like") and like_is_a_verb(question.said, lead.start())
+        )
     )
 
 

@@ -1,0 +1,154 @@
+"""Mechanisms found on round five's development questions (benchmarks/questions_round5.jsonl:
+what people typed to movie bots, as they typed it), each tested here on questions we wrote
+ourselves, traps included: chat shorthand and contractions without their apostrophe ("i dont
+like horror", "can u", "recs"), a title's abbreviation ("Dr. Strangelove"), a compound genre
+word one letter off ("si-fi"), films named in lower case ("a mindbender like fight club",
+"liked shutter island. anything similar?", "like brazil (1985)"), "give me like 10", a negation
+that ends at a polite word or a new wish ("nothing recent please, a western"), a pronoun
+standing for the kind named just before ("sounds like horror. i dont like those"), and a subject
+that ends with its clause ("about world war 2, i need action")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from index.answering.question import QueryParser
+from index.answering.question.shorthand import expanded
+from index.knowledge.people import People
+
+TODAY = dt.date(2026, 11, 25)
+PARSER = QueryParser(People(directors=["Quentin Tarantino"], cast=["Keanu Reeves"]), today=TODAY)
+
+
+def read(text: str) -> dict:
+    parsed = PARSER.parse(text)
+    found = {k: v for k, v in parsed.filters.model_dump().items() if v not in (None, [], False)}
+    if parsed.like:
+        found["like"] = parsed.like
+    if parsed.limit:
+        found["limit"] = parsed.limit
+    return found
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("i dont like horror", "i don't like horror"),
+        ("Im after a comedy w my kids", "I'm after a comedy with my kids"),
+        ("can u give me recs pls", "can you give me recommendations please"),
+        ("gimme smth scary tho", "give me something scary though"),
+        ("films like dr. strangelove", "films like dr strangelove"),
+        ("a si-fi film", "a sci fi film"),
+        ("any sci fu?", "any sci fi?"),
+        # Traps: words in their own right, a letter that is no word, a compound far off.
+        ("I wont go, I feel ill", "I wont go, I feel ill"),
+        ("w", "w"),
+        ("a hi fi documentary", "a hi fi documentary"),
+        ("Dr. No.", "Dr No."),
+        ("he said so. Dr", "he said so. Dr"),
+    ],
+)
+def test_chat_shorthand_is_read_as_the_words_it_stands_for(typed, meant):
+    assert expanded(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("i dont like westerns", {"genres_none": ["Western"]}),
+        ("cant stand musicals tbh", {"genres_none": ["Musical"]}),
+        ("can u recommend a sci fu movie?", {"genres_all": ["Sci-Fi"]}),
+        ("best 3 si-fi films pls", {"genres_all": ["Sci-Fi"], "limit": 3}),
+        ("gimme like 10 comedies", {"genres_all": ["Comedy"], "limit": 10}),
+        ("any good thrillers? give me like 5", {"genres_all": ["Thriller"], "limit": 5}),
+        # Trap: "like 1917" after a taste is the film, not a count.
+        ("something like 1917", {"like": "1917"}),
+    ],
+)
+def test_messy_typing_reads_as_tidy_typing(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "like"),
+    [
+        ("either something cosy or a mindbender like fight club", "fight club"),
+        ("a horror with a proper story, like alien but not from that franchise", "alien"),
+        ("liked shutter island. any similar ones?", "shutter island"),
+        ("my fav film is persona. suggest me something similar?", "persona"),
+        ("recs similar to the movie NOPE", "NOPE"),
+        ("any unique films like brazil (1985)?", "brazil"),
+        ("films like Dr. Strangelove", "Dr Strangelove"),
+        ("something like dr. strangelove please", "dr strangelove"),
+    ],
+)
+def test_a_film_named_in_lower_case_is_a_film_to_find_more_like(question, like):
+    assert PARSER.parse(question).like == like
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "like" said as a verb: a taste, not a film.
+        ("im 52 and like science fiction", {"genres_all": ["Sci-Fi"]}),
+        ("i really like world building", {}),
+        ("it looks like a horror", {}),
+        # A taste in lower case without "similar" is not a film to resemble.
+        ("i liked the acting", {}),
+        # A country before a year after "like" is the film's title, not a country.
+        ("like brazil (1985)", {"like": "brazil"}),
+        ("a brazilian film from 1985", {"countries": ["BR"], "year_min": 1985, "year_max": 1985}),
+        # A person after "like", even misspelt, is a person.
+        ("I like Quintin Tarantino movies", {"directors": ["Quentin Tarantino"]}),
+    ],
+)
+def test_traps_around_lower_case_films(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("nothing recent please, a western", {"genres_all": ["Western"]}),
+        ("no horror pls, a comedy", {"genres_all": ["Comedy"], "genres_none": ["Horror"]}),
+        (
+            "I don't want anything scary, a comedy or an animated film",
+            {"genres_any": ["Comedy", "Animation"], "genres_none": ["Horror"]},
+        ),
+        # Trap: a list of kinds after one trigger is all negated.
+        ("no horror, thrillers or war films", {"genres_none": ["Horror", "Thriller", "War"]}),
+    ],
+)
+def test_a_negation_ends_at_a_polite_word_or_a_new_wish(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("sounds more like horror. i dont like those...", {"genres_none": ["Horror"]}),
+        ("that was a musical? i don't like them", {"genres_none": ["Musical"]}),
+        # Trap: a pronoun with more after it is the clause's own object.
+        ("a comedy. i don't like those with laugh tracks", {"genres_all": ["Comedy"]}),
+    ],
+)
+def test_a_negated_pronoun_stands_for_the_kind_just_named(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "a true story film about world war 2 , i need action, adventure",
+            {"genres_any": ["Action", "Adventure"]},
+        ),
+        ("a film about love. something french", {"countries": ["FR"]}),
+        # Trap: a subject that runs on says what happens in the film.
+        ("movies about korean immigrants in the war", {}),
+    ],
+)
+def test_a_subject_ends_with_its_clause(question, expected):
+    assert read(question) == expected
