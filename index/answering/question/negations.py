@@ -125,6 +125,8 @@ _END = re.compile(
     r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially)(?![\w-])",
     re.IGNORECASE,
 )
+# "No," "no." "no!": a reply said on its own, which negates nothing after it.
+_ANSWER = re.compile(r"\s*[,.!]")
 _RELATIVE = re.compile(r"(?<![\w-])(?:that|which|who|where)(?![\w-])", re.IGNORECASE)
 _CLAUSE_START = re.compile(
     r"[.!?;:\n]|\.\.\.|…|,|(?<![\w-])(?:but|though|although|and|so|because)(?![\w-])",
@@ -169,6 +171,8 @@ def read(question: Question) -> None:
             continue
         if m.group().lower() == "not" and _REMARK.search(text[: m.start()]):
             continue
+        if m.group().lower() == "no" and _ANSWER.match(text, m.end()):
+            continue  # "no, any newer ones?": an answer to the bot, not a negation
         if m.group().lower() == "too":  # only a kind: "too scary", not "too long"
             if kind := _kind_after(text, m.end()):
                 question.scopes.append(Scope((m.start(), m.end()), m.end(), kind.end()))

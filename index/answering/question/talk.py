@@ -17,7 +17,7 @@ _TALK = re.compile(
     | \b(?:thanks|thank\s+you|thx|cheers|ty)\b(?:\s+(?:so\s+much|a\s+lot|again|for\s+that))?
     | \b(?:that\s+was|that['’]s|this\s+is|those\s+are)\s+(?:really\s+)?(?:helpful|great|perfect|
         awesome|nice|cool|useful|good)\b
-    | ^\s*(?:great|awesome|perfect|cool|nice|ok|okay|alright|sure|wow)\b\s*[,!.]
+    | ^\s*(?:great|awesome|perfect|cool|nice|ok|okay|alright|sure|wow|no|nope|nah|yes|yeah|yep|yup)\b\s*[,!.]
     | \b(?:please|pls|plz)\b
     | \b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:recommend|suggest|find|show|give|
         tell|point)(?:\s+me)?\b

@@ -119,6 +119,10 @@ def test_traps_around_lower_case_films(question, expected):
         ),
         # Trap: a list of kinds after one trigger is all negated.
         ("no horror, thrillers or war films", {"genres_none": ["Horror", "Thriller", "War"]}),
+        # "No," on its own answers the bot: it negates nothing after it.
+        ("no, know any newer ones?", {"year_min": 2021}),
+        ("seen it, no. a horror then", {"genres_all": ["Horror"]}),
+        ("no horror.", {"genres_none": ["Horror"]}),
     ],
 )
 def test_a_negation_ends_at_a_polite_word_or_a_new_wish(question, expected):
