@@ -303,10 +303,11 @@ _NUMBER_IN_A_LIST = re.compile(
 )
 _CAPITALISED_AFTER_LIKE = re.compile(
     r"(?<!\bwould\s)"
-    r"\b(?:like|love|enjoy|adore|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of|"
+    # The cue in any case ("Liked Heat.", "Like Alien but ..."); the title capitalised.
+    r"\b(?i:like|love|enjoy|adore|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of|"
     r"(?:have\s+)?(?:seen|see|watched|watching|watch|loved|liked|enjoyed|adored|saw)(?:\s+was)?|"
     r"favou?rite\s+(?:[\w-]+\s+){0,2}?(?:(?:movie|film)s?\s+)?(?:is|was|being))\s+"
-    r"(?:the\s+(?:movie|film)\s+)?"
+    r"(?i:the\s+(?:movie|film)\s+)?"
     # A title: capitalised words, with small words inside ("of", "the", "and the ...").
     r"(?P<title>(?:the\s+)?[A-Z][\w'’:&-]*(?:[ ]{1,2}(?:of|the|and(?=[ ]{1,2}[a-z])|in|a(?=[ ]{1,2}[A-Z])|"
     r"to|[A-Z0-9][\w'’:&-]*)){0,6})"
@@ -362,6 +363,8 @@ def _after_like(
             words = title.split()
             if not title or _vocabulary_word(words[0]):
                 continue
+            if all(w.lower() in _NOT_IN_A_TITLE or w.lower() == "the" for w in words):
+                continue  # "I LOVED THE MOVIE": a film said before, not a title
             if pattern not in lower and not _capitalised(re.sub(r"^the\s+", "", title)):
                 continue
             if title.isdigit() and _ASKED_FOR.search(question.said[: m.start("title")]):
@@ -520,13 +523,18 @@ _OPENERS = _NOT_TITLE_START | set(
 def _without_openers(run: str, start: int) -> tuple[str, int]:
     """A capitalised run without the request words and small words it starts with."""
     words = list(re.finditer(r"\S+", run))
-    while words and (words[0].group().lower() in _OPENERS or words[0].group().lower() in _SMALL):
+    while words and (
+        words[0].group().lower() in _OPENERS
+        or words[0].group().lower() in _SMALL
+        or _DECADE.fullmatch(words[0].group())  # "70s New Hollywood": the decade is a year's
+    ):
         words.pop(0)
     if not words:
         return "", start
     return run[words[0].start() :], start + words[0].start()
 
 
+_DECADE = re.compile(r"['’]?\d\d(?:\d\d)?['’]?s")
 _NOUN = re.compile(r"(?:movies?|films?|flicks?|pictures?)[.,!?]*", re.I)
 _NOUN_AFTER = re.compile(r"\s+(?:movies?|films?|flicks?|pictures?|ones)\b", re.I)
 

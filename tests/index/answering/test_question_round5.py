@@ -81,6 +81,9 @@ def test_messy_typing_reads_as_tidy_typing(question, expected):
         ("recs similar to the movie NOPE", "NOPE"),
         ("any unique films like brazil (1985)?", "brazil"),
         ("films like Dr. Strangelove", "Dr Strangelove"),
+        # The cue capitalised at a sentence's start.
+        ("Liked Shutter Island. Any similar ones?", "Shutter Island"),
+        ("A horror with a story. Like Alien but not the sequels.", "Alien"),
         ("something like dr. strangelove please", "dr strangelove"),
     ],
 )
@@ -100,6 +103,8 @@ def test_a_film_named_in_lower_case_is_a_film_to_find_more_like(question, like):
         # A country before a year after "like" is the film's title, not a country.
         ("like brazil (1985)", {"like": "brazil"}),
         ("a brazilian film from 1985", {"countries": ["BR"], "year_min": 1985, "year_max": 1985}),
+        # A decade before capitalised words is a decade, not part of a title.
+        ("some good 70s New Hollywood ones", {"year_min": 1970, "year_max": 1979}),
         # A person after "like", even misspelt, is a person.
         ("I like Quintin Tarantino movies", {"directors": ["Quentin Tarantino"]}),
     ],
