@@ -51,6 +51,7 @@ SHORTHAND: dict[str, str] = {
     "w/": "with",
     "w/o": "without",
     "w": "with",
+    "luv": "love",
     "smth": "something",
     "sth": "something",
     "rn": "right now",

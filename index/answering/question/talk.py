@@ -1,5 +1,5 @@
 """The talk around a question: greetings, thanks and the ways people ask ("Hi! How are you?
-Could you recommend …"). Blanked out first, so none of it becomes part of what is searched
+Could you recommend …"), and chat noise ("heyy", "lol", "haha", ":-)"). Blanked out first, so none of it becomes part of what is searched
 for, and no word of it is read as a filter."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from index.answering.question.state import Question
 
 _TALK = re.compile(
     r"""
-      \b(?:hi|hello|hey|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day))\b
+      \b(?:hi+|hel+o+|hey+|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day))\b
         (?:\s+(?:there|bot|cinebot|friend|folks|all|again))?
     | \bhow\s+(?:are|r)\s+(?:you|u)(?:\s+doing)?(?:\s+today)?\b
     | \bhope\s+you(?:['’]re|\s+are)\s+(?:well|good|doing\s+well)\b
@@ -19,6 +19,8 @@ _TALK = re.compile(
         awesome|nice|cool|useful|good)\b
     | ^\s*(?:great|awesome|perfect|cool|nice|ok|okay|alright|sure|wow|no|nope|nah|yes|yeah|yep|yup)\b\s*[,!.]
     | \b(?:please|pls|plz)\b
+    | \b(?:lol|lmao|lmfao|rofl|haha(?:ha)*|hehe(?:he)*|xd|ugh|hmm+|uh+m*|umm*|omg)\b
+    | (?<!\w)(?:[:;=]-?[()DPp]|<3|♡|❤️?)(?!\w)
     | \b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:recommend|suggest|find|show|give|
         tell|point)(?:\s+me)?\b
     | \b(?:i['’]?m|i\s+am|im)\s+(?:looking\s+for|after|searching\s+for|in\s+the\s+mood\s+for|

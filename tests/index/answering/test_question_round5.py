@@ -161,3 +161,18 @@ def test_a_negated_pronoun_stands_for_the_kind_just_named(question, expected):
 )
 def test_a_subject_ends_with_its_clause(question, expected):
     assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "semantic"),
+    [
+        ("comedy from the eighties lol", ""),
+        ("heyy, a western? :-)", ""),
+        ("hmm any good thrillers?? haha", ""),
+        ("a heist film <3", "heist"),
+        # Trap: a word that only starts like chat noise stays.
+        ("films about hmong refugees", "hmong refugees"),
+    ],
+)
+def test_chat_noise_is_not_searched_for(question, semantic):
+    assert PARSER.parse(question).semantic == semantic
