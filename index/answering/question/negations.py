@@ -117,7 +117,12 @@ _REMARK = re.compile(
 # Where a scope ends: the end of its clause, or a contrast or new wish.
 _END = re.compile(
     r"[.!?;:\n(]|\.\.\.|…|,\s*(?=(?:i|we|you|he|she|they|it|that|this|but|and|so|maybe|also|"
-    r"though|something|please|thanks|what|how|a|an)\b)|(?<![\w-])(?:but|though|although|however|"
+    r"though|something|please|thanks|what|how|a|an|love|like|want|prefer|need|enjoy|adore|"
+    r"rather|give|show|only|just)\b)|"
+    # A new wish: ", english only", "and love action", "and I want ..."
+    r",\s*(?=[\w-]+\s+only\b)|(?<![\w-])and\s+(?=(?:i\s+|we\s+)?(?:really\s+|also\s+)?"
+    r"(?:love|like|want|prefer|enjoy|adore|need)\b)|"
+    r"(?<![\w-])(?:but|though|although|however|"
     # "nothing recent please, a western": a polite word closes the wish it ends.
     r"please|thanks|thank\s+you|"
     r"yet|instead|rather|whereas|while|unless|what\s+about|how\s+about|how\s+bout|so|because|"
@@ -146,12 +151,12 @@ def read(question: Question) -> None:
     taken: list[tuple[int, int]] = []
     for m in _LIFT.finditer(text):
         question.scopes.append(
-            Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end()), lifts=True)
+            Scope((m.start(), m.end()), m.end(), _scope_end(question.said, m.end()), lifts=True)
         )
         taken.append((m.start(), m.end()))
     for m in _PREFER_OVER.finditer(text):
         over = (m.start("over"), m.end("over"))
-        question.scopes.append(Scope(over, over[1], _scope_end(text, over[1]), lifts=True))
+        question.scopes.append(Scope(over, over[1], _scope_end(question.said, over[1]), lifts=True))
         taken.append(over)
     for m in _AFTER.finditer(text):
         start = end = trigger = _clause_start(text, m.start())
@@ -182,7 +187,7 @@ def read(question: Question) -> None:
             end = m.end() + (word.end() if word else 0)
             question.scopes.append(Scope((m.start(), m.end()), m.end(), end))
             continue
-        end = _scope_end(text, m.end())
+        end = _scope_end(question.said, m.end())
         if _PRONOUN.fullmatch(text, m.end(), end) and (start := _clause_start(text, m.start())):
             # "sounds like horror. i don't like those": the clause before says what
             previous = _previous_clause_start(text, start)

@@ -124,6 +124,16 @@ def test_traps_around_lower_case_films(question, expected):
         ),
         # Trap: a list of kinds after one trigger is all negated.
         ("no horror, thrillers or war films", {"genres_none": ["Horror", "Thriller", "War"]}),
+        # A new wish ends it, said after a comma or "and", even in words of talk.
+        (
+            "i hate musicals and romcoms, love action tho",
+            {"genres_all": ["Action"], "genres_none": ["Musical", "Romance", "Comedy"]},
+        ),
+        (
+            "no horror and i want something funny",
+            {"genres_all": ["Comedy"], "genres_none": ["Horror"]},
+        ),
+        ("not a fan of subtitles, english only", {"languages": ["en"]}),
         # "No," on its own answers the bot: it negates nothing after it.
         ("no, know any newer ones?", {"year_min": 2021}),
         ("seen it, no. a horror then", {"genres_all": ["Horror"]}),
