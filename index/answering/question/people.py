@@ -480,10 +480,20 @@ _LOWER_CUE_AFTER = re.compile(
 )
 
 
+# "tarantino and nolan", "nolan, villeneuve": a surname in a list after another one.
+_LISTED_AFTER = re.compile(r"([A-Za-z][\w'’-]+)\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+
+
+def _after_a_surname(before: str, people: People) -> bool:
+    m = _LISTED_AFTER.search(before)
+    return m is not None and people.by_surname(m[1]) is not None
+
+
 def read_surnames(question: Question, people: People, vocabulary: set[str]) -> None:
     """A surname standing alone that names one known person: capitalised and not inside a
     run of capitalised words ("Hitchcock films", not "The Lion King"), or in lower case when
-    it is no ordinary word ("speilberg is the man")."""
+    it is no ordinary word ("speilberg is the man") and a person is expected there ("by
+    nolan", "nolan films", "tarantino and nolan")."""
     tokens = list(_WORD.finditer(question.text))
     for i, token in enumerate(tokens):
         word = token.group().strip("\"'“”‘’,.!?;:()")
@@ -508,6 +518,7 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
         elif not (
             _LOWER_CUE_BEFORE.search(question.text[: token.start()])
             or _LOWER_CUE_AFTER.match(question.text, token.end())
+            or _after_a_surname(question.said[: token.start()], people)
             or all(t is token or _NUMBER.fullmatch(t.group()) for t in tokens)
         ):
             continue  # in lower case, a word alone is a word ("a storm over the harbour")

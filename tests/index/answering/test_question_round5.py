@@ -186,3 +186,15 @@ def test_a_subject_ends_with_its_clause(question, expected):
 )
 def test_chat_noise_is_not_searched_for(question, semantic):
     assert PARSER.parse(question).semantic == semantic
+
+
+def test_a_surname_in_lower_case_after_another_in_a_list_is_a_person():
+    known = People(directors=["Denis Villeneuve", "David Fincher"], cast=["Nicolas Cage"])
+    parser = QueryParser(known, today=TODAY)
+    assert parser.parse("i like villeneuve and fincher").filters.directors == [
+        "Denis Villeneuve",
+        "David Fincher",
+    ]
+    # Trap: a surname that is an ordinary word stays a word ("a bird in a cage").
+    parsed = parser.parse("i like fincher and cage fighting films")
+    assert parsed.filters.directors == ["David Fincher"] and not parsed.filters.cast
