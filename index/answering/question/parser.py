@@ -57,7 +57,7 @@ def semantic_rest(text: str) -> str:
     whole)."""
     text = _SAYINGS.sub(lambda m: "\0".join(m.group().split()), text)
     words = [w.strip(",.?!;:\"'()").lstrip("-").replace("\0", " ") for w in text.split()]
-    words = [w for w in words if w and w not in {"+", "-", "&"}]
+    words = [w for w in words if w and w not in {"+", "-", "&", "/"}]
     while words and words[0].lower() in FILLER:
         words.pop(0)
     while words and words[-1].lower() in FILLER:

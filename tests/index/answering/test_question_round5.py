@@ -198,3 +198,22 @@ def test_a_surname_in_lower_case_after_another_in_a_list_is_a_person():
     # Trap: a surname that is an ordinary word stays a word ("a bird in a cage").
     parsed = parser.parse("i like fincher and cage fighting films")
     assert parsed.filters.directors == ["David Fincher"] and not parsed.filters.cast
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("k-dramas", {"countries": ["KR"], "genres_all": ["Drama"]}),
+        ("a kdrama pls", {"countries": ["KR"], "genres_all": ["Drama"]}),
+        ("k horror", {"countries": ["KR"], "genres_all": ["Horror"]}),
+        # Trap: a "k" that says nothing of Korea.
+        ("ok drama then", {"genres_all": ["Drama"]}),
+    ],
+)
+def test_korean_said_as_k_in_lower_case(question, expected):
+    assert read(question) == expected
+
+
+def test_a_slash_between_kinds_is_not_searched_for():
+    parsed = PARSER.parse("crime/thriller pls")
+    assert parsed.filters.genres_any == ["Crime", "Thriller"] and parsed.semantic == ""
