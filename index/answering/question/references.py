@@ -367,7 +367,7 @@ def _after_like(
                 continue  # "I LOVED THE MOVIE": a film said before, not a title
             if pattern not in lower and not _capitalised(re.sub(r"^the\s+", "", title)):
                 continue
-            if title.isdigit() and _ASKED_FOR.search(question.said[: m.start("title")]):
+            if title[:1].isdigit() and _ASKED_FOR.search(question.said[: m.start("title")]):
                 continue  # "give me like 10": how many, not the film "10"
             if pattern in lower and not _lower_case_title(question, m, title):
                 continue
@@ -429,7 +429,12 @@ def _people(pattern: re.Pattern[str], words: list[str], people: People) -> bool:
     )  # "the Coen Brothers": people
 
 
-_ASKED_FOR = re.compile(r"\b(?:give|show|list|send|name)\s+(?:me|us)\s+like\s+$", re.I)
+# "give me like 10", "from like 2005-2010", "rated like 8": "like" hedging a number.
+_ASKED_FOR = re.compile(
+    r"\b(?:(?:give|show|list|send|name)\s+(?:me|us)|from|in|around|about|after|before|since|"
+    r"under|over|rated|at|between|of|than)\s+like\s+$",
+    re.I,
+)
 
 
 _NEXT_IN_LIST = re.compile(

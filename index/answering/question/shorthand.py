@@ -52,6 +52,8 @@ SHORTHAND: dict[str, str] = {
     "w/o": "without",
     "w": "with",
     "luv": "love",
+    "yr": "year",
+    "yrs": "years",
     "smth": "something",
     "sth": "something",
     "rn": "right now",

@@ -69,7 +69,9 @@ _UP_TO_AND_IN = re.compile(
 )
 _FROM_AND_IN = re.compile(
     rf"\b(?:after\s*\(?\s*or\s+(?:in|during)\s*\)?|in\s+or\s+after|no\s+earlier\s+than|"
-    rf"not\s+before)\s+{_YEAR}\b|\b{_YEAR}\s+(?:or\s+(?:later|after|newer)|onwards?|and\s+(?:later|after|up))\b",
+    rf"not\s+before)\s+{_YEAR}\b|\b{_YEAR}\s+(?:or\s+(?:later|after|newer)|onwards?|and\s+(?:later|after|up))\b"
+    # "2010+", "2010 +": that year on
+    rf"|\b{_YEAR}\s?\+(?!\s*\d)",
     re.I,
 )
 # "from the 90s up till now": the upper bound is today, i.e. none.

@@ -217,3 +217,18 @@ def test_korean_said_as_k_in_lower_case(question, expected):
 def test_a_slash_between_kinds_is_not_searched_for():
     parsed = PARSER.parse("crime/thriller pls")
     assert parsed.filters.genres_any == ["Crime", "Thriller"] and parsed.semantic == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("from like 2005-2010", {"year_min": 2005, "year_max": 2010}),
+        ("rated like 8 or more", {"rating_min": 8.0}),
+        ("2010+ horror", {"genres_all": ["Horror"], "year_min": 2010}),
+        ("anything from the last 3 yrs", {"year_min": 2023}),
+        # Trap: a film named by a number after "something like" is a film.
+        ("something like 1917", {"like": "1917"}),
+    ],
+)
+def test_like_hedging_a_number_and_years_typed_short(question, expected):
+    assert read(question) == expected
