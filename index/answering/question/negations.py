@@ -31,7 +31,7 @@ _NOT = (
 _TASTE_VERB = (
     r"(?:like|love|enjoy|want|need|dig|care\s+(?:much\s+|too\s+much\s+)?(?:for|about)|fancy|"
     r"feel\s+like|do|watch|get\s+into|handle|take|stand|stomach|deal\s+with|go\s+for|"
-    r"prefer|appreciate|see|get)"
+    r"prefer|appreciate|see|get|recommend|suggest|show\s+(?:me|us)|give\s+(?:me|us)|include)"
 )
 _FAN = (
     r"not(?:\s+" + _ADVERB + r")*\s+(?:(?:a|an|much\s+of\s+a|the\s+biggest)\s+)?"
@@ -127,7 +127,9 @@ _END = re.compile(
     r"please|thanks|thank\s+you|"
     r"yet|instead|rather|whereas|while|unless|what\s+about|how\s+about|how\s+bout|so|because|"
     r"since|as\s+long\s+as|if|i|i['’]m|we|maybe|perhaps|also|plus|preferably|ideally|more\s+like|"
-    r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially)(?![\w-])",
+    r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially|"
+    # a run-on's new wish: "not in the mood for subtitles tonight something american"
+    r"(?<=\w\s)something)(?![\w-])",
     re.IGNORECASE,
 )
 # "No," "no." "no!": a reply said on its own, which negates nothing after it.
@@ -144,6 +146,8 @@ _DEGREE = re.compile(
     re.IGNORECASE,
 )
 _MAX_WORDS = 10
+# Words between a trigger and "something" that leave it the trigger's object.
+_VERB_WORDS = {"to", "watch", "see", "have", "get", "be", "me", "us", "really", "just", "any"}
 
 
 def read(question: Question) -> None:
@@ -171,12 +175,12 @@ def read(question: Question) -> None:
         judgement = (m.start("judgement"), m.end("judgement"))
         question.scopes.append(Scope(judgement, m.start("what"), m.end("what")))
         taken.append(judgement)
-    for m in _BEFORE.finditer(text):
+    for m in _BEFORE.finditer(question.said):  # as said: "don't show me" is talk and trigger
         if any(a <= m.start() < b for a, b in taken):
             continue
         if m.group().lower() == "not" and _REMARK.search(text[: m.start()]):
             continue
-        if m.group().lower() == "no" and _ANSWER.match(text, m.end()):
+        if m.group().lower() == "no" and _ANSWER.match(question.said, m.end()):
             continue  # "no, any newer ones?": an answer to the bot, not a negation
         if m.group().lower() == "too":  # only a kind: "too scary", not "too long"
             if kind := _kind_after(text, m.end()):
@@ -225,6 +229,10 @@ def _scope_end(text: str, start: int) -> int:
         return kind.end() if kind else degree.end()
     end = len(text)
     for m in _END.finditer(text, start):
+        if m.group().lower() == "something" and not (
+            set(text[start : m.start()].lower().split()) - _VERB_WORDS
+        ):
+            continue  # "I don't want (to watch) something scary": what the trigger is said of
         if m.start() > start or m.group().strip() in ".!?;:\n(…":
             end = m.start()
             break

@@ -232,3 +232,24 @@ def test_a_slash_between_kinds_is_not_searched_for():
 )
 def test_like_hedging_a_number_and_years_typed_short(question, expected):
     assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Asking words under a negation are its trigger, though they are also talk.
+        ("dont recommend anything with keanu reeves", {"people_none": ["Keanu Reeves"]}),
+        ("don't show me anything scary", {"genres_none": ["Horror"]}),
+        ("I don't want something scary", {"genres_none": ["Horror"]}),
+        # A run-on's new wish ends the scope.
+        (
+            "not in the mood for subtitles tonight something american",
+            {"countries": ["US"], "languages": ["en"]},
+        ),
+        ("no horror something funny", {"genres_all": ["Comedy"], "genres_none": ["Horror"]}),
+        # Trap: "something" the trigger is said of stays inside it.
+        ("i dont want to watch something with subtitles", {"languages": ["en"]}),
+    ],
+)
+def test_negations_in_run_on_requests(question, expected):
+    assert read(question) == expected
