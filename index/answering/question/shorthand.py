@@ -1,8 +1,10 @@
 """How people type in a chat, read as the words it stands for before any step reads the
 question: a contraction typed without its apostrophe ("i dont like horror", "im after"),
 chat shorthand ("can u", "pls", "recs", "w my kids", "fav", "tho"), a title's abbreviation
-with its full stop ("dr. strangelove": the full stop ends no sentence), and a compound
-genre word one letter off ("si-fi", "sci fu").
+with its full stop ("dr. strangelove": the full stop ends no sentence), a compound genre
+word one letter off ("si-fi", "sci fu"), and numbers said in words as a voice assistant
+writes them down: years ("nineteen ninety four", "two thousand and ten", "the nineteen
+eighties"), minutes ("ninety minutes") and ratings ("rated above eight", "seven and a half").
 
 Without this, "dont" would be no negation (the spelling step would even read it as another
 word), "recs" a word to search for and "Dr." the end of a sentence. A word is only read so
@@ -113,6 +115,76 @@ def _compound(m: re.Match[str]) -> str:
     return near[0] if len(meanings) == 1 and letters[0] == near[0][0] else said
 
 
+_UNITS = {
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine".split()) if i
+}
+_TEENS = {
+    w: 10 + i
+    for i, w in enumerate(
+        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    w: 10 * (i + 2)
+    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+}
+_DECADES = {w[:-1] + "ies": n for w, n in _TENS.items()}  # "eighties": 80
+_UNIT = "|".join(_UNITS)
+_TEEN = "|".join(_TEENS)
+_TEN = "|".join(_TENS)
+# 1 to 99 in words: "seven", "fourteen", "ninety four", "ninety-four".
+_UP_TO_99 = rf"(?:(?:{_TEN})(?:[\s-]+(?:{_UNIT}))?|{_TEEN}|{_UNIT})"
+_YEAR_WORDS = re.compile(
+    # "nineteen ninety four", "twenty twenty two", "nineteen eighties", "two thousand and ten"
+    rf"\b(?P<century>nineteen|twenty)[\s-]+(?P<rest>(?:{_TEN})(?:[\s-]+(?:{_UNIT}))?|{_TEEN}|"
+    rf"{'|'.join(_DECADES)})\b"
+    rf"|\btwo\s+thousand(?:\s+and)?(?:[\s-]+(?P<after>{_UP_TO_99}))?\b",
+    re.IGNORECASE,
+)
+# A number in words where a measure follows ("ninety minutes", "two hours") or a rating's
+# words come before ("rated above eight", "at least seven and a half").
+_MEASURE = re.compile(
+    rf"\b(?P<n>{_UP_TO_99}|a\s+hundred(?:\s+and\s+{_UP_TO_99})?)"
+    rf"(?P<half>\s+and\s+a\s+half)?(?=\s+(?:minutes?|mins?|hours?|stars?|points?)\b)"
+    rf"|(?P<cue>\b(?:rated|rating|score|above|over|than|least|most|below|under)\s+)"
+    rf"(?P<r>{_UP_TO_99})(?:\s+(?P<point>point\s+(?:{_UNIT}|zero))|(?P<half2>\s+and\s+a\s+half))?\b",
+    re.IGNORECASE,
+)
+
+
+def _words_to_number(words: str) -> int:
+    """ "ninety four" -> 94, "fourteen" -> 14, "a hundred and twenty" -> 120."""
+    total = 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word in ("a", "and"):
+            continue
+        if word == "hundred":
+            total = (total or 1) * 100
+        else:
+            total += _UNITS.get(word) or _TEENS.get(word) or _TENS.get(word, 0)
+    return total
+
+
+def _year(m: re.Match[str]) -> str:
+    if m["century"]:
+        century = 1900 if m["century"].lower() == "nineteen" else 2000
+        rest = m["rest"].lower()
+        if rest in _DECADES:
+            return f"{century + _DECADES[rest]}s"
+        return str(century + _words_to_number(rest))
+    return str(2000 + (_words_to_number(m["after"]) if m["after"] else 0))
+
+
+def _measure(m: re.Match[str]) -> str:
+    if m["n"]:
+        number = _words_to_number(m["n"])
+        return f"{number}.5" if m["half"] else str(number)
+    number = _words_to_number(m["r"])
+    if m["point"]:
+        return f"{m['cue']}{number}.{_UNITS.get(m['point'].split()[-1].lower(), 0)}"
+    return m["cue"] + (f"{number}.5" if m["half2"] else str(number))
+
+
 def expanded(text: str) -> str:
     """`text` with its chat shorthand written out (the case of a capitalised word kept)."""
 
@@ -123,6 +195,8 @@ def expanded(text: str) -> str:
         return found[:1].upper() + found[1:] if m.group()[:1].isupper() else found
 
     text = _ABBREVIATION.sub(lambda m: m["word"], text)
+    text = _YEAR_WORDS.sub(_year, text)
+    text = _MEASURE.sub(_measure, text)
     text = _WORD.sub(word, text)
     for m in reversed(list(_TWO_PARTS.finditer(text))):
         end = m.end("b")

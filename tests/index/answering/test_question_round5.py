@@ -253,3 +253,41 @@ def test_like_hedging_a_number_and_years_typed_short(question, expected):
 )
 def test_negations_in_run_on_requests(question, expected):
     assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("a comedy from nineteen ninety four", "a comedy from 1994"),
+        ("movies from the nineteen eighties", "movies from the 1980s"),
+        ("a film from two thousand and ten", "a film from 2010"),
+        ("horror from twenty twenty-two", "horror from 2022"),
+        ("films rated above eight", "films rated above 8"),
+        ("at least seven and a half", "at least 7.5"),
+        ("at least eight point five", "at least 8.5"),
+        ("longer than ninety minutes", "longer than 90 minutes"),
+        ("a hundred and twenty minutes", "120 minutes"),
+        # Traps: number words that are no measure stay words.
+        ("one of my favourites", "one of my favourites"),
+        ("two movies please", "two movies please"),
+        ("twenty one pilots", "twenty one pilots"),
+    ],
+)
+def test_numbers_said_in_words_are_written_as_numbers(typed, meant):
+    assert expanded(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "a comedy from nineteen ninety four",
+            {"genres_all": ["Comedy"], "year_min": 1994, "year_max": 1994},
+        ),
+        ("films after two thousand and five", {"year_min": 2006}),
+        ("rated seven and a half or more", {"rating_min": 7.5}),
+        ("movies longer than ninety minutes", {"runtime_min": 91}),
+    ],
+)
+def test_a_voice_assistants_transcript_reads_like_typed_numbers(question, expected):
+    assert read(question) == expected
