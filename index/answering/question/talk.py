@@ -1,5 +1,5 @@
 """The talk around a question: greetings, thanks and the ways people ask ("Hi! How are you?
-Could you recommend …"), and chat noise ("heyy", "lol", "haha", ":-)"). Blanked out first, so none of it becomes part of what is searched
+Could you recommend …"), chat noise ("heyy", "lol", "haha", ":-)") and a voice assistant's wake word ("alexa, ..."). Blanked out first, so none of it becomes part of what is searched
 for, and no word of it is read as a filter."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ _TALK = re.compile(
     | \b(?:that\s+was|that['’]s|this\s+is|those\s+are)\s+(?:really\s+)?(?:helpful|great|perfect|
         awesome|nice|cool|useful|good)\b
     | ^\s*(?:great|awesome|perfect|cool|nice|ok|okay|alright|sure|wow|no|nope|nah|yes|yeah|yep|yup)\b\s*[,!.]
+    | ^\s*(?:(?:hey|hi|ok|okay)\s+)?(?:alexa|google|siri|cortana|olly|bixby)\b,?
     | \b(?:please|pls|plz)\b
     | \b(?:lol|lmao|lmfao|rofl|haha(?:ha)*|hehe(?:he)*|xd|ugh|hmm+|uh+m*|umm*|omg)\b
     | (?<!\w)(?:[:;=]-?[()DPp]|<3|♡|❤️?)(?!\w)

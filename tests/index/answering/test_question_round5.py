@@ -291,3 +291,16 @@ def test_numbers_said_in_words_are_written_as_numbers(typed, meant):
 )
 def test_a_voice_assistants_transcript_reads_like_typed_numbers(question, expected):
     assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "semantic"),
+    [
+        ("alexa find me a heist film", "heist"),
+        ("ok google, comedies about cooking", "cooking"),
+        # Trap: the name said later is part of the question.
+        ("films about google", "google"),
+    ],
+)
+def test_a_wake_word_is_talk(question, semantic):
+    assert PARSER.parse(question).semantic == semantic
