@@ -31,10 +31,18 @@ def _dictionary() -> SpellChecker:
     return SpellChecker(distance=1)
 
 
+@functools.cache
+def _kinds() -> frozenset[str]:
+    """The one-word kinds of film a question may name ("animation", "westerns")."""
+    from index.knowledge.genres import QUESTION_SYNONYMS
+
+    return frozenset(form for form in QUESTION_SYNONYMS if form.isalpha())
+
+
 def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list[Ignored]]:
     """The question with its misspelt words replaced, and a note for each. A candidate keeps
-    the first letter (a typo rarely changes it: "scarry" may be "scary", never "carry"); of
-    several, the one the reviews use most."""
+    the first letter (a typo rarely changes it: "scarry" may be "scary", never "carry"); a kind
+    of film first, else of several the one the reviews use most."""
     notes = []
     stopwords = snap.lexical.stopwords
     for m in reversed(list(_WORD.finditer(text))):
@@ -44,14 +52,17 @@ def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list
         dictionary = _dictionary()
         if dictionary.known([word]):
             continue
-        found = [
-            (n, c)
+        candidates = [
+            c
             for c in sorted(dictionary.candidates(word) or ())
             if c != word and len(c) >= 4 and c[0] == word[0] and c not in stopwords
-            if (n := snap.passages_with(c, library))
         ]
-        if found:
-            best = max(found)[1]
+        # A kind of film the question may name, whether or not the reviews say it
+        # ("animaton" is animation, not "animator"); else the word the reviews use most.
+        kinds = [c for c in candidates if c in _kinds()]
+        found = [(n, c) for c in candidates if (n := snap.passages_with(c, library))]
+        if len(kinds) == 1 or found:
+            best = kinds[0] if len(kinds) == 1 else max(found)[1]
             text = text[: m.start()] + best + text[m.end() :]
             notes.append(
                 Ignored(phrase=word, why=f"read as '{best}' (no review says '{word}')", used=True)

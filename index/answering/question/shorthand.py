@@ -85,6 +85,13 @@ def _compounds() -> dict[str, str]:
     }
 
 
+@cache
+def _one_word_kinds() -> frozenset[str]:
+    from index.knowledge.genres import QUESTION_SYNONYMS
+
+    return frozenset(f for f in QUESTION_SYNONYMS if f.isalpha() and len(f) >= 4)
+
+
 # Two short parts joined by a hyphen or a space: where a compound genre word may be mistyped
 # (every pair, overlapping: "any sci fu" holds "sci fu").
 _TWO_PARTS = re.compile(r"(?<![\w'’-])(?=(?P<a>[a-z]{2,4})[\s-](?P<b>[a-z]{2,4})(?![\w'’-]))", re.I)
@@ -106,6 +113,8 @@ def _compound(m: re.Match[str]) -> str:
     compounds = _compounds()
     if letters in compounds:
         return said
+    if letters in _one_word_kinds():
+        return letters  # "sy-fy": "syfy"
     from index.knowledge.genres import QUESTION_SYNONYMS
 
     near = [form for key, form in compounds.items() if _one_letter_off(letters, key)]

@@ -42,6 +42,7 @@ def read(text: str) -> dict:
         ("films like dr. strangelove", "films like dr strangelove"),
         ("a si-fi film", "a sci fi film"),
         ("any sci fu?", "any sci fi?"),
+        ("sy-fy please", "syfy please"),
         # Traps: words in their own right, a letter that is no word, a compound far off.
         ("I wont go, I feel ill", "I wont go, I feel ill"),
         ("w", "w"),
