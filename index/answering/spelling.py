@@ -31,6 +31,14 @@ def _dictionary() -> SpellChecker:
     return SpellChecker(distance=1)
 
 
+# Words after which a name comes ("directed by", "starring"): the two words after them are
+# left as typed.
+_PERSON_CUE = re.compile(
+    r"\b(?:directed\s+by|starring|featuring|starred\s+by|played\s+by|actor|actress|director|"
+    r"(?:films?|movies?|anything|something)\s+(?:by|with))\s+(?:[a-z]+\s+)?$"
+)
+
+
 @functools.cache
 def _kinds() -> frozenset[str]:
     """The one-word kinds of film a question may name ("animation", "westerns")."""
@@ -49,6 +57,8 @@ def corrected(snap: Snapshot, library: str | None, text: str) -> tuple[str, list
         word = m.group()
         if word in stopwords or word in SHORTHAND or snap.passages_with(word, library):
             continue  # a review's word, or chat shorthand ("dont", "recs") the parser reads
+        if _PERSON_CUE.search(text, 0, m.start()):
+            continue  # "directed by matteo garrone": a name in lower case, not a typo
         dictionary = _dictionary()
         if dictionary.known([word]):
             continue

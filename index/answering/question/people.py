@@ -21,7 +21,9 @@ ones."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 
 from index.answering.question.state import Question
 from index.answering.question.vocabulary import like_is_a_verb, vocabulary
@@ -228,16 +230,38 @@ def _one_name(
 _LOWER_NAME = re.compile(r"([a-z][a-z'’-]{2,})\s+([a-z][a-z'’-]{1,})(?:\s+([a-z][a-z'’-]{2,}))?\b")
 
 
+_CLAUSE_END = re.compile(r"\s*(?:[.,!?;:]|$|(?:and|or|that|who|please)\b)")
+
+
+@functools.cache
+def _english() -> Mapping[str, int]:
+    """How often each English word is used (pyspellchecker's list, loaded once)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1).word_frequency.dictionary
+
+
+def _rare(word: str, most: int) -> bool:
+    """A word English rarely uses: a name's, not a description's ("famous", "filmmakers")."""
+    return _english().get(word.lower(), 0) < most
+
+
 def _lower_case_name(text: str, start: int, people: People) -> tuple[str, int] | None:
     """A name typed in lower case, recognised by its first name ("starring john smithson"):
-    two words, or three when the third is no ordinary word of a question."""
+    two words, or three when the third is no ordinary word of a question; or two words
+    English rarely uses that end the clause ("directed by matteo garrone.")."""
     from rapidfuzz import fuzz, process
 
     m = _LOWER_NAME.match(text, start)
     if m is None or any(w and (w in _NOT_NAME or w in vocabulary()) for w in (m[1], m[2])):
         return None
+    if f"{m[1]} {m[2]}" in vocabulary():
+        return None  # "sci fi": a kind of film
     if process.extractOne(m[1], people.first_names, scorer=fuzz.ratio, score_cutoff=85) is None:
-        return None
+        # "directed by matteo garrone.": rare words ending the clause are a name too
+        if not (_CLAUSE_END.match(text, m.end(2)) and _rare(m[1], 5000) and _rare(m[2], 100)):
+            return None
+        return " ".join(w.capitalize() for w in text[start : m.end(2)].split()), m.end(2)
     end = m.end(2)
     if m[3] and m[3] not in _NOT_NAME and m[3] not in vocabulary():
         end = m.end(3)

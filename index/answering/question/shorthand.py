@@ -194,8 +194,18 @@ def _measure(m: re.Match[str]) -> str:
     return m["cue"] + (f"{number}.5" if m["half2"] else str(number))
 
 
+def _shouted(text: str) -> bool:
+    """Typed with caps lock on: no lower-case letter in three words or more."""
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) >= 3 and len(letters) >= 8 and not any(c.islower() for c in letters)
+
+
 def expanded(text: str) -> str:
-    """`text` with its chat shorthand written out (the case of a capitalised word kept)."""
+    """`text` with its chat shorthand written out (the case of a capitalised word kept); a
+    question typed in capitals is read as typed in lower case (its capitals say nothing of
+    names or titles)."""
+    if _shouted(text):
+        text = text.lower()
 
     def word(m: re.Match[str]) -> str:
         found = SHORTHAND.get(m.group().lower())

@@ -305,3 +305,34 @@ def test_a_voice_assistants_transcript_reads_like_typed_numbers(question, expect
 )
 def test_a_wake_word_is_talk(question, semantic):
     assert PARSER.parse(question).semantic == semantic
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "I WANT A WAR MOVIE FROM THE 80S",
+            {"genres_all": ["War"], "year_min": 1980, "year_max": 1989},
+        ),
+        ("FILMS DIRECTED BY QUENTIN TARANTINO", {"directors": ["Quentin Tarantino"]}),
+        # Trap: one word in capitals in a question typed in lower case is the asker's stress.
+        ("recs similar to the movie NOPE", {"like": "NOPE"}),
+    ],
+)
+def test_a_question_typed_in_capitals_reads_as_typed_in_lower_case(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "directors"),
+    [
+        ("a drama directed by matteo garrone.", ["Matteo Garrone"]),
+        ("anything by qui sheng?", ["Qui Sheng"]),
+        # Traps: words English often uses are a description, not a name.
+        ("directed by indie filmmakers", []),
+        ("directed by someone famous", []),
+        ("i like sci fi, action and adventure films", []),
+    ],
+)
+def test_an_unknown_name_in_lower_case_after_its_role(question, directors):
+    assert PARSER.parse(question).filters.directors == directors

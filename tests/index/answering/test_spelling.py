@@ -34,6 +34,12 @@ def test_a_misspelt_kind_of_film_is_that_kind_though_no_review_says_it(harbour):
     assert "'adventure'" in notes(harbour.ask("an adventrue"))["adventrue"]
 
 
+def test_a_name_after_its_role_is_never_corrected(sample_engine):
+    result = sample_engine.ask("a drama directed by matteo garrone")
+    assert result.query.filters.directors == ["Matteo Garrone"]
+    assert "matteo" not in notes(result)  # not read as "matter"
+
+
 def test_chat_shorthand_is_never_corrected(sample_engine):
     result = sample_engine.ask("i dont like horror, any recs")
     assert result.query.filters.genres_none == ["Horror"] and not notes(result)
