@@ -30,7 +30,8 @@ on what anyone typed to the movie bots of the CRS Arena (its open setting); held
 recruited crowd workers typed (its closed setting) and forum threads asking for films.
 `--tidied` reads the tuning parts again with every question given capitals and a full stop by
 `tidy` (a sentence's first letter, names and titles, "i"), to measure how much of a miss is the
-messiness itself.
+messiness itself; `--messy` the other way round: rounds three and four's tuning parts (written
+clean) typed in lower case without punctuation, and in capitals.
 
 Every question is scored by the set's own judge (its `verdict`), on the answer `cinebot search
 --json` would give, but in one process (the judge itself starts one process a question).
@@ -169,6 +170,18 @@ def tidied(row: Row) -> Row:
     return Row(row.file, tidy(row.question), {**row.data, "part": "tidied"})
 
 
+# The other way round: clean questions typed as people type them.
+MESSES: dict[str, Callable[[str], str]] = {
+    "in lower case without punctuation": lambda q: re.sub(r"[.,!?;:]", "", q.lower()),
+    "in capitals": str.upper,
+}
+
+
+def messied(row: Row, how: str) -> Row:
+    """A row of rounds three and four with its question typed `how` (a key of MESSES)."""
+    return Row(row.file, MESSES[how](row.question), {**row.data, "part": how})
+
+
 def load_judge(folder: Path) -> SimpleNamespace:
     """The set's judge.py as a module (it reads its set from sys.argv when imported)."""
     path = folder / "judge.py"
@@ -255,6 +268,11 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print the tuning parts' misses")
     parser.add_argument("--tuning-only", action="store_true", help="read only the parts we tune on")
     parser.add_argument(
+        "--messy",
+        action="store_true",
+        help="also score rounds three and four's tuning parts in lower case and in capitals",
+    )
+    parser.add_argument(
         "--tidied",
         action="store_true",
         help="also score round five's tuning part with its questions tidied (capitals, a full stop)",
@@ -269,6 +287,9 @@ def main() -> None:
         rows = [row for row in rows if not row.kept_apart]
     if args.tidied:
         rows += [tidied(row) for row in read_round3(ROUND5) if not row.kept_apart]
+    if args.messy:
+        clean = [row for row in read_round3() + read_round3(ROUND4) if not row.kept_apart]
+        rows += [messied(row, how) for how in MESSES for row in clean]
     with sample_engine() as engine:
         scored = score(rows, answers(engine), judge)
     if args.misses:

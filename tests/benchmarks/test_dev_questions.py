@@ -81,6 +81,14 @@ def test_tidying_changes_case_and_punctuation_only():
     assert tidy("recommend a scary movie about aliens") == "Recommend a scary movie about aliens."
 
 
+def test_messing_up_a_clean_question_keeps_its_words():
+    row = dev_questions.read_round3()[0]
+    lower = dev_questions.messied(row, "in lower case without punctuation")
+    assert lower.question == lower.question.lower() and not set(lower.question) & set(".,!?;:")
+    assert lower.part == "round3 in lower case without punctuation" and not lower.kept_apart
+    assert dev_questions.messied(row, "in capitals").question == row.question.upper()
+
+
 def test_round_five_tuning_part_is_read_right_by_the_judge(sample_engine):
     judge = dev_questions.load_judge(FOLDER)
     rows = [row for row in dev_questions.read_round3(dev_questions.ROUND5) if not row.kept_apart]
