@@ -114,6 +114,14 @@ _REMARK = re.compile(
     r"this\s+is|that\s+was|it\s+was|this\s+was|those\s+are|they['’]re|they\s+are)\s+$",
     re.IGNORECASE,
 )
+# "that one seemed like horror not sci-fi", "it's a drama, not a thriller": what a film named
+# before is, and is not; no wish either way.
+_REMARK_THEN_NOT = re.compile(
+    r"(?:^\s*|[.!?;]\s*|\b(?:but|and)\s+)(?:that\s+one|this\s+one|it|that|this|they)\s*"
+    r"(?:['’]s|['’]re|is|was|are|were|seems?|seemed|sounds?|sounded|looks?|looked|felt)\s+"
+    r"(?:more\s+|kind\s+of\s+|like\s+|a\s+|an\s+)*[\w-]+(?:\s+(?:movie|film)s?)?,?\s+$",
+    re.IGNORECASE,
+)
 # Where a scope ends: the end of its clause, or a contrast or new wish.
 _END = re.compile(
     r"[.!?;:\n(]|\.\.\.|…|,\s*(?=(?:i|we|you|he|she|they|it|that|this|but|and|so|maybe|also|"
@@ -178,7 +186,9 @@ def read(question: Question) -> None:
     for m in _BEFORE.finditer(question.said):  # as said: "don't show me" is talk and trigger
         if any(a <= m.start() < b for a, b in taken):
             continue
-        if m.group().lower() == "not" and _REMARK.search(text[: m.start()]):
+        if m.group().lower() == "not" and (
+            _REMARK.search(text[: m.start()]) or _REMARK_THEN_NOT.search(question.said[: m.start()])
+        ):
             continue
         if m.group().lower() == "no" and _ANSWER.match(question.said, m.end()):
             continue  # "no, any newer ones?": an answer to the bot, not a negation

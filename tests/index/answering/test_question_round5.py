@@ -336,3 +336,20 @@ def test_a_question_typed_in_capitals_reads_as_typed_in_lower_case(question, exp
 )
 def test_an_unknown_name_in_lower_case_after_its_role(question, directors):
     assert PARSER.parse(question).filters.directors == directors
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "that one seemed like horror not sci-fi. i dont like horror movies. i do like sci fi tho",
+            {"genres_all": ["Sci-Fi"], "genres_none": ["Horror"]},
+        ),
+        ("this one is horror not comedy", {"genres_all": ["Comedy"]}),
+        # Traps: a wish with "not" in it, and "not" said of the film itself.
+        ("i want a drama not a thriller", {"genres_all": ["Drama"], "genres_none": ["Thriller"]}),
+        ("it is not horror", {"genres_none": ["Horror"]}),
+    ],
+)
+def test_not_after_a_remark_on_a_film_negates_no_wish(question, expected):
+    assert read(question) == expected
