@@ -137,7 +137,9 @@ _END = re.compile(
     r"since|as\s+long\s+as|if|i|i['’]m|we|maybe|perhaps|also|plus|preferably|ideally|more\s+like|"
     r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially|"
     # a run-on's new wish: "not in the mood for subtitles tonight something american"
-    r"(?<=\w\s)something)(?![\w-])",
+    r"(?<=\w\s)something|"
+    # the next of a run of "no"s: "no superheroes no animation no musicals"
+    r"(?<=\w\s)no(?=\s+\w))(?![\w-])",
     re.IGNORECASE,
 )
 # "No," "no." "no!": a reply said on its own, which negates nothing after it.

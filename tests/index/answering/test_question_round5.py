@@ -353,3 +353,18 @@ def test_an_unknown_name_in_lower_case_after_its_role(question, directors):
 )
 def test_not_after_a_remark_on_a_film_negates_no_wish(question, expected):
     assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("no superheroes no animation no musicals", {"genres_none": ["Animation", "Musical"]}),
+        ("nothing before 1990", {"year_min": 1990}),
+        ("nothing after 2010 please", {"year_max": 2010}),
+        ("not from before the 80s", {"year_min": 1980}),
+        # Trap: a double negation still cancels out.
+        ("not not horror", {"genres_all": ["Horror"]}),
+    ],
+)
+def test_runs_of_no_and_negated_year_bounds(question, expected):
+    assert read(question) == expected
