@@ -93,7 +93,7 @@ def read(question: Question, titles: Titles | None, people: People | None = None
             while mention is not None and len(found) <= 12:
                 found.append(mention)
                 question.cut((mention.start, mention.end))
-                mention = _continued(question, mention, people)
+                mention = _continued(question, mention, people, titles)
             if len(found) > 12:
                 break
     if not found:
@@ -239,6 +239,7 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
                 _LIKE_BEFORE.search(before)
                 or _SEEN_BEFORE.search(before)
                 or _ABOUT_BEFORE.search(before)
+                or _ABOUT_AFTER.match(question.text, span[-1].end())
             )
             phrase = " ".join(t.group() for t in span).lower().strip("\"'“”‘’")
             if not cued and (phrase in SYNONYMS or phrase in name_table()):
@@ -267,6 +268,11 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
     return _mention(question, best[0], best[1], best[2]) if best else None
 
 
+# Said after a film asked about: "is parasite any good", "whats jaws about".
+_ABOUT_AFTER = re.compile(
+    r"\s*(?:any\s+good|worth\s+(?:it|watching|a\s+watch|seeing)|good\s*\?|about\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
 _PLACE_BEFORE = re.compile(
     r"\b(?:set|takes?\s+place|located|based|shot|filmed|made|living|lives?)\s+(?:in|on|around)\s+$"
     r"|\b(?:in|from|about|around|near)\s+$",
@@ -443,11 +449,14 @@ _NEXT_IN_LIST = re.compile(
 )
 
 
-def _continued(question: Question, mention: _Mention, people: People | None) -> _Mention | None:
-    """The next film of a list that a named film starts ("loved Inception and Interstellar")."""
+def _continued(
+    question: Question, mention: _Mention, people: People | None, titles: Titles | None = None
+) -> _Mention | None:
+    """The next film of a list that a named film starts ("loved Inception and Interstellar",
+    in lower case one the index knows: "the handmaiden and burning")."""
     m = _NEXT_IN_LIST.match(question.text, mention.end)
     if m is None:
-        return None
+        return _known_next(question, mention, titles)
     title = m["title"].strip(" ,.")
     words = title.split()
     if _vocabulary_word(words[0]) or words[0] in _NOT_TITLE_START:
@@ -459,6 +468,28 @@ def _continued(question: Question, mention: _Mention, people: People | None) -> 
     if year := _WITH_YEAR.match(question.text, end):
         end = year.end()
     return _Mention(start, end, title, start, mention.wanted)
+
+
+_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
+
+
+def _known_next(question: Question, mention: _Mention, titles: Titles | None) -> _Mention | None:
+    """After a named film and "and"/"or"/",", the longest run of words naming a film the index
+    knows, in any case ("shaun of the dead or hot fuzz")."""
+    joiner = _JOINER.match(question.text, mention.end)
+    if titles is None or joiner is None:
+        return None
+    tokens = list(_TOKEN.finditer(question.text, joiner.end()))[:_MAX_WORDS]
+    if not tokens or tokens[0].start() != joiner.end():
+        return None
+    for n in range(len(tokens), 0, -1):
+        key = normalize_title(" ".join(t.group() for t in tokens[:n]))
+        if (film := titles.by_key.get(key)) and not (n == 1 and _vocabulary_word(key)):
+            start, end = tokens[0].start(), tokens[n - 1].end()
+            if year := _WITH_YEAR.match(question.text, end):
+                end = year.end()
+            return _Mention(start, end, film, start, mention.wanted)
+    return None
 
 
 _CAPITALISED_RUN = re.compile(

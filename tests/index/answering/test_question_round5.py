@@ -17,6 +17,8 @@ import pytest
 from index.answering.question import QueryParser
 from index.answering.question.shorthand import expanded
 from index.knowledge.people import People
+from index.knowledge.titles import Titles
+from index.types import Film
 
 TODAY = dt.date(2026, 11, 25)
 PARSER = QueryParser(People(directors=["Quentin Tarantino"], cast=["Keanu Reeves"]), today=TODAY)
@@ -368,3 +370,39 @@ def test_not_after_a_remark_on_a_film_negates_no_wish(question, expected):
 )
 def test_runs_of_no_and_negated_year_bounds(question, expected):
     assert read(question) == expected
+
+
+TITLES = Titles(
+    [
+        Film(f"f{i}", title, year, (), (), None, (), (), 1)
+        for i, (title, year) in enumerate(
+            [
+                ("Heat", 1995),
+                ("Burning", 2018),
+                ("Hot Fuzz", 2007),
+                ("Shaun of the Dead", 2004),
+                ("The Handmaiden", 2016),
+                ("Jaws", 1975),
+            ]
+        )
+    ]
+)
+KNOWING = QueryParser(People(cast=["Al Pacino"]), TITLES, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("question", "like", "title", "semantic"),
+    [
+        ("i loved the handmaiden and burning, what else", "The Handmaiden", None, ""),
+        ("stuff like shaun of the dead or hot fuzz", "Shaun of the Dead", None, ""),
+        ("is jaws any good", None, "Jaws", ""),
+        ("whats jaws about", None, "Jaws", ""),
+        # Traps: a person, or a kind of film, after the first film is no film.
+        ("loved heat and al pacino", "Heat", None, ""),
+        ("i like heat and horror", "Heat", None, ""),
+        ("is horror any good", None, None, ""),
+    ],
+)
+def test_films_the_index_knows_named_in_lower_case(question, like, title, semantic):
+    parsed = KNOWING.parse(question)
+    assert (parsed.like, parsed.title, parsed.semantic) == (like, title, semantic)
