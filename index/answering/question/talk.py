@@ -22,6 +22,7 @@ _TALK = re.compile(
     | \b(?:please|pls|plz)\b
     | \b(?:lol|lmao|lmfao|rofl|haha(?:ha)*|hehe(?:he)*|xd|ugh|hmm+|uh+m*|umm*|omg)\b
     | (?<!\w)(?:[:;=]-?[()DPp]|<3|♡|❤️?)(?!\w)
+    | [\U0001F000-\U0001FAFF\u200d\ufe0f]+
     | \b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:recommend|suggest|find|show|give|
         tell|point)(?:\s+me)?\b
     | \b(?:i['’]?m|i\s+am|im)\s+(?:looking\s+for|after|searching\s+for|in\s+the\s+mood\s+for|

@@ -183,6 +183,8 @@ def test_a_subject_ends_with_its_clause(question, expected):
         ("heyy, a western? :-)", ""),
         ("hmm any good thrillers?? haha", ""),
         ("a heist film <3", "heist"),
+        ("🎃 a heist film pls 👻", "heist"),
+        ("something sad 😢", "sad"),
         # Trap: a word that only starts like chat noise stays.
         ("films about hmong refugees", "hmong refugees"),
     ],
