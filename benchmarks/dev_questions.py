@@ -23,6 +23,16 @@ the parser read them): tuned on SNIPS's screening requests, a recommender simula
 (its patterns, names filled in by us) and blog posts where people say what they want to watch;
 held back: SNIPS's creative-work look-ups, CCPE-M preference turns and foreign-film posts.
 
+Round five (`benchmarks/questions_round5.jsonl`: 131, written and split the same way before the
+parser read them) keeps how real people type: lower case, no or run-on punctuation, typos in
+names, titles and genre words ("sci fu", "quintin tarantino"), "u"/"pls"/"tho", emoticons. Tuned
+on what anyone typed to the movie bots of the CRS Arena (its open setting); held back: what its
+recruited crowd workers typed (its closed setting) and forum threads asking for films.
+`--tidied` reads the tuning parts again with every question given capitals and a full stop by
+`tidy` (a sentence's first letter, names and titles, "i"), to measure how much of a miss is the
+messiness itself; `--messy` the other way round: rounds three and four's tuning parts (written
+clean) typed in lower case without punctuation, and in capitals.
+
 Every question is scored by the set's own judge (its `verdict`), on the answer `cinebot search
 --json` would give, but in one process (the judge itself starts one process a question).
 
@@ -52,8 +62,9 @@ QUESTIONS_ENV = "CINEBOT_DEV_QUESTIONS"
 FILES = ("dev.jsonl", "dev_more.jsonl")
 ROUND3 = REPO / "benchmarks/questions_round3.jsonl"
 ROUND4 = REPO / "benchmarks/questions_round4.jsonl"
+ROUND5 = REPO / "benchmarks/questions_round5.jsonl"
 # Our own rounds of rewritten questions: file -> the name its parts are reported under.
-ROUNDS = {ROUND3.name: "round3", ROUND4.name: "round4"}
+ROUNDS = {ROUND3.name: "round3", ROUND4.name: "round4", ROUND5.name: "round5"}
 # Whole sources kept apart: a data set's every file, or a project's whole test set.
 HELD_OUT = re.compile(
     r"(?:^|[:/])inspired/|^haitian-sun/GraftNet:|^ShraddhaGupte97/voice-to-search:"
@@ -116,6 +127,59 @@ def read_round3(path: Path = ROUND3) -> list[Row]:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip() and (data := json.loads(line))
     ]
+
+
+# How a careful writer would case the names, titles and places round five's tuning questions
+# type in lower case (for this measurement only; the parser never sees this list).
+_CASED = (
+    "Tom Hanks|Tom Hank|Keanu Reeves|Keanu|Leslie Nielsen|Quintin Tarantino|Jim Jarmusch|"
+    "Johnny Depp|Jeff Goldblum|Robin Williams|Sandra Bullock|Fight Club|Shutter Island|Alien|"
+    "Prestige|The Matrix|Matrix|Persona|Cabin in the Woods|Brazil|Star Wars|Disney|Studio Ghibli|"
+    "Airplane|Naked Gun|the Scary Movie series|Norwegian|Japanese|British|Earth|New Hollywood|"
+    "World War 2|NOPE"
+).split("|")
+_CASED_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in _CASED) + r")\b", re.I)
+# Apostrophes a careful writer would type ("dont" -> "don't"), and "i" -> "I".
+_APOSTROPHES = {
+    "im": "I'm",
+    "id": "I'd",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "isnt": "isn't",
+    "thats": "that's",
+    "its": "it's",
+    "i": "I",
+    "i'm": "I'm",
+    "i'd": "I'd",
+}
+
+
+def tidy(question: str) -> str:
+    """A question with the case and punctuation a careful writer gives it (its words and
+    spelling unchanged): names, titles and places capitalised, "I", apostrophes, a capital
+    after each sentence's end and a full stop at the end."""
+    lower = {c.lower(): c for c in _CASED}
+    text = _CASED_RE.sub(lambda m: lower[m.group().lower()], question.strip())
+    text = re.sub(r"\b[a-z']+\b", lambda m: _APOSTROPHES.get(m.group(), m.group()), text)
+    text = re.sub(r"(^|[.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+    return text if text[-1:] in ".?!" else text + "."
+
+
+def tidied(row: Row) -> Row:
+    """Round five's row with its question tidied, reported as the part "round5 tidied"."""
+    return Row(row.file, tidy(row.question), {**row.data, "part": "tidied"})
+
+
+# The other way round: clean questions typed as people type them.
+MESSES: dict[str, Callable[[str], str]] = {
+    "in lower case without punctuation": lambda q: re.sub(r"[.,!?;:]", "", q.lower()),
+    "in capitals": str.upper,
+}
+
+
+def messied(row: Row, how: str) -> Row:
+    """A row of rounds three and four with its question typed `how` (a key of MESSES)."""
+    return Row(row.file, MESSES[how](row.question), {**row.data, "part": how})
 
 
 def load_judge(folder: Path) -> SimpleNamespace:
@@ -203,14 +267,29 @@ def main() -> None:
     )
     parser.add_argument("--misses", action="store_true", help="print the tuning parts' misses")
     parser.add_argument("--tuning-only", action="store_true", help="read only the parts we tune on")
+    parser.add_argument(
+        "--messy",
+        action="store_true",
+        help="also score rounds three and four's tuning parts in lower case and in capitals",
+    )
+    parser.add_argument(
+        "--tidied",
+        action="store_true",
+        help="also score round five's tuning part with its questions tidied (capitals, a full stop)",
+    )
     args = parser.parse_args()
     folder = find_questions()
     if folder is None:
         sys.exit(f"no questions found: set {QUESTIONS_ENV} to the folder with judge.py")
     judge = load_judge(folder)
-    rows = read_rows(folder) + read_round3() + read_round3(ROUND4)
+    rows = read_rows(folder) + read_round3() + read_round3(ROUND4) + read_round3(ROUND5)
     if args.tuning_only:
         rows = [row for row in rows if not row.kept_apart]
+    if args.tidied:
+        rows += [tidied(row) for row in read_round3(ROUND5) if not row.kept_apart]
+    if args.messy:
+        clean = [row for row in read_round3() + read_round3(ROUND4) if not row.kept_apart]
+        rows += [messied(row, how) for how in MESSES for row in clean]
     with sample_engine() as engine:
         scored = score(rows, answers(engine), judge)
     if args.misses:

@@ -60,3 +60,37 @@ def test_round_four_tuning_part_is_read_right_by_the_judge(sample_engine):
     rows = [row for row in dev_questions.read_round3(dev_questions.ROUND4) if not row.kept_apart]
     scored = dev_questions.score(rows, dev_questions.answers(sample_engine), judge)
     assert scored.parts["round4 tuning"].share >= 0.95
+
+
+def test_round_five_is_split_by_whole_sources():
+    rows = dev_questions.read_round3(dev_questions.ROUND5)
+    parts: dict[str, set[str]] = {"tuning": set(), "held-back": set()}
+    for row in rows:
+        parts[row.data["part"]].add(row.data["source"].split(" (", 1)[0])
+    assert not parts["tuning"] & parts["held-back"]
+    assert len(rows) == 131 and sum(r.data["part"] == "held-back" for r in rows) == 42
+    assert all(row.kept_apart == (row.data["part"] == "held-back") for row in rows)
+
+
+def test_tidying_changes_case_and_punctuation_only():
+    tidy = dev_questions.tidy
+    assert tidy("i dont like keanu movies tho") == "I don't like Keanu movies tho."
+    assert (
+        tidy("liked shutter island. any similar ones?") == "Liked Shutter Island. Any similar ones?"
+    )
+    assert tidy("recommend a scary movie about aliens") == "Recommend a scary movie about aliens."
+
+
+def test_messing_up_a_clean_question_keeps_its_words():
+    row = dev_questions.read_round3()[0]
+    lower = dev_questions.messied(row, "in lower case without punctuation")
+    assert lower.question == lower.question.lower() and not set(lower.question) & set(".,!?;:")
+    assert lower.part == "round3 in lower case without punctuation" and not lower.kept_apart
+    assert dev_questions.messied(row, "in capitals").question == row.question.upper()
+
+
+def test_round_five_tuning_part_is_read_right_by_the_judge(sample_engine):
+    judge = dev_questions.load_judge(FOLDER)
+    rows = [row for row in dev_questions.read_round3(dev_questions.ROUND5) if not row.kept_apart]
+    scored = dev_questions.score(rows, dev_questions.answers(sample_engine), judge)
+    assert scored.parts["round5 tuning"].share >= 0.95

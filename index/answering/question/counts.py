@@ -1,4 +1,5 @@
-"""How many films a question asks for: "two movies", "top 5", "list 3 films", "a couple of".
+"""How many films a question asks for: "two movies", "top 5", "list 3 films", "a couple of",
+"give me like 10".
 Read right after titles ("3 Idiots" is a film). A number counts only after "top" or before a
 word for films, so a rating's or a year's number is left for its own step."""
 
@@ -50,6 +51,14 @@ _TOP = re.compile(
     r"(?!\s*(?:/|%|stars?|points?|minutes?|mins?|hours?|years?|out\s+of))",
     re.I,
 )
+# "give me like 10", "list at least 10": a number asked for on its own, at its clause's end.
+_ASKED = re.compile(
+    r"\b(?:give|show|list|recommend|suggest|name|send)\s+(?:(?:me|us)\s+)?"
+    r"(?:(?:like|about|around|maybe|roughly|at\s+least)\s+)?"
+    + _AMOUNT
+    + r"(?=\s*(?:[.!?,;]|$|please\b|or\s+so\b))",
+    re.IGNORECASE,
+)
 # "one more", "two more please": that many other films.
 _MORE = re.compile(
     rf"\b(?P<n>\d{{1,2}}|{'|'.join(k for k in _NUMBERS if ' ' not in k)}|a\s+couple)\s+more\b"
@@ -59,10 +68,14 @@ _MORE = re.compile(
 
 
 def read(question: Question) -> None:
-    for pattern in (_TOP, _COUNTED, _MORE):
+    for pattern in (_TOP, _COUNTED, _ASKED, _MORE):
         if question.limit is not None:
             return
-        if m := pattern.search(question.text):
+        # Asked for ("give me like 10") is read where the asking words were said.
+        text = question.said if pattern is _ASKED else question.text
+        if (m := pattern.search(text)) and not (
+            pattern is _ASKED and not question.text[m.start("n") : m.end("n")].strip()
+        ):
             raw = " ".join(m["n"].lower().split())
             number = int(raw) if raw.isdigit() else _NUMBERS[raw]
             if number >= 1:

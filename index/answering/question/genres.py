@@ -14,7 +14,10 @@ from index.knowledge.countries import DEMONYMS
 from index.knowledge.genres import GENRE_PATTERN, SORTS
 from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 
-_K_PREFIX = re.compile(r"\bK-(?=[a-z])")
+# "K-drama", "k-drama", "kdrama", "k drama": Korean. In lower case only before a kind of film.
+_K_PREFIX = re.compile(
+    r"\bK-(?=[a-z])|\bk[-\s]?(?=(?:drama|horror|thriller|comed|romance|movie|film)\w*\b)"
+)
 # "with lots of action", "plenty of laughs": a genre said as an amount of something.
 _AMOUNT = re.compile(
     r"\b(?:with\s+)?(?:lots|plenty|loads|tons|a\s+lot)\s+of\s+(?P<what>action|comedy|laughs|"

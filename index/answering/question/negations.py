@@ -3,7 +3,9 @@ fan of", "anything but", "without", "I can't stand") and a scope, the words it c
 ends at the end of its clause or at a contrast ("but", "though", "what about", "I like").
 A trigger after its terms ("war films bore me", "X isn't my thing", "westerns don't appeal to
 me") covers its clause back to its start, or the clause before when this one is only a pronoun
-("Comedies? They're not my thing"); "I find X boring" covers what it judges.
+("Comedies? They're not my thing"), as does a trigger before only a pronoun ("sounds like
+horror. I don't like those"); "I find X boring" covers what it judges. A polite word or a new
+wish after a comma ends a scope ("nothing recent please, a western").
 
 Read early, before any term: this step only finds the scopes. The steps that read terms
 (film references, people, languages, genres, countries) ask `question.negated(pos)` and put a
@@ -29,7 +31,7 @@ _NOT = (
 _TASTE_VERB = (
     r"(?:like|love|enjoy|want|need|dig|care\s+(?:much\s+|too\s+much\s+)?(?:for|about)|fancy|"
     r"feel\s+like|do|watch|get\s+into|handle|take|stand|stomach|deal\s+with|go\s+for|"
-    r"prefer|appreciate|see|get)"
+    r"prefer|appreciate|see|get|recommend|suggest|show\s+(?:me|us)|give\s+(?:me|us)|include)"
 )
 _FAN = (
     r"not(?:\s+" + _ADVERB + r")*\s+(?:(?:a|an|much\s+of\s+a|the\s+biggest)\s+)?"
@@ -112,15 +114,36 @@ _REMARK = re.compile(
     r"this\s+is|that\s+was|it\s+was|this\s+was|those\s+are|they['’]re|they\s+are)\s+$",
     re.IGNORECASE,
 )
+# "that one seemed like horror not sci-fi", "it's a drama, not a thriller": what a film named
+# before is, and is not; no wish either way.
+_REMARK_THEN_NOT = re.compile(
+    r"(?:^\s*|[.!?;]\s*|\b(?:but|and)\s+)(?:that\s+one|this\s+one|it|that|this|they)\s*"
+    r"(?:['’]s|['’]re|is|was|are|were|seems?|seemed|sounds?|sounded|looks?|looked|felt)\s+"
+    r"(?:more\s+|kind\s+of\s+|like\s+|a\s+|an\s+)*[\w-]+(?:\s+(?:movie|film)s?)?,?\s+$",
+    re.IGNORECASE,
+)
 # Where a scope ends: the end of its clause, or a contrast or new wish.
 _END = re.compile(
     r"[.!?;:\n(]|\.\.\.|…|,\s*(?=(?:i|we|you|he|she|they|it|that|this|but|and|so|maybe|also|"
-    r"though|something|please|thanks|what|how)\b)|(?<![\w-])(?:but|though|although|however|"
+    r"though|something|please|thanks|what|how|a|an|love|like|want|prefer|need|enjoy|adore|"
+    r"rather|give|show|only|just)\b)|"
+    # A new wish: ", english only", "and love action", "and I want ..."
+    r",\s*(?=[\w-]+\s+only\b)|(?<![\w-])and\s+(?=(?:i\s+|we\s+)?(?:really\s+|also\s+)?"
+    r"(?:love|like|want|prefer|enjoy|adore|need)\b)|"
+    r"(?<![\w-])(?:but|though|although|however|"
+    # "nothing recent please, a western": a polite word closes the wish it ends.
+    r"please|thanks|thank\s+you|"
     r"yet|instead|rather|whereas|while|unless|what\s+about|how\s+about|how\s+bout|so|because|"
     r"since|as\s+long\s+as|if|i|i['’]m|we|maybe|perhaps|also|plus|preferably|ideally|more\s+like|"
-    r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially)(?![\w-])",
+    r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially|"
+    # a run-on's new wish: "not in the mood for subtitles tonight something american"
+    r"(?<=\w\s)something|"
+    # the next of a run of "no"s: "no superheroes no animation no musicals"
+    r"(?<=\w\s)no(?=\s+\w))(?![\w-])",
     re.IGNORECASE,
 )
+# "No," "no." "no!": a reply said on its own, which negates nothing after it.
+_ANSWER = re.compile(r"\s*[,.!]")
 _RELATIVE = re.compile(r"(?<![\w-])(?:that|which|who|where)(?![\w-])", re.IGNORECASE)
 _CLAUSE_START = re.compile(
     r"[.!?;:\n]|\.\.\.|…|,|(?<![\w-])(?:but|though|although|and|so|because)(?![\w-])",
@@ -133,6 +156,8 @@ _DEGREE = re.compile(
     re.IGNORECASE,
 )
 _MAX_WORDS = 10
+# Words between a trigger and "something" that leave it the trigger's object.
+_VERB_WORDS = {"to", "watch", "see", "have", "get", "be", "me", "us", "really", "just", "any"}
 
 
 def read(question: Question) -> None:
@@ -140,12 +165,12 @@ def read(question: Question) -> None:
     taken: list[tuple[int, int]] = []
     for m in _LIFT.finditer(text):
         question.scopes.append(
-            Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end()), lifts=True)
+            Scope((m.start(), m.end()), m.end(), _scope_end(question.said, m.end()), lifts=True)
         )
         taken.append((m.start(), m.end()))
     for m in _PREFER_OVER.finditer(text):
         over = (m.start("over"), m.end("over"))
-        question.scopes.append(Scope(over, over[1], _scope_end(text, over[1]), lifts=True))
+        question.scopes.append(Scope(over, over[1], _scope_end(question.said, over[1]), lifts=True))
         taken.append(over)
     for m in _AFTER.finditer(text):
         start = end = trigger = _clause_start(text, m.start())
@@ -160,11 +185,15 @@ def read(question: Question) -> None:
         judgement = (m.start("judgement"), m.end("judgement"))
         question.scopes.append(Scope(judgement, m.start("what"), m.end("what")))
         taken.append(judgement)
-    for m in _BEFORE.finditer(text):
+    for m in _BEFORE.finditer(question.said):  # as said: "don't show me" is talk and trigger
         if any(a <= m.start() < b for a, b in taken):
             continue
-        if m.group().lower() == "not" and _REMARK.search(text[: m.start()]):
+        if m.group().lower() == "not" and (
+            _REMARK.search(text[: m.start()]) or _REMARK_THEN_NOT.search(question.said[: m.start()])
+        ):
             continue
+        if m.group().lower() == "no" and _ANSWER.match(question.said, m.end()):
+            continue  # "no, any newer ones?": an answer to the bot, not a negation
         if m.group().lower() == "too":  # only a kind: "too scary", not "too long"
             if kind := _kind_after(text, m.end()):
                 question.scopes.append(Scope((m.start(), m.end()), m.end(), kind.end()))
@@ -174,7 +203,14 @@ def read(question: Question) -> None:
             end = m.end() + (word.end() if word else 0)
             question.scopes.append(Scope((m.start(), m.end()), m.end(), end))
             continue
-        question.scopes.append(Scope((m.start(), m.end()), m.end(), _scope_end(text, m.end())))
+        end = _scope_end(question.said, m.end())
+        if _PRONOUN.fullmatch(text, m.end(), end) and (start := _clause_start(text, m.start())):
+            # "sounds like horror. i don't like those": the clause before says what
+            previous = _previous_clause_start(text, start)
+            before = len(text[:start].rstrip().rstrip(".!?;:,…"))
+            question.scopes.append(Scope((m.start(), m.end()), previous, before))
+            continue
+        question.scopes.append(Scope((m.start(), m.end()), m.end(), end))
     release_heads(question)
 
 
@@ -205,6 +241,10 @@ def _scope_end(text: str, start: int) -> int:
         return kind.end() if kind else degree.end()
     end = len(text)
     for m in _END.finditer(text, start):
+        if m.group().lower() == "something" and not (
+            set(text[start : m.start()].lower().split()) - _VERB_WORDS
+        ):
+            continue  # "I don't want (to watch) something scary": what the trigger is said of
         if m.start() > start or m.group().strip() in ".!?;:\n(…":
             end = m.start()
             break

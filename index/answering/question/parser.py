@@ -1,6 +1,8 @@
 """Understand a question without an LLM. Named steps, in order, each blanking out what it
 understood:
 
+0. shorthand: how people type in a chat ("i dont", "can u", "recs", "dr. strangelove", "si-fi")
+   read as the words it stands for;
 1. talk: greetings, thanks and ways of asking, so none of it is searched for;
 2. negations: where each negation's scope lies ("I can't do scary movies", "anything but
    musicals"), before any term is read; the steps after it read a term in a scope into
@@ -32,6 +34,7 @@ from index.answering.question import (
     ratings,
     references,
     runtime,
+    shorthand,
     talk,
     years,
 )
@@ -54,7 +57,7 @@ def semantic_rest(text: str) -> str:
     whole)."""
     text = _SAYINGS.sub(lambda m: "\0".join(m.group().split()), text)
     words = [w.strip(",.?!;:\"'()").lstrip("-").replace("\0", " ") for w in text.split()]
-    words = [w for w in words if w and w not in {"+", "-", "&"}]
+    words = [w for w in words if w and w not in {"+", "-", "&", "/"}]
     while words and words[0].lower() in FILLER:
         words.pop(0)
     while words and words[-1].lower() in FILLER:
@@ -79,7 +82,7 @@ class QueryParser:
     def parse(self, text: str) -> ParsedQuery:
         """`text` is clean (`index.text.clean`): `index.answering.answer.understand`, the one
         way a question comes in, cleans it."""
-        question = Question(text)
+        question = Question(shorthand.expanded(text))
         talk.read(question)
         negations.read(question)
         references.read(question, self.titles, self.people)

@@ -21,10 +21,12 @@ ones."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 
 from index.answering.question.state import Question
-from index.answering.question.vocabulary import vocabulary
+from index.answering.question.vocabulary import like_is_a_verb, vocabulary
 from index.knowledge.genres import QUESTION_SYNONYMS
 from index.knowledge.people import People, Person, Role
 from index.types import Ignored
@@ -228,16 +230,38 @@ def _one_name(
 _LOWER_NAME = re.compile(r"([a-z][a-z'’-]{2,})\s+([a-z][a-z'’-]{1,})(?:\s+([a-z][a-z'’-]{2,}))?\b")
 
 
+_CLAUSE_END = re.compile(r"\s*(?:[.,!?;:]|$|(?:and|or|that|who|please)\b)")
+
+
+@functools.cache
+def _english() -> Mapping[str, int]:
+    """How often each English word is used (pyspellchecker's list, loaded once)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1).word_frequency.dictionary
+
+
+def _rare(word: str, most: int) -> bool:
+    """A word English rarely uses: a name's, not a description's ("famous", "filmmakers")."""
+    return _english().get(word.lower(), 0) < most
+
+
 def _lower_case_name(text: str, start: int, people: People) -> tuple[str, int] | None:
     """A name typed in lower case, recognised by its first name ("starring john smithson"):
-    two words, or three when the third is no ordinary word of a question."""
+    two words, or three when the third is no ordinary word of a question; or two words
+    English rarely uses that end the clause ("directed by matteo garrone.")."""
     from rapidfuzz import fuzz, process
 
     m = _LOWER_NAME.match(text, start)
     if m is None or any(w and (w in _NOT_NAME or w in vocabulary()) for w in (m[1], m[2])):
         return None
+    if f"{m[1]} {m[2]}" in vocabulary():
+        return None  # "sci fi": a kind of film
     if process.extractOne(m[1], people.first_names, scorer=fuzz.ratio, score_cutoff=85) is None:
-        return None
+        # "directed by matteo garrone.": rare words ending the clause are a name too
+        if not (_CLAUSE_END.match(text, m.end(2)) and _rare(m[1], 5000) and _rare(m[2], 100)):
+            return None
+        return " ".join(w.capitalize() for w in text[start : m.end(2)].split()), m.end(2)
     end = m.end(2)
     if m[3] and m[3] not in _NOT_NAME and m[3] not in vocabulary():
         end = m.end(3)
@@ -350,9 +374,14 @@ _LIKE_THEIR_FILMS_BEFORE = re.compile(
 
 
 def _like_their_films(question: Question, span: tuple[int, int]) -> bool:
+    """Not "I like Tarantino movies": there "like" is a taste, and the films are theirs."""
+    lead = _LIKE_THEIR_FILMS_BEFORE.search(question.text[: span[0]])
     return bool(
-        _LIKE_THEIR_FILMS_BEFORE.search(question.text[: span[0]])
+        lead
         and _FILM_NOUN_AFTER.match(question.text, span[1])
+        and not (
+            lead.group().lower().startswith("like") and like_is_a_verb(question.said, lead.start())
+        )
     )
 
 
@@ -475,10 +504,20 @@ _LOWER_CUE_AFTER = re.compile(
 )
 
 
+# "tarantino and nolan", "nolan, villeneuve": a surname in a list after another one.
+_LISTED_AFTER = re.compile(r"([A-Za-z][\w'’-]+)\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+
+
+def _after_a_surname(before: str, people: People) -> bool:
+    m = _LISTED_AFTER.search(before)
+    return m is not None and people.by_surname(m[1]) is not None
+
+
 def read_surnames(question: Question, people: People, vocabulary: set[str]) -> None:
     """A surname standing alone that names one known person: capitalised and not inside a
     run of capitalised words ("Hitchcock films", not "The Lion King"), or in lower case when
-    it is no ordinary word ("speilberg is the man")."""
+    it is no ordinary word ("speilberg is the man") and a person is expected there ("by
+    nolan", "nolan films", "tarantino and nolan")."""
     tokens = list(_WORD.finditer(question.text))
     for i, token in enumerate(tokens):
         word = token.group().strip("\"'“”‘’,.!?;:()")
@@ -503,6 +542,7 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
         elif not (
             _LOWER_CUE_BEFORE.search(question.text[: token.start()])
             or _LOWER_CUE_AFTER.match(question.text, token.end())
+            or _after_a_surname(question.said[: token.start()], people)
             or all(t is token or _NUMBER.fullmatch(t.group()) for t in tokens)
         ):
             continue  # in lower case, a word alone is a word ("a storm over the harbour")

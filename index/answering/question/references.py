@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass
 
 from index.answering.question.state import Question
-from index.answering.question.vocabulary import FILLER
+from index.answering.question.vocabulary import FILLER, like_is_a_verb
 from index.knowledge.countries import name_table
 from index.knowledge.films import normalize_title
+from index.knowledge.genres import GENRE_PATTERN
 from index.knowledge.genres import QUESTION_SYNONYMS as SYNONYMS
 from index.knowledge.people import People, fold
 from index.knowledge.titles import Titles
@@ -92,7 +93,7 @@ def read(question: Question, titles: Titles | None, people: People | None = None
             while mention is not None and len(found) <= 12:
                 found.append(mention)
                 question.cut((mention.start, mention.end))
-                mention = _continued(question, mention, people)
+                mention = _continued(question, mention, people, titles)
             if len(found) > 12:
                 break
     if not found:
@@ -182,12 +183,25 @@ def _with_year(
         while taken and not _capitalised(taken[-1].group()):
             taken.pop()  # a title starts with a capitalised word: "or" is not in it
         if not taken:
+            if lower := _LOWER_BEFORE_YEAR.search(text, 0, year.start()):
+                name = lower["title"]  # "like brazil (1985)": a film, whatever its words
+                if not any(w in _NOT_IN_A_TITLE for w in name.split()):
+                    return _mention(question, lower.start("title"), year.start(), name)
             continue
         start = taken[-1].start()
         name = text[start : year.start()].strip().strip("\"'“”‘’").strip()
         if name:
             return _mention(question, start, year.start(), name)
     return None
+
+
+# "like brazil (1985)", "loved heat (1995)": a title typed in lower case before its year,
+# back to the words that cue it.
+_LOWER_BEFORE_YEAR = re.compile(
+    r"\b(?:like|similar\s+to|loved|liked|enjoyed|adored|watched|seen|saw|as)\s+"
+    r"(?:the\s+(?:movie|film)\s+)?"
+    r"(?P<title>[a-z0-9][\w'’:&-]*(?:[ ]{1,2}[a-z0-9][\w'’:&-]*){0,6})\s*$"
+)
 
 
 def _inside(words: list[re.Match[str]], word: re.Match[str]) -> bool:
@@ -225,6 +239,7 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
                 _LIKE_BEFORE.search(before)
                 or _SEEN_BEFORE.search(before)
                 or _ABOUT_BEFORE.search(before)
+                or _ABOUT_AFTER.match(question.text, span[-1].end())
             )
             phrase = " ".join(t.group() for t in span).lower().strip("\"'“”‘’")
             if not cued and (phrase in SYNONYMS or phrase in name_table()):
@@ -253,6 +268,11 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
     return _mention(question, best[0], best[1], best[2]) if best else None
 
 
+# Said after a film asked about: "is parasite any good", "whats jaws about".
+_ABOUT_AFTER = re.compile(
+    r"\s*(?:any\s+good|worth\s+(?:it|watching|a\s+watch|seeing)|good\s*\?|about\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
 _PLACE_BEFORE = re.compile(
     r"\b(?:set|takes?\s+place|located|based|shot|filmed|made|living|lives?)\s+(?:in|on|around)\s+$"
     r"|\b(?:in|from|about|around|near)\s+$",
@@ -289,9 +309,11 @@ _NUMBER_IN_A_LIST = re.compile(
 )
 _CAPITALISED_AFTER_LIKE = re.compile(
     r"(?<!\bwould\s)"
-    r"\b(?:like|love|enjoy|adore|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of|"
+    # The cue in any case ("Liked Heat.", "Like Alien but ..."); the title capitalised.
+    r"\b(?i:like|love|enjoy|adore|similar\s+to|such\s+as|as\s+good\s+as|along\s+the\s+lines\s+of|"
     r"(?:have\s+)?(?:seen|see|watched|watching|watch|loved|liked|enjoyed|adored|saw)(?:\s+was)?|"
     r"favou?rite\s+(?:[\w-]+\s+){0,2}?(?:(?:movie|film)s?\s+)?(?:is|was|being))\s+"
+    r"(?i:the\s+(?:movie|film)\s+)?"
     # A title: capitalised words, with small words inside ("of", "the", "and the ...").
     r"(?P<title>(?:the\s+)?[A-Z][\w'’:&-]*(?:[ ]{1,2}(?:of|the|and(?=[ ]{1,2}[a-z])|in|a(?=[ ]{1,2}[A-Z])|"
     r"to|[A-Z0-9][\w'’:&-]*)){0,6})"
@@ -304,13 +326,24 @@ _JUDGED_AFTER = re.compile(
     r"(?:one\s+of\s+my\s+favou?rites|my\s+favou?rite|great|amazing|awesome|good|hilarious|"
     r"funny|fantastic|excellent|the\s+best|lit|interesting|scary|boring|terrible|ok|okay)\b)"
 )
-# "something like the lord of the rings", "movies similar to inception": lower case, to the
-# end of its clause, after words that say "films like" (not "I like").
+# "something like the lord of the rings", "movies similar to inception", "a mindbender like
+# fight club", ", like star wars": lower case, to the end of its clause (or a "but"), after
+# words that say "films like" (not "I like": `_LIKE_AS_VERB`).
 _LOWER_AFTER_LIKE = re.compile(
-    r"(?:\b(?:movies?|films?|something|anything|stuff|ones?|more)\s+like|\bsimilar\s+to|"
-    r"\balong\s+the\s+lines\s+of|\bthe\s+likes\s+of)\s+"
-    r"(?P<title>[a-z0-9][\w'’:-]*(?:[ ]{1,2}[a-z0-9][\w'’:-]*){0,6})\s*(?=[.!?,;]|$)"
+    r"(?:(?P<like>\blike)|\bsimilar\s+to|\balong\s+the\s+lines\s+of|\bthe\s+likes\s+of)\s+"
+    r"(?:the\s+(?:movie|film)\s+)?"
+    r"(?P<title>[a-z0-9][\w'’:-]*(?:[ ]{1,2}(?!but\b)[a-z0-9][\w'’:-]*){0,6})\s*"
+    r"(?=[.!?,;]|$|\s+but\b)"
 )
+# "liked shutter island. any similar ones?", "my fav film is persona": a film said in lower
+# case after a taste, when the question asks for more like it.
+_LOWER_AFTER_TASTE = re.compile(
+    r"\b(?:liked|loved|enjoyed|adored|favou?rite\s+(?:movie|film)\s+(?:is|was)|"
+    r"favou?rite\s+is)\s+(?:the\s+(?:movie|film)\s+)?"
+    r"(?P<title>[a-z0-9][\w'’:-]*(?:[ ]{1,2}(?!but\b)[a-z0-9][\w'’:-]*){0,6})\s*"
+    r"(?=[.!?,;]|$|\s+but\b)"
+)
+_TITLE_OPENERS = {"star", "top", "good", "best"}
 _NOT_IN_A_TITLE = set(
     "ones one kind sort type those these that it them movies movie films film stuff things "
     "thing way lot".split()
@@ -321,19 +354,28 @@ def _after_like(
     question: Question, titles: Titles | None, people: People | None
 ) -> _Mention | None:
     text = question.text
+    lower = (_LOWER_AFTER_LIKE, _LOWER_AFTER_TASTE)
     for pattern in (
         _NUMBER_SEEN,
         _NUMBER_IN_A_LIST,
         _CAPITALISED_AFTER_LIKE,
-        _LOWER_AFTER_LIKE,
+        *lower,
         _JUDGED_AFTER,
     ):
+        if pattern is _LOWER_AFTER_TASTE and not _SIMILAR_ANYWHERE.search(question.original):
+            continue
         for m in pattern.finditer(text.rstrip()):
             title = re.sub(r"(?:\s+(?:of|the|and|in|a|to))+$", "", m["title"].strip(" ,."))
             words = title.split()
             if not title or _vocabulary_word(words[0]):
                 continue
-            if pattern is not _LOWER_AFTER_LIKE and not _capitalised(re.sub(r"^the\s+", "", title)):
+            if all(w.lower() in _NOT_IN_A_TITLE or w.lower() == "the" for w in words):
+                continue  # "I LOVED THE MOVIE": a film said before, not a title
+            if pattern not in lower and not _capitalised(re.sub(r"^the\s+", "", title)):
+                continue
+            if title[:1].isdigit() and _ASKED_FOR.search(question.said[: m.start("title")]):
+                continue  # "give me like 10": how many, not the film "10"
+            if pattern in lower and not _lower_case_title(question, m, title):
                 continue
             if (
                 pattern is _CAPITALISED_AFTER_LIKE
@@ -346,30 +388,8 @@ def _after_like(
                 or words[0].lower() in ("it", "that", "this", "he", "she")
             ):
                 continue
-            if pattern is _LOWER_AFTER_LIKE and (
-                any(w.lower() in _NOT_IN_A_TITLE or _vocabulary_word(w) for w in words)
-                or (words[0] in FILLER and words[0] != "the")
-                or all(w in FILLER for w in words)
-            ):
+            if people is not None and _people(pattern, words, people):
                 continue
-            if people is not None and (hit := people.find(words, fuzzy=False)) and hit.words >= 2:
-                continue  # "something like Nicolas Cage": a person
-            if (
-                pattern is _CAPITALISED_AFTER_LIKE
-                and people is not None
-                and (
-                    _first_name(words[0], people)
-                    or (len(words) == 1 and people.by_surname(words[0]) is not None)
-                )
-            ):
-                continue  # "I love Kristen Wiig", "I love Tarantino": a person
-            if (
-                people is not None
-                and len(words) >= 2
-                and re.fullmatch(r"brothers|bros\.?|sisters", words[-1], re.I)
-                and len(people.sharing_surname(words[-2])) >= 2
-            ):
-                continue  # "the Coen Brothers": people
             start = m.start("title")
             mention = _mention(question, start, start + len(title), title)
             if pattern is _NUMBER_IN_A_LIST:  # said after "liked": wanted like the others
@@ -378,17 +398,65 @@ def _after_like(
     return None
 
 
+def _lower_case_title(question: Question, m: re.Match[str], title: str) -> bool:
+    """Whether lower-case words after "like" or a taste can be a film: not after "like" said
+    as a verb ("I like"), not a kind of film ("and like science fiction"), not filler or a
+    pronoun ("like that one")."""
+    words = title.split()
+    if "like" in m.groupdict() and m["like"] and like_is_a_verb(question.said, m.start()):
+        return False
+    if GENRE_PATTERN.match(title):
+        return False
+    return not (
+        any(w.lower() in _NOT_IN_A_TITLE or _vocabulary_word(w) for w in words)
+        or (
+            words[0] in FILLER
+            and words[0] != "the"
+            # "star wars", "top gun": a filler word opening a title of more words
+            and not (len(words) > 1 and words[0] in _TITLE_OPENERS)
+        )
+        or all(w in FILLER for w in words)
+    )
+
+
+def _people(pattern: re.Pattern[str], words: list[str], people: People) -> bool:
+    """Whether words after "like" name people rather than a film."""
+    if (hit := people.find(words, fuzzy=True)) and hit.words >= 2:
+        return True  # "something like Nicolas Cage", "I like Quintin Tarantino": a person
+    if pattern is _CAPITALISED_AFTER_LIKE and (
+        _first_name(words[0], people)
+        or (len(words) == 1 and people.by_surname(words[0]) is not None)
+    ):
+        return True  # "I love Kristen Wiig", "I love Tarantino": a person
+    return (
+        len(words) >= 2
+        and re.fullmatch(r"brothers|bros\.?|sisters", words[-1], re.I) is not None
+        and len(people.sharing_surname(words[-2])) >= 2
+    )  # "the Coen Brothers": people
+
+
+# "give me like 10", "from like 2005-2010", "rated like 8": "like" hedging a number.
+_ASKED_FOR = re.compile(
+    r"\b(?:(?:give|show|list|send|name)\s+(?:me|us)|from|in|around|about|after|before|since|"
+    r"under|over|rated|at|between|of|than)\s+like\s+$",
+    re.I,
+)
+
+
 _NEXT_IN_LIST = re.compile(
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(?P<title>(?:the\s+)?[A-Z0-9][\w'’:&-]*"
     r"(?:[ ]{1,2}(?:of|the|and|in|a|to|[A-Z0-9][\w'’:&-]*)){0,5})"
 )
 
 
-def _continued(question: Question, mention: _Mention, people: People | None) -> _Mention | None:
-    """The next film of a list that a named film starts ("loved Inception and Interstellar")."""
+def _continued(
+    question: Question, mention: _Mention, people: People | None, titles: Titles | None = None
+) -> _Mention | None:
+    """The next film of a list that a named film starts ("loved Inception and Interstellar",
+    in lower case one the index knows: "the handmaiden and burning")."""
     m = _NEXT_IN_LIST.match(question.text, mention.end)
     if m is None:
-        return None
+        return _known_next(question, mention, titles)
     title = m["title"].strip(" ,.")
     words = title.split()
     if _vocabulary_word(words[0]) or words[0] in _NOT_TITLE_START:
@@ -400,6 +468,28 @@ def _continued(question: Question, mention: _Mention, people: People | None) -> 
     if year := _WITH_YEAR.match(question.text, end):
         end = year.end()
     return _Mention(start, end, title, start, mention.wanted)
+
+
+_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
+
+
+def _known_next(question: Question, mention: _Mention, titles: Titles | None) -> _Mention | None:
+    """After a named film and "and"/"or"/",", the longest run of words naming a film the index
+    knows, in any case ("shaun of the dead or hot fuzz")."""
+    joiner = _JOINER.match(question.text, mention.end)
+    if titles is None or joiner is None:
+        return None
+    tokens = list(_TOKEN.finditer(question.text, joiner.end()))[:_MAX_WORDS]
+    if not tokens or tokens[0].start() != joiner.end():
+        return None
+    for n in range(len(tokens), 0, -1):
+        key = normalize_title(" ".join(t.group() for t in tokens[:n]))
+        if (film := titles.by_key.get(key)) and not (n == 1 and _vocabulary_word(key)):
+            start, end = tokens[0].start(), tokens[n - 1].end()
+            if year := _WITH_YEAR.match(question.text, end):
+                end = year.end()
+            return _Mention(start, end, film, start, mention.wanted)
+    return None
 
 
 _CAPITALISED_RUN = re.compile(
@@ -424,7 +514,6 @@ def _title_case(
     ("War Horse", "American Sniper", "Spy Kids", "Star Wars"): a title, not a filter. Not a
     description typed in capitals ("Korean Action Thrillers", "Romantic Comedy")."""
     from index.answering.question.countries import country_pattern
-    from index.knowledge.genres import GENRE_PATTERN
 
     for m in _CAPITALISED_RUN.finditer(question.text):
         run, start = _without_openers(m.group().rstrip(":."), m.start())
@@ -470,13 +559,18 @@ _OPENERS = _NOT_TITLE_START | set(
 def _without_openers(run: str, start: int) -> tuple[str, int]:
     """A capitalised run without the request words and small words it starts with."""
     words = list(re.finditer(r"\S+", run))
-    while words and (words[0].group().lower() in _OPENERS or words[0].group().lower() in _SMALL):
+    while words and (
+        words[0].group().lower() in _OPENERS
+        or words[0].group().lower() in _SMALL
+        or _DECADE.fullmatch(words[0].group())  # "70s New Hollywood": the decade is a year's
+    ):
         words.pop(0)
     if not words:
         return "", start
     return run[words[0].start() :], start + words[0].start()
 
 
+_DECADE = re.compile(r"['’]?\d\d(?:\d\d)?['’]?s")
 _NOUN = re.compile(r"(?:movies?|films?|flicks?|pictures?)[.,!?]*", re.I)
 _NOUN_AFTER = re.compile(r"\s+(?:movies?|films?|flicks?|pictures?|ones)\b", re.I)
 

@@ -18,6 +18,13 @@ _SUBJECT = re.compile(
     r"(?<!\bwhat\s)(?<!\bhow\s)\b(?:about|involving|where|in which|that has|with lots of)\b", re.I
 )
 
+# Where a subject ends early: its sentence's end, or a clause that says a new wish.
+_SUBJECT_END = re.compile(
+    r"[.!?;]\s|[.!?;]$|,\s*(?=(?:i|we|and\s+i|but|also|plus|preferably|ideally)\b)"
+    r"|\s(?:but|though|although)\s",
+    re.I,
+)
+
 
 @dataclass
 class Scope:
@@ -90,5 +97,11 @@ class Question:
 
     @property
     def head(self) -> str:
-        """The text before the subject: where genre and country words are filters."""
-        return self.text[: self.head_end]
+        """The text without its subject (blanked, so offsets stay valid): where genre and
+        country words are filters. The subject ends with its clause when a new wish follows
+        ("a film about world war 2, i need action"): what comes after is read again."""
+        start = self.head_end
+        end = _SUBJECT_END.search(self.said, start)
+        if end is None:
+            return self.text[:start]
+        return self.text[:start] + " " * (end.start() - start) + self.text[end.start() :]

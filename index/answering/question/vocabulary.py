@@ -4,6 +4,7 @@ countries): neither is ever part of a person's name."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 # Words that carry no meaning at either end of the semantic part ("good films about ...").
@@ -20,6 +21,23 @@ FILLER = set(
     "thank cinebot bot cool awesome perfect nice ok okay how was were be been being am did "
     "what's whats".split()
 )
+
+# Before "like", words that make it a verb ("I like", "would like", "really like", "looks
+# like"): then what follows is a taste or a remark, not a film.
+LIKE_AS_VERB = set(
+    "i we you they he she i'd we'd you'd would do does did don't doesn't didn't not really and "
+    "also just still totally actually definitely both all usually generally mostly always "
+    "especially particularly quite honestly genuinely might may feel feels felt look looks "
+    "looked sound sounds sounded seem seems seemed me us it them who that which kinda".split()
+)
+
+
+def like_is_a_verb(text: str, like: int) -> bool:
+    """ "I like X", "would like X", "looks like X": "like" said as a verb, not "films like"."""
+    before = re.search(r"([\w'’]+)\s*$", text[:like])
+    if before is None or re.search(r"[.!?,;:]\s*$", text[:like]):
+        return False  # "like alien but ...", ", like star wars": a comparison
+    return before.group(1).lower().replace("’", "'") in LIKE_AS_VERB
 
 
 @cache

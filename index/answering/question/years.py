@@ -69,7 +69,9 @@ _UP_TO_AND_IN = re.compile(
 )
 _FROM_AND_IN = re.compile(
     rf"\b(?:after\s*\(?\s*or\s+(?:in|during)\s*\)?|in\s+or\s+after|no\s+earlier\s+than|"
-    rf"not\s+before)\s+{_YEAR}\b|\b{_YEAR}\s+(?:or\s+(?:later|after|newer)|onwards?|and\s+(?:later|after|up))\b",
+    rf"not\s+before)\s+{_YEAR}\b|\b{_YEAR}\s+(?:or\s+(?:later|after|newer)|onwards?|and\s+(?:later|after|up))\b"
+    # "2010+", "2010 +": that year on
+    rf"|\b{_YEAR}\s?\+(?!\s*\d)",
     re.I,
 )
 # "from the 90s up till now": the upper bound is today, i.e. none.
@@ -248,6 +250,9 @@ def _bounds(question: Question) -> None:
     for m in list(_BOUND.finditer(question.text)):
         op = " ".join(m["op"].lower().split())
         lo, hi = decade_years(m) or (int(m.group(2)), int(m.group(2)))
+        if op in _FLIPPED and question.negated(m.start()):
+            op = _FLIPPED[op]  # "nothing before 1990": from 1990 on
+            lo = hi = lo - 1 if op == "after" else hi + 1
         if op in {"after", "post", "newer than", "later than"}:
             filters.year_min = hi + 1
         elif op == "since":
@@ -259,6 +264,21 @@ def _bounds(question: Question) -> None:
         else:  # until, up to, through
             filters.year_max = hi
         question.cut(m, "year")
+
+
+# A bound under a negation is the other bound: "nothing before 1990" is 1990 on, "nothing
+# after 2010" up to 2010.
+_FLIPPED = {
+    "before": "after",
+    "pre": "after",
+    "prior to": "after",
+    "older than": "after",
+    "earlier than": "after",
+    "after": "before",
+    "post": "before",
+    "newer than": "before",
+    "later than": "before",
+}
 
 
 def _decades_and_years(question: Question) -> None:

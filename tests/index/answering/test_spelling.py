@@ -27,6 +27,24 @@ def test_a_misspelt_genre_is_read_as_the_genre(sample_engine):
     assert sample_engine.ask("a comdy for tonight").query.filters.genres_all == ["Comedy"]
 
 
+def test_a_misspelt_kind_of_film_is_that_kind_though_no_review_says_it(harbour):
+    """ "animaton" is one letter from "animation" (which no review here says) and from
+    "animator": a kind of film the question may name comes first."""
+    assert "'animation'" in notes(harbour.ask("animaton for kids"))["animaton"]
+    assert "'adventure'" in notes(harbour.ask("an adventrue"))["adventrue"]
+
+
+def test_a_name_after_its_role_is_never_corrected(sample_engine):
+    result = sample_engine.ask("a drama directed by matteo garrone")
+    assert result.query.filters.directors == ["Matteo Garrone"]
+    assert "matteo" not in notes(result)  # not read as "matter"
+
+
+def test_chat_shorthand_is_never_corrected(sample_engine):
+    result = sample_engine.ask("i dont like horror, any recs")
+    assert result.query.filters.genres_none == ["Horror"] and not notes(result)
+
+
 def test_a_capitalised_word_is_never_corrected(sample_engine):
     assert "Greif" in sample_engine.ask("films about Greif").query.semantic
 
