@@ -344,6 +344,11 @@ _LOWER_AFTER_TASTE = re.compile(
     r"(?=[.!?,;]|$|\s+but\b)"
 )
 _TITLE_OPENERS = {"star", "top", "good", "best"}
+# "films like", "something like", "a mindbender like", ", like": the words before "like" say a
+# film follows ("scared. like cant sleep": a pause).
+_FILMS_LIKE = re.compile(
+    r"(?:\b(?:movies?|films?|something|anything|stuff|ones?|more|a\s+\w+)\s+|,\s*)like$", re.I
+)
 _NOT_IN_A_TITLE = set(
     "ones one kind sort type those these that it them movies movie films film stuff things "
     "thing way lot".split()
@@ -375,7 +380,7 @@ def _after_like(
                 continue
             if title[:1].isdigit() and _ASKED_FOR.search(question.said[: m.start("title")]):
                 continue  # "give me like 10": how many, not the film "10"
-            if pattern in lower and not _lower_case_title(question, m, title):
+            if pattern in lower and not _lower_case_title(question, m, title, titles):
                 continue
             if (
                 pattern is _CAPITALISED_AFTER_LIKE
@@ -398,13 +403,21 @@ def _after_like(
     return None
 
 
-def _lower_case_title(question: Question, m: re.Match[str], title: str) -> bool:
+def _lower_case_title(
+    question: Question, m: re.Match[str], title: str, titles: Titles | None
+) -> bool:
     """Whether lower-case words after "like" or a taste can be a film: not after "like" said
     as a verb ("I like"), not a kind of film ("and like science fiction"), not filler or a
-    pronoun ("like that one")."""
+    pronoun ("like that one"). After a bare "like" (no "films like" before it), only a title
+    the index knows: "like" is also how people pause ("scared. like cant sleep after")."""
     words = title.split()
-    if "like" in m.groupdict() and m["like"] and like_is_a_verb(question.said, m.start()):
-        return False
+    if "like" in m.groupdict() and m["like"]:
+        if like_is_a_verb(question.said, m.start()):
+            return False
+        if not _FILMS_LIKE.search(question.said, 0, m.end("like")) and (
+            titles is None or titles.resolve(title).film is None
+        ):
+            return False
     if GENRE_PATTERN.match(title):
         return False
     return not (

@@ -300,3 +300,15 @@ def test_a_rating_above_8_leaves_the_words_about_meaning():
 def test_a_kind_qualified_by_an_unread_word_is_searched_with_it(text, semantic):
     parsed = PARSER.parse(text)
     assert parsed.filters.genres_all and parsed.semantic == semantic
+
+
+@pytest.mark.parametrize(
+    ("text", "like"),
+    [
+        ("i want to be really scared. like cant sleep after", None),  # "like": a pause
+        ("something dark, like se7en", "se7en"),  # after a comma: such as
+        ("movies like inception", "inception"),
+    ],
+)
+def test_lower_case_words_after_a_bare_like_are_a_film_only_when_cued(text, like):
+    assert PARSER.parse(text).like == like
