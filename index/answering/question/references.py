@@ -349,6 +349,12 @@ _TITLE_OPENERS = {"star", "top", "good", "best"}
 _FILMS_LIKE = re.compile(
     r"(?:\b(?:movies?|films?|something|anything|stuff|ones?|more|a\s+\w+)\s+|,\s*)like$", re.I
 )
+# A pronoun or an auxiliary verb ("cant", "don't", "i", "it was"): words that open a clause.
+_CLAUSE_OPENING = re.compile(
+    r"(?:i|you|we|they|he|she|it|can|could|would|should|will|wo|must|do|does|did|is|are|was|"
+    r"were|ai)(?:n?['’]?t)?\b",
+    re.IGNORECASE,
+)
 _NOT_IN_A_TITLE = set(
     "ones one kind sort type those these that it them movies movie films film stuff things "
     "thing way lot".split()
@@ -408,14 +414,17 @@ def _lower_case_title(
 ) -> bool:
     """Whether lower-case words after "like" or a taste can be a film: not after "like" said
     as a verb ("I like"), not a kind of film ("and like science fiction"), not filler or a
-    pronoun ("like that one"). After a bare "like" (no "films like" before it), only a title
-    the index knows: "like" is also how people pause ("scared. like cant sleep after")."""
+    pronoun ("like that one"). After a bare "like" (no "films like" before it), words that
+    open like a clause are a title only if the index knows it: "like" is also how people
+    pause ("scared. like cant sleep after")."""
     words = title.split()
     if "like" in m.groupdict() and m["like"]:
         if like_is_a_verb(question.said, m.start()):
             return False
-        if not _FILMS_LIKE.search(question.said, 0, m.end("like")) and (
-            titles is None or titles.resolve(title).film is None
+        if (
+            not _FILMS_LIKE.search(question.said, 0, m.end("like"))
+            and _CLAUSE_OPENING.match(title)
+            and (titles is None or titles.resolve(title).film is None)
         ):
             return False
     if GENRE_PATTERN.match(title):
