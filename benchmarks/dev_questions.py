@@ -119,9 +119,8 @@ def read_rows(folder: Path) -> list[Row]:
     return rows
 
 
-def read_round3(path: Path = ROUND3) -> list[Row]:
-    """A round's questions (round three's by default); each row says its part ("tuning" or
-    "held-back")."""
+def read_round(path: Path) -> list[Row]:
+    """A round's questions (`ROUNDS`); each row says its part ("tuning" or "held-back")."""
     return [
         Row(path.name, data["question"], data)
         for line in path.read_text(encoding="utf-8").splitlines()
@@ -282,13 +281,13 @@ def main() -> None:
     if folder is None:
         sys.exit(f"no questions found: set {QUESTIONS_ENV} to the folder with judge.py")
     judge = load_judge(folder)
-    rows = read_rows(folder) + read_round3() + read_round3(ROUND4) + read_round3(ROUND5)
+    rows = read_rows(folder) + read_round(ROUND3) + read_round(ROUND4) + read_round(ROUND5)
     if args.tuning_only:
         rows = [row for row in rows if not row.kept_apart]
     if args.tidied:
-        rows += [tidied(row) for row in read_round3(ROUND5) if not row.kept_apart]
+        rows += [tidied(row) for row in read_round(ROUND5) if not row.kept_apart]
     if args.messy:
-        clean = [row for row in read_round3() + read_round3(ROUND4) if not row.kept_apart]
+        clean = [row for row in read_round(ROUND3) + read_round(ROUND4) if not row.kept_apart]
         rows += [messied(row, how) for how in MESSES for row in clean]
     with sample_engine() as engine:
         scored = score(rows, answers(engine), judge)

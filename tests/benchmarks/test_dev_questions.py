@@ -29,47 +29,31 @@ def test_the_tuning_part_is_read_right_by_the_sets_own_judge(sample_engine):
     assert scored.parts["tuning"].share >= 0.95
 
 
-def test_round_three_is_split_by_whole_sources():
-    rows = dev_questions.read_round3()
+# Each round's file, its number of questions and of those held back.
+ROUNDS = [
+    (dev_questions.ROUND3, 155, 65),
+    (dev_questions.ROUND4, 117, 41),
+    (dev_questions.ROUND5, 131, 42),
+]
+
+
+@pytest.mark.parametrize(("path", "total", "held_back"), ROUNDS)
+def test_each_round_is_split_by_whole_sources(path, total, held_back):
+    rows = dev_questions.read_round(path)
     parts: dict[str, set[str]] = {"tuning": set(), "held-back": set()}
     for row in rows:
         parts[row.data["part"]].add(row.data["source"].split(" (", 1)[0])
     assert not parts["tuning"] & parts["held-back"]
-    assert len(rows) == 155 and sum(r.data["part"] == "held-back" for r in rows) == 65
-
-
-def test_round_three_tuning_part_is_read_right_by_the_judge(sample_engine):
-    judge = dev_questions.load_judge(FOLDER)
-    rows = [row for row in dev_questions.read_round3() if not row.kept_apart]
-    scored = dev_questions.score(rows, dev_questions.answers(sample_engine), judge)
-    assert scored.parts["round3 tuning"].share >= 0.95
-
-
-def test_round_four_is_split_by_whole_sources():
-    rows = dev_questions.read_round3(dev_questions.ROUND4)
-    parts: dict[str, set[str]] = {"tuning": set(), "held-back": set()}
-    for row in rows:
-        parts[row.data["part"]].add(row.data["source"].split(" (", 1)[0])
-    assert not parts["tuning"] & parts["held-back"]
-    assert len(rows) == 117 and sum(r.data["part"] == "held-back" for r in rows) == 41
+    assert len(rows) == total and sum(r.data["part"] == "held-back" for r in rows) == held_back
     assert all(row.kept_apart == (row.data["part"] == "held-back") for row in rows)
 
 
-def test_round_four_tuning_part_is_read_right_by_the_judge(sample_engine):
+@pytest.mark.parametrize("path", [path for path, _, _ in ROUNDS])
+def test_each_rounds_tuning_part_is_read_right_by_the_judge(sample_engine, path):
     judge = dev_questions.load_judge(FOLDER)
-    rows = [row for row in dev_questions.read_round3(dev_questions.ROUND4) if not row.kept_apart]
+    rows = [row for row in dev_questions.read_round(path) if not row.kept_apart]
     scored = dev_questions.score(rows, dev_questions.answers(sample_engine), judge)
-    assert scored.parts["round4 tuning"].share >= 0.95
-
-
-def test_round_five_is_split_by_whole_sources():
-    rows = dev_questions.read_round3(dev_questions.ROUND5)
-    parts: dict[str, set[str]] = {"tuning": set(), "held-back": set()}
-    for row in rows:
-        parts[row.data["part"]].add(row.data["source"].split(" (", 1)[0])
-    assert not parts["tuning"] & parts["held-back"]
-    assert len(rows) == 131 and sum(r.data["part"] == "held-back" for r in rows) == 42
-    assert all(row.kept_apart == (row.data["part"] == "held-back") for row in rows)
+    assert scored.parts[f"{dev_questions.ROUNDS[path.name]} tuning"].share >= 0.95
 
 
 def test_tidying_changes_case_and_punctuation_only():
@@ -82,15 +66,8 @@ def test_tidying_changes_case_and_punctuation_only():
 
 
 def test_messing_up_a_clean_question_keeps_its_words():
-    row = dev_questions.read_round3()[0]
+    row = dev_questions.read_round(dev_questions.ROUND3)[0]
     lower = dev_questions.messied(row, "in lower case without punctuation")
     assert lower.question == lower.question.lower() and not set(lower.question) & set(".,!?;:")
     assert lower.part == "round3 in lower case without punctuation" and not lower.kept_apart
     assert dev_questions.messied(row, "in capitals").question == row.question.upper()
-
-
-def test_round_five_tuning_part_is_read_right_by_the_judge(sample_engine):
-    judge = dev_questions.load_judge(FOLDER)
-    rows = [row for row in dev_questions.read_round3(dev_questions.ROUND5) if not row.kept_apart]
-    scored = dev_questions.score(rows, dev_questions.answers(sample_engine), judge)
-    assert scored.parts["round5 tuning"].share >= 0.95
