@@ -45,7 +45,10 @@ class EmbeddingSettings(Section):
     # weights; same vectors, faster, no torch in a serving process); "sentence-transformers":
     # the reference.
     backend: Literal["onnx", "sentence-transformers"] = "onnx"
-    batch_size: int = Field(32, ge=1, le=1024)
+    # Small batches: on two cores the model's matrix products already run the CPU at its
+    # peak, and a batch of 32 passages only adds padding and cache misses (8 ingested 17%
+    # more passages a second than 32 in benchmarks/bench_index, December 2026).
+    batch_size: int = Field(8, ge=1, le=1024)
     passage_max_tokens: int = Field(200, ge=32, le=256)
     # Questions through the int8 export (onnx): about five times faster, judged by `make eval`.
     quantized_questions: bool = True
