@@ -259,8 +259,9 @@ class CombinedLexical:
 
     def containing(self, text: str) -> np.ndarray:
         found = []
+        stems = sorted(set(tokenize([text], self.stopwords)[0]))  # once, not per segment
         for index, part in self._parts:
-            local = index.containing(text)
+            local = index.containing(text, stems)
             if part.passage_live is not None:
                 local = local[part.passage_live[local]]
             found.append(part.to_version(local))

@@ -244,9 +244,13 @@ class LexicalIndex:
         summed = np.bincount(inverse, weights=all_scores).astype(np.float32)
         return Matches(unique.astype(np.int64), summed)
 
-    def containing(self, text: str) -> np.ndarray:
-        """The passages holding every stem of `text` (a person's name), ascending rows."""
-        stems = sorted(set(tokenize([text], self.stopwords)[0])) if self.size else []
+    def containing(self, text: str, stems: list[str] | None = None) -> np.ndarray:
+        """The passages holding every stem of `text` (a person's name), ascending rows.
+        `stems`: its distinct stems, when already worked out (once for many segments)."""
+        if not self.size:
+            return np.zeros(0, np.int64)
+        if stems is None:
+            stems = sorted(set(tokenize([text], self.stopwords)[0]))
         rows: np.ndarray | None = None
         for stem in _encode(stems):
             at = int(np.searchsorted(self.vocab, stem))

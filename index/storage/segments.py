@@ -440,12 +440,19 @@ class Segment:
         return at if at < len(data) and bytes(data[at]) == key else None
 
     def review_rows(self, review_ids: Iterable[str]) -> dict[str, int]:
-        found = {}
-        for review_id in review_ids:
-            row = self.review_row(review_id)
-            if row is not None:
-                found[review_id] = row
-        return found
+        """Each of these reviews' rows in this segment, those it holds: one search over the
+        sorted ids for all of them (an answer asks every segment for its page's reviews)."""
+        ids = list(review_ids)
+        data = self.rows.review_ids.data
+        if not ids or not len(data):
+            return {}
+        keys = [r.encode("utf-8") for r in ids]
+        fits = np.array([len(k) <= data.dtype.itemsize for k in keys])
+        wanted = np.array([k if ok else b"" for k, ok in zip(keys, fits, strict=True)], data.dtype)
+        at = np.searchsorted(data, wanted)
+        held = fits & (at < len(data))
+        held[held] = data[at[held]] == wanted[held]
+        return {ids[i]: int(at[i]) for i in np.flatnonzero(held)}
 
 
 @dataclass(frozen=True)
