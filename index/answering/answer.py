@@ -319,23 +319,27 @@ def _rank(
 
 PANNED_AT = 4.0  # a film whose reviews average this or less is panned...
 PANNED_BY = 2  # ...by this many reviews at least: one reviewer's pan is one opinion
+# ...and a film one reviewer panned scores this much less (a cosine is 0-1): enough that the
+# judged set shows no more pans than when such films came last, small enough that a film
+# about what was asked still comes before one about something else (see EVAL_NOTES.md).
+PAN_DOUBT = 0.1
 
 
 def _worth_watching(scope: Scope, query: ParsedQuery, ranked: list[FilmScore]) -> list[FilmScore]:
     """Every question asks for films to watch, unless it asks for bad films: films their
-    reviewers panned are not shown while others pass; a film one reviewer panned comes
-    after every film nobody panned (one opinion, but the only one there is)."""
+    reviewers panned are not shown while others pass; a film one reviewer panned scores
+    `PAN_DOUBT` less (one opinion, but the only one there is)."""
     if query.wants_bad:
         return ranked
     means = scope.snap.film_ratings(scope.library)
     counts = scope.snap.visible_counts(scope.library)
-    liked, doubted = [], []
+    kept = []
     for s in ranked:
         if not means[s.film_row] <= PANNED_AT:  # NaN: nobody rated it, nobody panned it
-            liked.append(s)
+            kept.append(s)
         elif counts[s.film_row] < PANNED_BY:
-            doubted.append(s)
-    return liked + doubted or ranked
+            kept.append(replace(s, score=s.score - PAN_DOUBT))
+    return sorted(kept, key=lambda s: -s.score) if kept else ranked
 
 
 def _named(scope: Scope, title: str, masks: Masks) -> FilmScore | None:

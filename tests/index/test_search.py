@@ -220,8 +220,30 @@ def test_rated_higher_wins_between_equally_close_reviews(engine, write):
     assert titles(engine.ask("lighthouse keeper storm madness"))[:1] == ["Rave"]
     engine.settings.search.rating_weight = 0.0
     plain = engine.ask("lighthouse keeper storm madness")
-    # relevance orders the films nobody panned; one reviewer's pan comes after them
-    assert titles(plain) == ["Rave", "Far", "Pan"]
+    # one reviewer's pan is doubted, not buried: after the rave about the same storm, before
+    # a film about something else entirely
+    assert titles(plain) == ["Rave", "Pan", "Far"]
+
+
+def test_one_reviewers_pan_comes_after_a_liked_film_nearly_as_close(engine, write):
+    lines = [
+        {
+            "id": "a",
+            "title": "Pan",
+            "rating": "3/10",
+            "text": "A lighthouse keeper goes mad in a storm.",
+        },
+        {
+            "id": "b",
+            "title": "Rave",
+            "rating": "8/10",
+            "text": "The keeper of a lighthouse slowly goes mad during a storm.",
+        },
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in lines))])
+    engine.settings.search.rating_weight = engine.settings.search.lexical_weight = 0.0
+    # Pan's review is the question word for word; Rave's says it a little less closely
+    assert titles(engine.ask("a lighthouse keeper goes mad in a storm")) == ["Rave", "Pan"]
 
 
 def test_rating_ranking_matches_a_plain_sort(sample_engine):
