@@ -165,6 +165,18 @@ _QUESTION_ONLY: dict[str, tuple[str, ...]] = {
     "life story": ("Biography",),
     "life stories": ("Biography",),
     "life history": ("Biography",),
+    # The world wars by their short names: war films ("ww2 movies", "a wwii drama").
+    "ww2": ("War",),
+    "wwii": ("War",),
+    "ww1": ("War",),
+    "wwi": ("War",),
+    "world war 2": ("War",),
+    "world war ii": ("War",),
+    "world war two": ("War",),
+    "world war 1": ("War",),
+    "world war one": ("War",),
+    "second world war": ("War",),
+    "first world war": ("War",),
 }
 QUESTION_SYNONYMS: dict[str, tuple[str, ...]] = {**SYNONYMS, **_QUESTION_ONLY}
 
@@ -175,7 +187,9 @@ _SORTS = (
     "period piece, slasher, scary, scariest, frightening, spooky, creepy, terrifying, funny, "
     "funniest, hilarious, tearjerker, tear-jerker, weepie, action-packed, concert, whodunit, "
     "whodunnit, who done it, love story, spaghetti western, spoof, parody, slapstick, dramedy, "
-    "suspenseful, comics, comic book, comic books, comic-book, life story, life stories"
+    "suspenseful, comics, comic book, comic books, comic-book, life story, life stories, ww2, "
+    "wwii, ww1, wwi, world war 2, world war ii, world war two, world war 1, world war one, "
+    "second world war, first world war"
 ).split(", ")
 SORTS: frozenset[str] = frozenset(_SORTS) | {_plural(f) for f in _SORTS} | {"parodies", "dramedies"}
 

@@ -317,6 +317,11 @@ class People:
             return known[1]  # as many films in each role: what they are known for
         if directed and not self.counts["cast"] and known is not None:
             return known[1]  # the index lists nobody's cast: acting in none of its films is no fact
+        if known is not None and directed + acted == 1:
+            # one film of theirs in the index (John Huston acting in Chinatown) outweighs
+            # nothing: what they are known for comes first
+            held: Role = "director" if directed else "cast"
+            return tuple(dict.fromkeys((*known[1], held)))
         if directed or acted:
             first: Role = "cast" if acted > directed else "director"
             other: Role = "director" if first == "cast" else "cast"

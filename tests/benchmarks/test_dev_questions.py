@@ -34,6 +34,7 @@ ROUNDS = [
     (dev_questions.ROUND3, 155, 65),
     (dev_questions.ROUND4, 117, 41),
     (dev_questions.ROUND5, 131, 42),
+    (dev_questions.ROUND6, 116, 32),
 ]
 
 

@@ -549,11 +549,21 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
         if token.start() >= question.head_end:
             continue  # "movies about zombies": the subject
         person = people.by_surname(bare)
-        if person is None:
+        if person is None or _someone_else(before, person, people):
             continue
         start = token.start() + token.group().index(word[:1])
         keep = not people.in_index(person.name)
         _add(question, _role(person, None), [person.name], False, (start, start + len(bare)), keep)
+
+
+def _someone_else(before: str, person: Person, people: People) -> bool:
+    """A first name before the surname that is not theirs: "a richard nixon movie" names
+    somebody else, not Cynthia Nixon."""
+    given = before.strip("\"'“”‘’,.!?;:()").lower()
+    if given not in people.first_names:
+        return False
+    full = people.find([given, person.name.split()[-1]], fuzzy=False)
+    return full is None or full.name != person.name
 
 
 def read_by_form(question: Question, people: People, vocabulary: set[str]) -> None:

@@ -9,7 +9,9 @@ What a mention means comes from the words around it: after "like", "similar to",
 the first such film); under a negation ("not like Star Wars", "I don't like The Avengers
 (2012)") it is only a film named; a single film named with no such words is the film asked
 about (`title`: "is Oldboy any good?"). A name the people vocabulary knows ("something like
-Nicolas Cage") is a person, not a film, and is left to the people step."""
+Nicolas Cage") is a person, not a film, and is left to the people step. A list said before
+the taste for it ("Paris, Texas, Heat and This Is England are films I love") is taken out whole
+first, so that nothing inside its titles is read as a list, a place or a person."""
 
 from __future__ import annotations
 
@@ -87,7 +89,7 @@ class _Mention:
 
 def read(question: Question, titles: Titles | None, people: People | None = None) -> None:
     """Every film named, longest first: with a year, known to the index, then after "like"."""
-    found: list[_Mention] = []
+    found = _listed(question, people)
     for finder in (_with_year, _known, _after_like, _title_case):
         while (mention := finder(question, titles, people)) is not None:
             while mention is not None and len(found) <= 12:
@@ -114,6 +116,101 @@ def read(question: Question, titles: Titles | None, people: People | None = None
         question.like = wanted[0].name
     elif len(found) == 1 and wanted:
         question.title = wanted[0].name
+
+
+# A taste said after the films it is for: "Heat, Ronin and Jaws are films I love", "...
+# are my favourites", "... are some of my favorite movies".
+_TASTE_AFTER = re.compile(
+    r"\s*,?\s+(?:are|were)\s+(?:all\s+|some\s+of\s+|among\s+)?(?:my\s+)?"
+    r"(?:(?:all[- ]time\s+)?(?:favou?rites?|faves)\b|(?:favou?rite|fave)\s+(?:films?|movies?)"
+    r"|(?:films?|movies?|ones)\s+(?:that\s+)?(?:i|we)\b)",
+    re.I,
+)
+_LIST_JOINER = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
+# Words that may open the sentence a list is in without being part of its first title.
+_LIST_LEAD = set("also and but so well oh ok okay honestly both like".split())
+
+
+def _listed(question: Question, people: People | None) -> list[_Mention]:
+    """Films listed before the taste for them ("Braveheart and Independence Day are movies I
+    love"): the whole list is taken out at once, so the commas and words inside its titles
+    ("Paris, Texas", "This Is England", "The Assassination of Jesse James by the Coward
+    Robert Ford") are read as no list, country or person."""
+    found: list[_Mention] = []
+    for cue in list(_TASTE_AFTER.finditer(question.text)):
+        span = _list_before(question.text, cue.start())
+        if span is None:
+            continue
+        names = _list_names(question.text, span)
+        if len(names) < 2 or any(_not_a_film(name, people) for _, _, name in names):
+            continue
+        found += [_Mention(start, end, name, start, True) for start, end, name in names]
+        question.cut(span)
+    return found
+
+
+def _list_before(text: str, end: int) -> tuple[int, int] | None:
+    """The run of title words (capitalised, numbers, a title's small words) that ends at
+    `end` and starts after the sentence before it."""
+    tokens = list(re.finditer(r"\S+", text[:end]))
+    first = len(tokens)
+    while first > 0 and _title_word(tokens[first - 1].group(), last=first == len(tokens)):
+        first -= 1
+    while first < len(tokens) and (
+        tokens[first].group()[:1].islower() or tokens[first].group().lower() in _LIST_LEAD
+    ):
+        first += 1
+    if first >= len(tokens):
+        return None
+    return tokens[first].start(), tokens[-1].end()
+
+
+def _title_word(token: str, last: bool) -> bool:
+    """A word a title may hold ("Summer", "'42", "of", "Dr."), not the end of a sentence."""
+    core = token.strip('"“”‘’()')
+    if not core:
+        return False
+    if (not last and core[-1] in "!?") or (core.endswith(".") and _sentence_ends(core)):
+        return False  # the sentence before the list ends here
+    word = core.rstrip(",.:;!?")
+    return bool(word) and (
+        word[:1].isupper()
+        or word[:1].isdigit()
+        or word.lstrip("'’")[:1].isdigit()
+        or word in {"&", "+", "-"}
+        or (word in _SMALL and word != "i")
+    )
+
+
+def _sentence_ends(word: str) -> bool:
+    """A full stop after a word, not an abbreviation ("Dr.", "L.A.", "Jr.")."""
+    bare = word.rstrip(".")
+    return word.endswith("...") or (len(bare) > 3 and "." not in bare)
+
+
+def _list_names(text: str, span: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """Each listed film's start, end and name (a year said with it left out of the name)."""
+    names = []
+    at = span[0]
+    for m in _LIST_JOINER.finditer(text, span[0], span[1]):
+        names.append((at, m.start()))
+        at = m.end()
+    names.append((at, span[1]))
+    return [
+        (start, end, _WITH_YEAR.sub("", text[start:end]).strip(" .,"))
+        for start, end in names
+        if text[start:end].strip(" .,")
+    ]
+
+
+def _not_a_film(name: str, people: People | None) -> bool:
+    """A listed kind ("Westerns and Musicals are my favourites") or person ("Tom Hanks and
+    Meg Ryan are my favourites"): then the list is no list of films."""
+    words = name.split()
+    if GENRE_PATTERN.fullmatch(name) or all(_vocabulary_word(w) and len(w) > 2 for w in words):
+        return True
+    person = people.find(words, fuzzy=False) if people is not None else None
+    return person is not None and person.words == len(words)
 
 
 def _cued(question: Question, start: int) -> tuple[int, bool]:

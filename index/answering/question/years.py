@@ -6,7 +6,8 @@
 - bounds, each setting its side: "after the year 2007 but before 2012" is 2008-2011, "made
   before 1990" ends at 1989, "since 2015", "2010 or earlier", "from the 90s up till now";
 - time said relative to today: "recent", "anything newer", "just came out", "out now", "in
-  the last 20 years", "from the past few years", "within the last year", "released this year".
+  the last 20 years", "from the past few years", "within the last year", "released this year";
+  films not out yet: "upcoming", "coming soon" (from this year on).
 
 Years where a story is set ("settings of the 1920s", "set in 1800") are not release years."""
 
@@ -120,6 +121,12 @@ _RECENT = re.compile(
     r"(?:now|right\s+now)|currently\s+(?:playing|showing|out))\b",
     re.I,
 )
+# Films not out yet: "upcoming", "coming soon", "future releases" (from this year on).
+_UPCOMING = re.compile(
+    r"\b(?:up-?coming|forthcoming|coming\s+(?:out\s+)?soon|(?:future|unreleased)\s+"
+    r"(?:releases?|films?|movies?)|(?:yet\s+)?to\s+be\s+released|not\s+(?:yet\s+)?out\s+yet)\b",
+    re.I,
+)
 # "done anything recently", "something recently": about the films, not the asker ("I've
 # seen that one recently").
 _RECENTLY = re.compile(
@@ -192,6 +199,7 @@ def _read(question: Question, today: dt.date) -> None:
     _spans_from_today(question, today)
     _bounds(question)
     _decades_and_years(question)
+    _upcoming(question, today)
     _relative(question, today)
 
 
@@ -293,6 +301,19 @@ def _decades_and_years(question: Question) -> None:
     if filters.year_min is not None and (now := _TO_NOW.search(question.text)):
         filters.year_max = None
         question.cut(now, "year")
+
+
+def _upcoming(question: Question, today: dt.date) -> None:
+    """ "upcoming sci-fi films", "what's coming soon": this year's films and later ones (a
+    catalogue lists films announced for next year too)."""
+    found = _UPCOMING.search(question.text)
+    if found is None:
+        return
+    if question.negated(found.start()):
+        question.cut(found)  # "nothing upcoming": no films are wanted for being new
+        return
+    question.filters.year_min = question.filters.year_min or today.year
+    question.cut(found, "year")
 
 
 def _relative(question: Question, today: dt.date) -> None:
