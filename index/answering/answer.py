@@ -159,19 +159,21 @@ class Passing:
         )
 
 
-def passing(scope: Scope, query: ParsedQuery) -> Passing:
+def passing(scope: Scope, query: ParsedQuery, sought: Sought = ()) -> Passing:
     """The filter stage of every answer: the filters the index can judge, their masks, less
-    the films the question excludes by name; a person no film lists searched for by name in
-    the reviews; when nothing passes every filter, the relaxed filters."""
+    the films the question excludes by name; a person no film lists (and any name `sought`)
+    searched for by name in the reviews; when nothing passes every filter, the relaxed
+    filters."""
     snap, facts = scope.snap, scope.facts
     query = registry.judged(facts, query, scope.library)
     filters, strangers = registry.unknown_people(facts, query.filters, scope.library)
+    sought = (*_people_sought(scope, strangers), *sought)
     out = _named_out(scope, query)
     ids = tuple(snap.films.ids[r] for r in out)
     with stage("filter"):
         masks = _without(snap, registry.masks(facts, filters, scope.library), out)
-    if strangers:  # when no review names them, nothing fits
-        query, masks = _mentioning(scope, query, masks, strangers)
+    if sought:  # when no review names them, nothing fits
+        query, masks = _mentioning(scope, query, masks, sought)
         return Passing(query, filters, masks, by_name=True, left_out=ids)
     if notes := registry.unknown_to(facts, filters, scope.library):
         query = query.model_copy(update={"ignored": [*query.ignored, *notes]})
@@ -226,12 +228,15 @@ def _without(snap: Snapshot, masks: Masks, rows: list[int]) -> Masks:
     return Masks(films, reviews, reviews[snap.passage_review])
 
 
-def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> SearchResult:
-    """A page of films for a parsed question (`limit` films from `offset`)."""
+def search(
+    scope: Scope, query: ParsedQuery, limit: int, offset: int = 0, sought: Sought = ()
+) -> SearchResult:
+    """A page of films for a parsed question (`limit` films from `offset`); `sought`: names
+    only passages naming them may match, and why."""
     query = registry.judged(scope.facts, query, scope.library)
     if query.like:
         return more_like(scope, query, limit, offset)
-    p = passing(scope, query)
+    p = passing(scope, query, sought)
     query, filters, masks, relaxed = p.query, p.filters, p.masks, p.relaxed
     wanted = offset + limit + 1
     ranked = _rank(scope, query.semantic, masks, p.selection(scope), 3 * wanted)
@@ -255,35 +260,45 @@ def search(scope: Scope, query: ParsedQuery, limit: int, offset: int = 0) -> Sea
     )
 
 
-def _mentioning(
-    scope: Scope, query: ParsedQuery, masks: Masks, strangers: list[tuple[Filter, list[str]]]
-) -> tuple[ParsedQuery, Masks]:
+# Names to look for in the reviews' words, each with why the index could not place it.
+Sought = tuple[tuple[str, str], ...]
+
+
+def _people_sought(scope: Scope, strangers: list[tuple[Filter, list[str]]]) -> Sought:
     """People the index knows nobody by ("anything with Clint Eastwood" with a catalogue
-    that lists no cast) are looked for in the reviews' words: only passages naming them
-    pass, they rank by the name too, and the answer says so."""
-    snap = scope.snap
-    rows = masks.passages.copy()
-    said: list[Ignored] = []
+    that lists no cast), and why."""
+    out = []
     for f, names in strangers:
         known = bool(scope.facts.groups[f.fact.name])  # any film lists anyone so
         for name in names:
-            naming = np.zeros(snap.n_passages, dtype=bool)
-            naming[snap.lexical.containing(name)] = True
-            rows &= naming
             why = (
                 f"no film in the index lists {name} as its {f.fact.said}"
                 if known
                 else f"no film in the index has a known {f.fact.said}"
             )
-            said.append(
-                Ignored(phrase=name, why=f"{why}: searched the reviews for the name", used=True)
-            )
+            out.append((name, f"{why}: searched the reviews for the name"))
+    return tuple(out)
+
+
+def _mentioning(
+    scope: Scope, query: ParsedQuery, masks: Masks, sought: Sought
+) -> tuple[ParsedQuery, Masks]:
+    """Names the index cannot place (a person no film lists, a film it does not hold) are
+    looked for in the reviews' words: only passages naming them pass, they rank by the name
+    too, and the answer says so."""
+    snap = scope.snap
+    rows = masks.passages.copy()
+    for name, _ in sought:
+        naming = np.zeros(snap.n_passages, dtype=bool)
+        naming[snap.lexical.containing(name)] = True
+        rows &= naming
     reviews = np.zeros(len(snap.review_ids), dtype=bool)
     reviews[snap.passage_review[rows]] = True
     films = np.zeros(len(snap.films), dtype=bool)
     films[snap.review_film[reviews]] = True
     said_already = query.semantic.casefold()
-    unsaid = " ".join(n for _, ns in strangers for n in ns if n.casefold() not in said_already)
+    unsaid = " ".join(n for n, _ in sought if n.casefold() not in said_already)
+    said = [Ignored(phrase=name, why=why, used=True) for name, why in sought]
     query = query.model_copy(
         update={
             "semantic": f"{query.semantic} {unsaid}".strip(),
@@ -400,16 +415,18 @@ def similar(
 
 
 def more_like(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> SearchResult:
-    """ "More like Heat": the film's neighbours, within the question's filters; a film the
-    index does not know means nothing found, and the answer says why."""
+    """ "More like Heat": the film's neighbours, within the question's filters. A film the
+    index does not hold is looked for in the reviews' words instead (reviews compare films
+    with others: "a poor man's Expendables"); several of that title need the year."""
     assert query.like is not None
     match = scope.snap.titles.resolve(query.like, scope.snap.visible_films(scope.library))
+    if match.film is None and not match.ambiguous:
+        why = "no film of that title in the index: searched the reviews for it"
+        unlike = query.model_copy(update={"like": None})
+        found = search(scope, unlike, limit, offset, sought=((query.like, why),))
+        return replace(found, query=found.query.model_copy(update={"like": query.like}))
     if match.film is None:
-        why = (
-            "several films have that title: add the year"
-            if match.ambiguous
-            else "no film of that title in the index"
-        )
+        why = "several films have that title: add the year"
         missing = query.model_copy(
             update={"ignored": [*query.ignored, Ignored(phrase=query.like, why=why)]}
         )

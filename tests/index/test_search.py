@@ -299,12 +299,41 @@ def test_more_like_a_film_is_its_neighbours_and_a_year_beside_it_is_no_filter(sa
     assert result.similar_to.title == "Heat" and "Heat" not in titles(result) and result.hits
 
 
-def test_more_like_a_film_the_index_does_not_know_is_nothing_and_says_so(sample_engine):
+def test_more_like_a_film_no_review_names_is_nothing_and_says_so(sample_engine):
     result = sample_engine.ask("just watched 2046, more like that")
     assert result.hits == () and result.query.filters.year_min is None
     assert result.to_dict()["ignored"] == [
-        {"phrase": "2046", "why": "no film of that title in the index"}
+        {
+            "phrase": "2046",
+            "why": "no film of that title in the index: searched the reviews for it",
+            "used": True,
+        }
     ]
+
+
+def test_more_like_a_film_the_index_lacks_is_the_films_whose_reviews_name_it(engine, write):
+    lines = [
+        {
+            "id": "a",
+            "title": "Iron Brigade",
+            "rating": 8,
+            "text": "Old action stars and loud explosions: a cousin of The Expendables.",
+        },
+        {
+            "id": "b",
+            "title": "Gun Smoke",
+            "rating": 9,
+            "text": "Old action stars and loud explosions in a desert town.",
+        },
+        {"id": "c", "title": "Salt Flats", "rating": 9, "text": "A quiet western about salt."},
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in lines))])
+    found = engine.ask("films like The Expendables")
+    assert titles(found) == ["Iron Brigade"] and found.similar_to is None
+    assert found.query.like == "The Expendables"  # still what was asked
+    assert found.query.ignored[-1].why == (
+        "no film of that title in the index: searched the reviews for it"
+    )
 
 
 def test_the_number_of_films_asked_for_is_shown(sample_engine):

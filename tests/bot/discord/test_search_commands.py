@@ -27,7 +27,7 @@ async def test_search_says_what_it_did_not_use_and_shows_as_many_films_as_asked(
     )
     within_limits(missing)
     assert (
-        "Not used: “2046” (no film of that title in the index)"
+        "Note: “2046” (no film of that title in the index: searched the reviews for it)"
         in missing["embeds"][0]["description"]
     )
     three = await env.answer(await env.command("search", query="top 3 horror films", uid=4321))
