@@ -46,6 +46,13 @@ def unique_words(key: str) -> str:
     return " ".join(sorted(set(key.split())))
 
 
+def sorted_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_counts=True) by sorting: numpy's hashing is slower here."""
+    ordered = np.sort(values)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]][: len(ordered)])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+
+
 def _codes(key: str) -> np.ndarray:
     return _CODE[np.frombuffer(key.encode("ascii"), np.uint8)]
 
@@ -92,7 +99,7 @@ class Pairs:
         owner = np.repeat(np.arange(len(keys)), [len(k) + 1 for k in keys])[: len(codes)]
         inner = (codes[:-1] != 0) & (codes[1:] != 0)
         pair = codes[:-1][inner] * len(_ALPHABET) + codes[1:][inner]
-        found, counts = np.unique(pair * len(keys) + owner[:-1][inner], return_counts=True)
+        found, counts = sorted_counts(pair * len(keys) + owner[:-1][inner])
         starts = np.searchsorted(found // max(len(keys), 1), np.arange(len(_ALPHABET) ** 2 + 1))
         spaces = np.array([k.count(" ") for k in keys], np.int64)
         return cls(

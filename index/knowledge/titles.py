@@ -10,6 +10,7 @@ import copy
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple
+from functools import cached_property
 
 import numpy as np
 
@@ -29,13 +30,22 @@ class Titles:
         self.films = films
         titles = getattr(films, "titles", None) or [f.title for f in films]
         self.years: Sequence[int | None] = getattr(films, "years", None) or [f.year for f in films]
-        self.labels = [f"{t} ({y})" if y else t for t, y in zip(titles, self.years, strict=True)]
         self.keys = list(keys) if keys is not None else [normalize_title(t) for t in titles]
         self._titles = titles
-        # Each normalised title -> the title as the index spells it, for reading questions.
-        self.by_key: Mapping[str, str] = self.names(range(len(self.keys)))
         # What a lookup needs that no question changes (#26: a scan cost 150 ms at 100k films).
         self.search = TitleSearch.build(self.keys, self.years)
+
+    @cached_property
+    def by_key(self) -> Mapping[str, str]:
+        """Each normalised title -> the title as the index spells it, for reading questions.
+        Worked out when first read: a place's questions read their own (`known_to`), and a
+        version opened for each member's review would spend most of its opening on this."""
+        return self.names(range(len(self.keys)))
+
+    def label(self, row: int) -> str:
+        """How a film is named to people: "Title (year)", or the title alone."""
+        year = self.years[row]
+        return f"{self._titles[row]} ({year})" if year else self._titles[row]
 
     def names(self, rows: Iterable[int], titles: Mapping[int, str] | None = None) -> dict[str, str]:
         """Normalised title -> title, of these films ("pans labyrinth" too, for "Pan's
@@ -116,9 +126,9 @@ class Titles:
             keys = [key if ok else None for key, ok in zip(self.keys, allowed, strict=True)]
         if not wanted:
             rows = [i for i, key in enumerate(keys) if key is not None][:limit]
-            return [own.get(i, self.labels[i]) for i in rows]
+            return [own.get(i, self.label(i)) for i in rows]
         found = process.extract(wanted, keys, scorer=_suggest_score, limit=limit, score_cutoff=50)
-        return [own.get(i, self.labels[i]) for _, _, i in found]
+        return [own.get(i, self.label(i)) for _, _, i in found]
 
 
 def _suggest_score(a: str, b: str, **_: object) -> float:

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from index.knowledge.film_names import split_film_name
 from index.knowledge.films import normalize_title
 from index.knowledge.title_bounds import MARGIN, SHARED
-from index.knowledge.title_search import TitleSearch
+from index.knowledge.title_search import Tables, TitleSearch
 from index.knowledge.titles import Titles
 from index.results import TitleMatch
 from index.types import Film
@@ -116,10 +116,10 @@ def test_resolve_answers_as_the_scan_of_every_film_did(data):
 @CHECKS
 @given(st.lists(KEY, min_size=1, max_size=30), st.data())
 def test_a_bound_never_falls_under_rapidfuzz_and_a_tie_is_exact(keys, data):
-    search = TitleSearch.build(keys, [None] * len(keys))
+    tables = Tables.of(keys)
     for wanted in [data.draw(KEY), data.draw(st.sampled_from(keys))]:
-        words = {word: search._posting(word) for word in set(wanted.split())}
-        bound, ties = search.shapes.bound(wanted, words)
+        words = {word: tables.posting(word) for word in set(wanted.split())}
+        bound, ties = tables.shapes.bound(wanted, words)
         for key, most, tie in zip(keys, bound.tolist(), ties.tolist(), strict=True):
             score = fuzz.WRatio(wanted, key)
             assert score <= most + MARGIN, (wanted, key)
@@ -136,8 +136,9 @@ def test_ties_keep_the_scans_order_when_many_films_share_a_word():
     ]
     films += [Film("odd", "Nightingale", 2001, (), (), None, (), (), 1)]
     titles = bounded(Titles(films))
-    words = {"night": titles.search._posting("night"), "zoo": titles.search._posting("zoo")}
-    assert (titles.search.shapes.bound("night zoo", words)[1] == SHARED).sum() == 300
+    tables = Tables.of(titles.keys)
+    words = {"night": tables.posting("night"), "zoo": tables.posting("zoo")}
+    assert (tables.shapes.bound("night zoo", words)[1] == SHARED).sum() == 300
     for typed in ("night zoo", "zoo night", "nigth", "number rain", "the night of", "rain 2001"):
         assert titles.resolve(typed) == scan(titles, typed, None), typed
     assert [f.film_id for f in titles.resolve("night zoo").candidates] == [
@@ -154,7 +155,7 @@ def test_keys_written_otherwise_are_scored_whole():
     keys = ["heat", "heat  wave", "h\u00e9at", "", "the heat heat", "heat\twave"]
     films = [Film(f"f{i}", k or "?", None, (), (), None, (), (), 1) for i, k in enumerate(keys)]
     titles = bounded(Titles(films, keys))
-    assert titles.search.shapes.odd.tolist() == [False, True, True, True, False, True]
+    assert Tables.of(keys).shapes.odd.tolist() == [False, True, True, True, False, True]
     for typed in ("heat wave", "heet", "wave", "heat heat"):
         assert titles.resolve(typed) == scan(titles, typed, None), typed
 
@@ -165,3 +166,32 @@ def test_a_small_pool_is_scored_whole_and_a_large_one_bounded():
     assert titles.search.scan_below > len(films)
     pool = np.ones(len(films), bool)
     assert titles.search.fuzzy("film 7", pool) == bounded(titles).search.fuzzy("film 7", pool)
+
+
+@CHECKS
+@given(st.lists(KEY, min_size=1, max_size=30), st.data())
+def test_a_version_on_the_last_versions_tables_answers_as_a_full_build(keys, data):
+    """A member's review opens a version whose keys are the last one's but a few (a film
+    added, renamed, gone): its lookup, on the last full build's tables, is the same."""
+    changed = data.draw(st.lists(st.tuples(st.integers(0, len(keys) - 1), KEY | st.just(""))))
+    now = list(keys) + data.draw(st.lists(KEY, max_size=5))
+    for row, key in changed:
+        now[row] = key
+    years = [None] * len(now)
+    patched = TitleSearch.on(Tables.of(keys), now, years)
+    full = TitleSearch.on(Tables.of(now), now, years)
+    assert patched is not None and full is not None
+    patched, full = (dataclasses.replace(s, scan_below=0) for s in (patched, full))
+    pool = np.array(data.draw(st.lists(st.booleans(), min_size=len(now), max_size=len(now))))
+    for wanted in [data.draw(KEY), data.draw(st.sampled_from(now)), *now[len(keys) :]]:
+        for lookup in (TitleSearch.exact, TitleSearch.containing, TitleSearch.fuzzy):
+            assert lookup(patched, wanted, pool) == lookup(full, wanted, pool), (lookup, wanted)
+
+
+def test_a_film_renamed_since_the_last_full_build_is_scored_as_it_is_now():
+    keys = [f"night number {i} of rain" for i in range(10)]
+    now = keys[:7] + ["night zoo"] + keys[8:] + ["zoo night"]
+    patched = TitleSearch.on(Tables.of(keys), now, [None] * len(now))
+    assert patched is not None and patched.redone.tolist() == [7, 10]
+    found = dataclasses.replace(patched, scan_below=0).fuzzy("night zoo", np.ones(len(now), bool))
+    assert [row for _, row in found] == [7, 10, 0, 1, 2]
