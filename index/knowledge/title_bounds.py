@@ -191,7 +191,7 @@ class Shapes:
         """The keys whose words taken once differ from the keys' own (or all, when the
         question's do), and at least their ratio and partial ratio, each word once."""
         once = unique_words(wanted)
-        if once == wanted:
+        if len(once) == len(wanted):  # no word repeated: the same letters, sorted
             rows = self.repeats
             letters = self.repeats_once.shared(once)
         else:
