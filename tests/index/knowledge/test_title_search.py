@@ -190,7 +190,7 @@ def test_a_version_on_the_last_versions_tables_answers_as_a_full_build(keys, dat
 
 def test_a_film_renamed_since_the_last_full_build_is_scored_as_it_is_now():
     keys = [f"night number {i} of rain" for i in range(10)]
-    now = keys[:7] + ["night zoo"] + keys[8:] + ["zoo night"]
+    now = [*keys[:7], "night zoo", *keys[8:], "zoo night"]
     patched = TitleSearch.on(Tables.of(keys), now, [None] * len(now))
     assert patched is not None and patched.redone.tolist() == [7, 10]
     found = dataclasses.replace(patched, scan_below=0).fuzzy("night zoo", np.ones(len(now), bool))
