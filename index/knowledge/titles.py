@@ -10,11 +10,13 @@ import copy
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple
+from functools import cached_property
 
 import numpy as np
 
 from index.knowledge.film_names import split_film_name
 from index.knowledge.films import normalize_title
+from index.knowledge.title_search import TitleSearch
 from index.results import TitleMatch
 from index.types import Film
 
@@ -28,11 +30,22 @@ class Titles:
         self.films = films
         titles = getattr(films, "titles", None) or [f.title for f in films]
         self.years: Sequence[int | None] = getattr(films, "years", None) or [f.year for f in films]
-        self.labels = [f"{t} ({y})" if y else t for t, y in zip(titles, self.years, strict=True)]
         self.keys = list(keys) if keys is not None else [normalize_title(t) for t in titles]
         self._titles = titles
-        # Each normalised title -> the title as the index spells it, for reading questions.
-        self.by_key: Mapping[str, str] = self.names(range(len(self.keys)))
+        # What a lookup needs that no question changes (#26: a scan cost 150 ms at 100k films).
+        self.search = TitleSearch.build(self.keys, self.years)
+
+    @cached_property
+    def by_key(self) -> Mapping[str, str]:
+        """Each normalised title -> the title as the index spells it, for reading questions.
+        Worked out when first read: a place's questions read their own (`known_to`), and a
+        version opened for each member's review would spend most of its opening on this."""
+        return self.names(range(len(self.keys)))
+
+    def label(self, row: int) -> str:
+        """How a film is named to people: "Title (year)", or the title alone."""
+        year = self.years[row]
+        return f"{self._titles[row]} ({year})" if year else self._titles[row]
 
     def names(self, rows: Iterable[int], titles: Mapping[int, str] | None = None) -> dict[str, str]:
         """Normalised title -> title, of these films ("pans labyrinth" too, for "Pan's
@@ -64,34 +77,30 @@ class Titles:
         """One film, or why not. "Ballerina (2023)" or "ballerina 2023" pins the year; a match
         must resemble the whole title, or be words found in exactly one title ("fury road").
         `allowed`: only these films (those a place may see) are candidates."""
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz
 
         title, year = astuple(split_film_name(title, bare_year=True))
         wanted = normalize_title(title)
-        seen = [i for i in range(len(self.keys)) if allowed is None or allowed[i]]
-        pool = [i for i in seen if year is None or self.years[i] == year] or seen
-        choices = {i: self.keys[i] for i in pool}  # film row -> key
-        films = self.films
+        pool = self.search.pool(allowed, year)
+        films, keys = self.films, self.keys
 
         def by_year(rows: list[int]) -> tuple[Film, ...]:
             return tuple(sorted((films[i] for i in rows), key=lambda f: f.year or 0))
 
-        exact = [i for i, key in choices.items() if key == wanted]
+        exact = self.search.exact(wanted, pool)
         if len(exact) == 1:
             return TitleMatch(title, films[exact[0]], (films[exact[0]],))
         if len(exact) > 1:
             return TitleMatch(title, None, by_year(exact), ambiguous=True)
-        found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
-        candidates = tuple(films[i] for _, _, i in found)
-        close = [(fuzz.token_sort_ratio(wanted, choices[i]), i) for _, _, i in found]
+        found = self.search.fuzzy(wanted, pool)
+        candidates = tuple(films[i] for _, i in found)
+        close = [(fuzz.token_sort_ratio(wanted, keys[i]), i) for _, i in found]
         close = sorted((c for c in close if c[0] >= 85), reverse=True)
         if close and (len(close) == 1 or close[1][0] < close[0][0] - 3):
             return TitleMatch(title, films[close[0][1]], candidates)
         if len(close) > 1:
             return TitleMatch(title, None, tuple(films[i] for _, i in close), ambiguous=True)
-        contained = [
-            i for i, name in choices.items() if wanted and set(wanted.split()) <= set(name.split())
-        ]
+        contained = self.search.containing(wanted, pool)
         if len(contained) == 1 and len(wanted) >= 4:
             return TitleMatch(title, films[contained[0]], candidates)
         if len(contained) > 1:
@@ -117,9 +126,9 @@ class Titles:
             keys = [key if ok else None for key, ok in zip(self.keys, allowed, strict=True)]
         if not wanted:
             rows = [i for i, key in enumerate(keys) if key is not None][:limit]
-            return [own.get(i, self.labels[i]) for i in rows]
+            return [own.get(i, self.label(i)) for i in rows]
         found = process.extract(wanted, keys, scorer=_suggest_score, limit=limit, score_cutoff=50)
-        return [own.get(i, self.labels[i]) for _, _, i in found]
+        return [own.get(i, self.label(i)) for _, _, i in found]
 
 
 def _suggest_score(a: str, b: str, **_: object) -> float:
