@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 YEAR = r"(?:18|19|20)\d\d"
@@ -32,10 +33,13 @@ class FilmName:
 def split_film_name(name: str, *, bare_year: bool = False) -> FilmName:
     """The title and the year a name gives. A year counts only in brackets at the end, or (with
     `bare_year`, for what people type) also bare at the end; a name that is only a year
-    ("1917", "2046") is a title."""
-    pattern = _ANY_AT_END if bare_year else _BRACKETED_AT_END
-    if (m := pattern.match(name)) and m["title"].strip():
+    ("1917", "2046") is a title, and so is a bare year no film can have yet ("Blade Runner
+    2049")."""
+    if (m := _BRACKETED_AT_END.match(name)) and m["title"].strip():
         return FilmName(m["title"].strip(), int(m["year"]))
+    if bare_year and (m := _ANY_AT_END.match(name)) and m["title"].strip():
+        if int(m["year"]) <= date.today().year + 1:
+            return FilmName(m["title"].strip(), int(m["year"]))
     return FilmName(name.strip(), None)
 
 

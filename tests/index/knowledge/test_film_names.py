@@ -30,6 +30,9 @@ def test_a_bracketed_year_at_the_end_is_split_off(written, expected):
         ("1917", FilmName("1917", None)),  # a title that is a number stays a title
         ("2046", FilmName("2046", None)),
         ("Heat1995", FilmName("Heat1995", None)),
+        ("Blade Runner 2049", FilmName("Blade Runner 2049", None)),  # no film is from 2049 yet
+        ("Blade Runner 2049 (2017)", FilmName("Blade Runner 2049", 2017)),
+        ("Death Race 2000", FilmName("Death Race", 2000)),  # a year a film may have: read so
     ],
 )
 def test_typed_names_may_end_in_a_bare_year(typed, expected):
