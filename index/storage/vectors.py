@@ -195,6 +195,8 @@ class SegmentedIndex:
                     Selection(mask, filters) if selection is None else replace(selection, rows=mask)
                 )
                 count = local.count
+                if count == part.segment.n_passages:  # all of it (a tenant filter that only
+                    local = None  # other segments feel): searched as if nothing were filtered
             if count == 0:
                 continue
             found, at = s.index.search(query, min(k, count), local)
