@@ -37,9 +37,9 @@ def split_film_name(name: str, *, bare_year: bool = False) -> FilmName:
     2049")."""
     if (m := _BRACKETED_AT_END.match(name)) and m["title"].strip():
         return FilmName(m["title"].strip(), int(m["year"]))
-    if bare_year and (m := _ANY_AT_END.match(name)) and m["title"].strip():
-        if int(m["year"]) <= date.today().year + 1:
-            return FilmName(m["title"].strip(), int(m["year"]))
+    m = _ANY_AT_END.match(name) if bare_year else None
+    if m and m["title"].strip() and int(m["year"]) <= date.today().year + 1:
+        return FilmName(m["title"].strip(), int(m["year"]))
     return FilmName(name.strip(), None)
 
 
