@@ -4,19 +4,16 @@ every film on random title sets full of traps."""
 
 import dataclasses
 import os
-from dataclasses import astuple
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from index.knowledge.film_names import split_film_name
-from index.knowledge.films import normalize_title
+from benchmarks.bench_titles import scan_resolve  # the lookup before #26: the reference
 from index.knowledge.title_bounds import MARGIN, SHARED
 from index.knowledge.title_search import Tables, TitleSearch
 from index.knowledge.titles import Titles
-from index.results import TitleMatch
 from index.types import Film
 
 LONG = os.environ.get("CINEBOT_LONG_TESTS") == "1"
@@ -30,37 +27,6 @@ WORD = st.text("abcde", min_size=1, max_size=7) | st.sampled_from(["a", "the", "
 KEY = st.lists(WORD, min_size=1, max_size=6).map(" ".join)  # words may repeat
 VOCABULARY = ["ballerina", "the", "of", "a", "night", "nights", "2", "2023", "star", "wars"]
 VOCABULARY += ["amelie", "heat", "up", "fury", "road", "mad", "max", "ballerinas", "in"]
-
-
-def scan(titles: Titles, typed: str, allowed: list[bool] | None) -> TitleMatch:
-    """Today's lookup as it was written before #26: every film compared, in Python."""
-    title, year = astuple(split_film_name(typed, bare_year=True))
-    wanted = normalize_title(title)
-    seen = [i for i in range(len(titles.keys)) if allowed is None or allowed[i]]
-    pool = [i for i in seen if year is None or titles.years[i] == year] or seen
-    choices = {i: titles.keys[i] for i in pool}
-    films = titles.films
-    exact = [i for i, key in choices.items() if key == wanted]
-    if len(exact) == 1:
-        return TitleMatch(title, films[exact[0]], (films[exact[0]],))
-    if len(exact) > 1:
-        ordered = tuple(sorted((films[i] for i in exact), key=lambda f: f.year or 0))
-        return TitleMatch(title, None, ordered, ambiguous=True)
-    found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
-    candidates = tuple(films[i] for _, _, i in found)
-    close = [(fuzz.token_sort_ratio(wanted, choices[i]), i) for _, _, i in found]
-    close = sorted((c for c in close if c[0] >= 85), reverse=True)
-    if close and (len(close) == 1 or close[1][0] < close[0][0] - 3):
-        return TitleMatch(title, films[close[0][1]], candidates)
-    if len(close) > 1:
-        return TitleMatch(title, None, tuple(films[i] for _, i in close), ambiguous=True)
-    words = set(wanted.split())
-    contained = [i for i, name in choices.items() if wanted and words <= set(name.split())]
-    if len(contained) == 1 and len(wanted) >= 4:
-        return TitleMatch(title, films[contained[0]], candidates)
-    if len(contained) > 1:
-        return TitleMatch(title, None, tuple(films[i] for i in contained[:10]), ambiguous=True)
-    return TitleMatch(title, None, candidates)
 
 
 def bounded(titles: Titles) -> Titles:
@@ -110,7 +76,7 @@ def test_resolve_answers_as_the_scan_of_every_film_did(data):
     )
     for _ in range(3):
         typed = data.draw(typed_titles(films))
-        assert titles.resolve(typed, allowed) == scan(titles, typed, allowed), typed
+        assert titles.resolve(typed, allowed) == scan_resolve(titles, typed, allowed), typed
 
 
 @CHECKS
@@ -140,7 +106,7 @@ def test_ties_keep_the_scans_order_when_many_films_share_a_word():
     words = {"night": tables.posting("night"), "zoo": tables.posting("zoo")}
     assert (tables.shapes.bound("night zoo", words)[1] == SHARED).sum() == 300
     for typed in ("night zoo", "zoo night", "nigth", "number rain", "the night of", "rain 2001"):
-        assert titles.resolve(typed) == scan(titles, typed, None), typed
+        assert titles.resolve(typed) == scan_resolve(titles, typed, None), typed
     assert [f.film_id for f in titles.resolve("night zoo").candidates] == [
         "f0",
         "f1",
@@ -157,7 +123,7 @@ def test_keys_written_otherwise_are_scored_whole():
     titles = bounded(Titles(films, keys))
     assert Tables.of(keys).shapes.odd.tolist() == [False, True, True, True, False, True]
     for typed in ("heat wave", "heet", "wave", "heat heat"):
-        assert titles.resolve(typed) == scan(titles, typed, None), typed
+        assert titles.resolve(typed) == scan_resolve(titles, typed, None), typed
 
 
 def test_a_small_pool_is_scored_whole_and_a_large_one_bounded():
