@@ -24,7 +24,16 @@ from index.knowledge import filters as registry
 from index.knowledge.films import director_names, normalize_title
 from index.knowledge.people import People, aliases
 from index.storage.film_table import ROLES, Films, FilmTable, film_from_data
-from index.storage.lexical import K1, LEXICAL_DIR, B, LexicalIndex, Matches, _encode, tokenize
+from index.storage.lexical import (
+    K1,
+    LEXICAL_DIR,
+    B,
+    LexicalIndex,
+    Matches,
+    _encode,
+    name_stems,
+    tokenize,
+)
 from index.storage.rows import Utf8Strings
 from index.storage.segments import Segment, base_films
 from index.storage.views import PatchedGroups
@@ -259,7 +268,7 @@ class CombinedLexical:
 
     def containing(self, text: str) -> np.ndarray:
         found = []
-        stems = sorted(set(tokenize([text], self.stopwords)[0]))  # once, not per segment
+        stems = name_stems(text, self.stopwords)  # once, not once per segment
         for index, part in self._parts:
             local = index.containing(text, stems)
             if part.passage_live is not None:

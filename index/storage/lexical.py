@@ -65,6 +65,11 @@ def tokenize(texts: Sequence[str], stopwords: frozenset[str] | None = None) -> l
     return [stem([w for w in _WORDS.findall(text.lower()) if w not in stopwords]) for text in texts]
 
 
+def name_stems(text: str, stopwords: frozenset[str]) -> list[str]:
+    """The distinct stems a passage must hold to name `text` (`containing`)."""
+    return sorted(set(tokenize([text], stopwords)[0]))
+
+
 def _encode(stems: Sequence[str]) -> np.ndarray:
     return np.array([s.encode("utf-8")[:MAX_STEM_BYTES] for s in stems], dtype=f"S{MAX_STEM_BYTES}")
 
@@ -250,7 +255,7 @@ class LexicalIndex:
         if not self.size:
             return np.zeros(0, np.int64)
         if stems is None:
-            stems = sorted(set(tokenize([text], self.stopwords)[0]))
+            stems = name_stems(text, self.stopwords)
         rows: np.ndarray | None = None
         for stem in _encode(stems):
             at = int(np.searchsorted(self.vocab, stem))

@@ -432,12 +432,7 @@ class Segment:
 
     def review_row(self, review_id: str) -> int | None:
         """A review's row in this segment (reviews are kept in review_id order)."""
-        data = self.rows.review_ids.data
-        key = review_id.encode("utf-8")
-        if not len(data) or len(key) > data.dtype.itemsize:
-            return None
-        at = int(np.searchsorted(data, np.array(key, dtype=data.dtype)))
-        return at if at < len(data) and bytes(data[at]) == key else None
+        return self.review_rows((review_id,)).get(review_id)
 
     def review_rows(self, review_ids: Iterable[str]) -> dict[str, int]:
         """Each of these reviews' rows in this segment, those it holds: one search over the
