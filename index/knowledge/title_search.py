@@ -87,13 +87,13 @@ class TitleSearch:
     def build(cls, keys: Sequence[str], years: Sequence[int | None]) -> TitleSearch:
         """Once per index version, as its titles are built (in a worker thread): on the
         last full build's tables when few rows changed since."""
-        current = _objects(keys)
         tables = _LAST.get()
-        redone = None if tables is None else _redone(tables, current)
-        if tables is None or redone is None:
-            tables, redone = Tables.of(keys), np.zeros(0, np.int64)
+        found = None if tables is None else cls.on(tables, keys, years)
+        if found is None:
+            tables = Tables.of(keys)
             _LAST.put(tables)
-        return cls._on(tables, current, redone, years)
+            found = cls._on(tables, tables.keys, np.zeros(0, np.int64), years)
+        return found
 
     @classmethod
     def on(
