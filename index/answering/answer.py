@@ -389,12 +389,18 @@ def neighbours(
 def similar(
     scope: Scope, title: str, limit: int, offset: int = 0, filters: QueryFilters | None = None
 ) -> tuple[TitleMatch, SearchResult | None]:
-    """Films like the one `title` names, a page of them; None when it names none."""
+    """Films like the one `title` names, a page of them. A title the index does not hold is
+    looked for in the reviews' words; None when it names several films, or none and no
+    review names it either."""
     snap = scope.snap
     match = snap.titles.resolve(title, snap.visible_films(scope.library))
-    if match.film is None:
-        return match, None
     filters = filters or QueryFilters()
+    if match.film is None:
+        if match.ambiguous:
+            return match, None
+        asked = ParsedQuery(text=f"like {title}", filters=filters, semantic="", like=title)
+        found = _in_reviews(scope, asked, limit, offset)
+        return match, found if found.hits or offset else None
     row = snap.film_row[match.film.film_id]
     masks = registry.masks(scope.facts, filters, scope.library)
     ranked = neighbours(scope, row, masks, filters, offset + limit + 1)
@@ -415,16 +421,12 @@ def similar(
 
 
 def more_like(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> SearchResult:
-    """ "More like Heat": the film's neighbours, within the question's filters. A film the
-    index does not hold is looked for in the reviews' words instead (reviews compare films
-    with others: "a poor man's Expendables"); several of that title need the year."""
+    """ "More like Heat": the film's neighbours, within the question's filters; a film the
+    index does not hold is looked for in the reviews; several of that title need the year."""
     assert query.like is not None
     match = scope.snap.titles.resolve(query.like, scope.snap.visible_films(scope.library))
     if match.film is None and not match.ambiguous:
-        why = "no film of that title in the index: searched the reviews for it"
-        unlike = query.model_copy(update={"like": None})
-        found = search(scope, unlike, limit, offset, sought=((query.like, why),))
-        return replace(found, query=found.query.model_copy(update={"like": query.like}))
+        return _in_reviews(scope, query, limit, offset)
     if match.film is None:
         why = "several films have that title: add the year"
         missing = query.model_copy(
@@ -444,6 +446,16 @@ def more_like(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> Sear
         similar_to=match.film,
         per_page=limit,
     )
+
+
+def _in_reviews(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> SearchResult:
+    """A film the index does not hold, looked for in the reviews' words instead (reviews
+    compare films with others: "a poor man's Expendables")."""
+    assert query.like is not None
+    why = "no film of that title in the index: searched the reviews for it"
+    unlike = query.model_copy(update={"like": None})
+    found = search(scope, unlike, limit, offset, sought=((query.like, why),))
+    return replace(found, query=found.query.model_copy(update={"like": query.like}))
 
 
 # ---------------------------------------------------------------------------- what is shown

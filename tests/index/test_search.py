@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from index.conversation import Conversation
 from index.types import QueryFilters
 
 
@@ -334,6 +335,24 @@ def test_more_like_a_film_the_index_lacks_is_the_films_whose_reviews_name_it(eng
     assert found.query.ignored[-1].why == (
         "no film of that title in the index: searched the reviews for it"
     )
+
+
+def test_similar_to_a_film_the_index_lacks_is_the_films_whose_reviews_name_it(engine, write):
+    lines = [
+        {"id": "a", "title": "Dust Road", "rating": 8, "text": "A heist as tight as Rififi."},
+        {"id": "b", "title": "Night Vault", "rating": 9, "text": "A slow heist in the rain."},
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in lines))])
+    match, found = engine.similar("Rififi")
+    assert match.film is None and found is not None and found.similar_to is None
+    assert titles(found) == ["Dust Road"] and found.query.like == "Rififi"
+    assert found.query.ignored[-1].why.startswith("no film of that title in the index")
+    _, nothing = engine.similar("Le Samourai")  # no review names it either
+    assert nothing is None
+    conversation = Conversation(engine, page_size=3)
+    reply = conversation.ask("like Rififi")
+    assert reply.kind == "similar" and titles(reply.result) == ["Dust Road"]
+    assert "No film called 'Le Samourai'" in conversation.ask("like Le Samourai").message
 
 
 def test_the_number_of_films_asked_for_is_shown(sample_engine):
