@@ -459,6 +459,18 @@ def _in_reviews(scope: Scope, query: ParsedQuery, limit: int, offset: int) -> Se
 
 
 # ---------------------------------------------------------------------------- what is shown
+def _shown_first(
+    snap: Snapshot, reviews: list[tuple[int, int]], pans_last: bool
+) -> list[tuple[int, int]]:
+    """A film's reviews in the order shown: best matching first, but a pan (a review rating
+    the film `PANNED_AT` or less) after the others, unless the question asks for bad films.
+    A recommendation whose first line says the film is bad speaks against itself."""
+    if not pans_last or len(reviews) < 2:
+        return reviews
+    panned = snap.review_rating[[r for r, _ in reviews]] <= PANNED_AT  # NaN: not a pan
+    return [reviews[i] for i in np.argsort(panned, kind="stable")]
+
+
 def film_hits(
     scope: Scope, ranked: list[FilmScore], parsed: ParsedQuery, passing: np.ndarray
 ) -> tuple[FilmHit, ...]:
@@ -472,7 +484,12 @@ def film_hits(
     weight = snippets.weights(
         question, functools.partial(snap.passages_with, library=scope.library), n
     )
-    chosen = [[(r, p) for r, p, _ in scored.reviews if passing[r]][:most] for scored in ranked]
+    pans_last = not parsed.wants_bad
+    warmth = snippets.WARMTH if pans_last else 0.0
+    chosen = [
+        _shown_first(snap, [(r, p) for r, p, _ in scored.reviews if passing[r]], pans_last)[:most]
+        for scored in ranked
+    ]
     stored = snap.reviews([snap.review_ids[r] for shown in chosen for r, _ in shown])
     rows = [p for shown in chosen for _, p in shown if p >= 0]
     texts = snap.passage_texts(rows) if rows else {}
@@ -485,7 +502,7 @@ def film_hits(
             review = stored[snap.review_ids[r]]
             passage = texts.get(p) or review.text
             snippet = snippets.make_snippet(
-                passage, question, scope.settings.snippet_chars, weight, film.title
+                passage, question, scope.settings.snippet_chars, weight, film.title, warmth
             )
             reviews.append(
                 ReviewHit(

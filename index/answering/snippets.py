@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from index.answering.valence import valences
 from index.text import sentences
 
 _STOP = set(
@@ -21,6 +22,10 @@ _STOP = set(
     "movies any good about some me show like rated what which".split()
 )
 
+
+# A sentence's warmth (-1..1) against the question's words (an IDF each, 1-9): enough to pass
+# a cold sentence over for a warm one with the same words, or a matching word of the commonest.
+WARMTH = 1.0
 
 _WORD_CHAR = re.compile(r"\w")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -127,14 +132,26 @@ def make_snippet(
     max_chars: int,
     weight: Mapping[str, float] | None = None,
     title: str = "",
+    warmth: float = WARMTH,
 ) -> Snippet:
+    """The sentence worth most, grown to its neighbours while they fit `max_chars`. Worth is
+    the question's words it has (`weight`: how rare each is) and, times `warmth`, how warmly
+    it speaks (`valence`): a recommendation's line should give a reason to watch, not a
+    complaint, and for a question every word of which the facts line already answers ("from
+    the 40s") the warmest sentence is that reason. 0 for a question asking for bad films."""
     parts = sentences(passage) or [passage]
     wanted = frozenset(terms(question))
-    if wanted and len(parts) > 1:
-        value = _values(parts, wanted, weight or {}, _title(title))
+    best = 0  # nothing to choose between, or nothing to choose by: the first sentence
+    if len(parts) > 1 and (wanted or warmth):
+        value = (
+            _values(parts, wanted, weight or {}, _title(title)) if wanted else [0.0] * len(parts)
+        )
+        if warmth:  # only sentences warmth could still lift to the top (-1..1: by 2 at most)
+            top = max(value)
+            near = [i for i, v in enumerate(value) if v >= top - 2 * abs(warmth)]
+            for i, w in zip(near, valences([parts[i] for i in near]), strict=True):
+                value[i] += warmth * w
         best = max(range(len(parts)), key=lambda i: (value[i], -i))
-    else:  # nothing to look for, or nothing to choose between: the first sentence
-        best = 0
     lo = hi = best
     length = len(parts[best])
     while True:  # grow right first (context after the hit reads better), then left

@@ -355,6 +355,17 @@ def test_similar_to_a_film_the_index_lacks_is_the_films_whose_reviews_name_it(en
     assert "No film called 'Le Samourai'" in conversation.ask("like Le Samourai").message
 
 
+def test_a_films_first_review_line_is_not_a_pan_while_another_review_passes(engine, write):
+    lines = [
+        {"id": "pan", "title": "Dust Road", "rating": 2, "text": "A heist, a heist, a dull heist."},
+        {"id": "fan", "title": "Dust Road", "rating": 9, "text": "A clever heist in the desert."},
+        {"id": "x", "title": "Salt Flats", "rating": 7, "text": "A quiet western about salt."},
+    ]
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in lines))])
+    (hit,) = [h for h in engine.ask("a heist film").hits if h.film.title == "Dust Road"]
+    assert [r.rating for r in hit.reviews] == [9, 2]
+
+
 def test_the_number_of_films_asked_for_is_shown(sample_engine):
     assert len(sample_engine.ask("top 3 horror films").hits) == 3
     assert len(sample_engine.ask("two Korean thrillers").hits) == 2

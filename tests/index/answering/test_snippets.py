@@ -85,3 +85,24 @@ def test_the_films_own_title_says_nothing_of_the_fit():
     passage = "Cry Freedom is an important film. Its last scene made me cry."
     snippet = make_snippet(passage, "films that make me cry", 40, title="Cry Freedom")
     assert snippet.text.startswith("… Its last scene")
+
+
+def test_a_question_the_facts_answer_shows_the_warmest_sentence():
+    passage = (
+        "The story opens on a ranch in 1962. The sheriff rides out at dawn. "
+        "It is a gripping, beautifully shot film with a wonderful final duel."
+    )
+    snippet = make_snippet(passage, "westerns from the 1960s", 80)
+    assert snippet.text.startswith("… It is a gripping")
+    assert make_snippet(passage, "westerns from the 1960s", 80, warmth=0).text.startswith("The")
+
+
+def test_of_two_sentences_with_the_question_s_words_the_warm_one_is_shown():
+    passage = "The heist drags and the jokes are awful. The heist is clever and great fun."
+    assert make_snippet(passage, "a heist film", 45).text == "… The heist is clever and great fun."
+
+
+def test_warmth_never_outweighs_a_rare_word_of_the_question():
+    passage = "A lovely, charming, wonderful film. The grief in it is hard to watch."
+    weight = {"grief": 6.0}
+    assert make_snippet(passage, "grief", 40, weight).text.startswith("… The grief")
