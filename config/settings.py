@@ -73,7 +73,7 @@ class SearchSettings(Section):
     # (evidence from several reviews adds up; 0: the best review alone).
     evidence_weight: float = Field(0.1, ge=0, le=1)
     # Hybrid ranking: a passage scores cosine + weight x BM25 / best BM25 (0 = dense only).
-    lexical_weight: float = Field(0.1, ge=0, le=1)
+    lexical_weight: float = Field(0.3, ge=0, le=1)
     # Allowed passages under which either store scores just those, exactly, instead of asking
     # an approximate index (IVF, HNSW, Qdrant's graph) with a filter it would walk far for.
     exact_below: int = Field(20_000, ge=0)

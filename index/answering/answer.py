@@ -334,10 +334,10 @@ def _rank(
 
 PANNED_AT = 4.0  # a film whose reviews average this or less is panned...
 PANNED_BY = 2  # ...by this many reviews at least: one reviewer's pan is one opinion
-# ...and a film one reviewer panned scores this much less (a cosine is 0-1): enough that the
-# judged set shows no more pans than when such films came last, small enough that a film
-# about what was asked still comes before one about something else (see EVAL_NOTES.md).
-PAN_DOUBT = 0.1
+# ...and a film one reviewer panned scores this much less (a cosine, plus up to
+# `lexical_weight` of BM25): enough that the judged set shows at most 5% pans, small enough
+# that a film about what was asked still comes before one about something else (EVAL_NOTES.md).
+PAN_DOUBT = 0.2
 
 
 def _worth_watching(scope: Scope, query: ParsedQuery, ranked: list[FilmScore]) -> list[FilmScore]:

@@ -464,8 +464,8 @@ CASES = (
     ),
     Case(
         "/recommend with a question",
-        recommend("mysteries about clocks and salt"),
-        "mysteries about clocks and salt",
+        recommend("mysteries about tower clocks chiming the wrong hours"),
+        "mysteries about tower clocks chiming the wrong hours",
         (("The Tidewater Clock (2012)", "wrong hours"),),
     ),
     Case(
