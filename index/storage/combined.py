@@ -28,6 +28,7 @@ from index.storage.lexical import (
     K1,
     LEXICAL_DIR,
     B,
+    Counted,
     LexicalIndex,
     Matches,
     _encode,
@@ -194,7 +195,9 @@ class SegmentedVectors:
 
 class CombinedLexical:
     """BM25 over the live passages of every segment, scored as one index of them would be:
-    N, the mean length and each stem's document frequency count live passages only."""
+    N, the mean length and each stem's document frequency count live passages only. A
+    member's small segment that lacks a stem is passed over by a set lookup (`small_vocab`),
+    so a question costs about the same with 50 of them as with none."""
 
     def __init__(self, parts: list[tuple[LexicalIndex, Part]]) -> None:
         self._parts = [(index, part) for index, part in parts if part.n_passages]
@@ -207,6 +210,21 @@ class CombinedLexical:
                 lengths.sum() if part.passage_live is None else lengths[part.passage_live].sum()
             )
         self._avgdl = total / self.size if self.size else 1.0
+        self._small = [index.small_vocab for index, _ in self._parts]
+
+    def counted(self, among: np.ndarray | None) -> Counted:
+        """N, the mean length and each segment's share of `among` (a bool per version row;
+        None: every live passage)."""
+        if among is None:
+            return Counted(None, self.size, self._avgdl, (None,) * len(self._parts))
+        local = tuple(part.local_mask(among) for _, part in self._parts)
+        n = int(np.count_nonzero(among))
+        total = sum(
+            float(np.asarray(index.doc_len)[mask].sum())
+            for (index, _), mask in zip(self._parts, local, strict=True)
+            if mask is not None
+        )
+        return Counted(among, n, total / n if n else 1.0, local)
 
     def _postings(
         self, index: LexicalIndex, part: Part, stem: bytes, among: np.ndarray | None
@@ -229,26 +247,22 @@ class CombinedLexical:
             docs, tf = docs[seen], tf[seen]
         return docs, tf
 
-    def match(self, query: str, among: np.ndarray | None = None) -> Matches:
+    def match(self, query: str, among: np.ndarray | Counted | None = None) -> Matches:
         """As `LexicalIndex.match`: `among` (a bool per version row), the passages a place
-        may see, the only ones scored and counted (N, mean length, document frequency)."""
+        may see, the only ones scored and counted (N, mean length, document frequency); or
+        `counted(among)`, counted already."""
         stems = tokenize([query], self.stopwords)[0] if self.size else []
-        n, avgdl = self.size, self._avgdl
-        local: list[np.ndarray | None] = [None] * len(self._parts)
-        if among is not None and stems:
-            local = [part.local_mask(among) for _, part in self._parts]
-            n = int(np.count_nonzero(among))
-            total = sum(
-                float(np.asarray(index.doc_len)[mask].sum())
-                for (index, _), mask in zip(self._parts, local, strict=True)
-                if mask is not None
-            )
-            avgdl = total / n if n else 1.0
+        if not stems:
+            return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        counted = among if isinstance(among, Counted) else self.counted(among)
+        n, avgdl, local = counted.n, counted.avgdl, counted.local
         rows, scores = [], []
         for stem in _encode(stems):
+            key = bytes(stem)
             found = [
                 (index, part, *self._postings(index, part, stem, mask))
-                for (index, part), mask in zip(self._parts, local, strict=True)
+                for (index, part), mask, small in zip(self._parts, local, self._small, strict=True)
+                if small is None or key in small
             ]
             df = sum(len(docs) for *_, docs, _ in found)
             if not df:
@@ -268,9 +282,14 @@ class CombinedLexical:
 
     def containing(self, text: str) -> np.ndarray:
         found = []
-        stems = name_stems(text, self.stopwords)  # once, not once per segment
-        for index, part in self._parts:
-            local = index.containing(text, stems)
+        stems = _encode(name_stems(text, self.stopwords))  # once, not once per segment
+        keys = stems.tolist()
+        for (index, part), small in zip(self._parts, self._small, strict=True):
+            if small is not None and not small.issuperset(keys):
+                continue  # a member's segment without the name: a set lookup
+            local = index.holding(stems)
+            if not len(local):
+                continue
             if part.passage_live is not None:
                 local = local[part.passage_live[local]]
             found.append(part.to_version(local))

@@ -57,6 +57,8 @@ FORMAT = 1
 # opening (from a few SQLite rows) costs less than writing and reading ~50 small files.
 DERIVED_FROM = 64
 BUSY_TIMEOUT_MS = 5000
+# Reviews up to which a segment also keeps its review ids in a dictionary (`review_rows`).
+SMALL_SEGMENT = 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS films (
@@ -434,9 +436,20 @@ class Segment:
         """A review's row in this segment (reviews are kept in review_id order)."""
         return self.review_rows((review_id,)).get(review_id)
 
+    @cached_property
+    def _small_review_rows(self) -> dict[str, int] | None:
+        """A small segment's (a member's review) rows by review id, so that an answer's look
+        through every segment for its page's reviews is dictionary lookups."""
+        ids = self.rows.review_ids
+        if len(ids) > SMALL_SEGMENT:
+            return None
+        return {rid: row for row, rid in enumerate(ids)}
+
     def review_rows(self, review_ids: Iterable[str]) -> dict[str, int]:
         """Each of these reviews' rows in this segment, those it holds: one search over the
         sorted ids for all of them (an answer asks every segment for its page's reviews)."""
+        if (small := self._small_review_rows) is not None:
+            return {rid: row for rid in review_ids if (row := small.get(rid)) is not None}
         ids = list(review_ids)
         data = self.rows.review_ids.data
         if not ids or not len(data):
