@@ -88,6 +88,33 @@ class Part:
         rows = self.passage_rows
         return self.segment.n_passages if rows is None else len(rows)
 
+    def base_films(self) -> np.ndarray:
+        """The segment's film rows (its own numbering) with a live review of the base
+        library."""
+        rows = self.segment.rows
+        if BASE_LIBRARY not in rows.libraries:
+            return np.zeros(0, np.int64)
+        mine = np.asarray(rows.review_library) == rows.libraries.index(BASE_LIBRARY)
+        if self.review_live is not None:
+            mine &= self.review_live
+        films = np.unique(np.asarray(rows.review_film)[mine]).astype(np.int64)
+        films.flags.writeable = False  # kept for later versions (`Segment.derived`)
+        return films
+
+    def sees(self, names: Sequence[str]) -> np.ndarray:
+        """Whether each live review of the segment is in one of these libraries: worked out
+        once per segment, deletion mask and the libraries of it these name."""
+        rows = self.segment.rows
+        codes = tuple(i for i, name in enumerate(rows.libraries) if name in names)
+
+        def local() -> np.ndarray:
+            mask = np.isin(np.asarray(rows.review_library), codes)
+            mask = mask if self.review_rows is None else mask[self.review_rows]
+            mask.flags.writeable = False  # kept for later versions (`Segment.derived`)
+            return mask
+
+        return self.segment.derived(("sees", codes), self.deleted, local)
+
     @cached_property
     def deleted_ids(self) -> np.ndarray:
         """The passage ids of the deleted reviews (for stores that filter by payload)."""
@@ -482,17 +509,15 @@ def _base_films(parts: list[Part], n_base: int, n: int) -> tuple[np.ndarray, np.
     people (its own rows), and in the version (every segment's live reviews). People are
     named by everyone's films only: the base library's."""
     counted = np.zeros(n_base, dtype=bool)
-    first = base_films(parts[0].segment.rows)[:n_base]
-    counted[: len(first)] = first
+    first = parts[0].segment
+    none = np.zeros(0, np.int64)
+    mine = first.derived("base films", none, lambda: base_films(first.rows))[:n_base]
+    counted[: len(mine)] = mine
     everyone = np.zeros(n, dtype=bool)
     for part in parts:
-        rows = part.segment.rows
-        if BASE_LIBRARY not in rows.libraries:
-            continue
-        mine = np.asarray(rows.review_library) == rows.libraries.index(BASE_LIBRARY)
-        if part.review_live is not None:
-            mine &= part.review_live
-        everyone[part.film_map[np.asarray(rows.review_film)[mine]]] = True
+        everyone[
+            part.film_map[part.segment.derived("live base films", part.deleted, part.base_films)]
+        ] = True
     return counted, everyone
 
 

@@ -34,11 +34,11 @@ import shutil
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -49,6 +49,8 @@ from index.storage.lexical import LEXICAL_DIR, LexicalIndex
 from index.storage.rows import ROWS_DIR, Rows, read_rows, write_rows
 from index.storage.views import view_record
 from index.types import BASE_LIBRARY, Film, Review
+
+T = TypeVar("T")
 
 SEGMENTS = "segments"
 SEGMENT_FILE = "segment.json"
@@ -316,6 +318,18 @@ class Segment:
             self.db.close()
             raise
         weakref.finalize(self, self.db.close)
+
+    def derived(self, kind: Hashable, deleted: np.ndarray, make: Callable[[], T]) -> T:
+        """What a version works out from this segment and its deletion mask alone (`make`),
+        kept for the next version with the same mask: a member's review leaves the large
+        segment's share of a version as it was. One of each kind, the latest: a segment is
+        immutable, so nothing kept goes stale, and nothing piles up."""
+        found = self.cache.get(("derived", kind))
+        if found is not None and np.array_equal(found[0], deleted):
+            return found[1]
+        value = make()
+        self.cache[("derived", kind)] = (np.array(deleted, copy=True), value)
+        return value
 
     @property
     def store(self) -> dict[str, Any]:

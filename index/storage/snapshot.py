@@ -148,8 +148,9 @@ class Snapshot:
         cached = self._visible.get(library)
         if cached is not None:
             return cached
-        wanted = [i for i, name in enumerate(self.libraries) if name in (BASE_LIBRARY, library)]
-        mask = np.isin(self.review_library, wanted)
+        wanted = (BASE_LIBRARY, library or BASE_LIBRARY)
+        parts = self.combined.parts
+        mask = np.concatenate([part.sees(wanted) for part in parts]) if parts else np.zeros(0, bool)
         if library and library != BASE_LIBRARY and library in self.libraries:
             mask[self.private_rows(library)] = False
         self._visible[library] = mask

@@ -72,7 +72,9 @@ def test_bm25_over_several_segments_equals_one_index_of_the_places_passages(pile
 def test_a_question_without_filters_passes_what_the_place_sees_and_cannot_change_it(piled, place):
     snap = piled.snapshot()
     masks = registry.masks(snap.facts(place), QueryFilters(), place)
-    reviews = snap.visible(place)
+    reviews = snap.visible(place)  # each segment's share kept for later versions
+    codes = [i for i, name in enumerate(snap.libraries) if name in ("base", place)]
+    np.testing.assert_array_equal(reviews, np.isin(snap.review_library, codes))
     films = np.zeros(len(snap.films), bool)
     films[snap.review_film[reviews]] = True
     np.testing.assert_array_equal(masks.reviews, reviews)
@@ -128,3 +130,18 @@ def test_another_servers_member_reviews_are_never_counted_or_shown(piled):
         assert not shown(piled, "the lighthouse keeper and the storm", place) & {
             snap.review_ids[r] for r in others.tolist()
         }
+
+
+def test_a_segments_share_of_a_version_is_kept_for_the_same_deletions_only(piled):
+    segment = piled.snapshot().combined.parts[0].segment
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(len(made))
+        return len(made)
+
+    none = np.zeros(0, np.int64)
+    assert segment.derived("test", none, make) == 1
+    assert segment.derived("test", none.copy(), make) == 1  # the same mask, another array
+    assert segment.derived("test", np.array([3]), make) == 2  # a review deleted since
+    assert segment.derived("test", none, make) == 3  # only the latest is kept
