@@ -65,7 +65,7 @@ class Scope:
     def lexical(self, semantic: str) -> Matches:
         """The question's BM25 matches, counted over the passages this place may see: what
         another server's library says changes no score here."""
-        return self.snap.lexical.match(semantic, self.snap.visible_passages(self.library))
+        return self.snap.lexical.match(semantic, self.snap.bm25(self.library))
 
     @property
     def libraries(self) -> tuple[str, ...]:

@@ -72,6 +72,11 @@ class Facts(Protocol):
         """Which films a place may see (one of their reviews at least)."""
         ...
 
+    def seen(self, library: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The films, reviews and passages a place may see, as masks: what a question
+        without filters passes (the same for every such question in a version: read-only)."""
+        ...
+
     def film(self, row: int) -> Any:
         """A film as this view sees it."""
         ...
@@ -661,6 +666,8 @@ def _each(facts: Facts, filters: QueryFilters) -> list[tuple[Filter, np.ndarray]
 
 
 def _combined(facts: Facts, each: list[tuple[Filter, np.ndarray]], library: str | None) -> Masks:
+    if not each:
+        return Masks(*facts.seen(library))
     films = np.ones(len(facts.films), dtype=bool)
     for f, mask in each:
         if not f.fact.of_review:

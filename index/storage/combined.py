@@ -28,6 +28,7 @@ from index.storage.lexical import (
     K1,
     LEXICAL_DIR,
     B,
+    Counted,
     LexicalIndex,
     Matches,
     _encode,
@@ -86,6 +87,33 @@ class Part:
     def n_passages(self) -> int:
         rows = self.passage_rows
         return self.segment.n_passages if rows is None else len(rows)
+
+    def base_films(self) -> np.ndarray:
+        """The segment's film rows (its own numbering) with a live review of the base
+        library."""
+        rows = self.segment.rows
+        if BASE_LIBRARY not in rows.libraries:
+            return np.zeros(0, np.int64)
+        mine = np.asarray(rows.review_library) == rows.libraries.index(BASE_LIBRARY)
+        if self.review_live is not None:
+            mine &= self.review_live
+        films = np.unique(np.asarray(rows.review_film)[mine]).astype(np.int64)
+        films.flags.writeable = False  # kept for later versions (`Segment.derived`)
+        return films
+
+    def sees(self, names: Sequence[str]) -> np.ndarray:
+        """Whether each live review of the segment is in one of these libraries: worked out
+        once per segment, deletion mask and the libraries of it these name."""
+        rows = self.segment.rows
+        codes = tuple(i for i, name in enumerate(rows.libraries) if name in names)
+
+        def local() -> np.ndarray:
+            mask = np.isin(np.asarray(rows.review_library), codes)
+            mask = mask if self.review_rows is None else mask[self.review_rows]
+            mask.flags.writeable = False  # kept for later versions (`Segment.derived`)
+            return mask
+
+        return self.segment.derived(("sees", codes), self.deleted, local)
 
     @cached_property
     def deleted_ids(self) -> np.ndarray:
@@ -194,7 +222,9 @@ class SegmentedVectors:
 
 class CombinedLexical:
     """BM25 over the live passages of every segment, scored as one index of them would be:
-    N, the mean length and each stem's document frequency count live passages only."""
+    N, the mean length and each stem's document frequency count live passages only. A
+    member's small segment that lacks a stem is passed over by a set lookup (`small_vocab`),
+    so a question costs about the same with 50 of them as with none."""
 
     def __init__(self, parts: list[tuple[LexicalIndex, Part]]) -> None:
         self._parts = [(index, part) for index, part in parts if part.n_passages]
@@ -207,6 +237,21 @@ class CombinedLexical:
                 lengths.sum() if part.passage_live is None else lengths[part.passage_live].sum()
             )
         self._avgdl = total / self.size if self.size else 1.0
+        self._small = [index.small_vocab for index, _ in self._parts]
+
+    def counted(self, among: np.ndarray | None) -> Counted:
+        """N, the mean length and each segment's share of `among` (a bool per version row;
+        None: every live passage)."""
+        if among is None:
+            return Counted(None, self.size, self._avgdl, (None,) * len(self._parts))
+        local = tuple(part.local_mask(among) for _, part in self._parts)
+        n = int(np.count_nonzero(among))
+        total = sum(
+            float(np.asarray(index.doc_len)[mask].sum())
+            for (index, _), mask in zip(self._parts, local, strict=True)
+            if mask is not None
+        )
+        return Counted(among, n, total / n if n else 1.0, local)
 
     def _postings(
         self, index: LexicalIndex, part: Part, stem: bytes, among: np.ndarray | None
@@ -229,26 +274,22 @@ class CombinedLexical:
             docs, tf = docs[seen], tf[seen]
         return docs, tf
 
-    def match(self, query: str, among: np.ndarray | None = None) -> Matches:
+    def match(self, query: str, among: np.ndarray | Counted | None = None) -> Matches:
         """As `LexicalIndex.match`: `among` (a bool per version row), the passages a place
-        may see, the only ones scored and counted (N, mean length, document frequency)."""
+        may see, the only ones scored and counted (N, mean length, document frequency); or
+        `counted(among)`, counted already."""
         stems = tokenize([query], self.stopwords)[0] if self.size else []
-        n, avgdl = self.size, self._avgdl
-        local: list[np.ndarray | None] = [None] * len(self._parts)
-        if among is not None and stems:
-            local = [part.local_mask(among) for _, part in self._parts]
-            n = int(np.count_nonzero(among))
-            total = sum(
-                float(np.asarray(index.doc_len)[mask].sum())
-                for (index, _), mask in zip(self._parts, local, strict=True)
-                if mask is not None
-            )
-            avgdl = total / n if n else 1.0
+        if not stems:
+            return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        counted = among if isinstance(among, Counted) else self.counted(among)
+        n, avgdl, local = counted.n, counted.avgdl, counted.local
         rows, scores = [], []
         for stem in _encode(stems):
+            key = bytes(stem)
             found = [
                 (index, part, *self._postings(index, part, stem, mask))
-                for (index, part), mask in zip(self._parts, local, strict=True)
+                for (index, part), mask, small in zip(self._parts, local, self._small, strict=True)
+                if small is None or key in small
             ]
             df = sum(len(docs) for *_, docs, _ in found)
             if not df:
@@ -268,9 +309,14 @@ class CombinedLexical:
 
     def containing(self, text: str) -> np.ndarray:
         found = []
-        stems = name_stems(text, self.stopwords)  # once, not once per segment
-        for index, part in self._parts:
-            local = index.containing(text, stems)
+        stems = _encode(name_stems(text, self.stopwords))  # once, not once per segment
+        keys = stems.tolist()
+        for (index, part), small in zip(self._parts, self._small, strict=True):
+            if small is not None and not small.issuperset(keys):
+                continue  # a member's segment without the name: a set lookup
+            local = index.holding(stems)
+            if not len(local):
+                continue
             if part.passage_live is not None:
                 local = local[part.passage_live[local]]
             found.append(part.to_version(local))
@@ -463,17 +509,15 @@ def _base_films(parts: list[Part], n_base: int, n: int) -> tuple[np.ndarray, np.
     people (its own rows), and in the version (every segment's live reviews). People are
     named by everyone's films only: the base library's."""
     counted = np.zeros(n_base, dtype=bool)
-    first = base_films(parts[0].segment.rows)[:n_base]
-    counted[: len(first)] = first
+    first = parts[0].segment
+    none = np.zeros(0, np.int64)
+    mine = first.derived("base films", none, lambda: base_films(first.rows))[:n_base]
+    counted[: len(mine)] = mine
     everyone = np.zeros(n, dtype=bool)
     for part in parts:
-        rows = part.segment.rows
-        if BASE_LIBRARY not in rows.libraries:
-            continue
-        mine = np.asarray(rows.review_library) == rows.libraries.index(BASE_LIBRARY)
-        if part.review_live is not None:
-            mine &= part.review_live
-        everyone[part.film_map[np.asarray(rows.review_film)[mine]]] = True
+        everyone[
+            part.film_map[part.segment.derived("live base films", part.deleted, part.base_films)]
+        ] = True
     return counted, everyone
 
 

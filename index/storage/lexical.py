@@ -37,6 +37,9 @@ FORMAT = 3  # 1: bm25s's own saved index; 2: without its stopwords (both rebuilt
 K1, B = 1.5, 0.75
 MAX_STEM_BYTES = 48  # longer "words" are not words; cut, so the vocabulary stays compact
 CHUNK = 50_000  # texts tokenized at a time: a million passages' tokens never sit in memory at once
+# Stems up to which an index also keeps its vocabulary as a set: a member's small segment says
+# whether it holds a stem in a set lookup, not a search of its arrays (a version may have 50).
+SMALL_VOCAB = 4096
 
 
 @cache
@@ -101,6 +104,19 @@ class Matches:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """What BM25 counts over the passages a place may see (`among`, None: all): how many
+    (N) and their mean length, and for a version of several segments each segment's share
+    of `among`. Fixed for a version and a place, so worked out once (`Snapshot.bm25`), not
+    once a question."""
+
+    among: np.ndarray | None
+    n: int
+    avgdl: float
+    local: tuple[np.ndarray | None, ...] = ()
+
+
+@dataclass(frozen=True)
 class LexicalIndex:
     stopwords: frozenset[str]
     vocab: np.ndarray  # sorted stems (utf-8 bytes); a stem's id is its position
@@ -116,6 +132,20 @@ class LexicalIndex:
     @cached_property
     def _avgdl(self) -> float:
         return float(self.doc_len.mean()) if self.size else 1.0
+
+    @cached_property
+    def small_vocab(self) -> frozenset[bytes] | None:
+        """The stems of a small index as a set (None: too many to be worth one)."""
+        if len(self.vocab) > SMALL_VOCAB:
+            return None
+        return frozenset(bytes(stem) for stem in np.asarray(self.vocab).tolist())
+
+    def counted(self, among: np.ndarray | None) -> Counted:
+        """N and the mean length over `among` (a bool per row; None: every row)."""
+        if among is None:
+            return Counted(None, self.size, self._avgdl)
+        n = int(np.count_nonzero(among))
+        return Counted(among, n, float(np.mean(self.doc_len, where=among)) if n else 1.0)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -209,12 +239,12 @@ class LexicalIndex:
         return index
 
     # ------------------------------------------------------------------ asking
-    def match(self, query: str, among: np.ndarray | None = None) -> Matches:
+    def match(self, query: str, among: np.ndarray | Counted | None = None) -> Matches:
         """The passages the question's stems occur in, with their BM25 scores (a stem said
         twice counts twice, as in bm25s). `among` (a bool per row): the passages a place may
         see, the only ones scored and the only ones counted (how many there are, how many
         hold each stem, their mean length), so that what other libraries hold changes no
-        score here; None: all of them."""
+        score here; None: all of them. As `counted(among)`: counted already."""
         stems = tokenize([query], self.stopwords)[0] if self.size else []
         if not stems:
             return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -222,10 +252,8 @@ class LexicalIndex:
         at = np.minimum(np.searchsorted(self.vocab, wanted), max(len(self.vocab) - 1, 0))
         found = at[self.vocab[at] == wanted] if len(self.vocab) else at[:0]
         rows, scores = [], []
-        n, avgdl = self.size, self._avgdl
-        if among is not None:
-            n = int(np.count_nonzero(among))
-            avgdl = float(np.mean(self.doc_len, where=among)) if n else 1.0
+        counted = among if isinstance(among, Counted) else self.counted(among)
+        among, n, avgdl = counted.among, counted.n, counted.avgdl
         for t in found.tolist():
             start, end = int(self.indptr[t]), int(self.indptr[t + 1])
             if not 0 <= start <= end <= len(self.docs):
@@ -256,8 +284,15 @@ class LexicalIndex:
             return np.zeros(0, np.int64)
         if stems is None:
             stems = name_stems(text, self.stopwords)
+        return self.holding(_encode(stems))
+
+    def holding(self, stems: np.ndarray) -> np.ndarray:
+        """The passages holding every one of these (encoded) stems, ascending rows."""
+        small = self.small_vocab
+        if not self.size or (small is not None and not small.issuperset(stems.tolist())):
+            return np.zeros(0, np.int64)
         rows: np.ndarray | None = None
-        for stem in _encode(stems):
+        for stem in stems:
             at = int(np.searchsorted(self.vocab, stem))
             if at >= len(self.vocab) or self.vocab[at] != stem:
                 return np.zeros(0, np.int64)

@@ -34,11 +34,11 @@ import shutil
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -50,6 +50,8 @@ from index.storage.rows import ROWS_DIR, Rows, read_rows, write_rows
 from index.storage.views import view_record
 from index.types import BASE_LIBRARY, Film, Review
 
+T = TypeVar("T")
+
 SEGMENTS = "segments"
 SEGMENT_FILE = "segment.json"
 FORMAT = 1
@@ -57,6 +59,8 @@ FORMAT = 1
 # opening (from a few SQLite rows) costs less than writing and reading ~50 small files.
 DERIVED_FROM = 64
 BUSY_TIMEOUT_MS = 5000
+# Reviews up to which a segment also keeps its review ids in a dictionary (`review_rows`).
+SMALL_SEGMENT = 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS films (
@@ -315,6 +319,18 @@ class Segment:
             raise
         weakref.finalize(self, self.db.close)
 
+    def derived(self, kind: Hashable, deleted: np.ndarray, make: Callable[[], T]) -> T:
+        """What a version works out from this segment and its deletion mask alone (`make`),
+        kept for the next version with the same mask: a member's review leaves the large
+        segment's share of a version as it was. One of each kind, the latest: a segment is
+        immutable, so nothing kept goes stale, and nothing piles up."""
+        found = self.cache.get(("derived", kind))
+        if found is not None and np.array_equal(found[0], deleted):
+            return found[1]
+        value = make()
+        self.cache[("derived", kind)] = (np.array(deleted, copy=True), value)
+        return value
+
     @property
     def store(self) -> dict[str, Any]:
         """What the vector store built for this segment (empty: nothing)."""
@@ -434,9 +450,20 @@ class Segment:
         """A review's row in this segment (reviews are kept in review_id order)."""
         return self.review_rows((review_id,)).get(review_id)
 
+    @cached_property
+    def _small_review_rows(self) -> dict[str, int] | None:
+        """A small segment's (a member's review) rows by review id, so that an answer's look
+        through every segment for its page's reviews is dictionary lookups."""
+        ids = self.rows.review_ids
+        if len(ids) > SMALL_SEGMENT:
+            return None
+        return {rid: row for row, rid in enumerate(ids)}
+
     def review_rows(self, review_ids: Iterable[str]) -> dict[str, int]:
         """Each of these reviews' rows in this segment, those it holds: one search over the
         sorted ids for all of them (an answer asks every segment for its page's reviews)."""
+        if (small := self._small_review_rows) is not None:
+            return {rid: row for rid in review_ids if (row := small.get(rid)) is not None}
         ids = list(review_ids)
         data = self.rows.review_ids.data
         if not ids or not len(data):

@@ -32,7 +32,7 @@ from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.storage.combined import Combined, CombinedLexical, combine
 from index.storage.film_table import Films
-from index.storage.lexical import LexicalIndex
+from index.storage.lexical import Counted, LexicalIndex
 from index.storage.vectors import SettingError, VectorBackend, VectorIndex
 from index.storage.versions import Lease, VersionInfo
 from index.storage.views import LibraryFacts, library_facts
@@ -148,8 +148,9 @@ class Snapshot:
         cached = self._visible.get(library)
         if cached is not None:
             return cached
-        wanted = [i for i, name in enumerate(self.libraries) if name in (BASE_LIBRARY, library)]
-        mask = np.isin(self.review_library, wanted)
+        wanted = (BASE_LIBRARY, library or BASE_LIBRARY)
+        parts = self.combined.parts
+        mask = np.concatenate([part.sees(wanted) for part in parts]) if parts else np.zeros(0, bool)
         if library and library != BASE_LIBRARY and library in self.libraries:
             mask[self.private_rows(library)] = False
         self._visible[library] = mask
@@ -163,6 +164,15 @@ class Snapshot:
             seen = self.visible(library)[self.passage_review]
             self._visible[key] = None if seen.all() else seen
         return self._visible[key]
+
+    def bm25(self, library: str | None) -> Counted:
+        """What BM25 counts over the passages a place may see (N, mean length, each
+        segment's share of them): the same for every question in this version."""
+        key = ("bm25", library)
+        cached = self._visible.get(key)
+        if cached is None:
+            cached = self._visible[key] = self.lexical.counted(self.visible_passages(library))
+        return cached
 
     def passages_with(self, word: str, library: str | None) -> int:
         """How many passages the place may see hold the word (by its stem): what a question's
@@ -268,6 +278,21 @@ class Snapshot:
     def visible_films(self, library: str | None) -> np.ndarray:
         """Films with at least one review the place may see."""
         return self.visible_counts(library) > 0
+
+    def seen(self, library: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The films, reviews and passages a place may see (read-only masks, kept with the
+        version: a question without filters passes them as they are)."""
+        key = ("seen", library)
+        cached = self._visible.get(key)
+        if cached is None:
+            reviews = self.visible(library).copy()
+            films = np.zeros(len(self.films), dtype=bool)
+            films[self.review_film[reviews]] = True
+            passages = reviews[self.passage_review]
+            for mask in (films, reviews, passages):
+                mask.flags.writeable = False
+            cached = self._visible[key] = (films, reviews, passages)
+        return cached
 
     def film_ratings(self, library: str | None) -> np.ndarray:
         """Each film's mean rating over the rated reviews the place may see (NaN: none)."""

@@ -34,16 +34,26 @@ class PatchedGroups(Mapping[str, np.ndarray]):
         self, base: Mapping[str, np.ndarray], rows: np.ndarray, added: dict[str, list[int]]
     ) -> None:
         self._base, self._rows, self._added = base, rows, added
+        # Each value's rows as patched, once: the table never changes, and a question reads
+        # a few values (never more than the table holds, and it lives as long as this).
+        self._patched: dict[str, np.ndarray] = {}
 
     def __getitem__(self, key: str) -> np.ndarray:
+        found = self._patched.get(key)
+        if found is not None:
+            return found
         extra = self._added.get(key)
         if key not in self._base:
             if extra is None:
                 raise KeyError(key)
-            return np.asarray(extra, dtype=np.int32)
-        rows = np.asarray(self._base[key])
-        rows = rows[~np.isin(rows, self._rows)]
-        return rows if extra is None else np.union1d(rows, extra).astype(np.int32)
+            found = np.asarray(extra, dtype=np.int32)
+        else:
+            rows = np.asarray(self._base[key])
+            rows = rows[~np.isin(rows, self._rows)]
+            found = rows if extra is None else np.union1d(rows, extra).astype(np.int32)
+        found.flags.writeable = False
+        self._patched[key] = found
+        return found
 
     def __iter__(self) -> Iterator[str]:
         yield from self._base
@@ -92,6 +102,9 @@ class LibraryFacts:
 
     def visible_films(self, library: str | None) -> np.ndarray:
         return self.snap.visible_films(library)
+
+    def seen(self, library: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.snap.seen(library)
 
     def film(self, row: int) -> Film:
         return self.own.get(row) or self.snap.films[row]
