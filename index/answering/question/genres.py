@@ -134,6 +134,24 @@ def _qualified(question: Question, m: re.Match[str]) -> bool:
     )
 
 
+# "too scary", "not too scary", "nothing overly gory": how much of a kind, said just before it.
+_DEGREE_BEFORE = re.compile(r"\b(?:too|overly|very|that|so)\s+$", re.IGNORECASE)
+
+
+def _degree_of_wanted(question: Question, m: re.Match[str]) -> bool:
+    """A negated degree of a kind wanted elsewhere in the question ("scary but not too scary",
+    "I like horror, nothing too scary though"): how much of it, not a kind unwanted."""
+    if not _DEGREE_BEFORE.search(question.said[: m.start()]):
+        return False
+    kinds = SYNONYMS[m.group(0).lower()]
+    return any(
+        other.start() != m.start()
+        and set(SYNONYMS[other.group(0).lower()]) & set(kinds)
+        and not question.negated(other.start())
+        for other in GENRE_PATTERN.finditer(question.said)
+    )
+
+
 # "movies about crime", "films about war.": a subject that is nothing but a kind of film.
 _SUBJECT_START = re.compile(r"\s*(?:about|involving)\s+", re.IGNORECASE)
 _FILM_BEFORE_SUBJECT = re.compile(r"\b(?:films?|movies?|flicks?|pictures?)\s*$", re.IGNORECASE)
@@ -184,6 +202,9 @@ def read(question: Question) -> None:
         if question.lifted(m.start()):  # "prefer comedies over dramas": no filter either way
             question.negated(m.start())
             question.cut(m)
+        elif _degree_of_wanted(question, m):
+            question.negated(m.start())  # its trigger is understood: taken out
+            question.cut(m)  # the kind is wanted where it is said without a degree
         elif question.negated(m.start()) and not _qualified(question, m):
             found = SYNONYMS[m.group(0).lower()]
             filters.genres_none += [g for g in found if g not in filters.genres_none]
