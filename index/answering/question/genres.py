@@ -48,6 +48,14 @@ _LIST = re.compile(
     re.IGNORECASE,
 )
 _ADJACENT = re.compile(r"[\s-]*$")
+# Between two kinds, a taste said again ("I like horror movies, but I also like comedy", "I love
+# westerns. I also enjoy war films"): two tastes, either of which will do.
+_ANOTHER_TASTE = re.compile(
+    r"(?:^|[,.;!?]|\b(?:but|and)\b)\s*(?:i|we)\s+(?:(?:also|really|do|still|too)\s+)*"
+    r"(?:like|love|enjoy|adore|dig|am\s+(?:also\s+)?(?:into|open\s+to|up\s+for))\b"
+    r"|\b(?:i['’]m|we['’]re)\s+(?:also\s+)?(?:into|open\s+to|up\s+for)\b",
+    re.IGNORECASE,
+)
 _BOTH = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -70,7 +78,10 @@ _REMARK = re.compile(
     r"(?:\b(?:it|that|this|that\s+one|this\s+one|the\s+(?:movie|film)|he|she|they)\s+"
     r"(?:is|was|['’]s|sounds?|looks?|seems?|seemed|looked|sounded|felt|gets?)\s+(?:like\s+)?|"
     r"\b(?:is|was|isn['’]t|wasn['’]t)\s+(?:it|that|this|that\s+one|this\s+one)\s+)"
-    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a)\s+)*$"
+    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a|"
+    # "it was a great thriller": a judgement of the film named, no wish
+    r"great|good|fun|amazing|awesome|excellent|brilliant|decent|solid|fantastic|terrific|"
+    r"wonderful|terrible|bad|cheesy|typical|classic|proper)\s+)*$"
     # "Jumanji was funny": a film named by its capitalised title, then what it was.
     r"|(?-i:[A-Z][\w'’:-]*)\s+(?:was|is|looked|looks|seemed|sounds|sounded)\s+(?:so\s+|really\s+|very\s+|"
     r"pretty\s+|quite\s+)*$",
@@ -79,7 +90,9 @@ _REMARK = re.compile(
 
 
 def _is_genre(question: Question, m: re.Match[str]) -> bool:
-    if _REMARK.search(question.text[: m.start()]) and not question.negated(m.start()):
+    # As said: a name the people step took out is still what the remark is about ("Ryan
+    # Reynolds is hilarious": a person's gift, not a kind of film).
+    if _REMARK.search(question.said[: m.start()]) and not question.negated(m.start()):
         return False
     if m.group(0).lower() not in _CHILDREN:
         return True
@@ -154,7 +167,11 @@ def _degree_of_wanted(question: Question, m: re.Match[str]) -> bool:
 
 # "movies about crime", "films about war.": a subject that is nothing but a kind of film.
 _SUBJECT_START = re.compile(r"\s*(?:about|involving)\s+", re.IGNORECASE)
-_FILM_BEFORE_SUBJECT = re.compile(r"\b(?:films?|movies?|flicks?|pictures?)\s*$", re.IGNORECASE)
+# "movies about war", "which movies are about world war ii", "films that are about crime".
+_FILM_BEFORE_SUBJECT = re.compile(
+    r"\b(?:films?|movies?|flicks?|pictures?)(?:\s+(?:that|which)?\s*(?:are|is|were|was))?\s*$",
+    re.IGNORECASE,
+)
 _SUBJECT_END = re.compile(r"\s*(?:(?:films?|movies?|stuff)\s*)?(?:[.!?]\s*)*$", re.IGNORECASE)
 
 
@@ -217,7 +234,10 @@ def read(question: Question) -> None:
     alternatives = False
     for previous, m in itertools.pairwise(wanted):
         between = text[previous.end() : m.start()]
-        if not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between):
+        if SYNONYMS[previous.group(0).lower()] == SYNONYMS[m.group(0).lower()]:
+            continue  # the same kind said twice is no choice between kinds
+        listed = not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between)
+        if listed or _ANOTHER_TASTE.search(between):
             alternatives = True
     if alternatives and _BOTH.search(text[: wanted[0].start()]):
         alternatives = False

@@ -13,7 +13,8 @@
 - a name nobody knows, by its form, where a taste is said: "I love Ray Liottta", "comedies i
   like kristin wigg", "a good Channing Tatum movie".
 
-"with X and Y" and "both X and Y" want films with every one of them; "X or Y" any. A name in a
+"with X and Y", "both X and Y" and "X and Y together" want films with every one of them; "X or
+Y" any. A name in a
 negation's scope is excluded ("without Tom Hanks", "I can't stand Nicolas Cage"); one in a
 lifted scope ("it doesn't have to be Sandler") is no filter at all. Writers are known but
 cannot be filtered: the answer says so. A name the index does not know still becomes a
@@ -641,6 +642,23 @@ def _first_name(people: People, name: str) -> bool:
     )
 
 
+# "Brad Pitt and Leonardo DiCaprio together", "Hanks and Ryan in the same film": every one.
+_TOGETHER = re.compile(
+    r"\b(?:together|in\s+the\s+same\s+(?:film|movie)|(?:both\s+)?(?:star(?:ring)?|in)\s+it\s+both|"
+    r"co-?starring|team(?:ed)?\s+up)\b",
+    re.IGNORECASE,
+)
+
+
+def read_together(question: Question) -> None:
+    """Actors wanted in one film ("X and Y together"): every one of them, not any."""
+    filters = question.filters
+    if len(filters.cast) > 1 and (m := _TOGETHER.search(question.text)):
+        filters.cast_all += [n for n in filters.cast if n not in filters.cast_all]
+        filters.cast.clear()
+        question.cut(m)
+
+
 def read(question: Question, people: People, vocabulary: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     read_siblings(question, people)
     read_named(question, people)
@@ -649,6 +667,7 @@ def read(question: Question, people: People, vocabulary: set[str] = frozenset())
     read_surnames(question, people, vocabulary)
     read_first_names(question, people)
     read_by_form(question, people, vocabulary)
+    read_together(question)
 
 
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*")

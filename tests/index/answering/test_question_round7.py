@@ -6,8 +6,11 @@ horror, but ..."); films old and new alike (no years); "Hollywood" as a style, n
 unless the films are made there; a degree of a kind wanted elsewhere ("scary but not too
 scary") against a kind not wanted at all; "more into" ending a negation's scope; a first name
 only one well-known person has ("I love Denzel"), never a common one ("Tom") or an English
-word; and a title made of nothing but film words ("The Movies") that "I like movies" never
-names."""
+word; a title made of nothing but film words ("The Movies") that "I like movies" never
+names; a taste said again for another kind (alternatives, not both at once), but not a new wish
+nor the same kind twice; films "that are about" nothing but a kind; a judgement of a film or a
+person named ("it was a great thriller", "X is hilarious"), no wish; and actors wanted
+"together"."""
 
 from __future__ import annotations
 
@@ -191,3 +194,74 @@ def test_a_title_of_only_film_words_is_never_the_phrase_like_movies(question, ex
 )
 def test_mafia_films_are_crime_films(question, expected):
     assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I like horror movies, but I also like comedy", {"genres_any": ["Horror", "Comedy"]}),
+        ("I love westerns. I also enjoy war films", {"genres_any": ["Western", "War"]}),
+        (
+            "comedy is my favorite genre but I'm open to drama too",
+            {"genres_any": ["Comedy", "Drama"]},
+        ),
+        # One kind of film, said with another word: both at once.
+        ("a horror comedy, I like those", {"genres_all": ["Horror", "Comedy"]}),
+        # A new wish, not a second taste.
+        ("I love horror but I want something funny tonight", {"genres_all": ["Horror", "Comedy"]}),
+        # The same kind said twice is no choice.
+        ("i like sci fi. i do like sci-fi", {"genres_all": ["Sci-Fi"]}),
+    ],
+)
+def test_a_taste_said_again_for_another_kind_makes_them_alternatives(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("which movies are about world war ii", {"genres_all": ["War"]}),
+        ("films that are about crime", {"genres_all": ["Crime"]}),
+        # A subject that says more is what happens in the film.
+        ("which films are about the war in Vietnam", {}),
+        ("nothing about horror", {}),
+    ],
+)
+def test_films_said_to_be_about_nothing_but_a_kind_are_of_that_kind(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I watched Heat last week and it was a great thriller. What else?", {"like": "Heat"}),
+        ("Denzel Washington is hilarious, anything with him?", {"cast": ["Denzel Washington"]}),
+        ("is it a good comedy?", {}),
+        # A wish, not a remark.
+        ("I want a great thriller", {"genres_all": ["Thriller"]}),
+    ],
+)
+def test_a_judgement_of_a_film_or_a_person_named_is_no_wish_for_a_kind(question, expected):
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "Brad Pitt and Leonardo DiCaprio together",
+            {"cast_all": ["Brad Pitt", "Leonardo DiCaprio"]},
+        ),
+        (
+            "Tom Hanks and Meg Ryan in the same movie",
+            {"cast_all": ["Tom Hanks", "Meg Ryan"]},
+        ),
+        # Either will do.
+        ("Tom Hanks or Meg Ryan", {"cast": ["Tom Hanks", "Meg Ryan"]}),
+        # One actor: nobody to be together with.
+        ("a film to watch together with Tom Hanks", {"cast": ["Tom Hanks"]}),
+    ],
+)
+def test_actors_wanted_together_are_wanted_in_one_film(question, expected):
+    got = read(question)
+    assert {k: v for k, v in got.items() if k in ("cast", "cast_all")} == expected
