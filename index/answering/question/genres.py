@@ -189,6 +189,21 @@ def _kind_as_subject(question: Question) -> re.Match[str] | None:
     return kind
 
 
+def _alternatives(text: str, wanted: list[re.Match[str]]) -> bool:
+    """Whether the kinds said are a choice ("sci-fi or fantasy", "horror, thrillers and
+    sometimes sci-fi", "I like horror, but I also like comedy"), not one kind of film said in
+    runs of genre words with nothing between them ("romantic comedy")."""
+    alternatives = False
+    for previous, m in itertools.pairwise(wanted):
+        between = text[previous.end() : m.start()]
+        if SYNONYMS[previous.group(0).lower()] == SYNONYMS[m.group(0).lower()]:
+            continue  # the same kind said twice is no choice between kinds
+        listed = not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between)
+        if listed or _ANOTHER_TASTE.search(between):
+            alternatives = True
+    return alternatives and not _BOTH.search(text[: wanted[0].start()])
+
+
 def read(question: Question) -> None:
     filters = question.filters
     amounts = [(m, _AMOUNT_GENRES[m["what"].lower()]) for m in _AMOUNT.finditer(question.text)]
@@ -230,17 +245,7 @@ def read(question: Question) -> None:
             wanted.append(m)
     if not wanted:
         return
-    # Kinds of film: runs of genre words with nothing between them ("romantic comedy").
-    alternatives = False
-    for previous, m in itertools.pairwise(wanted):
-        between = text[previous.end() : m.start()]
-        if SYNONYMS[previous.group(0).lower()] == SYNONYMS[m.group(0).lower()]:
-            continue  # the same kind said twice is no choice between kinds
-        listed = not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between)
-        if listed or _ANOTHER_TASTE.search(between):
-            alternatives = True
-    if alternatives and _BOTH.search(text[: wanted[0].start()]):
-        alternatives = False
+    alternatives = _alternatives(text, wanted)
     target, group = (
         (filters.genres_any, "genres_any") if alternatives else (filters.genres_all, "genres_all")
     )
