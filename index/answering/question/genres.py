@@ -44,6 +44,7 @@ _AMOUNT_GENRES = {
 _LIST = re.compile(
     r"(?:\s+(?:films?|movies?|flicks?))?\s*(?:,|/|&|\band/or\b|\bor\b|\band\b|\bnor\b)\s*"
     r"(?:(?:sometimes|maybe|perhaps|also|even|occasionally|some|a\s+bit\s+of|the\s+odd|a|an|"
+    r"anything|something|"
     r"the|good|great)\s+)*$",
     re.IGNORECASE,
 )

@@ -207,6 +207,8 @@ def read(question: Question) -> None:
         if m.group().lower() == "no" and _ANSWER.match(question.said, m.end()):
             continue  # "no, any newer ones?": an answer to the bot, not a negation
         if m.group().lower() == "too":  # only a kind: "too scary", not "too long"
+            if any(s.covers(m.start()) for s in question.scopes):
+                continue  # "not into anything too scary": the one negation, not a second
             if kind := _kind_after(text, m.end()):
                 question.scopes.append(Scope((m.start(), m.end()), m.end(), kind.end()))
             continue

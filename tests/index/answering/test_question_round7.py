@@ -265,3 +265,19 @@ def test_a_judgement_of_a_film_or_a_person_named_is_no_wish_for_a_kind(question,
 def test_actors_wanted_together_are_wanted_in_one_film(question, expected):
     got = read(question)
     assert {k: v for k, v in got.items() if k in ("cast", "cast_all")} == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I'm not into anything too scary, I'm a big baby", {"genres_none": ["Horror"]}),
+        ("too scary for me", {"genres_none": ["Horror"]}),
+        ("I don't want anything too violent or too scary", {"genres_none": ["Horror"]}),
+    ],
+)
+def test_a_degree_inside_a_negation_is_the_same_negation_not_a_second(question, expected):
+    assert read(question) == expected
+
+
+def test_anything_before_a_kind_in_a_list_keeps_the_list_a_choice():
+    assert read("I enjoy war films and anything historical") == {"genres_any": ["War", "History"]}
