@@ -431,7 +431,8 @@ _JUDGED_AFTER = re.compile(
     r"(?:^|(?<=[.!?,;]\s)|(?<=^\s))\s*(?P<title>(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)"
     r"(?:[ ]{1,2}(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)){0,6})\s+"
     r"(?=(?:is|was|looks|looked|sounds|sounded)\s+(?:so\s+|really\s+|pretty\s+)?"
-    r"(?:one\s+of\s+my\s+favou?rites|my\s+favou?rite|great|amazing|awesome|good|hilarious|"
+    r"(?:one\s+of\s+my\s+favou?rites|one\s+of\s+the\s+(?:best|greatest|finest)|my\s+favou?rite|"
+    r"great|amazing|awesome|good|hilarious|"
     r"funny|fantastic|excellent|the\s+best|lit|interesting|scary|boring|terrible|ok|okay)\b)"
 )
 # "something like the lord of the rings", "movies similar to inception", "a mindbender like

@@ -281,3 +281,16 @@ def test_a_degree_inside_a_negation_is_the_same_negation_not_a_second(question, 
 
 def test_anything_before_a_kind_in_a_list_keeps_the_list_a_choice():
     assert read("I enjoy war films and anything historical") == {"genres_any": ["War", "History"]}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Heat is one of the greatest crime films, anything similar?", "Heat"),
+        ("Heat is one of the best. More like that please", "Heat"),
+        # Nothing named: nothing to be like.
+        ("The best of them is one of the greatest", None),
+    ],
+)
+def test_a_film_judged_one_of_the_best_is_the_film_more_are_wanted_like(question, expected):
+    assert PARSER.parse(question).like == expected
