@@ -5,7 +5,8 @@ A trigger after its terms ("war films bore me", "X isn't my thing", "westerns do
 me") covers its clause back to its start, or the clause before when this one is only a pronoun
 ("Comedies? They're not my thing"), as does a trigger before only a pronoun ("sounds like
 horror. I don't like those"); "I find X boring" covers what it judges. A wish lifted ("it
-doesn't have to be a comedy") or past ("I used to love horror, but ...") covers its clause too,
+doesn't have to be a comedy") or past ("I used to love horror, but ...", "I usually go for
+action, but tonight ...") covers its clause too,
 and what it covers is neither wanted nor excluded. A polite word or a new
 wish after a comma ends a scope ("nothing recent please, a western").
 
@@ -107,7 +108,14 @@ _LIFT = re.compile(
 )
 # A taste that was ("I used to be a big horror fan but ...", "we used to love westerns"): what it
 # covers, to its clause's end, is no wish now, nor a dislike.
-_PAST = re.compile(r"(?<![\w-])(?:i|we)\s+(?:really\s+)?used\s+to(?![\w-])", re.IGNORECASE)
+_PAST = re.compile(
+    r"(?<![\w-])(?:i|we)\s+(?:really\s+)?used\s+to(?![\w-])"
+    # "I usually go for action but tonight I'm feeling a romance": the habit, said against this
+    # time's wish, is no wish now.
+    r"|(?<![\w-])(?:i|we)\s+(?:usually|normally|typically|generally|mostly)(?![\w-])"
+    r"(?=[^.!?;]*?\bbut\s+(?:\w+\s+){0,3}?(?:tonight|today|now|this\s+(?:time|evening|weekend)))",
+    re.IGNORECASE,
+)
 # "I prefer comedies over dramas": the second is not wanted, nor excluded.
 _PREFER_OVER = re.compile(
     r"\bprefer\b[^.!?;]*?(?P<over>\bover\b|\bto\b(?!\s+(?:watch|see|have|be)\b)|\bmore\s+than\b)",

@@ -79,6 +79,17 @@ def test_a_mistyped_genre_word_filters_like_the_word():
         # Only the clause of the past taste: the wish after "but" stands.
         ("I used to watch dramas but now I love horror", {"genres_all": ["Horror"]}),
         ("I love horror", {"genres_all": ["Horror"]}),
+        # A habit said against this time's wish.
+        (
+            "I usually go for action movies but tonight I'm feeling a romance",
+            {"genres_all": ["Romance"]},
+        ),
+        (
+            "we normally watch horror but this time we want something funny",
+            {"genres_all": ["Comedy"]},
+        ),
+        # A habit alone is the taste.
+        ("I usually watch westerns", {"genres_all": ["Western"]}),
     ],
 )
 def test_a_taste_that_was_is_no_wish_and_no_dislike(question, expected):
