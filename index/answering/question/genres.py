@@ -190,6 +190,14 @@ def _kind_as_subject(question: Question) -> re.Match[str] | None:
     return kind
 
 
+# After a second kind: "I mostly watch dramas, but thrillers are fine too".
+_FINE_TOO = re.compile(
+    r"\s*(?:films?|movies?|ones?)?\s*(?:are|is|would\s+be)\s+(?:also\s+)?(?:fine|ok|okay|good|"
+    r"great|welcome)\s+(?:too|as\s+well)\b",
+    re.IGNORECASE,
+)
+
+
 def _alternatives(text: str, wanted: list[re.Match[str]]) -> bool:
     """Whether the kinds said are a choice ("sci-fi or fantasy", "horror, thrillers and
     sometimes sci-fi", "I like horror, but I also like comedy"), not one kind of film said in
@@ -200,7 +208,7 @@ def _alternatives(text: str, wanted: list[re.Match[str]]) -> bool:
         if SYNONYMS[previous.group(0).lower()] == SYNONYMS[m.group(0).lower()]:
             continue  # the same kind said twice is no choice between kinds
         listed = not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between)
-        if listed or _ANOTHER_TASTE.search(between):
+        if listed or _ANOTHER_TASTE.search(between) or _FINE_TOO.match(text, m.end()):
             alternatives = True
     return alternatives and not _BOTH.search(text[: wanted[0].start()])
 

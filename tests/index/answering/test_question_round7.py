@@ -220,6 +220,11 @@ def test_mafia_films_are_crime_films(question, expected):
         ("a horror comedy, I like those", {"genres_all": ["Horror", "Comedy"]}),
         # A new wish, not a second taste.
         ("I love horror but I want something funny tonight", {"genres_all": ["Horror", "Comedy"]}),
+        (
+            "I mostly watch dramas, but thrillers are fine too",
+            {"genres_any": ["Drama", "Thriller"]},
+        ),
+        ("horror comedies are great", {"genres_all": ["Horror", "Comedy"]}),
         # The same kind said twice is no choice.
         ("i like sci fi. i do like sci-fi", {"genres_all": ["Sci-Fi"]}),
     ],
