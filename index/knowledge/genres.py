@@ -140,6 +140,7 @@ _QUESTION_ONLY: dict[str, tuple[str, ...]] = {
     "suspenseful": ("Thriller",),
     "mobster": ("Crime",),
     "mobsters": ("Crime",),
+    "mafia": ("Crime",),
     "sci fy": ("Sci-Fi",),
     "sci-fy": ("Sci-Fi",),
     "scify": ("Sci-Fi",),
@@ -187,7 +188,8 @@ _SORTS = (
     "period piece, slasher, scary, scariest, frightening, spooky, creepy, terrifying, funny, "
     "funniest, hilarious, tearjerker, tear-jerker, weepie, action-packed, concert, whodunit, "
     "whodunnit, who done it, love story, spaghetti western, spoof, parody, slapstick, dramedy, "
-    "suspenseful, comics, comic book, comic books, comic-book, life story, life stories, ww2, "
+    "suspenseful, mafia, comics, comic book, comic books, comic-book, "
+    "life story, life stories, ww2, "
     "wwii, ww1, wwi, world war 2, world war ii, world war two, world war 1, world war one, "
     "second world war, first world war"
 ).split(", ")

@@ -19,7 +19,7 @@ import unicodedata
 from collections import ChainMap, Counter
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -179,6 +179,16 @@ class WellKnown:
 
     names: dict[str, tuple[str, tuple[Role, ...]]]
     by_surname: dict[str, list[str]]  # folded surname -> names
+
+    @cached_property
+    def by_first_name(self) -> dict[str, list[str]]:
+        """Folded first name -> the names of two words or more that start with it."""
+        table: dict[str, list[str]] = {}
+        for name, _ in self.names.values():
+            words = name.split()
+            if len(words) >= 2 and name not in table.get(key := fold(words[0]), []):
+                table.setdefault(key, []).append(name)
+        return table
 
     @classmethod
     def read(cls, path: Path = WELL_KNOWN) -> WellKnown:
@@ -391,6 +401,15 @@ class People:
             return None
         name = ranked[0][0]
         return Person(name, 1, self.roles_of(name))
+
+    def by_first_name(self, word: str) -> Person | None:
+        """The one well-known person with this first name ("Denzel", "Keanu"), when no other
+        well-known person has it; the caller makes sure the word is no ordinary one."""
+        key = fold(_bare(word))
+        names = self.known.by_first_name.get(key, []) if len(key) >= 4 else []
+        if len(names) != 1:
+            return None
+        return Person(names[0], 1, self.roles_of(names[0]))
 
     def _well_known_surname(self, key: str) -> Person | None:
         names = self.known.by_surname.get(key)

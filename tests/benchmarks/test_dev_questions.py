@@ -35,6 +35,7 @@ ROUNDS = [
     (dev_questions.ROUND4, 117, 41),
     (dev_questions.ROUND5, 131, 42),
     (dev_questions.ROUND6, 116, 32),
+    (dev_questions.ROUND7, 142, 58),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Countries in a question: "Korean", "French", "Bollywood", "from Iran", "made in Turkey"."""
+"""Countries in a question: "Korean", "French", "Bollywood", "from Iran", "made in Turkey"
+("Hollywood" is a style, a country only after "from" or "made in")."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ _AMBIGUOUS = set(
     "chad georgia jordan turkey jersey guernsey man niger guinea dominica china us english "
     "america".split()
 )
+# The name of a way of making films, not of where they were made: "classic Hollywood cinema",
+# "70s New Hollywood" (as a review's "a typical Hollywood movie"); a country only after "from"
+# or "made in" ("made in Hollywood").
+_STYLES = {"hollywood"}
 _FROM = re.compile(r"\b(?:from|made in|out of)\s+(?:the\s+)?", re.I)
 
 
@@ -24,7 +29,7 @@ def _alternation(forms: set[str]) -> re.Pattern[str]:
 @cache
 def country_pattern() -> re.Pattern[str]:
     """Country names and demonyms that mean a country wherever they stand."""
-    return _alternation(set(name_table()) - _AMBIGUOUS)
+    return _alternation(set(name_table()) - _AMBIGUOUS - _STYLES)
 
 
 @cache

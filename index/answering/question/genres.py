@@ -44,10 +44,19 @@ _AMOUNT_GENRES = {
 _LIST = re.compile(
     r"(?:\s+(?:films?|movies?|flicks?))?\s*(?:,|/|&|\band/or\b|\bor\b|\band\b|\bnor\b)\s*"
     r"(?:(?:sometimes|maybe|perhaps|also|even|occasionally|some|a\s+bit\s+of|the\s+odd|a|an|"
+    r"anything|something|"
     r"the|good|great)\s+)*$",
     re.IGNORECASE,
 )
 _ADJACENT = re.compile(r"[\s-]*$")
+# Between two kinds, a taste said again ("I like horror movies, but I also like comedy", "I love
+# westerns. I also enjoy war films"): two tastes, either of which will do.
+_ANOTHER_TASTE = re.compile(
+    r"(?:^|[,.;!?]|\b(?:but|and)\b)\s*(?:i|we)\s+(?:(?:also|really|do|still|too)\s+)*"
+    r"(?:like|love|enjoy|adore|dig|am\s+(?:also\s+)?(?:into|open\s+to|up\s+for))\b"
+    r"|\b(?:i['’]m|we['’]re)\s+(?:also\s+)?(?:into|open\s+to|up\s+for)\b",
+    re.IGNORECASE,
+)
 _BOTH = re.compile(r"\bboth\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -70,7 +79,10 @@ _REMARK = re.compile(
     r"(?:\b(?:it|that|this|that\s+one|this\s+one|the\s+(?:movie|film)|he|she|they)\s+"
     r"(?:is|was|['’]s|sounds?|looks?|seems?|seemed|looked|sounded|felt|gets?)\s+(?:like\s+)?|"
     r"\b(?:is|was|isn['’]t|wasn['’]t)\s+(?:it|that|this|that\s+one|this\s+one)\s+)"
-    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a)\s+)*$"
+    r"(?:(?:so|really|very|too|kind\s+of|kinda|a\s+bit|pretty|quite|super|a|an|more\s+of\s+a|"
+    # "it was a great thriller": a judgement of the film named, no wish
+    r"great|good|fun|amazing|awesome|excellent|brilliant|decent|solid|fantastic|terrific|"
+    r"wonderful|terrible|bad|cheesy|typical|classic|proper)\s+)*$"
     # "Jumanji was funny": a film named by its capitalised title, then what it was.
     r"|(?-i:[A-Z][\w'’:-]*)\s+(?:was|is|looked|looks|seemed|sounds|sounded)\s+(?:so\s+|really\s+|very\s+|"
     r"pretty\s+|quite\s+)*$",
@@ -79,7 +91,9 @@ _REMARK = re.compile(
 
 
 def _is_genre(question: Question, m: re.Match[str]) -> bool:
-    if _REMARK.search(question.text[: m.start()]) and not question.negated(m.start()):
+    # As said: a name the people step took out is still what the remark is about ("Ryan
+    # Reynolds is hilarious": a person's gift, not a kind of film).
+    if _REMARK.search(question.said[: m.start()]) and not question.negated(m.start()):
         return False
     if m.group(0).lower() not in _CHILDREN:
         return True
@@ -134,9 +148,31 @@ def _qualified(question: Question, m: re.Match[str]) -> bool:
     )
 
 
+# "too scary", "not too scary", "nothing overly gory": how much of a kind, said just before it.
+_DEGREE_BEFORE = re.compile(r"\b(?:too|overly|very|that|so)\s+$", re.IGNORECASE)
+
+
+def _degree_of_wanted(question: Question, m: re.Match[str]) -> bool:
+    """A negated degree of a kind wanted elsewhere in the question ("scary but not too scary",
+    "I like horror, nothing too scary though"): how much of it, not a kind unwanted."""
+    if not _DEGREE_BEFORE.search(question.said[: m.start()]):
+        return False
+    kinds = SYNONYMS[m.group(0).lower()]
+    return any(
+        other.start() != m.start()
+        and set(SYNONYMS[other.group(0).lower()]) & set(kinds)
+        and not question.negated(other.start())
+        for other in GENRE_PATTERN.finditer(question.said)
+    )
+
+
 # "movies about crime", "films about war.": a subject that is nothing but a kind of film.
 _SUBJECT_START = re.compile(r"\s*(?:about|involving)\s+", re.IGNORECASE)
-_FILM_BEFORE_SUBJECT = re.compile(r"\b(?:films?|movies?|flicks?|pictures?)\s*$", re.IGNORECASE)
+# "movies about war", "which movies are about world war ii", "films that are about crime".
+_FILM_BEFORE_SUBJECT = re.compile(
+    r"\b(?:films?|movies?|flicks?|pictures?)(?:\s+(?:that|which)?\s*(?:are|is|were|was))?\s*$",
+    re.IGNORECASE,
+)
 _SUBJECT_END = re.compile(r"\s*(?:(?:films?|movies?|stuff)\s*)?(?:[.!?]\s*)*$", re.IGNORECASE)
 
 
@@ -152,6 +188,29 @@ def _kind_as_subject(question: Question) -> re.Match[str] | None:
     if kind.group(0).lower() in _CHILDREN | {"family", "families"}:
         return None  # "a movie about children": people the film is about
     return kind
+
+
+# After a second kind: "I mostly watch dramas, but thrillers are fine too".
+_FINE_TOO = re.compile(
+    r"\s*(?:films?|movies?|ones?)?\s*(?:are|is|would\s+be)\s+(?:also\s+)?(?:fine|ok|okay|good|"
+    r"great|welcome)\s+(?:too|as\s+well)\b",
+    re.IGNORECASE,
+)
+
+
+def _alternatives(text: str, wanted: list[re.Match[str]]) -> bool:
+    """Whether the kinds said are a choice ("sci-fi or fantasy", "horror, thrillers and
+    sometimes sci-fi", "I like horror, but I also like comedy"), not one kind of film said in
+    runs of genre words with nothing between them ("romantic comedy")."""
+    alternatives = False
+    for previous, m in itertools.pairwise(wanted):
+        between = text[previous.end() : m.start()]
+        if SYNONYMS[previous.group(0).lower()] == SYNONYMS[m.group(0).lower()]:
+            continue  # the same kind said twice is no choice between kinds
+        listed = not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between)
+        if listed or _ANOTHER_TASTE.search(between) or _FINE_TOO.match(text, m.end()):
+            alternatives = True
+    return alternatives and not _BOTH.search(text[: wanted[0].start()])
 
 
 def read(question: Question) -> None:
@@ -184,6 +243,9 @@ def read(question: Question) -> None:
         if question.lifted(m.start()):  # "prefer comedies over dramas": no filter either way
             question.negated(m.start())
             question.cut(m)
+        elif _degree_of_wanted(question, m):
+            question.negated(m.start())  # its trigger is understood: taken out
+            question.cut(m)  # the kind is wanted where it is said without a degree
         elif question.negated(m.start()) and not _qualified(question, m):
             found = SYNONYMS[m.group(0).lower()]
             filters.genres_none += [g for g in found if g not in filters.genres_none]
@@ -192,14 +254,7 @@ def read(question: Question) -> None:
             wanted.append(m)
     if not wanted:
         return
-    # Kinds of film: runs of genre words with nothing between them ("romantic comedy").
-    alternatives = False
-    for previous, m in itertools.pairwise(wanted):
-        between = text[previous.end() : m.start()]
-        if not _ADJACENT.fullmatch(between) and _LIST.fullmatch(between):
-            alternatives = True
-    if alternatives and _BOTH.search(text[: wanted[0].start()]):
-        alternatives = False
+    alternatives = _alternatives(text, wanted)
     target, group = (
         (filters.genres_any, "genres_any") if alternatives else (filters.genres_all, "genres_all")
     )

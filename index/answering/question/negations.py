@@ -4,7 +4,10 @@ ends at the end of its clause or at a contrast ("but", "though", "what about", "
 A trigger after its terms ("war films bore me", "X isn't my thing", "westerns don't appeal to
 me") covers its clause back to its start, or the clause before when this one is only a pronoun
 ("Comedies? They're not my thing"), as does a trigger before only a pronoun ("sounds like
-horror. I don't like those"); "I find X boring" covers what it judges. A polite word or a new
+horror. I don't like those"); "I find X boring" covers what it judges. A wish lifted ("it
+doesn't have to be a comedy") or past ("I used to love horror, but ...", "I usually go for
+action, but tonight ...") covers its clause too,
+and what it covers is neither wanted nor excluded. A polite word or a new
 wish after a comma ends a scope ("nothing recent please, a western").
 
 Read early, before any term: this step only finds the scopes. The steps that read terms
@@ -103,6 +106,16 @@ _LIFT = re.compile(
     r"needn['’]?t\s+be|not\s+necessarily)(?![\w-])",
     re.IGNORECASE,
 )
+# A taste that was ("I used to be a big horror fan but ...", "we used to love westerns"): what it
+# covers, to its clause's end, is no wish now, nor a dislike.
+_PAST = re.compile(
+    r"(?<![\w-])(?:i|we)\s+(?:really\s+)?used\s+to(?![\w-])"
+    # "I usually go for action but tonight I'm feeling a romance": the habit, said against this
+    # time's wish, is no wish now.
+    r"|(?<![\w-])(?:i|we)\s+(?:usually|normally|typically|generally|mostly)(?![\w-])"
+    r"(?=[^.!?;]*?\bbut\s+(?:\w+\s+){0,3}?(?:tonight|today|now|this\s+(?:time|evening|weekend)))",
+    re.IGNORECASE,
+)
 # "I prefer comedies over dramas": the second is not wanted, nor excluded.
 _PREFER_OVER = re.compile(
     r"\bprefer\b[^.!?;]*?(?P<over>\bover\b|\bto\b(?!\s+(?:watch|see|have|be)\b)|\bmore\s+than\b)",
@@ -126,7 +139,7 @@ _REMARK_THEN_NOT = re.compile(
 _END = re.compile(
     r"[.!?;:\n(]|\.\.\.|…|,\s*(?=(?:i|we|you|he|she|they|it|that|this|but|and|so|maybe|also|"
     r"though|something|please|thanks|what|how|a|an|love|like|want|prefer|need|enjoy|adore|"
-    r"rather|give|show|only|just)\b)|"
+    r"rather|give|show|only|just|no|not|nothing|never)\b)|"
     # A new wish: ", english only", "and love action", "and I want ..."
     r",\s*(?=[\w-]+\s+only\b)|(?<![\w-])and\s+(?=(?:i\s+|we\s+)?(?:really\s+|also\s+)?"
     r"(?:love|like|want|prefer|enjoy|adore|need)\b)|"
@@ -135,6 +148,8 @@ _END = re.compile(
     r"please|thanks|thank\s+you|"
     r"yet|instead|rather|whereas|while|unless|what\s+about|how\s+about|how\s+bout|so|because|"
     r"since|as\s+long\s+as|if|i|i['’]m|we|maybe|perhaps|also|plus|preferably|ideally|more\s+like|"
+    # "not really into sci-fi, more into dramas", "not a horror fan, more of a comedy person"
+    r"more\s+(?:into|of\s+an?|an?)|"
     r"just|only|give\s+me|show\s+me|they|it\s+was|that\s+was|especially|"
     # a run-on's new wish: "not in the mood for subtitles tonight something american"
     r"(?<=\w\s)something|"
@@ -168,6 +183,11 @@ def read(question: Question) -> None:
             Scope((m.start(), m.end()), m.end(), _scope_end(question.said, m.end()), lifts=True)
         )
         taken.append((m.start(), m.end()))
+    for m in _PAST.finditer(text):
+        question.scopes.append(
+            Scope((m.start(), m.end()), m.end(), _scope_end(question.said, m.end()), lifts=True)
+        )
+        taken.append((m.start(), m.end()))
     for m in _PREFER_OVER.finditer(text):
         over = (m.start("over"), m.end("over"))
         question.scopes.append(Scope(over, over[1], _scope_end(question.said, over[1]), lifts=True))
@@ -195,6 +215,8 @@ def read(question: Question) -> None:
         if m.group().lower() == "no" and _ANSWER.match(question.said, m.end()):
             continue  # "no, any newer ones?": an answer to the bot, not a negation
         if m.group().lower() == "too":  # only a kind: "too scary", not "too long"
+            if any(s.covers(m.start()) for s in question.scopes):
+                continue  # "not into anything too scary": the one negation, not a second
             if kind := _kind_after(text, m.end()):
                 question.scopes.append(Scope((m.start(), m.end()), m.end(), kind.end()))
             continue

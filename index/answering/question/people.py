@@ -8,11 +8,13 @@
 - "the Coen brothers": everyone known with that surname;
 - a known name standing anywhere, in any case, a little misspelt or by a nickname ("leo
   dicaprio", "Nick Cage", "Robert Downy Jr."), or a surname the vocabulary makes
-  unambiguous ("Hitchcock films", "speilberg is the man");
+  unambiguous ("Hitchcock films", "speilberg is the man"), or a first name no English word
+  and no other well-known person has ("I love Denzel");
 - a name nobody knows, by its form, where a taste is said: "I love Ray Liottta", "comedies i
   like kristin wigg", "a good Channing Tatum movie".
 
-"with X and Y" and "both X and Y" want films with every one of them; "X or Y" any. A name in a
+"with X and Y", "both X and Y" and "X and Y together" want films with every one of them; "X or
+Y" any. A name in a
 negation's scope is excluded ("without Tom Hanks", "I can't stand Nicolas Cage"); one in a
 lifted scope ("it doesn't have to be Sandler") is no filter at all. Writers are known but
 cannot be filtered: the answer says so. A name the index does not know still becomes a
@@ -239,6 +241,11 @@ def _english() -> Mapping[str, int]:
     from spellchecker import SpellChecker
 
     return SpellChecker(distance=1).word_frequency.dictionary
+
+
+def english_frequency(word: str) -> int:
+    """How often English uses a word (0: not an English word)."""
+    return _english().get(word.lower(), 0)
 
 
 def _rare(word: str, most: int) -> bool:
@@ -556,6 +563,38 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
         _add(question, _role(person, None), [person.name], False, (start, start + len(bare)), keep)
 
 
+def read_first_names(question: Question, people: People) -> None:
+    """A first name alone that names one well-known person and no English word ("I love
+    Denzel", "a Keanu movie", "Scarlett's films"), capitalised and outside a run of capitalised
+    words, where a person is expected: after a taste or a role ("love", "with", "starring") or
+    before "'s" or "movies"."""
+    tokens = list(_WORD.finditer(question.text))
+    for i, token in enumerate(tokens):
+        word = token.group().strip("\"'“”‘’,.!?;:()")
+        bare = re.sub(r"['’]s$", "", word)
+        if len(bare) < 4 or not bare.isalpha() or not bare[:1].isupper() or _shouting(bare):
+            continue
+        if token.start() >= question.head_end or english_frequency(bare) >= 50:
+            continue
+        before = tokens[i - 1].group() if i else ""
+        after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        if (before[:1].isupper() and before != "I" and not before.endswith((".", "!", "?"))) or (
+            after[:1].isupper() and not token.group().endswith((".", ",", "!", "?"))
+        ):
+            continue  # "Denzel Washington" is read whole, "Keanu Reeves" too
+        if not (
+            _LOWER_CUE_BEFORE.search(question.text[: token.start()])
+            or _LOWER_CUE_AFTER.match(question.text, token.end())
+        ):
+            continue
+        person = people.by_first_name(bare)
+        if person is None:
+            continue
+        start = token.start() + token.group().index(word[:1])
+        keep = not people.in_index(person.name)
+        _add(question, _role(person, None), [person.name], False, (start, start + len(bare)), keep)
+
+
 def _someone_else(before: str, person: Person, people: People) -> bool:
     """A first name before the surname that is not theirs: "a richard nixon movie" names
     somebody else, not Cynthia Nixon."""
@@ -603,13 +642,32 @@ def _first_name(people: People, name: str) -> bool:
     )
 
 
+# "Brad Pitt and Leonardo DiCaprio together", "Hanks and Ryan in the same film": every one.
+_TOGETHER = re.compile(
+    r"\b(?:together|in\s+the\s+same\s+(?:film|movie)|(?:both\s+)?(?:star(?:ring)?|in)\s+it\s+both|"
+    r"co-?starring|team(?:ed)?\s+up)\b",
+    re.IGNORECASE,
+)
+
+
+def read_together(question: Question) -> None:
+    """Actors wanted in one film ("X and Y together"): every one of them, not any."""
+    filters = question.filters
+    if len(filters.cast) > 1 and (m := _TOGETHER.search(question.text)):
+        filters.cast_all += [n for n in filters.cast if n not in filters.cast_all]
+        filters.cast.clear()
+        question.cut(m)
+
+
 def read(question: Question, people: People, vocabulary: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     read_siblings(question, people)
     read_named(question, people)
     read_after(question, people)
     read_known(question, people, vocabulary)
     read_surnames(question, people, vocabulary)
+    read_first_names(question, people)
     read_by_form(question, people, vocabulary)
+    read_together(question)
 
 
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*")

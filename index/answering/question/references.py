@@ -339,6 +339,8 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
                 or _ABOUT_AFTER.match(question.text, span[-1].end())
             )
             phrase = " ".join(t.group() for t in span).lower().strip("\"'“”‘’")
+            if _generic(phrase) and not (i > 0 and _capitalised(span[-1].group())):
+                continue  # "I like movies with explosions": not "The Movies" (2005)
             if not cued and (phrase in SYNONYMS or phrase in name_table()):
                 continue  # "science fiction", "the heist": words the question means as such
             if len(key.split()) == 1 and not cued and _PLACE_BEFORE.search(before):
@@ -363,6 +365,15 @@ def _known(question: Question, titles: Titles | None, *_: object) -> _Mention | 
                 best = (start, end, film)
             break
     return _mention(question, best[0], best[1], best[2]) if best else None
+
+
+# Words any question about films uses: a title made of nothing else ("The Movies", "Films")
+# is named only as a title is written, capitalised and not opening the question.
+_GENERIC = set("the a an movie movies film films flick flicks picture pictures cinema".split())
+
+
+def _generic(phrase: str) -> bool:
+    return set(re.findall(r"[\w'’]+", phrase)) <= _GENERIC
 
 
 # Said after a film asked about: "is parasite any good", "whats jaws about".
@@ -420,7 +431,8 @@ _JUDGED_AFTER = re.compile(
     r"(?:^|(?<=[.!?,;]\s)|(?<=^\s))\s*(?P<title>(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)"
     r"(?:[ ]{1,2}(?:[A-Z0-9][\w'’:&-]*|of|the|and|in|a|to)){0,6})\s+"
     r"(?=(?:is|was|looks|looked|sounds|sounded)\s+(?:so\s+|really\s+|pretty\s+)?"
-    r"(?:one\s+of\s+my\s+favou?rites|my\s+favou?rite|great|amazing|awesome|good|hilarious|"
+    r"(?:one\s+of\s+my\s+favou?rites|one\s+of\s+the\s+(?:best|greatest|finest)|my\s+favou?rite|"
+    r"great|amazing|awesome|good|hilarious|"
     r"funny|fantastic|excellent|the\s+best|lit|interesting|scary|boring|terrible|ok|okay)\b)"
 )
 # "something like the lord of the rings", "movies similar to inception", "a mindbender like

@@ -2,7 +2,8 @@
 question: a contraction typed without its apostrophe ("i dont like horror", "im after"),
 chat shorthand ("can u", "pls", "recs", "w my kids", "fav", "tho"), a title's abbreviation
 with its full stop ("dr. strangelove": the full stop ends no sentence), a compound genre
-word one letter off ("si-fi", "sci fu"), and numbers said in words as a voice assistant
+word one letter off ("si-fi", "sci fu"), a one-word genre word mistyped where no English word
+is meant ("documentarys", "comdies", "thrillars"), and numbers said in words as a voice assistant
 writes them down: years ("nineteen ninety four", "two thousand and ten", "the nineteen
 eighties"), minutes ("ninety minutes") and ratings ("rated above eight", "seven and a half").
 
@@ -105,6 +106,44 @@ def _one_letter_off(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+# A word that may be a genre word mistyped: in lower case, or capitalised only as a sentence's
+# first word (elsewhere a capitalised one may be a name or a title, "Weston"), and long enough
+# for a typo to be told from another word.
+_TYPO_CANDIDATE = re.compile(
+    r"(?:(?<=^)|(?<=[.!?]\s))[A-Z][a-z]{5,}(?![\w'’-])|(?<![\w'’-])[a-z]{6,}(?![\w'’-])"
+)
+
+
+def _edits(a: str, b: str) -> int:
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    return int(DamerauLevenshtein.distance(a, b))
+
+
+def _genre_typo(m: re.Match[str]) -> str:
+    """A genre word mistyped ("documentarys", "comdies", "mysterys"): a word English does not
+    have, one edit from a single genre word of one meaning (two for words of nine letters or
+    more), with the same first letter. An English word ("weston", "actions", "crimes") is
+    left alone, however close."""
+    said = m.group()
+    word = said.lower()
+    kinds = _one_word_kinds()
+    if word in kinds:
+        return said
+    from index.answering.question.people import english_frequency
+    from index.knowledge.genres import QUESTION_SYNONYMS
+
+    if english_frequency(word):
+        return said
+    most = 2 if len(word) >= 9 else 1
+    near = [k for k in kinds if k[0] == word[0] and abs(len(k) - len(word)) <= most]
+    near = [k for k in near if _edits(word, k) <= most]
+    if not near or len({QUESTION_SYNONYMS[k] for k in near}) != 1:
+        return said
+    found = min(near, key=lambda k: (_edits(word, k), k))
+    return found.capitalize() if said[0].isupper() else found
 
 
 def _compound(m: re.Match[str]) -> str:
@@ -217,6 +256,7 @@ def expanded(text: str) -> str:
     text = _YEAR_WORDS.sub(_year, text)
     text = _MEASURE.sub(_measure, text)
     text = _WORD.sub(word, text)
+    text = _TYPO_CANDIDATE.sub(_genre_typo, text)
     for m in reversed(list(_TWO_PARTS.finditer(text))):
         end = m.end("b")
         text = text[: m.start()] + _compound(m) + text[end:]

@@ -140,6 +140,13 @@ _NEW = re.compile(
     r"flicks?|titles?)\b(?!\s+(?:like|such\s+as)\b))|(?<![\w-])newer\b(?!\s+(?:ones?\s+|"
     r"films?\s+|movies?\s+)?(?:like|such\s+as)\b)",
 )
+# "old ones, new ones", "old movies and new movies", "new or old": films of any age.
+_ANY_AGE = re.compile(
+    r"\b(?:old(?:er)?|classic)(?:\s+(?:ones?|films?|movies?|stuff))?\s*(?:,|/|\bor\b|\band\b)\s*"
+    r"(?:\w+\s+)?new(?:er)?\b|\bnew(?:er)?(?:\s+(?:ones?|films?|movies?|stuff))?\s*(?:,|/|\bor\b|"
+    r"\band\b)\s*(?:\w+\s+)?old(?:er)?\b",
+    re.I,
+)
 # "newer ones like Home Again (2017)": the films named say how new.
 _EXAMPLE_AFTER = re.compile(r"\s+(?:ones?\s+|films?\s+|movies?\s+)?(?:like|such\s+as)\b", re.I)
 _SETTING = re.compile(
@@ -317,8 +324,12 @@ def _upcoming(question: Question, today: dt.date) -> None:
 
 
 def _relative(question: Question, today: dt.date) -> None:
-    """ "recent", "newer", "just came out", "a new movie": the last five years."""
+    """ "recent", "newer", "just came out", "a new movie": the last five years; not when old
+    ones are as welcome ("old movies and new movies")."""
     filters = question.filters
+    if both := _ANY_AGE.search(question.text):
+        question.cut(both)
+        return
     found = _RECENT.search(question.text) or next(
         (
             m
