@@ -24,6 +24,7 @@ class Throughput:
     naive_rate: float  # passages/s, SentenceTransformer.encode(batch_size=32)
     cosine_mean: float
     cosine_min: float
+    precision: str = "float32"  # the model passages went through (`embedding.quantized_passages`)
 
 
 def write_jsonl(records: list[dict], path: Path) -> Path:
@@ -63,6 +64,7 @@ def throughput(engine: Engine, records: list[dict], rounds: int = 2) -> Throughp
         n / best_naive,
         float(cosine.mean()),
         float(cosine.min()),
+        engine.encoder.precision,
     )
 
 
@@ -108,7 +110,7 @@ def report_lines(t: Throughput, inc: Incremental | None) -> list[str]:
         "| pipeline | passages/s | vs naive encode |",
         "| --- | ---: | ---: |",
         f"| naive `encode(batch_size=32)` (baseline) | {t.naive_rate:.1f} | 1.00x |",
-        f"| cinebot encoder (onnxruntime float32, length-sorted batches) | {t.encode_rate:.1f} | {t.encode_rate / t.naive_rate:.2f}x |",
+        f"| cinebot encoder (onnxruntime {t.precision}, length-sorted batches) | {t.encode_rate:.1f} | {t.encode_rate / t.naive_rate:.2f}x |",
         f"| `cinebot ingest` end to end (read, clean, split, embed, write) | {t.ingest_rate:.1f} | {t.ingest_rate / t.naive_rate:.2f}x |",
         "",
         f"Vectors: mean cosine to the baseline's {t.cosine_mean:.4f} (min {t.cosine_min:.4f}).",

@@ -23,6 +23,7 @@ from bot.terminal.console import print_result
 from index.answering.rank import search_passages
 from index.embedding.encoder import Encoder
 from index.engine import Engine
+from index.ingest import model_facts
 from index.storage.vectors import Selection, backend_for
 from index.storage.versions import IndexStore
 from index.telemetry import request, stage
@@ -123,14 +124,7 @@ def grow_index(
             fid = f"syn-{copy}"
             digest = hashlib.sha1(review.review_id.encode()).hexdigest()
             writer.add_review(review, fid, digest, [texts[row]], noisy.reshape(1, -1))
-        writer.commit(
-            {
-                "model": settings.embedding.model,
-                "dim": vectors.shape[1],
-                "passage_max_tokens": settings.embedding.passage_max_tokens,
-            },
-            backend_for(settings),
-        )
+        writer.commit(model_facts(stored.manifest), backend_for(settings))  # base's vectors
     # Its own encoder (the model itself is shared): the base's remembers questions.
     return Engine(settings, Encoder(settings.embedding))
 

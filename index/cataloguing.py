@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config import Settings
-from index.ingest import FilmResolver
+from index.ingest import FilmResolver, model_facts
 from index.knowledge.catalogue import CatalogueFilm, CatalogueWriter, catalogue_damage
 from index.reading.catalogue_files import KINDS, CatalogueReport, read_catalogue_file
 from index.reading.imdb_datasets import is_imdb_folder, read_imdb_folder
@@ -94,11 +94,7 @@ def import_catalogue(
             out.films = len(catalogue.reading)
             catalogue.close()
             writer.use_catalogue(path)
-            manifest = (
-                {k: base.manifest[k] for k in ("model", "dim", "passage_max_tokens")}
-                if base is not None
-                else new_manifest()
-            )
+            manifest = model_facts(base.manifest) if base is not None else new_manifest()
             out.version = writer.commit(manifest, vectors_to)
         except BaseException:
             if writer is not None:

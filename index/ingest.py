@@ -51,12 +51,22 @@ def content_hash(review: Review) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# What a version records of the model that made its vectors; every commit carries them on.
+MODEL_KEYS = ("model", "dim", "precision", "passage_max_tokens")
+
+
 def index_manifest(settings: Settings, encoder: Encoder) -> dict[str, object]:
     return {
         "model": settings.embedding.model,
         "dim": encoder.dimension,
+        "precision": encoder.precision,
         "passage_max_tokens": settings.embedding.passage_max_tokens,
     }
+
+
+def model_facts(manifest: dict[str, object]) -> dict[str, object]:
+    """A version's model facts, for a commit that embeds nothing (its vectors stay as made)."""
+    return {k: manifest[k] for k in MODEL_KEYS if k in manifest}
 
 
 def read_all(
@@ -226,8 +236,13 @@ class Todo:
 
 
 def same_vectors(old: dict[str, object], new: dict[str, object]) -> bool:
-    """Whether a version's vectors are comparable with what this encoder gives."""
-    return all(old.get(k) == new[k] for k in ("model", "dim"))
+    """Whether a version's vectors are comparable with what this encoder gives: the same
+    model at the same precision (int8 vectors are close to float32's, not equal). A version
+    written before precision was recorded was float32."""
+    return (
+        all(old.get(k) == new[k] for k in ("model", "dim"))
+        and old.get("precision", "float32") == new["precision"]
+    )
 
 
 def write_reviews(
@@ -381,8 +396,7 @@ def remove_reviews(
                 return 0, base.name
             for review_id in gone:
                 writer.delete_review(review_id)
-            manifest = {k: base.manifest[k] for k in ("model", "dim", "passage_max_tokens")}
-            return len(gone), writer.commit(manifest, vectors_to)
+            return len(gone), writer.commit(model_facts(base.manifest), vectors_to)
         except BaseException:
             writer.abort()
             raise

@@ -53,7 +53,8 @@ def _load_model(
     "onnx" runs the model's ONNX export (`index.embedding.onnx_export`) in onnxruntime: the
     same vectors as sentence-transformers in float32, about 1.7 times as fast, and ready in
     a fraction of a second without importing torch; `quantized` is its int8 export, for
-    questions. "sentence-transformers" is the reference, and the way for other models."""
+    questions and (with `embedding.quantized_passages`) passages. "sentence-transformers" is
+    the reference, and the way for other models."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -73,8 +74,10 @@ def _load_model(
 
 class Encoder:
     """Text -> unit vectors, with one backend chosen by `embedding.backend`: passages with
-    `encode`, a question with `encode_query` (onnx: the int8 model, when
-    `embedding.quantized_questions`; repeats come from a small cache)."""
+    `encode` (onnx: the int8 model, when `embedding.quantized_passages`), a question with
+    `encode_query` (onnx: the int8 model, when `embedding.quantized_questions`; repeats come
+    from a small cache). The int8 settings do nothing on sentence-transformers, which has no
+    int8 model: `precision` says what the passages' vectors really are."""
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         if settings.backend not in BACKENDS:
@@ -88,9 +91,16 @@ class Encoder:
         s = self.settings
         return _load_model(str(self.model_path), s.backend, str(s.onnx_dir), quantized, s.threads)
 
+    @property
+    def precision(self) -> str:
+        """The model passages are embedded with, "int8" or "float32". An index records it:
+        vectors of the two are close but not equal, so a change re-embeds, never mixes."""
+        s = self.settings
+        return "int8" if s.backend == "onnx" and s.quantized_passages else "float32"
+
     @cached_property
     def _model(self):
-        return self._load()
+        return self._load(quantized=self.precision == "int8")
 
     @cached_property
     def _question_model(self):

@@ -370,3 +370,78 @@ def test_a_bare_year_that_belongs_to_the_title_is_found_in_the_catalogue(engine,
     assert report.films["matched"] == 1
     film = engine.film("Northern Lights 1984")[1].film
     assert (film.title, film.year) == ("Northern Lights 1984", 2020)
+
+
+def test_switching_passages_to_int8_re_embeds_every_passage_instead_of_mixing(tmp_path, write):
+    from index.embedding.encoder import Encoder
+    from index.engine import Engine
+    from tests.conftest import make_settings
+
+    def engine_with(int8: bool) -> Engine:
+        settings = make_settings(tmp_path / "index")
+        settings.embedding.quantized_passages = int8
+        return Engine(settings, Encoder(settings.embedding))
+
+    path = write(
+        "a.jsonl",
+        jsonl(
+            {"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
+            {"id": "2", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."},
+            {"id": "3", "title": "Alien", "year": 1979, "text": LONG},
+        ),
+    )
+    floats = engine_with(False)
+    floats.ingest([path])
+    before = floats.snapshot()
+    assert before.info.manifest["precision"] == "float32"
+    texts = before.passage_texts(list(range(before.n_passages)))
+    old = {text: np.asarray(before.vectors[row]) for row, text in texts.items()}
+
+    int8 = engine_with(True)
+    report = int8.ingest([path])  # the same file: only the precision changed
+    assert report.passages_embedded == len(old) and (report.added, report.updated) == (0, 0)
+    assert any("embedded again" in note for note in report.notes)
+    after = int8.snapshot()
+    assert after.info.manifest["precision"] == "int8"
+    assert len(after.combined.parts) == 1  # a fresh version: nothing of the float32 one kept
+    new = {
+        text: np.asarray(after.vectors[row])
+        for row, text in after.passage_texts(list(range(after.n_passages))).items()
+    }
+    assert sorted(new) == sorted(old)
+    cosine = np.array([float(new[t] @ old[t]) for t in old])
+    assert (cosine < 0.99999).all() and (cosine > 0.97).all(), cosine  # close, not the same
+    assert int8.ingest([path]).passages_embedded == 0  # and then it is settled
+
+    # Commits that embed nothing carry the precision on: a member's review and its deletion.
+    int8.libraries.post("guild:7", 42, "Ana", "Heat (1995)", 9, "Robbers in Los Angeles.")
+    assert int8.libraries.delete("guild:7", user_id=42) == 1
+    assert int8.store.current().manifest["precision"] == "int8"
+    assert int8.ingest([path]).passages_embedded == 0
+
+    # And back: float32 again re-embeds, to vectors equal to the first ones.
+    floats = engine_with(False)
+    assert floats.ingest([path]).passages_embedded == len(old)
+    again = floats.snapshot()
+    rows = again.passage_texts(list(range(again.n_passages)))
+    for row, text in rows.items():
+        assert np.allclose(np.asarray(again.vectors[row]), old[text], atol=1e-5)
+
+
+def test_an_index_written_before_precision_was_recorded_counts_as_float32(tmp_path, write):
+    from index.embedding.encoder import Encoder
+    from index.engine import Engine
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "index")
+    settings.embedding.quantized_passages = False
+    engine = Engine(settings, Encoder(settings.embedding))
+    path = write("a.jsonl", jsonl({"id": "1", "title": "Heat", "year": 1995, "text": TEXT}))
+    engine.ingest([path])
+    live = engine.store.current()
+    manifest_file = settings.index_dir / live.name / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    del manifest["precision"]
+    manifest_file.write_text(json.dumps(manifest))
+    assert "precision" not in engine.store.current().manifest
+    assert engine.ingest([path]).passages_embedded == 0  # float32 then, float32 now

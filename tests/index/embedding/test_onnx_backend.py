@@ -1,5 +1,6 @@
-"""The onnx backend (the default): passages give sentence-transformers' vectors; questions go
-through the int8 export, close enough that answers stay the same (make eval judges it fully);
+"""The onnx backend (the default): passages in float32 give sentence-transformers' vectors;
+questions (and passages, with `embedding.quantized_passages`) go through the int8 export,
+close enough that answers stay the same (make eval and the judged set judge it fully);
 the export is made once and a serving process never imports torch."""
 
 import os
@@ -30,13 +31,37 @@ def reference():
     return Encoder(EmbeddingSettings(backend="sentence-transformers"))
 
 
-def test_passages_match_sentence_transformers_vector_for_vector(encoder, reference):
-    assert encoder.settings.backend == "onnx"
-    ours, theirs = encoder.encode(TEXTS), reference.encode(TEXTS)
+@pytest.fixture(scope="module")
+def float32(encoder):
+    return Encoder(encoder.settings.model_copy(update={"quantized_passages": False}))
+
+
+def test_passages_match_sentence_transformers_vector_for_vector(float32, reference):
+    assert float32.settings.backend == "onnx" and float32.precision == "float32"
+    ours, theirs = float32.encode(TEXTS), reference.encode(TEXTS)
     assert ours.shape == theirs.shape == (len(TEXTS), 384)
     cosine = (ours * theirs).sum(axis=1)
     assert cosine.min() > 0.9999, cosine
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_int8_passages_stay_close_to_the_float_vectors(encoder, float32):
+    int8 = Encoder(encoder.settings.model_copy(update={"quantized_passages": True}))
+    assert int8.precision == "int8"
+    ours, theirs = int8.encode(TEXTS), float32.encode(TEXTS)
+    cosine = (ours * theirs).sum(axis=1)
+    assert cosine.min() > 0.97 and cosine.max() < 0.99999, cosine  # close, not the same model
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+
+
+def test_sentence_transformers_has_no_int8_model_and_ignores_the_setting(reference):
+    both = Encoder(
+        reference.settings.model_copy(
+            update={"quantized_passages": True, "quantized_questions": True}
+        )
+    )
+    assert both.precision == "float32"  # what an index records of its vectors
+    assert np.array_equal(both.encode(TEXTS[:3]), reference.encode(TEXTS[:3]))
 
 
 def test_int8_questions_stay_close_to_the_float_vectors(encoder, reference):
