@@ -89,7 +89,7 @@ def verdicts(scores: dict[str, SystemScores]) -> list[str]:
         )
     ok = ours.panned.high <= PANNED_TARGET
     lines.append(
-        f"- panned films shown ≤ {PANNED_TARGET:.0%}: {ours.panned.text()}: "
+        f"- panned films shown ≤ {PANNED_TARGET:.0%}: {ours.panned.text(3)}: "
         f"**{'met' if ok else 'not met'}**"
     )
     assert ours.explains is not None
@@ -152,7 +152,7 @@ def report(
         cells = " | ".join(s.p5[k].text() for k in KINDS)
         title = f"**{name}**" if name == CINEBOT else name
         lines.append(
-            f"| {title} | {cells} | {s.panned.text()} | {explains} | "
+            f"| {title} | {cells} | {s.panned.text(3)} | {explains} | "
             f"{s.shown_per_question:.1f} | {seconds.get(name, float('nan')):.3f} |"
         )
     lines.append(

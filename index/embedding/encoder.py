@@ -120,9 +120,17 @@ class Encoder:
         """Load what answering needs (exporting the ONNX files on a machine's first run)."""
         _ = self._question_model
 
+    @property
+    def _batch_size(self) -> int:
+        """Passages a run of the model: `embedding.batch_size`, but one at a time through the
+        int8 model, which scales its activations by the range of the whole batch (dynamic
+        quantisation): in a batch, a passage's vector would depend on its neighbours (cosine
+        0.988 at worst), and one at a time is as fast."""
+        return 1 if self.precision == "int8" else self.settings.batch_size
+
     def _encode_batch(self, model, texts: list[str]) -> np.ndarray:
         if self.settings.backend == "onnx":
-            return model.encode(texts, batch_size=self.settings.batch_size)
+            return model.encode(texts, batch_size=self._batch_size)
         return model.encode(
             texts,
             batch_size=self.settings.batch_size,
@@ -183,7 +191,7 @@ class Encoder:
         # length, so little is spent on padding. The lock is taken per chunk, not per call:
         # a query embedded during a long ingest waits for one chunk, not the whole ingest.
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        step = self.settings.batch_size * 4
+        step = self.settings.batch_size * 4  # a chunk: what one take of the lock embeds
         chunks: list[np.ndarray] = []
         model = self._model
         for start in range(0, len(texts), step):
