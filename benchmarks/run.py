@@ -142,6 +142,7 @@ def run(
         lines += targets.lines(speed, warm, rows, recalls, starts, incremental, piled)
         lines[-1:-1] = bench_reviews.target_lines(reviews, in_a_row)
         lines += bench_answers.report_lines(warm) if warm else []
+        lines += bench_answers.warmth_lines(bench_answers.warmth([r["text"] for r in records]))
         lines += bench_index.report_lines(speed, incremental) if speed else []
         lines += bench_reviews.report_lines(reviews, in_a_row, piled)
         lines += bench_search.latency_lines(rows, queries)

@@ -6,8 +6,8 @@ follows a "but" counting more than what precedes it, squashed into -1..1 as VADE
 A snippet is chosen among a passage's sentences for every review an answer shows (15 a
 page): VADER's own scorer, with its idioms, boosters and capitals, costs about 77 µs a
 sentence, which would double a warm answer; reading the lexicon with one regex and one dict
-lookup a word costs a few µs (`benchmarks/bench_answers.py` measures both, and how often they
-agree on a sentence's sign)."""
+lookup a word costs a few µs (`benchmarks/bench_answers.py`'s `warmth` measures both on the
+corpus's reviews, and how often they agree on a sentence's sign)."""
 
 from __future__ import annotations
 

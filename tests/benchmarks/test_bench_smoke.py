@@ -24,6 +24,7 @@ def test_benchmark_smoke_run_reports_every_section_with_exact_filtered_recall(tm
     for section in (
         "Targets (issue #14), from this run",
         "Warm answers against the naive question embedding",
+        "A snippet's warmth against VADER's own scorer",
         "Indexing throughput",
         "Incremental re-index",
         "Query latency (ms)",
