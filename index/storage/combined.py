@@ -91,13 +91,7 @@ class Part:
     def base_films(self) -> np.ndarray:
         """The segment's film rows (its own numbering) with a live review of the base
         library."""
-        rows = self.segment.rows
-        if BASE_LIBRARY not in rows.libraries:
-            return np.zeros(0, np.int64)
-        mine = np.asarray(rows.review_library) == rows.libraries.index(BASE_LIBRARY)
-        if self.review_live is not None:
-            mine &= self.review_live
-        films = np.unique(np.asarray(rows.review_film)[mine]).astype(np.int64)
+        films = np.flatnonzero(base_films(self.segment.rows, self.review_live)).astype(np.int64)
         films.flags.writeable = False  # kept for later versions (`Segment.derived`)
         return films
 

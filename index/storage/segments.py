@@ -85,12 +85,15 @@ CREATE TABLE IF NOT EXISTS film_views (
 """
 
 
-def base_films(rows: Rows) -> np.ndarray:
-    """Whether the base library reviews each of a segment's films (a bool per film row)."""
+def base_films(rows: Rows, live: np.ndarray | None = None) -> np.ndarray:
+    """Whether the base library reviews each of a segment's films (a bool per film row);
+    with `live` (a bool per review), by a review not deleted."""
     base = np.zeros(len(rows.review_film) and int(np.max(rows.review_film)) + 1, dtype=bool)
     if BASE_LIBRARY in rows.libraries:
-        code = rows.libraries.index(BASE_LIBRARY)
-        base[np.asarray(rows.review_film)[np.asarray(rows.review_library) == code]] = True
+        mine = np.asarray(rows.review_library) == rows.libraries.index(BASE_LIBRARY)
+        if live is not None:
+            mine &= live
+        base[np.asarray(rows.review_film)[mine]] = True
     return base
 
 
