@@ -13,6 +13,7 @@ from index.answering.question.state import Question
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.types import Film
+from tests.index.answering.reading import reading
 
 TODAY = dt.date(2026, 11, 25)
 KNOWN = People(
@@ -31,12 +32,7 @@ PARSER = QueryParser(KNOWN, FILMS, today=TODAY)
 
 
 def read(text: str) -> dict:
-    parsed = PARSER.parse(text)
-    got = {k: v for k, v in parsed.filters.model_dump().items() if v not in (None, [], False)}
-    for key in ("limit", "like", "title"):
-        if getattr(parsed, key) is not None:
-            got[key] = getattr(parsed, key)
-    return got
+    return reading(PARSER.parse(text), "limit", "like", "title")
 
 
 # ------------------------------------------------------------------ negation (NegEx)

@@ -13,14 +13,14 @@ import pytest
 
 from index.answering.question import QueryParser
 from index.knowledge.people import People
+from tests.index.answering.reading import reading
 
 TODAY = dt.date(2026, 11, 25)
 PARSER = QueryParser(People(directors=["Sofia Coppola"], cast=["Nicolas Cage"]), today=TODAY)
 
 
 def read(text: str) -> dict:
-    parsed = PARSER.parse(text)
-    return {k: v for k, v in parsed.filters.model_dump().items() if v not in (None, [], False)}
+    return reading(PARSER.parse(text))
 
 
 @pytest.mark.parametrize(

@@ -19,19 +19,14 @@ from index.answering.question.shorthand import expanded
 from index.knowledge.people import People
 from index.knowledge.titles import Titles
 from index.types import Film
+from tests.index.answering.reading import reading
 
 TODAY = dt.date(2026, 11, 25)
 PARSER = QueryParser(People(directors=["Quentin Tarantino"], cast=["Keanu Reeves"]), today=TODAY)
 
 
 def read(text: str) -> dict:
-    parsed = PARSER.parse(text)
-    found = {k: v for k, v in parsed.filters.model_dump().items() if v not in (None, [], False)}
-    if parsed.like:
-        found["like"] = parsed.like
-    if parsed.limit:
-        found["limit"] = parsed.limit
-    return found
+    return reading(PARSER.parse(text), "like", "limit")
 
 
 @pytest.mark.parametrize(

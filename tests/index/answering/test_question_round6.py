@@ -14,6 +14,7 @@ import pytest
 
 from index.answering.question import QueryParser
 from index.knowledge.people import People
+from tests.index.answering.reading import reading
 
 TODAY = dt.date(2026, 11, 25)
 PARSER = QueryParser(
@@ -22,11 +23,7 @@ PARSER = QueryParser(
 
 
 def read(text: str) -> dict:
-    parsed = PARSER.parse(text)
-    found = {k: v for k, v in parsed.filters.model_dump().items() if v not in (None, [], False)}
-    if parsed.like:
-        found["like"] = parsed.like
-    return found
+    return reading(PARSER.parse(text), "like")
 
 
 @pytest.mark.parametrize(
