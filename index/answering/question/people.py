@@ -250,7 +250,7 @@ def english_frequency(word: str) -> int:
 
 def _rare(word: str, most: int) -> bool:
     """A word English rarely uses: a name's, not a description's ("famous", "filmmakers")."""
-    return _english().get(word.lower(), 0) < most
+    return english_frequency(word) < most
 
 
 def _lower_case_name(text: str, start: int, people: People) -> tuple[str, int] | None:
@@ -574,7 +574,7 @@ def read_first_names(question: Question, people: People) -> None:
         bare = re.sub(r"['’]s$", "", word)
         if len(bare) < 4 or not bare.isalpha() or not bare[:1].isupper() or _shouting(bare):
             continue
-        if token.start() >= question.head_end or english_frequency(bare) >= 50:
+        if token.start() >= question.head_end or not _rare(bare, 50):
             continue
         before = tokens[i - 1].group() if i else ""
         after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
