@@ -295,11 +295,7 @@ class CombinedLexical:
                 norm = K1 * ((1 - B) + B * np.asarray(index.doc_len[docs]) / avgdl)
                 rows.append(part.to_version(docs))
                 scores.append((idf * tf / (tf + norm)).astype(np.float32))
-        if not rows:
-            return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
-        unique, inverse = np.unique(np.concatenate(rows), return_inverse=True)
-        summed = np.bincount(inverse, weights=np.concatenate(scores)).astype(np.float32)
-        return Matches(unique.astype(np.int64), summed)
+        return Matches.summed(rows, scores, self.size)
 
     def containing(self, text: str) -> np.ndarray:
         found = []
