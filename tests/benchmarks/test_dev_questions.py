@@ -36,6 +36,7 @@ ROUNDS = [
     (dev_questions.ROUND5, 131, 42),
     (dev_questions.ROUND6, 116, 32),
     (dev_questions.ROUND7, 142, 58),
+    (dev_questions.ROUND8, 146, 58),
 ]
 
 

@@ -85,7 +85,11 @@ _REMARK = re.compile(
     r"wonderful|terrible|bad|cheesy|typical|classic|proper)\s+)*$"
     # "Jumanji was funny": a film named by its capitalised title, then what it was.
     r"|(?-i:[A-Z][\w'’:-]*)\s+(?:was|is|looked|looks|seemed|sounds|sounded)\s+(?:so\s+|really\s+|very\s+|"
-    r"pretty\s+|quite\s+)*$",
+    r"pretty\s+|quite\s+)*$"
+    # "the last few movies I watched were heavy war dramas": what was seen, not what is wanted.
+    r"|\b(?:movies?|films?|ones?|things?)\s+(?:that\s+)?(?:i|we)\s+(?:['’]ve\s+|have\s+|just\s+|"
+    r"recently\s+|lately\s+)*(?:watched|saw|seen|rented|streamed)(?:\s+(?:lately|recently))?\s+"
+    r"(?:were|was|have\s+been|had\s+been)\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 

@@ -112,7 +112,9 @@ _PAST = re.compile(
     r"(?<![\w-])(?:i|we)\s+(?:really\s+)?used\s+to(?![\w-])"
     # "I usually go for action but tonight I'm feeling a romance": the habit, said against this
     # time's wish, is no wish now.
-    r"|(?<![\w-])(?:i|we)\s+(?:usually|normally|typically|generally|mostly)(?![\w-])"
+    # "I'm usually into comedies, but tonight ...": the same habit, said with a copula.
+    r"|(?<![\w-])(?:i|we)(?:['’]m|['’]re|\s+am|\s+are)?\s+(?:usually|normally|typically|generally|"
+    r"mostly)(?![\w-])"
     r"(?=[^.!?;]*?\bbut\s+(?:\w+\s+){0,3}?(?:tonight|today|now|this\s+(?:time|evening|weekend)))",
     re.IGNORECASE,
 )

@@ -9,7 +9,7 @@ understood:
    its "none" filter;
 3. references: every film the question names (a title with its year, a title the index
    knows, "like the lord of the rings"), taken out before any number or genre word in it is
-   read;
+   read; what a film is compared with ("more than any American horror film"), no wish;
 4. people, before anything else might read a name's words as a country or genre;
 5. runtime, before its minutes look like a rating; languages, before "Korean" in
    "Korean-language" looks like a country;
@@ -24,6 +24,7 @@ import datetime as dt
 import re
 
 from index.answering.question import (
+    comparisons,
     countries,
     counts,
     genres,
@@ -86,6 +87,7 @@ class QueryParser:
         talk.read(question)
         negations.read(question)
         references.read(question, self.titles, self.people)
+        comparisons.read(question)
         counts.read(question)
         people.read(question, self.people, vocabulary())
         runtime.read(question)

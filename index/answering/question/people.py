@@ -511,6 +511,10 @@ _LOWER_CUE_AFTER = re.compile(
 )
 
 
+# After "the", a surname is somebody only before a film word: "the new Spielberg movie".
+_FILM_WORD_AFTER = re.compile(r"['’]s\b|\s+(?:films?|movies?|flicks?|pictures?)\b", re.I)
+
+
 # "tarantino and nolan", "nolan, villeneuve": a surname in a list after another one.
 _LISTED_AFTER = re.compile(r"([A-Za-z][\w'’-]+)\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
 
@@ -544,6 +548,8 @@ def read_surnames(question: Question, people: People, vocabulary: set[str]) -> N
             ) or (after[:1].isupper() and not token.group().endswith((".", ",", "!", "?")))
             if in_run:
                 continue
+            if before.lower() == "the" and not _FILM_WORD_AFTER.match(question.text, token.end()):
+                continue  # "the Lord of the Rings", "the Hunt": a title's word, not a surname
         elif any(people.ordinary_word(stem) for stem in (bare, bare[:-1], bare[:-2])):
             continue  # "cage", "zombies", "chases"
         elif not (

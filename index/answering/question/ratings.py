@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from index.answering.question.state import Question
 from index.types import Ignored
 
-_NUM = r"(\d+(?:\.\d+)?)(?!\d|\.\d)"
+# "at least an 8", "above a 7": a rating said with an article (never a time: "a 2 hour film").
+_NUM = r"(?:an?\s+(?=\d+(?:\.\d+)?(?!\d|\.\d)(?!\s*(?:hours?|hrs?|minutes?|mins?|years?)\b)))?(\d+(?:\.\d+)?)(?!\d|\.\d)"
 _UNIT = (
     r"\s*(?P<scale>/\s*100|/\s*10(?!\d)|/\s*5(?:\s*stars?)?(?!\d)|out of (?:100|10|5(?:\s*stars?)?)"
     r"|stars?|%|points?)"

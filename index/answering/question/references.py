@@ -453,6 +453,13 @@ _LOWER_AFTER_TASTE = re.compile(
     r"(?=[.!?,;]|$|\s+but\b)"
 )
 _TITLE_OPENERS = {"star", "top", "good", "best"}
+# Before a capitalised title: words that say "films like" ("something like", "movies similar
+# to"), not a taste ("I like", "I love").
+_FILMS_LIKE_BEFORE = re.compile(
+    r"(?:\b(?:movies?|films?|something|anything|stuff|ones?|more|things)\s+(?:like|similar\s+to)|"
+    r"\bsimilar\s+to|\bsuch\s+as|\balong\s+the\s+lines\s+of)\s+(?:the\s+(?:movie|film)\s+)?$",
+    re.I,
+)
 # "films like", "something like", "a mindbender like", ", like": the words before "like" say a
 # film follows ("scared. like cant sleep": a pause).
 _FILMS_LIKE = re.compile(
@@ -508,7 +515,10 @@ def _after_like(
                 or words[0].lower() in ("it", "that", "this", "he", "she")
             ):
                 continue
-            if people is not None and _people(pattern, words, people):
+            films_like = pattern is _CAPITALISED_AFTER_LIKE and bool(
+                _FILMS_LIKE_BEFORE.search(text, 0, m.start("title"))
+            )
+            if people is not None and _people(pattern, words, people, films_like):
                 continue
             start = m.start("title")
             mention = _mention(question, start, start + len(title), title)
@@ -550,12 +560,16 @@ def _lower_case_title(
     )
 
 
-def _people(pattern: re.Pattern[str], words: list[str], people: People) -> bool:
-    """Whether words after "like" name people rather than a film."""
+def _people(
+    pattern: re.Pattern[str], words: list[str], people: People, films_like: bool = False
+) -> bool:
+    """Whether words after "like" name people rather than a film. After words that say
+    "films like" ("something like Harry Potter"), a first name opens a person's name only
+    when the whole name is known."""
     if (hit := people.find(words, fuzzy=True)) and hit.words >= 2:
         return True  # "something like Nicolas Cage", "I like Quintin Tarantino": a person
     if pattern is _CAPITALISED_AFTER_LIKE and (
-        _first_name(words[0], people)
+        (_first_name(words[0], people) and not (films_like and len(words) >= 2))
         or (len(words) == 1 and people.by_surname(words[0]) is not None)
     ):
         return True  # "I love Kristen Wiig", "I love Tarantino": a person

@@ -24,7 +24,8 @@ _BEFORE = re.compile(
     re.I,
 )
 _AFTER = re.compile(
-    rf"\b{_AMOUNT.format(n='a')}\s*(?:long\s+)?(?P<op>or (?:less|shorter|under)|or (?:more|longer|over)|max|maximum|tops)\b",
+    rf"\b{_AMOUNT.format(n='a')}\s*(?:long\s*)?,?\s*(?P<op>or (?:less|shorter|under)|or (?:more|longer|over)|max|maximum|tops|"
+    r"no longer|not (?:any )?longer|at (?:the )?most)\b",
     re.I,
 )
 _BETWEEN = re.compile(
@@ -77,6 +78,7 @@ def read(question: Question) -> None:
                 ("or less", "or shorter", "or under")
             )
             shorter = shorter or op in {"max", "maximum", "tops"}
+            shorter = shorter or op in {"no longer", "not longer", "not any longer", "at the most"}
             start = m.start()
             if pattern is _BEFORE and (negated := _NEGATED.search(question.text[:start])):
                 # "nothing over 3 hours" is "at most 3 hours"
