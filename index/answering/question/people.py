@@ -91,15 +91,15 @@ _AFTER: tuple[tuple[Role | None, str, bool], ...] = (
     (
         "cast",
         r"(?:has\s+)?(?:(?:acted|appeared|starred|played)\s+in|(?:was|is|were)\s+in|plays|"
-        r"stars\s+in|appears?\s+in|appearing\s+in|act\s+in|star\s+in)\b",
+        r"stars\s+in|appears?\s+in|appearing\s+in|act\s+in|star\s+in|been\s+in)\b",
         True,
     ),
-    (
-        None,
-        r"(?:has\s+)?(?:done|been\s+in)\b(?=\s+(?:anything|something|any|lately|recently)\b)",
-        True,
-    ),
+    # "which movies was X in?": "in" ending the question, the name after "was".
+    ("cast", r"in(?=\s*(?:[?.!]|$))", True),
+    (None, r"(?:has\s+)?done\b(?=\s+(?:anything|something|any|lately|recently)\b)", True),
 )
+# What a bare "in" at the end needs before the name to say someone acted.
+_WAS_BEFORE = re.compile(r"\b(?:was|were|is|are)\s+$", re.I)
 _HAS_BEFORE = re.compile(
     r"\b(?:has|did|does|do|what\s+has|what\s+did|what\s+does|what\s+movies\s+(?:has|did|does))\s+$",
     re.I,
@@ -442,6 +442,8 @@ def read_after(question: Question, people: People) -> None:
                     start_with_has = has.start()  # "has X made": the "has" goes too
                 else:
                     start_with_has = start
+                if verb.startswith("in") and not _WAS_BEFORE.search(question.text[:start]):
+                    continue
                 person = _known_at(question, start, people)
                 if person is not None and person.words == n:
                     _add(

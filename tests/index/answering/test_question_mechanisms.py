@@ -218,6 +218,10 @@ def test_years_that_are_not_release_years(text):
             dict(genres_all=["Comedy"], cast=["jenna bakersfield"]),
         ),
         ("I love Danny Westerbrook", dict(cast=["Danny Westerbrook"])),
+        ("which movies was Danny Westerbrook in?", dict(cast=["Danny Westerbrook"])),
+        ("what has Danny Westerbrook been in", dict(cast=["Danny Westerbrook"])),
+        ("a film that Danny Westerbrook shows up in", {}),  # "in" after no "was"
+        ("Was Danny Westerbrook in the mood for Westerns?", dict(genres_all=["Western"])),
         (
             "starring john smithson and mary jonesworth",
             dict(cast_all=["john smithson", "mary jonesworth"]),
