@@ -25,7 +25,7 @@ from benchmarks.eval_questions import QUESTIONS as EVAL_QUESTIONS
 from bot.terminal.console import print_result
 from index.embedding.encoder import _load_model
 from index.engine import Engine
-from index.telemetry import request, stage
+from index.telemetry import request
 
 
 @dataclass
@@ -134,8 +134,7 @@ def warm_answers(engine: Engine, block: int = 10) -> Warm:
                 t = time.perf_counter()
                 result = engine.ask(question)
                 asked = time.perf_counter()
-                with stage("render"):
-                    results_embed(result)
+                results_embed(result)
                 rendered = time.perf_counter()
                 print_result(console, result)
                 printed = time.perf_counter()
