@@ -83,14 +83,14 @@ def _values(
     parts: list[str],
     wanted: frozenset[str],
     weight: Mapping[str, float],
-    title: re.Pattern[str] | None,
+    title: str,
 ) -> list[float]:
     """Each sentence's worth: the weights of the question's stems it has (as `terms` would
     find them), the film's own title left out. One pass over the passage, a sentence to a
     line, rather than a regex per sentence: this runs for every review shown."""
     text = "\n".join(parts).lower()  # no sentence holds a newline (sentences collapses them)
-    if title is not None:
-        text = title.sub(" ", text)
+    if title:  # the film's own title, lower case: a literal, replaced without a regex
+        text = text.replace(title, " ")
     value = [0.0] * len(parts)
     counted: set[tuple[int, str]] = set()
     line = last = 0
@@ -118,14 +118,6 @@ def weights(question: str, passages_with: Callable[[str], int], n: int) -> dict[
     return out
 
 
-@functools.lru_cache(maxsize=512)
-def _title(title: str) -> re.Pattern[str] | None:
-    """The film's own title in a lower-cased passage, compiled once per title (every shown
-    review of a film, and the film again in the next answers); a literal, which re finds
-    fastest."""
-    return re.compile(re.escape(title.lower())) if title.strip() else None
-
-
 def make_snippet(
     passage: str,
     question: str,
@@ -144,7 +136,9 @@ def make_snippet(
     best = 0  # nothing to choose between, or nothing to choose by: the first sentence
     if len(parts) > 1 and (wanted or warmth):
         value = (
-            _values(parts, wanted, weight or {}, _title(title)) if wanted else [0.0] * len(parts)
+            _values(parts, wanted, weight or {}, title.strip() and title.lower())
+            if wanted
+            else [0.0] * len(parts)
         )
         if warmth:  # only sentences warmth could still lift to the top (-1..1: by 2 at most)
             top = max(value)

@@ -31,10 +31,23 @@ def _lexicon() -> dict[str, float]:
     return dict(SentimentIntensityAnalyzer().lexicon)
 
 
+_SEEN: dict[str, float] = {}  # sentence -> warmth: the reviews of films often shown recur
+_SEEN_MAX = 200_000  # sentences (some 40 MB at most); then it starts again
+
+
 def valences(sentences: list[str]) -> list[float]:
     """Each sentence's warmth: -1 (a pan) .. 0 (says nothing warm or cold) .. 1 (high praise).
-    One pass over the sentences together (a line each); only the words the lexicon knows are
-    looked at one by one."""
+    A sentence read before is not read again."""
+    if len(_SEEN) + len(sentences) > _SEEN_MAX:
+        _SEEN.clear()
+    if new := [s for s in dict.fromkeys(sentences) if s not in _SEEN]:
+        _SEEN.update(zip(new, _read(new), strict=True))
+    return [_SEEN[s] for s in sentences]
+
+
+def _read(sentences: list[str]) -> list[float]:
+    """One pass over the sentences together (a line each); only the words the lexicon knows
+    are looked at one by one."""
     text = "\n".join(sentences).lower().replace("’", "'")
     words = _TOKEN.findall(text)
     values = list(map(_lexicon().get, words, repeat(0.0)))
