@@ -30,6 +30,25 @@ def relaxed_notice(result: SearchResult) -> str | None:
     )
 
 
+def panned_notice(result: SearchResult) -> str | None:
+    """Films that pass but were left out, their reviewers having panned them, and how to see
+    them after all."""
+    n = result.panned
+    if not n:
+        return None
+    if n < 0:
+        return "Every film that passes was panned by its reviewers (4/10 or less on average)."
+    which = (
+        "1 more film passes, but its reviewers panned it"
+        if n == 1
+        else f"{n} more films pass, but their reviewers panned them"
+    )
+    return (
+        f"{which} (4/10 or less on average): left out. "
+        f"Say “include panned ones” to see {'it' if n == 1 else 'them'}."
+    )
+
+
 def ignored_notice(result: SearchResult) -> str | None:
     """What in the question was understood but not used, and why; then how some of it was
     used where that is worth knowing (films of unknown country left out, a name searched

@@ -52,7 +52,8 @@ _LIKE_TITLE = re.compile(
 )
 _FILM = re.compile(r"^(?:film|movie|tell me about|info(?: on)?)\s+(?P<title>.+)$", re.I)
 _FOLLOW_UP = re.compile(
-    r"^(?:only|just|but|and|also|now|then|not|no|non-?|without|except|excluding|after|before|since|"
+    r"^(?:only|just|but|and|also|now|then|not|no|non-?|without|except|excluding|include|including|"
+    r"even|after|before|since|"
     r"rated|above|over|under|below|at least|between|newer|older|from the|in the|make it|what about|how about)\b",
     re.I,
 )

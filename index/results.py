@@ -43,6 +43,9 @@ class SearchResult:
     relaxed: tuple[str, ...] = ()
     similar_to: Film | None = None
     per_page: int = 0  # films a page holds (what was asked, or the page size): for paging
+    # Films passing the filters left out, their reviewers having panned them; -1: every film
+    # that passes is panned, and shown.
+    panned: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` contract of `cinebot search`."""
@@ -62,6 +65,7 @@ class SearchResult:
             "like": self.query.like,
             "title": self.query.title,
             "ignored": [i.model_dump(exclude_defaults=True) for i in self.query.ignored],
+            "panned": self.panned,  # films that pass left out as panned (-1: all shown are)
             "results": [
                 {
                     "film_id": h.film.film_id,

@@ -64,6 +64,7 @@ def _results_embed(result: SearchResult, title: str | None) -> discord.Embed:
     notices = (
         presentation.ignored_notice(result),
         presentation.relaxed_notice(result),
+        presentation.panned_notice(result),
         presentation.empty_notice(result),
     )
     for notice in notices:

@@ -120,6 +120,8 @@ def print_result(console: Console, result: SearchResult) -> None:
         lines.append(Plain(notice, style="yellow"))
     if notice := presentation.relaxed_notice(result):
         lines.append(Plain(notice, style="yellow"))
+    if notice := presentation.panned_notice(result):
+        lines.append(Plain(notice, style="yellow"))
     if notice := presentation.empty_notice(result):
         lines.append(Plain(notice))
     else:

@@ -240,7 +240,7 @@ def search(
     query, filters, masks, relaxed = p.query, p.filters, p.masks, p.relaxed
     wanted = offset + limit + 1
     ranked = _rank(scope, query.semantic, masks, p.selection(scope), 3 * wanted)
-    ranked = _worth_watching(scope, query, ranked)
+    ranked, panned = _worth_watching(scope, query, ranked, masks)
     if query.title and (named := _named(scope, query.title, masks)) is not None:
         ranked = [named, *(s for s in ranked if s.film_row != named.film_row)]
         alone = not query.semantic and not registry.is_filtered(filters)
@@ -252,8 +252,11 @@ def search(
         offset=offset,
         # How many films pass the filters, when a filter was asked for and held: without one,
         # every film "passes", and the answer is the best matches, not 5 of 3,059.
-        total=masks.n_films if registry.is_filtered(filters) and not relaxed else 0,
+        total=masks.n_films - max(panned, 0)
+        if registry.is_filtered(filters) and not relaxed
+        else 0,
         has_more=len(ranked) > offset + limit,
+        panned=0 if relaxed else panned,
         emptied_by=p.emptied_by,
         relaxed=relaxed,
         per_page=limit,
@@ -332,29 +335,39 @@ def _rank(
         )
 
 
-PANNED_AT = 4.0  # a film whose reviews average this or less is panned...
-PANNED_BY = 2  # ...by this many reviews at least: one reviewer's pan is one opinion
-# ...and a film one reviewer panned scores this much less (a cosine, plus up to
-# `lexical_weight` of BM25): enough that the judged set shows at most 5% pans, small enough
-# that a film about what was asked still comes before one about something else (EVAL_NOTES.md).
+PANNED_AT = 4.0  # a film whose reviews (the place may see) average this or less is panned
+PANNED_BY = 2  # best matches leave out a film so many reviews panned: more than one opinion
+# ...and rank a film one reviewer panned this much lower (a cosine, plus up to
+# `lexical_weight` of BM25): a film about what was asked still comes before one about
+# something else (EVAL_NOTES.md).
 PAN_DOUBT = 0.2
 
 
-def _worth_watching(scope: Scope, query: ParsedQuery, ranked: list[FilmScore]) -> list[FilmScore]:
-    """Every question asks for films to watch, unless it asks for bad films: films their
-    reviewers panned are not shown while others pass; a film one reviewer panned scores
-    `PAN_DOUBT` less (one opinion, but the only one there is)."""
+def _worth_watching(
+    scope: Scope, query: ParsedQuery, ranked: list[FilmScore], masks: Masks
+) -> tuple[list[FilmScore], int]:
+    """Every question asks for films to watch, unless it asks for bad films. Where filters
+    say which films pass, those their reviewers panned are left out while any other passes,
+    and counted (the answer says how many, and how to see them). Without a filter the answer
+    is the best matches: a film several reviewers panned is left out, and one a single
+    reviewer panned ranks `PAN_DOUBT` lower (one opinion, but the only one there is). When
+    every film that passes is panned, they are what there is: shown, and said (-1)."""
     if query.wants_bad:
-        return ranked
-    means = scope.snap.film_ratings(scope.library)
-    counts = scope.snap.visible_counts(scope.library)
-    kept = []
-    for s in ranked:
-        if not means[s.film_row] <= PANNED_AT:  # NaN: nobody rated it, nobody panned it
-            kept.append(s)
-        elif counts[s.film_row] < PANNED_BY:
-            kept.append(replace(s, score=s.score - PAN_DOUBT))
-    return sorted(kept, key=lambda s: -s.score) if kept else ranked
+        return ranked, 0
+    snap = scope.snap
+    panned = snap.film_ratings(scope.library) <= PANNED_AT  # NaN (unrated): no pan
+    if registry.is_filtered(query.filters):
+        kept = [s for s in ranked if not panned[s.film_row]]
+        if not kept:  # every film that passes is panned: shown, and said (-1)
+            return ranked, -1 if ranked else 0
+        return kept, int(np.count_nonzero(panned & masks.films))
+    counts = snap.visible_counts(scope.library)
+    doubted = [
+        s if not panned[s.film_row] else replace(s, score=s.score - PAN_DOUBT)
+        for s in ranked
+        if not (panned[s.film_row] and counts[s.film_row] >= PANNED_BY)
+    ]
+    return (sorted(doubted, key=lambda s: -s.score), 0) if doubted else (ranked, 0)
 
 
 def _named(scope: Scope, title: str, masks: Masks) -> FilmScore | None:

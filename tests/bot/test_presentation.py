@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from bot import presentation
 from index import QueryFilters, ReviewHit, SearchResult, filter_phrases
 from index.answering.question import QueryParser
@@ -71,6 +73,30 @@ def test_relaxed_answers_name_the_filter_that_emptied_them_once():
         "No film passes every filter: the genre filter left nothing. "
         "Closest matches without the genre, year filter:"
     )
+
+
+@pytest.mark.parametrize(
+    ("panned", "said"),
+    [
+        (0, None),
+        (-1, "Every film that passes was panned by its reviewers (4/10 or less on average)."),
+        (
+            1,
+            "1 more film passes, but its reviewers panned it (4/10 or less on average): left "
+            "out. Say “include panned ones” to see it.",
+        ),
+        (
+            3,
+            "3 more films pass, but their reviewers panned them (4/10 or less on average): "
+            "left out. Say “include panned ones” to see them.",
+        ),
+    ],
+)
+def test_films_left_out_as_panned_are_counted_with_how_to_see_them(panned, said):
+    result = SearchResult(
+        query=ParsedQuery(text="x"), hits=(), offset=0, total=2, has_more=False, panned=panned
+    )
+    assert presentation.panned_notice(result) == said
 
 
 def test_segments_follow_the_engines_spans():

@@ -1,5 +1,7 @@
 """Conversations: follow-ups refine the previous question."""
 
+import json
+
 import pytest
 
 from index.conversation import Conversation
@@ -87,7 +89,6 @@ def test_back_on_the_first_page_says_there_is_nothing_before_it(chat):
 
 @pytest.fixture
 def two_heats(engine, write):
-    import json
 
     lines = [
         {
@@ -121,3 +122,14 @@ def test_a_choice_is_answered_by_its_number_and_dropped_by_a_new_question(two_he
     two_heats.ask("film Heat")
     reply = two_heats.ask("a car chase")
     assert reply.kind == "search" and two_heats.pending is None
+
+
+def test_include_panned_ones_refines_the_previous_question(engine, write):
+    lines = [
+        {"id": "a", "title": "Tide", "year": 1994, "rating": 8, "text": "A ferry at sea."},
+        {"id": "b", "title": "Squall", "year": 1997, "rating": 3, "text": "A storm at sea."},
+    ]
+    engine.ingest([write("sea.jsonl", "\n".join(json.dumps(x) for x in lines))])
+    chat = Conversation(engine, page_size=3)
+    assert titles(chat.ask("films from the 1990s")) == ["Tide"]
+    assert sorted(titles(chat.ask("include panned ones"))) == ["Squall", "Tide"]

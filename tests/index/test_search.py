@@ -533,3 +533,34 @@ def test_a_genre_no_film_has_is_searched_for_by_its_words(engine, write):
     assert result.relaxed == ("genres_all",) and "sports" in result.query.semantic
     assert titles(result)[0] == "Ring Dust"
     assert "horror" not in engine.ask("sports films but not horror").query.semantic
+
+
+NINETIES = [
+    {"id": "a", "title": "Tide", "year": 1994, "rating": 8, "text": "A ferry crosses a grey sea."},
+    {
+        "id": "b",
+        "title": "Gale",
+        "year": 1996,
+        "rating": 7,
+        "text": "Two sisters run a lighthouse.",
+    },
+    {"id": "c", "title": "Squall", "year": 1997, "rating": 3, "text": "A storm, badly filmed."},
+    {"id": "d", "title": "Fog", "year": 1985, "rating": 2, "text": "A harbour town in the fog."},
+]
+
+
+def test_panned_films_a_filter_passes_are_left_out_counted_and_shown_when_asked(engine, write):
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in NINETIES))])
+    found = engine.ask("films from the 1990s")
+    assert sorted(titles(found)) == ["Gale", "Tide"]
+    assert (found.total, found.panned) == (2, 1)  # two to watch; one more passes, panned
+    assert found.to_dict()["panned"] == 1
+    asked = engine.ask("films from the 1990s, include panned ones")
+    assert sorted(titles(asked)) == ["Gale", "Squall", "Tide"] and asked.panned == 0
+    assert asked.query.semantic == ""  # words about the answer, not about films
+
+
+def test_when_every_film_that_passes_is_panned_they_are_shown(engine, write):
+    engine.ingest([write("r.jsonl", "\n".join(json.dumps(r) for r in NINETIES))])
+    found = engine.ask("films from the 1980s")
+    assert titles(found) == ["Fog"] and (found.total, found.panned) == (1, -1)

@@ -1,6 +1,7 @@
 """Whether a question asks for bad films ("so bad it's good", "the worst movie ever made",
-"overrated", "trashy B-movies"): every other question asks for films worth watching, and
-films their reviewers panned are left out of its answer. The words stay in the semantic
+"overrated", "trashy B-movies"), or for the panned films an answer left out ("include
+panned ones", "even the bad ones"): every other question asks for films worth watching,
+and films their reviewers panned are left out of its answer. The words stay in the semantic
 part (reviews that say so are what fits); a rating of at most 5 asks for them too."""
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ _BAD = re.compile(
     r"|\b(?:over-?rated|trashy|b-movies?|guilty\s+pleasures?|bad\s+(?:films|movies))\b",
     re.IGNORECASE,
 )
+# The films an answer left out as panned, asked for after all: words about the answer, not
+# about films, so they leave the meaning search.
+_PANNED_TOO = re.compile(
+    r"\b(?:(?:even|including|include|with|and|also|show)\s+(?:the\s+)?(?:panned|bad)\s+ones"
+    r"|panned\s+ones\s+too|includ(?:e|ing)\s+(?:the\s+)?panned(?:\s+(?:ones|films|movies))?)\b",
+    re.IGNORECASE,
+)
 
 
 def read(question: Question) -> None:
@@ -22,3 +30,6 @@ def read(question: Question) -> None:
     high = question.filters.rating_max
     if _BAD.search(question.original) or (high is not None and high <= 5):
         question.wants_bad = True
+    for m in list(_PANNED_TOO.finditer(question.text)):
+        question.wants_bad = True
+        question.cut(m)

@@ -24,3 +24,19 @@ def test_bad_films_are_asked_for_in_so_many_words(question, bad):
     q = Question(question)
     quality.read(q)
     assert q.wants_bad is bad
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["include panned ones", "even the bad ones", "French comedies, including panned ones"],
+)
+def test_asking_for_the_panned_films_left_out_wants_them_and_leaves_no_search_words(question):
+    q = Question(question)
+    quality.read(q)
+    assert q.wants_bad and "panned" not in q.text and " bad " not in q.text
+
+
+def test_a_pan_of_some_kind_is_no_request_for_panned_films():
+    q = Question("a film critics panned at first but love now")
+    quality.read(q)
+    assert not q.wants_bad
