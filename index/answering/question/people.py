@@ -83,23 +83,25 @@ _ROLE_AFTER = re.compile(
     r"(?P<cast>lead|star|actor|actress|leading\s+(?:man|lady)))\b",
     re.I,
 )
-# After a name.
-_AFTER: tuple[tuple[Role | None, str, bool], ...] = (
-    ("director", r"(?:has\s+)?(?:directed|helmed)\b|direct(?:s|ed)?\b", True),
+# What a bare "in" ending a question needs before the name to say someone acted.
+_WAS_BEFORE = re.compile(r"\b(?:was|were|is|are)\s+$", re.I)
+# After a name: (role, verb, whether the verb fixes the role, what must come before the name
+# for the verb to say it; None: anything).
+_AFTER: tuple[tuple[Role | None, str, bool, re.Pattern[str] | None], ...] = (
+    ("director", r"(?:has\s+)?(?:directed|helmed)\b|direct(?:s|ed)?\b", True, None),
     # "made", "shot": directing, for someone known as a director; an actor "shot" a film too.
-    ("director", r"(?:has\s+)?(?:made|shot)\b", False),
+    ("director", r"(?:has\s+)?(?:made|shot)\b", False, None),
     (
         "cast",
         r"(?:has\s+)?(?:(?:acted|appeared|starred|played)\s+in|(?:was|is|were)\s+in|plays|"
         r"stars\s+in|appears?\s+in|appearing\s+in|act\s+in|star\s+in|been\s+in)\b",
         True,
+        None,
     ),
     # "which movies was X in?": "in" ending the question, the name after "was".
-    ("cast", r"in(?=\s*(?:[?.!]|$))", True),
-    (None, r"(?:has\s+)?done\b(?=\s+(?:anything|something|any|lately|recently)\b)", True),
+    ("cast", r"in(?=\s*(?:[?.!]|$))", True, _WAS_BEFORE),
+    (None, r"(?:has\s+)?done\b(?=\s+(?:anything|something|any|lately|recently)\b)", True, None),
 )
-# What a bare "in" at the end needs before the name to say someone acted.
-_WAS_BEFORE = re.compile(r"\b(?:was|were|is|are)\s+$", re.I)
 _HAS_BEFORE = re.compile(
     r"\b(?:has|did|does|do|what\s+has|what\s+did|what\s+does|what\s+movies\s+(?:has|did|does))\s+$",
     re.I,
@@ -431,19 +433,19 @@ def read_named(question: Question, people: People) -> None:
 def read_after(question: Question, people: People) -> None:
     """Names before a verb that gives their role: "has X made", "did X direct", "movies X
     acted in", "what has X done"."""
-    for role, verb, firm in _AFTER:
+    for role, verb, firm, needs in _AFTER:
         for m in list(re.finditer(rf"\s(?P<verb>{verb})", question.text, re.I)):
             head = question.text[: m.start()]
             words = head.split()
             for n in range(min(4, len(words)), 0, -1):
                 candidate = words[-n:]
                 start = len(head.rstrip()) - len(" ".join(candidate))
+                if needs is not None and not needs.search(question.text[:start]):
+                    continue
                 if has := _HAS_BEFORE.search(question.text[:start]):
                     start_with_has = has.start()  # "has X made": the "has" goes too
                 else:
                     start_with_has = start
-                if verb.startswith("in") and not _WAS_BEFORE.search(question.text[:start]):
-                    continue
                 person = _known_at(question, start, people)
                 if person is not None and person.words == n:
                     _add(
