@@ -188,7 +188,7 @@ class Libraries:
     def _film(self, title: str, library: str) -> tuple[str, int | None]:
         """The film a member names: one the place knows, else the title (and year) as typed.
         Read from the version in memory, even one a commit behind: a post never waits for
-        the newest to open (its tables are built in the background meanwhile)."""
+        the newest to open (`refresh` opens it in the background after each commit)."""
         if self.engine.has_index():
             snap = self.engine.loaded() or self.engine.snapshot()
             known = snap.titles.resolve(title, snap.visible_films(library)).film
