@@ -5,6 +5,7 @@ The Discord and terminal renderers only lay these out, each in its own medium.""
 from __future__ import annotations
 
 from index import (
+    PANNED_AT,
     Film,
     ReviewHit,
     SearchResult,
@@ -30,6 +31,9 @@ def relaxed_notice(result: SearchResult) -> str | None:
     )
 
 
+PANNED = f"{PANNED_AT:g}/10 or less on average"  # what the engine calls panned
+
+
 def panned_notice(result: SearchResult) -> str | None:
     """Films that pass but were left out, their reviewers having panned them, and how to see
     them after all."""
@@ -37,14 +41,14 @@ def panned_notice(result: SearchResult) -> str | None:
     if not n:
         return None
     if n < 0:
-        return "Every film that passes was panned by its reviewers (4/10 or less on average)."
+        return f"Every film that passes was panned by its reviewers ({PANNED})."
     which = (
         "1 more film passes, but its reviewers panned it"
         if n == 1
         else f"{n} more films pass, but their reviewers panned them"
     )
     return (
-        f"{which} (4/10 or less on average): left out. "
+        f"{which} ({PANNED}): left out. "
         f"Say “include panned ones” to see {'it' if n == 1 else 'them'}."
     )
 

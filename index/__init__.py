@@ -12,6 +12,7 @@ The pipeline runs one way, one sub-package per stage:
 exports; nothing here imports discord.
 """
 
+from index.answering.answer import PANNED_AT
 from index.answering.taste import Member, MovieNight, Recommendation
 from index.cataloguing import CatalogueImport
 from index.conversation import Conversation, Reply, is_follow_up, no_title_message
@@ -40,6 +41,7 @@ from index.types import (
 __all__ = [
     "BASE_LIBRARY",
     "METRICS",
+    "PANNED_AT",
     "SAMPLE_CATALOGUE",
     "SAMPLE_CORPUS",
     "Brought",
