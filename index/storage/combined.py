@@ -274,7 +274,7 @@ class CombinedLexical:
         `counted(among)`, counted already."""
         stems = tokenize([query], self.stopwords)[0] if self.size else []
         if not stems:
-            return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
+            return Matches.empty()
         counted = among if isinstance(among, Counted) else self.counted(among)
         n, avgdl, local = counted.n, counted.avgdl, counted.local
         rows, scores = [], []

@@ -85,12 +85,16 @@ class Matches:
     scores: np.ndarray
 
     @classmethod
+    def empty(cls) -> Matches:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+    @classmethod
     def summed(cls, rows: list[np.ndarray], scores: list[np.ndarray], size: int) -> Matches:
         """Each stem's postings (rows below `size`) and scores, added up per passage. A common
         word's postings run to a good part of a million rows: counting them into an array
         of `size` is linear, where sorting them (np.unique) took 60 ms a question at 1M."""
         if not rows:
-            return cls(np.zeros(0, np.int64), np.zeros(0, np.float32))
+            return cls.empty()
         every, weights = np.concatenate(rows), np.concatenate(scores)
         if len(every) * 16 < size:  # a few rare words: sorting them is cheaper than `size`
             unique, inverse = np.unique(every, return_inverse=True)
@@ -264,7 +268,7 @@ class LexicalIndex:
         score here; None: all of them. As `counted(among)`: counted already."""
         stems = tokenize([query], self.stopwords)[0] if self.size else []
         if not stems:
-            return Matches(np.zeros(0, np.int64), np.zeros(0, np.float32))
+            return Matches.empty()
         wanted = _encode(stems)
         at = np.minimum(np.searchsorted(self.vocab, wanted), max(len(self.vocab) - 1, 0))
         found = at[self.vocab[at] == wanted] if len(self.vocab) else at[:0]
