@@ -1,12 +1,14 @@
-"""Terminal rendering with rich. Every string goes out as `Plain` text: never markup (a review
-cannot inject styles or links) and never a control character (a review cannot clear the
-screen, retitle the window or plant a hidden link with escape sequences)."""
+"""Terminal rendering with rich. Every string goes out escaped, as `Plain` text or as the
+pieces of a `Line`: never markup (a review cannot inject styles or links) and never a control
+character (a review cannot clear the screen, retitle the window or plant a hidden link with
+escape sequences)."""
 
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -35,65 +37,84 @@ class Plain(Text):
         return self
 
 
-def understood(result: SearchResult) -> Text:
-    parts = filter_phrases(result.query.filters)
-    line = Plain("Filters: ", style="dim")
-    line.append(" · ".join(parts) if parts else "none")
-    if result.query.semantic:
-        line.append("   About: ", style="dim")
-        line.append(result.query.semantic)
-    return line
+Piece = tuple[str, Style | None]
+Line = list[Piece]  # pieces already escaped, so they go out as they are
 
-
-def film_hit(index: int, hit: FilmHit) -> Group:
-    head = Plain(f"{index}. ", style="bold")
-    head.append(hit.film.label, style="bold cyan")
-    head.append("  " + " · ".join(presentation.film_facts(hit.film, hit.rating)), style="dim")
-    lines: list[Text] = [head]
-    for review in hit.reviews:
-        line = Plain(INDENT)
-        line.append(
-            f"{presentation.reviewer(review.reviewer)}, {presentation.rating_text(review.rating)}: ",
-            style="italic",
-        )
-        for piece, highlighted in presentation.segments(review):
-            line.append(piece, style="bold" if highlighted else "")
-        lines.append(line)
-    return Group(*lines)
-
-
+DIM, BOLD, ITALIC = Style(dim=True), Style(bold=True), Style(italic=True)
+TITLE, NOTICE, REASON = Style(bold=True, color="cyan"), Style(color="yellow"), Style(color="green")
 INDENT = "   "  # a review's lines under its film, its wrapped lines too
 
 
-class _Lines:
-    """Lines that fit the terminal, rendered as they are: rich would join them, split them
-    again and wrap each."""
+def _line(text: str, style: Style | None = None) -> Line:
+    return [(escaped(text), style)]
 
-    def __init__(self, lines: list[Text]) -> None:
+
+def understood(result: SearchResult) -> Line:
+    parts = filter_phrases(result.query.filters)
+    line = [("Filters: ", DIM), *_line(" · ".join(parts) if parts else "none")]
+    if result.query.semantic:
+        line += [("   About: ", DIM), *_line(result.query.semantic)]
+    return line
+
+
+def film_hit(index: int, hit: FilmHit) -> list[Line]:
+    facts = "  " + " · ".join(presentation.film_facts(hit.film, hit.rating))
+    lines = [[(f"{index}. ", BOLD), *_line(hit.film.label, TITLE), *_line(facts, DIM)]]
+    for review in hit.reviews:
+        who = (
+            f"{presentation.reviewer(review.reviewer)}, {presentation.rating_text(review.rating)}: "
+        )
+        line = [(INDENT, None), *_line(who, ITALIC)]
+        line += [
+            (escaped(piece), BOLD if lit else None) for piece, lit in presentation.segments(review)
+        ]
+        lines.append(line)
+    return lines
+
+
+def notices(*said: str | None) -> list[Line]:
+    """What the question lost or the answer left out, each said in yellow."""
+    return [_line(notice, NOTICE) for notice in said if notice]
+
+
+class Lines:
+    """Lines sent as segments, wrapped here to the terminal's width or, when the output is
+    piped (`soft_wrap`), one line per line for grep. rich's Text would join, split and wrap
+    them again word by word, which was most of what a terminal user waited for after the
+    answer itself."""
+
+    def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
         for line in self.lines:
-            if line.style:  # render reads a text's own style only as a span
-                line = Text().append_text(line)
-            yield from line.render(console)
-            yield Segment.line()
+            for cut in [line] if console.soft_wrap else wrapped(line, width, console):
+                for text, style in cut:
+                    yield Segment(text, style)
+                yield _NEWLINE
 
 
-def wrapped(line: Text, width: int, console: Console) -> list[Text]:
-    """A line cut at spaces into lines of at most `width` cells, the later ones indented
-    under the first's text. rich wraps every line word by word at each print, which was most
-    of what a terminal user waited for after the answer itself; a line of one cell per
-    character (nearly every line) is cut here with a few string searches, one with wide
-    characters by rich's own wrapping."""
-    plain = line.plain
+_NEWLINE = Segment.line()
+
+
+def wrapped(line: Line, width: int, console: Console) -> list[Line]:
+    """A line cut at spaces into lines of at most `width` cells, the later ones indented under
+    the first's text. A line of one cell per character (nearly every line) is cut with a few
+    string searches; one with wide characters (CJK, emoji) by rich's own wrapping."""
+    plain = "".join(text for text, _ in line)
     if "\n" in plain:  # a notice of several lines: each wrapped
-        return [cut for part in line.split("\n") for cut in wrapped(part, width, console)]
+        return [cut for part in _split(line) for cut in wrapped(part, width, console)]
     cells = len(plain) if plain.isascii() else cell_len(plain)
     if cells <= width:
         return [line]
-    if cells != len(plain):  # wide characters (CJK, emoji): rich counts their cells
-        return list(line.wrap(console, width))
+    if cells != len(plain):
+        text = Text()
+        for piece, style in line:
+            text.append(piece, style)
+        return [
+            [(s.text, s.style) for s in cut.render(console)] for cut in text.wrap(console, width)
+        ]
     indent = min(len(plain) - len(plain.lstrip(" ")) or len(INDENT), width // 2)
     cuts, start, room = [], 0, width
     while len(plain) - start > room:
@@ -101,41 +122,67 @@ def wrapped(line: Text, width: int, console: Console) -> list[Text]:
         start = cut + 1 if cut > start else start + room  # one long word: cut inside it
         cuts.append(start)
         room = width - indent
-    pieces = list(line.divide(cuts))
+    pieces = _divide(line, cuts)
     for piece in pieces[:-1]:
-        piece.rstrip()
-    for piece in pieces[1:]:
-        piece.pad_left(indent)
-    return pieces
+        _rstrip(piece)
+    return [pieces[0], *([(" " * indent, None), *piece] for piece in pieces[1:])]
+
+
+def _divide(line: Line, cuts: list[int]) -> list[Line]:
+    """The line cut at these offsets of its text, each piece keeping its style."""
+    out: list[Line] = [[]]
+    at, ends = 0, iter([*cuts, -1])
+    end = next(ends)
+    for text, style in line:
+        while end >= 0 and end < at + len(text):
+            if end > at:
+                out[-1].append((text[: end - at], style))
+            text, at = text[end - at :], end
+            out.append([])
+            end = next(ends)
+        if text:
+            out[-1].append((text, style))
+        at += len(text)
+    while end >= 0:  # cuts at the very end
+        out.append([])
+        end = next(ends)
+    return out
+
+
+def _rstrip(line: Line) -> None:
+    while line and not line[-1][0].rstrip(" "):
+        line.pop()
+    if line:
+        line[-1] = (line[-1][0].rstrip(" "), line[-1][1])
+
+
+def _split(line: Line) -> list[Line]:
+    """The line at its newlines, which are dropped."""
+    plain = "".join(text for text, _ in line)
+    return _divide(line, [j for i, c in enumerate(plain) if c == "\n" for j in (i, i + 1)])[::2]
 
 
 def print_result(console: Console, result: SearchResult) -> None:
-    """The answer in one print: a terminal's lines wrapped here (`wrapped`), none when the
-    output is piped (one line per line, for grep)."""
-    lines: list[Text | Group] = []
+    """The answer in one print, as `Lines`."""
+    lines: list[Line] = []
     if result.similar_to is not None:
-        lines.append(Plain(f"Films like {result.similar_to.label}:", style="bold"))
+        lines.append(_line(f"Films like {result.similar_to.label}:", BOLD))
     lines.append(understood(result))
-    if notice := presentation.ignored_notice(result):
-        lines.append(Plain(notice, style="yellow"))
-    if notice := presentation.relaxed_notice(result):
-        lines.append(Plain(notice, style="yellow"))
-    if notice := presentation.panned_notice(result):
-        lines.append(Plain(notice, style="yellow"))
+    lines += notices(
+        presentation.ignored_notice(result),
+        presentation.relaxed_notice(result),
+        presentation.panned_notice(result),
+    )
     if notice := presentation.empty_notice(result):
-        lines.append(Plain(notice))
+        lines.append(_line(notice))
     else:
-        lines += [film_hit(i, hit) for i, hit in enumerate(result.hits, result.offset + 1)]
+        for i, hit in enumerate(result.hits, result.offset + 1):
+            lines += film_hit(i, hit)
         if result.has_more:
-            line = f"{presentation.shown_line(result)}. Say 'more' for the next page."
-            lines.append(Plain(line, style="dim"))
-    if console.soft_wrap:
-        console.print(Group(*lines))
-        return
-    flat = [t for item in lines for t in (item.renderables if isinstance(item, Group) else [item])]
-    width = console.width  # asks the terminal each time: once
-    cut = [piece for line in flat for piece in wrapped(line, width, console)]  # type: ignore[arg-type]
-    console.print(_Lines(cut), soft_wrap=True)
+            lines.append(
+                _line(f"{presentation.shown_line(result)}. Say 'more' for the next page.", DIM)
+            )
+    console.print(Lines(lines), soft_wrap=True)
 
 
 def print_film(console: Console, detail: FilmDetail) -> None:
@@ -236,15 +283,13 @@ def print_catalogue(console: Console, done: CatalogueImport, limit: int = 20) ->
 
 
 def _picks(console: Console, result: SearchResult, why: tuple[str, ...]) -> None:
-    console.print(understood(result))
-    for notice in (presentation.ignored_notice(result), presentation.relaxed_notice(result)):
-        if notice:
-            console.print(Plain(notice, style="yellow"))
+    notice = notices(presentation.ignored_notice(result), presentation.relaxed_notice(result))
+    lines = [understood(result), *notice]
     if not result.hits:
-        console.print(Plain("No films left to suggest: every film that fits has been reviewed."))
+        lines.append(_line("No films left to suggest: every film that fits has been reviewed."))
     for i, (hit, reason) in enumerate(zip(result.hits, why, strict=True), 1):
-        console.print(film_hit(i, hit))
-        console.print(Plain(f"   {reason}", style="green"))
+        lines += [*film_hit(i, hit), _line(INDENT + reason, REASON)]
+    console.print(Lines(lines), soft_wrap=True)
 
 
 def print_recommendation(console: Console, rec: Recommendation) -> None:
