@@ -48,7 +48,8 @@ def matching_words(text: str, wanted: frozenset[str]) -> tuple[Span, ...]:
     """Offsets of the words of `text` whose stem (first five letters) is one of `wanted`."""
     if not wanted:
         return ()
-    return tuple(m.span() for m in _marker(wanted).finditer(text) if _starts_word(text, m.start()))
+    found = _marker(wanted).finditer(text.replace("’", "'"))  # one character for one: same offsets
+    return tuple(m.span() for m in found if _starts_word(text, m.start()))
 
 
 def _starts_word(text: str, at: int) -> bool:
@@ -65,10 +66,12 @@ def _starts_word(text: str, at: int) -> bool:
 @functools.lru_cache(maxsize=512)
 def _marker(wanted: frozenset[str]) -> re.Pattern[str]:
     """The words a stem marks, in one pattern: a five-letter stem begins them, a shorter one
-    is the whole word (its first five letters would be longer than it)."""
+    is the whole word (its first five letters would be longer than it). Compiled for each new
+    question, so its classes are ASCII: with "’" in them, compiling took 0.2 ms (a few % of
+    a warm answer); the text's "’" is read as "'"."""
     stems = sorted(wanted, key=len, reverse=True)
-    either = "|".join(re.escape(w) + ("" if len(w) >= 5 else r"(?![\w'’-])") for w in stems)
-    return re.compile(rf"(?:{either})[\w'’-]*", re.IGNORECASE)
+    either = "|".join(re.escape(w) + ("" if len(w) >= 5 else r"(?![\w'-])") for w in stems)
+    return re.compile(rf"(?:{either})[\w'-]*", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=512)
