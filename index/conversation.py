@@ -1,7 +1,7 @@
 """A conversation with the engine: new questions, and follow-ups that refine the last one.
 
 Used by the terminal chat and the Discord chat, so both understand the same follow-ups:
-"more", "back", "only after 2015", "not horror", "like the second one".
+"more", "back", "only after 2015", "not horror", "funny ones", "like the second one".
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from index.answering.answer import narrows
 from index.engine import Engine
 from index.results import FilmDetail, SearchResult, TitleMatch
 from index.types import Film, ParsedQuery
@@ -19,7 +20,7 @@ HELP = """Ask for films in plain words, for example:
   any good French comedies from the 90s?
   slow, quiet films about grief, not horror
   films by Bong Joon-ho
-Then refine: "more", "back", "only after 2015", "not horror", "rated 9+", "like the second one".
+Then refine: "more", "back", "only after 2015", "not horror", "funny ones", "like the second one".
 Also: "like <title>" for similar films, "film <title>" for one film, "quit" to leave."""
 
 _ORDINALS = {
@@ -63,7 +64,11 @@ def is_follow_up(text: str) -> bool:
     """Would this message refine or page a previous question (so no mention is needed)?"""
     text = text.strip().rstrip("?!. ")
     return bool(
-        _MORE.match(text) or _BACK.match(text) or _LIKE_NTH.match(text) or _FOLLOW_UP.match(text)
+        _MORE.match(text)
+        or _BACK.match(text)
+        or _LIKE_NTH.match(text)
+        or _FOLLOW_UP.match(text)
+        or narrows(text)
     )
 
 
@@ -117,7 +122,7 @@ class Conversation:
             return self._film(m["title"])
         if m := _LIKE_TITLE.match(text):
             return self._similar(m["title"])
-        refines = self.last_query if _FOLLOW_UP.match(text) else None
+        refines = self.last_query if _FOLLOW_UP.match(text) or narrows(text) else None
         result = self.engine.ask(
             text, library=self.library, follows=refines, page_size=self.page_size
         )

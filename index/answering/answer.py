@@ -11,6 +11,7 @@ search settings. Nothing here keeps state or calls back into the engine."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -92,11 +93,30 @@ def understand(snap: Snapshot | None, text: str, library: str | None = None) -> 
     return parsed.model_copy(update={"text": text, "ignored": [*parsed.ignored, *notes]})
 
 
+# "funny ones", "british ones only", "any of those from the 90s?": the films just shown,
+# narrowed; a short message, so that a longer sentence with "ones" in it stays a question.
+_NARROWING = re.compile(
+    r"\bones\b|^(?:and\s+)?(?:any|some|which|what)\s+of\s+(?:those|these|them)\b", re.I
+)
+_NARROWING_WORDS = 6
+
+
+def narrows(text: str) -> bool:
+    """Whether a message speaks of the films just shown ("funny ones"): a follow-up whose
+    kinds are added to the question's, not put in place of them (horror films, then "funny
+    ones", are horror comedies; "what about comedies?" is comedies)."""
+    return len(text.split()) <= _NARROWING_WORDS and bool(_NARROWING.search(text))
+
+
 def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
     """A refinement ("only after 2015", "not horror") on top of the question before it."""
+    filters = registry.refined(previous.filters, parsed.filters)
+    if narrows(parsed.text) and parsed.filters.genres_all:
+        kinds = [*previous.filters.genres_all, *filters.genres_all]
+        filters = filters.model_copy(update={"genres_all": list(dict.fromkeys(kinds))})
     return ParsedQuery(
         text=parsed.text,
-        filters=registry.refined(previous.filters, parsed.filters),
+        filters=filters,
         semantic=" ".join(s for s in (previous.semantic, parsed.semantic) if s),
         limit=parsed.limit or previous.limit,
         like=parsed.like or previous.like,

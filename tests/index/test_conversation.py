@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from index.conversation import Conversation
+from index.conversation import Conversation, is_follow_up
 
 
 @pytest.fixture
@@ -51,6 +51,30 @@ def test_a_follow_up_keeps_the_question_it_refines_as_a_structure(chat):
     assert query.follows.text == "not horror"
     # snippets are chosen for everything asked so far, not the last words alone
     assert query.asked == "Korean action thrillers rated 8+ + not horror + only after 2015"
+
+
+def test_funny_ones_after_horror_films_narrows_them_to_horror_comedies(chat):
+    chat.ask("horror films")
+    reply = chat.ask("funny ones")
+    assert reply.refined
+    assert reply.result.query.filters.genres_all == ["Horror", "Comedy"]
+    assert set(titles(reply)) == {"Shaun of the Dead", "What We Do in the Shadows"}
+    assert all({"Horror", "Comedy"} <= set(h.film.genres) for h in reply.result.hits)
+
+
+def test_what_about_a_kind_puts_it_in_place_of_the_kind_asked_before(chat):
+    chat.ask("horror films")
+    reply = chat.ask("what about comedies")
+    assert reply.refined
+    assert reply.result.query.filters.genres_all == ["Comedy"]
+
+
+def test_a_sentence_with_ones_in_it_is_a_new_question_not_a_narrowing(chat):
+    chat.ask("horror films")
+    reply = chat.ask("my dad loved the old ones, any westerns he has not seen")
+    assert not reply.refined
+    assert not is_follow_up("the new ones they make these days are all terrible")
+    assert is_follow_up("funny ones") and is_follow_up("any of those from the 90s?")
 
 
 def test_like_the_second_one_finds_films_similar_to_that_result(chat):
