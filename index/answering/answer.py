@@ -110,13 +110,9 @@ def narrows(text: str) -> bool:
 
 def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
     """A refinement ("only after 2015", "not horror") on top of the question before it."""
-    filters = registry.refined(previous.filters, parsed.filters)
-    if narrows(parsed.text) and parsed.filters.genres_all:
-        kinds = [*previous.filters.genres_all, *filters.genres_all]
-        filters = filters.model_copy(update={"genres_all": list(dict.fromkeys(kinds))})
     return ParsedQuery(
         text=parsed.text,
-        filters=filters,
+        filters=registry.refined(previous.filters, parsed.filters, narrows(parsed.text)),
         semantic=" ".join(s for s in (previous.semantic, parsed.semantic) if s),
         limit=parsed.limit or previous.limit,
         like=parsed.like or previous.like,

@@ -182,7 +182,9 @@ class Filter:
     `relax` is when it is dropped if nothing passes every filter (lowest first: the most
     specific); `blame` the order in which filters are added back to find which one left
     nothing. A follow-up adds to an `accumulates` filter ("not horror" then "not comedy")
-    and replaces any other; an exclusion `cancels` the same values of its inclusion."""
+    and replaces any other; an exclusion `cancels` the same values of its inclusion. Every
+    value of a `conjoined` filter must hold ("Horror + Comedy"), so a follow-up that narrows
+    the films just shown ("funny ones") adds to it too."""
 
     key: str
     fact: Fact
@@ -196,6 +198,7 @@ class Filter:
     flags: Mapping[str, str] = field(default_factory=dict)
     accumulates: bool = False
     cancels: tuple[str, ...] = ()
+    conjoined: bool = False
 
     @property
     def all_fields(self) -> tuple[str, ...]:
@@ -278,6 +281,7 @@ def keyword_filter(
         blame,
         accumulates=accumulates,
         cancels=cancels,
+        conjoined=how == "every",
     )
 
 
@@ -542,14 +546,16 @@ def only(filters: QueryFilters, *keys: str) -> QueryFilters:
     return _cleared(filters, lambda f: f.key in keys)
 
 
-def refined(filters: QueryFilters, by: QueryFilters) -> QueryFilters:
+def refined(filters: QueryFilters, by: QueryFilters, narrowing: bool = False) -> QueryFilters:
     """A follow-up's filters on top of these: what it sets replaces (a bound with its flag),
-    exclusions add up, and an exclusion overrides an earlier inclusion of the same value."""
+    exclusions add up, and an exclusion overrides an earlier inclusion of the same value.
+    `narrowing`: the follow-up narrows the films just shown ("funny ones"), so what every
+    film must have adds up too (horror films, then funny ones: Horror + Comedy)."""
     data = filters.model_dump()
     for f in FILTERS:
         for name in f.fields:
             value = getattr(by, name)
-            if f.accumulates:
+            if f.accumulates or (narrowing and f.conjoined):
                 data[name] = list(dict.fromkeys(data[name] + value))
             elif value not in (None, []):
                 data[name] = value

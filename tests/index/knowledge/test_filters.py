@@ -41,6 +41,15 @@ def test_a_follow_up_replaces_bounds_with_their_flags_and_adds_exclusions():
     ]
 
 
+def test_a_narrowing_follow_up_adds_to_what_every_film_must_have_and_replaces_the_rest():
+    first = QueryFilters(genres_all=["Horror"], countries=["FR"], cast=["Tom Hanks"])
+    then = QueryFilters(genres_all=["Comedy"], countries=["GB"], cast=["Meg Ryan"])
+    narrowed = registry.refined(first, then, narrowing=True)
+    assert narrowed.genres_all == ["Horror", "Comedy"]
+    assert narrowed.countries == ["GB"] and narrowed.cast == ["Meg Ryan"]
+    assert registry.refined(first, then).genres_all == ["Comedy"]
+
+
 def test_without_and_only_clear_a_filters_flags_with_it():
     filters = QueryFilters(rating_max=5, rating_max_exclusive=True, year_min=1990)
     assert registry.without(filters, "rating") == QueryFilters(year_min=1990)
