@@ -63,13 +63,12 @@ _FOLLOW_UP = re.compile(
 def is_follow_up(text: str) -> bool:
     """Would this message refine or page a previous question (so no mention is needed)?"""
     text = text.strip().rstrip("?!. ")
-    return bool(
-        _MORE.match(text)
-        or _BACK.match(text)
-        or _LIKE_NTH.match(text)
-        or _FOLLOW_UP.match(text)
-        or narrows(text)
-    )
+    return bool(_MORE.match(text) or _BACK.match(text) or _LIKE_NTH.match(text) or _refines(text))
+
+
+def _refines(text: str) -> bool:
+    """A message that refines the last question rather than asking a new one."""
+    return bool(_FOLLOW_UP.match(text)) or narrows(text)
 
 
 @dataclass
@@ -122,7 +121,7 @@ class Conversation:
             return self._film(m["title"])
         if m := _LIKE_TITLE.match(text):
             return self._similar(m["title"])
-        refines = self.last_query if _FOLLOW_UP.match(text) or narrows(text) else None
+        refines = self.last_query if _refines(text) else None
         result = self.engine.ask(
             text, library=self.library, follows=refines, page_size=self.page_size
         )

@@ -49,6 +49,12 @@ def _line(text: str, style: Style | None = None) -> Line:
     return [(escaped(text), style)]
 
 
+def _one_line(text: str, style: Style | None = None) -> Line:
+    """A field that is one line (a title, a reviewer's name, a reason), whatever its record
+    held: a newline would split the answer's line when piped, a tab overrun the width."""
+    return _line(" ".join(text.split()) + (" " if text.endswith(" ") else ""), style)
+
+
 def understood(result: SearchResult) -> Line:
     parts = filter_phrases(result.query.filters)
     line = [("Filters: ", DIM), *_line(" · ".join(parts) if parts else "none")]
@@ -58,13 +64,14 @@ def understood(result: SearchResult) -> Line:
 
 
 def film_hit(index: int, hit: FilmHit) -> list[Line]:
-    facts = "  " + " · ".join(presentation.film_facts(hit.film, hit.rating))
-    lines = [[(f"{index}. ", BOLD), *_line(hit.film.label, TITLE), *_line(facts, DIM)]]
+    facts = " · ".join(presentation.film_facts(hit.film, hit.rating))
+    head = [(f"{index}. ", BOLD), *_one_line(hit.film.label, TITLE), ("  ", None)]
+    lines = [[*head, *_one_line(facts, DIM)]]
     for review in hit.reviews:
         who = (
             f"{presentation.reviewer(review.reviewer)}, {presentation.rating_text(review.rating)}: "
         )
-        line = [(INDENT, None), *_line(who, ITALIC)]
+        line = [(INDENT, None), *_one_line(who, ITALIC)]
         line += [
             (escaped(piece), BOLD if lit else None) for piece, lit in presentation.segments(review)
         ]
@@ -73,7 +80,8 @@ def film_hit(index: int, hit: FilmHit) -> list[Line]:
 
 
 def notices(*said: str | None) -> list[Line]:
-    """What the question lost or the answer left out, each said in yellow."""
+    """What the question lost or the answer left out: said apart from the films, in yellow,
+    so that nobody takes a relaxed or thinned answer for the whole of it."""
     return [_line(notice, NOTICE) for notice in said if notice]
 
 
@@ -108,17 +116,13 @@ def wrapped(line: Line, width: int, console: Console) -> list[Line]:
     cells = len(plain) if plain.isascii() else cell_len(plain)
     if cells <= width:
         return [line]
+    lead = len(plain) - len(plain.lstrip(" "))  # the line's own indent
+    indent = min(lead or len(INDENT), width // 2)
     if cells != len(plain):
-        text = Text()
-        for piece, style in line:
-            text.append(piece, style)
-        return [
-            [(s.text, s.style) for s in cut.render(console)] for cut in text.wrap(console, width)
-        ]
-    indent = min(len(plain) - len(plain.lstrip(" ")) or len(INDENT), width // 2)
+        return _wrapped_wide(line, lead, indent, width, console)
     cuts, start, room = [], 0, width
     while len(plain) - start > room:
-        cut = plain.rfind(" ", start + 1, start + room + 1)
+        cut = plain.rfind(" ", max(start, lead) + 1, start + room + 1)  # not in the indent
         start = cut + 1 if cut > start else start + room  # one long word: cut inside it
         cuts.append(start)
         room = width - indent
@@ -128,8 +132,24 @@ def wrapped(line: Line, width: int, console: Console) -> list[Line]:
     return [pieces[0], *([(" " * indent, None), *piece] for piece in pieces[1:])]
 
 
+def _wrapped_wide(line: Line, lead: int, indent: int, width: int, console: Console) -> list[Line]:
+    """A line with wide characters (CJK, emoji) or combining marks, cut by rich, which counts
+    their cells: the text after the line's indent, wrapped to the room under it."""
+    text = Text()
+    for piece, style in line:
+        text.append(piece, style)
+    cuts = text[lead:].wrap(console, max(1, width - indent))
+    out = []
+    for i, cut in enumerate(cuts):
+        cut.rstrip()
+        pad = " " * (lead if i == 0 else indent)
+        out.append([(pad, None), *((s.text, s.style) for s in cut.render(console))])
+    return out
+
+
 def _divide(line: Line, cuts: list[int]) -> list[Line]:
-    """The line cut at these offsets of its text, each piece keeping its style."""
+    """The line cut at these offsets of its text (ascending), each piece keeping its style:
+    a highlighted word cut by the width stays highlighted on both lines."""
     out: list[Line] = [[]]
     at, ends = 0, iter([*cuts, -1])
     end = next(ends)
@@ -150,6 +170,8 @@ def _divide(line: Line, cuts: list[int]) -> list[Line]:
 
 
 def _rstrip(line: Line) -> None:
+    """The spaces a cut leaves at a line's end taken off, across pieces: a terminal that
+    shows trailing spaces (a selection, a copy) would carry them."""
     while line and not line[-1][0].rstrip(" "):
         line.pop()
     if line:
@@ -163,7 +185,7 @@ def _split(line: Line) -> list[Line]:
 
 
 def print_result(console: Console, result: SearchResult) -> None:
-    """The answer in one print, as `Lines`."""
+    """The answer in one print (one write to the terminal, however many films), as `Lines`."""
     lines: list[Line] = []
     if result.similar_to is not None:
         lines.append(_line(f"Films like {result.similar_to.label}:", BOLD))
@@ -288,7 +310,7 @@ def _picks(console: Console, result: SearchResult, why: tuple[str, ...]) -> None
     if not result.hits:
         lines.append(_line("No films left to suggest: every film that fits has been reviewed."))
     for i, (hit, reason) in enumerate(zip(result.hits, why, strict=True), 1):
-        lines += [*film_hit(i, hit), _line(INDENT + reason, REASON)]
+        lines += [*film_hit(i, hit), [(INDENT, None), *_one_line(reason, REASON)]]
     console.print(Lines(lines), soft_wrap=True)
 
 

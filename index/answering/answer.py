@@ -93,19 +93,25 @@ def understand(snap: Snapshot | None, text: str, library: str | None = None) -> 
     return parsed.model_copy(update={"text": text, "ignored": [*parsed.ignored, *notes]})
 
 
-# "funny ones", "british ones only", "any of those from the 90s?": the films just shown,
-# narrowed; a short message, so that a longer sentence with "ones" in it stays a question.
+# A message about the films just shown: "funny ones", "only the british ones", "older ones
+# please", "which ones are from the 90s", "ones with Tom Hanks", "any of those from the 90s?".
+# Not a sentence that merely has "ones" in it ("the old ones are better", "films for the
+# little ones", "The Ones Below"): the shapes are whole messages.
 _NARROWING = re.compile(
-    r"\bones\b|^(?:and\s+)?(?:any|some|which|what)\s+of\s+(?:those|these|them)\b", re.I
+    r"^(?:and\s+|but\s+)?(?:only\s+|just\s+)?(?:any\s+|some\s+|the\s+)?"
+    r"(?!(?:little|loved|young|dear|small)\s)(?:[\w'-]+\s+){0,2}ones(?:\s+only|\s+please)?$"
+    r"|^(?:which|what)\s+ones\s+(?:are|were|have|had)\b"
+    r"|^(?:the\s+)?ones\s+(?:with|from|by|without|starring|set|about|rated|made|in)\s"
+    r"|^(?:and\s+)?(?:any|some|which|what)\s+of\s+(?:those|these|them)\b",
+    re.I,
 )
-_NARROWING_WORDS = 6
 
 
 def narrows(text: str) -> bool:
     """Whether a message speaks of the films just shown ("funny ones"): a follow-up whose
     kinds are added to the question's, not put in place of them (horror films, then "funny
     ones", are horror comedies; "what about comedies?" is comedies)."""
-    return len(text.split()) <= _NARROWING_WORDS and bool(_NARROWING.search(text))
+    return bool(_NARROWING.search(text.strip().rstrip("?!. ")))
 
 
 def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:

@@ -548,10 +548,18 @@ def only(filters: QueryFilters, *keys: str) -> QueryFilters:
 
 def refined(filters: QueryFilters, by: QueryFilters, narrowing: bool = False) -> QueryFilters:
     """A follow-up's filters on top of these: what it sets replaces (a bound with its flag),
-    exclusions add up, and an exclusion overrides an earlier inclusion of the same value.
-    `narrowing`: the follow-up narrows the films just shown ("funny ones"), so what every
-    film must have adds up too (horror films, then funny ones: Horror + Comedy)."""
+    exclusions add up, and the newer of an inclusion and an exclusion of the same value wins
+    ("not comedies", then "funny ones": comedy is wanted again; "comedies", then "not
+    comedies": it is not). `narrowing`: the follow-up narrows the films just shown ("funny
+    ones"), so what every film must have adds up too (horror films, then funny ones: Horror +
+    Comedy)."""
     data = filters.model_dump()
+    for f in FILTERS:  # an earlier exclusion of what the follow-up now asks for is lifted
+        if f.cancels:
+            (excluded,) = f.fields
+            wanted = {v for key in f.cancels for v in getattr(by, by_key(key).fields[0])}
+            kept = set(getattr(by, excluded))
+            data[excluded] = [v for v in data[excluded] if v not in wanted or v in kept]
     for f in FILTERS:
         for name in f.fields:
             value = getattr(by, name)

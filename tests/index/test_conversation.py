@@ -73,8 +73,21 @@ def test_a_sentence_with_ones_in_it_is_a_new_question_not_a_narrowing(chat):
     chat.ask("horror films")
     reply = chat.ask("my dad loved the old ones, any westerns he has not seen")
     assert not reply.refined
-    assert not is_follow_up("the new ones they make these days are all terrible")
-    assert is_follow_up("funny ones") and is_follow_up("any of those from the 90s?")
+    for chatter in (
+        "the old ones are better",
+        "the new ones are all terrible",
+        "films for the little ones",
+        "The Ones Below",
+    ):
+        assert not is_follow_up(chatter), chatter
+    for narrowing in (
+        "funny ones",
+        "only the british ones",
+        "which ones are from the 90s?",
+        "ones with Tom Hanks",
+        "any of those from the 90s?",
+    ):
+        assert is_follow_up(narrowing), narrowing
 
 
 def test_like_the_second_one_finds_films_similar_to_that_result(chat):

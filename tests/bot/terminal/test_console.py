@@ -2,6 +2,7 @@
 text printed as it is written, never as markup or escape sequences."""
 
 import io
+from dataclasses import replace
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -69,13 +70,36 @@ def test_a_cut_inside_a_styled_piece_keeps_its_style_on_both_sides():
     cut = wrapped(line, 20, Console(width=20))
     styles = {style for piece in cut[1:] for text, style in piece if text.strip()}
     assert styles == {BOLD}
-    assert cut[0][1] == ("Ines, 8/10: ", ITALIC)
+    assert cut[0][1] == ("Ines, 8/10: ", ITALIC) and cut[0][-1] == ("word", BOLD)
 
 
-def test_wide_characters_wrap_by_their_cells():
-    lines = _printed(_result("映画" * 40, title="東京物語"), width=30).splitlines()
+def test_wide_characters_wrap_by_their_cells_under_the_reviews_indent():
+    lines = _printed(_result("映画 " * 20 + "🎬 fin", title="東京物語"), width=30).splitlines()
     assert all(cell_len(line) <= 30 for line in lines)
-    assert "".join(lines).count("映画") == 40
+    assert "".join(lines).count("映画") == 20
+    review = lines[next(i for i, line in enumerate(lines) if "Ines" in line) :]
+    assert len(review) > 2 and all(line.startswith(INDENT + "映画") for line in review[1:])
+    assert all(not line.endswith(" ") for line in lines)
+
+
+def test_a_first_word_too_long_for_the_line_is_cut_after_the_indent_not_in_it():
+    line = [(INDENT, None), ("letterboxd_user_with_a_long_handle, 8/10: good", ITALIC)]
+    cut = wrapped(line, 30, Console(width=30))
+    texts = ["".join(t for t, _ in piece) for piece in cut]
+    assert texts[0].startswith(INDENT + "letterboxd") and all(t.strip() for t in texts)
+
+
+def test_a_reviewers_name_with_a_newline_or_tab_stays_on_its_line_when_piped():
+    result = _result()
+    review = result.hits[0].reviews[0]
+    hit = FilmHit(result.hits[0].film, 1.0, (replace(review, reviewer="Ines\nthe\tcritic"),))
+    piped = _printed(replace(result, hits=(hit,)), width=40, soft_wrap=True).splitlines()
+    assert piped[-1].startswith(f"{INDENT}Ines the critic, 8/10: The heist")
+
+
+def test_a_highlighted_word_reaches_a_colour_terminal_in_bold():
+    printed = _printed(_result(), width=200, force_terminal=True, color_system="standard")
+    assert "\x1b[1mheist\x1b[0m" in printed
 
 
 def test_a_notice_of_several_lines_wraps_each():

@@ -46,8 +46,16 @@ def test_a_narrowing_follow_up_adds_to_what_every_film_must_have_and_replaces_th
     then = QueryFilters(genres_all=["Comedy"], countries=["GB"], cast=["Meg Ryan"])
     narrowed = registry.refined(first, then, narrowing=True)
     assert narrowed.genres_all == ["Horror", "Comedy"]
-    assert narrowed.countries == ["GB"] and narrowed.cast == ["Meg Ryan"]
+    assert narrowed.countries == ["GB"]
     assert registry.refined(first, then).genres_all == ["Comedy"]
+
+
+def test_the_newer_of_an_inclusion_and_an_exclusion_of_the_same_kind_wins():
+    not_comedy = QueryFilters(genres_all=["Horror"], genres_none=["Comedy"])
+    funny = registry.refined(not_comedy, QueryFilters(genres_all=["Comedy"]), narrowing=True)
+    assert funny.genres_all == ["Horror", "Comedy"] and funny.genres_none == []
+    comedy = QueryFilters(genres_all=["Comedy", "Romance"])
+    assert registry.refined(comedy, QueryFilters(genres_none=["Comedy"])).genres_all == ["Romance"]
 
 
 def test_without_and_only_clear_a_filters_flags_with_it():
