@@ -199,6 +199,9 @@ class Filter:
     accumulates: bool = False
     cancels: tuple[str, ...] = ()
     conjoined: bool = False
+    # The conjoined filter on the same fact: where a narrowing follow-up's one value goes
+    # when this filter is already set (films with Tom Hanks, then "ones with Meg Ryan").
+    together: str | None = None
 
     @property
     def all_fields(self) -> tuple[str, ...]:
@@ -250,6 +253,7 @@ def keyword_filter(
     folded: bool = False,
     accumulates: bool = False,
     cancels: tuple[str, ...] = (),
+    together: str | None = None,
 ) -> Filter:
     """A filter on a keyword fact: films with any, every or none of the listed values."""
 
@@ -282,6 +286,7 @@ def keyword_filter(
         accumulates=accumulates,
         cancels=cancels,
         conjoined=how == "every",
+        together=together,
     )
 
 
@@ -443,6 +448,7 @@ FILTERS: tuple[Filter, ...] = (
         how="any",
         relax=12,
         blame=4,
+        together="genres_all",
         phrase=lambda f: _names(f.genres_any),
     ),
     keyword_filter(
@@ -488,6 +494,7 @@ FILTERS: tuple[Filter, ...] = (
         folded=True,
         relax=2,
         blame=12,
+        together="cast_all",
         phrase=lambda f: "starring " + _names(f.cast),
     ),
     keyword_filter(
@@ -552,7 +559,7 @@ def refined(filters: QueryFilters, by: QueryFilters, narrowing: bool = False) ->
     ("not comedies", then "funny ones": comedy is wanted again; "comedies", then "not
     comedies": it is not). `narrowing`: the follow-up narrows the films just shown ("funny
     ones"), so what every film must have adds up too (horror films, then funny ones: Horror +
-    Comedy)."""
+    Comedy; films with Tom Hanks, then "ones with Meg Ryan": both)."""
     data = filters.model_dump()
     for f in FILTERS:  # an earlier exclusion of what the follow-up now asks for is lifted
         if f.cancels:
@@ -565,6 +572,9 @@ def refined(filters: QueryFilters, by: QueryFilters, narrowing: bool = False) ->
             value = getattr(by, name)
             if f.accumulates or (narrowing and f.conjoined):
                 data[name] = list(dict.fromkeys(data[name] + value))
+            elif narrowing and f.together and data[name] and len(value) == 1:
+                (both,) = by_key(f.together).fields  # one more that every film must have
+                data[both] = list(dict.fromkeys(data[both] + value))
             elif value not in (None, []):
                 data[name] = value
                 if name in f.flags:

@@ -47,7 +47,9 @@ def test_a_narrowing_follow_up_adds_to_what_every_film_must_have_and_replaces_th
     narrowed = registry.refined(first, then, narrowing=True)
     assert narrowed.genres_all == ["Horror", "Comedy"]
     assert narrowed.countries == ["GB"]
+    assert (narrowed.cast, narrowed.cast_all) == (["Tom Hanks"], ["Meg Ryan"])
     assert registry.refined(first, then).genres_all == ["Comedy"]
+    assert registry.refined(first, then).cast == ["Meg Ryan"]
 
 
 def test_the_newer_of_an_inclusion_and_an_exclusion_of_the_same_kind_wins():
