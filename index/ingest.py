@@ -254,10 +254,12 @@ def write_reviews(
     rebuild: bool = False,
     wait: float = 0,
     library: str = BASE_LIBRARY,
+    small: bool = False,
 ) -> IngestReport:
     """Add or update these reviews: one new version, embedding only what is new or changed
     (one member's review is a small commit, not a re-index). `wait`: seconds to wait for
-    another writer to finish.
+    another writer to finish. `small`: a member's write, embedded at the precision the index
+    was made at, whatever the settings now say (an ingest embeds the index again instead).
 
     A fresh version (nothing of the live one copied) is written for a `rebuild` (`library`
     then holds just `reviews`), over a damaged index, and for another model; what the old
@@ -274,6 +276,9 @@ def write_reviews(
     with store.lock(wait):
         base, damage = store.live_or_damaged()
         source = base or (store.last_readable() if damage else None)
+        if small and base is not None and not rebuild:
+            encoder = encoder.at_precision(str(base.manifest.get("precision", "float32")))
+            manifest = index_manifest(settings, encoder)
         stale = base is not None and not same_vectors(base.manifest, manifest)
         grown = None if rebuild or stale else base  # the version this one is written from
         if damage:

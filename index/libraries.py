@@ -153,7 +153,12 @@ class Libraries:
         review = self._review(library, user_id, reviewer, title, rating, text, review_id)
         with self._committing():
             report = write_reviews(
-                [review], self.settings, self.engine.encoder, IngestReport(), wait=self._wait
+                [review],
+                self.settings,
+                self.engine.encoder,
+                IngestReport(),
+                wait=self._wait,
+                small=True,
             )
         METRICS.reindexed(report.seconds)
         # The same review posted again is stored once: its id is the one stored.

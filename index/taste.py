@@ -96,6 +96,7 @@ class Taste:
                     self.engine.encoder,
                     report,
                     wait=self.settings.libraries.write_wait_seconds,
+                    small=True,
                 )
             finally:
                 self.engine.refresh()

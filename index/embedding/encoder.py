@@ -86,6 +86,7 @@ class Encoder:
         self.model_path = resolve_model_path(settings.model)
         self._asked: OrderedDict[str, np.ndarray] = OrderedDict()
         self._asked_lock = threading.Lock()
+        self._twins: dict[str, Encoder] = {}  # precision -> an encoder at it (`at_precision`)
 
     def _load(self, quantized: bool = False):
         s = self.settings
@@ -97,6 +98,23 @@ class Encoder:
         vectors of the two are close but not equal, so a change re-embeds, never mixes."""
         s = self.settings
         return "int8" if s.backend == "onnx" and s.quantized_passages else "float32"
+
+    def at_precision(self, precision: str) -> Encoder:
+        """This encoder, or its twin embedding passages at `precision` ("int8", "float32"):
+        a small write to an index made at the other precision embeds as the index was, so a
+        member's review never waits for the whole index to be embedded again (an ingest
+        upgrades it)."""
+        if precision == self.precision:
+            return self
+        with self._asked_lock:
+            if precision not in self._twins:
+                int8 = precision == "int8"
+                backend = "onnx" if int8 else self.settings.backend
+                twin = self.settings.model_copy(
+                    update={"quantized_passages": int8, "backend": backend}
+                )
+                self._twins[precision] = Encoder(twin)
+            return self._twins[precision]
 
     @cached_property
     def _model(self):

@@ -428,6 +428,41 @@ def test_switching_passages_to_int8_re_embeds_every_passage_instead_of_mixing(tm
         assert np.allclose(np.asarray(again.vectors[row]), old[text], atol=1e-5)
 
 
+def test_a_members_review_on_an_index_of_the_other_precision_is_embedded_as_the_index_was(
+    tmp_path, write
+):
+    from index.embedding.encoder import Encoder
+    from index.engine import Engine
+    from tests.conftest import make_settings
+
+    def engine_with(int8: bool) -> Engine:
+        settings = make_settings(tmp_path / "index")
+        settings.embedding.quantized_passages = int8
+        return Engine(settings, Encoder(settings.embedding))
+
+    path = write(
+        "a.jsonl",
+        jsonl(
+            {"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
+            {"id": "2", "title": "Alien", "year": 1979, "text": LONG},
+        ),
+    )
+    floats = engine_with(False)
+    floats.ingest([path])
+    n = floats.snapshot().n_passages
+    int8 = engine_with(True)  # the settings changed; the index was made in float32
+    _, report = int8.libraries.post("guild:7", 42, "Ana", "Alien (1979)", 9, "Tense and dark.")
+    assert report.passages_embedded == 1 and not report.notes  # not the whole index again
+    live = int8.store.current()
+    assert live.manifest["precision"] == "float32"
+    assert int8.snapshot().n_passages == n + 1
+    expected = floats.encoder.encode(["Tense and dark."])[0]
+    row = int8.snapshot().n_passages - 1
+    assert np.allclose(np.asarray(int8.snapshot().vectors[row]), expected, atol=1e-5)
+    assert int8.ingest([path]).passages_embedded == n + 1  # an ingest upgrades it, all of it
+    assert int8.store.current().manifest["precision"] == "int8"
+
+
 def test_an_index_written_before_precision_was_recorded_counts_as_float32(tmp_path, write):
     from index.embedding.encoder import Encoder
     from index.engine import Engine
