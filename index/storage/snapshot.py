@@ -427,6 +427,9 @@ class Snapshot:
             "libraries": split,
             "index_bytes": size,
             "model": self.info.manifest.get("model"),
+            # what the passages' vectors were made at ("float32" before it was recorded):
+            # the next ingest embeds them all again when the settings now say otherwise
+            "precision": self.info.manifest.get("precision", "float32"),
             "faiss_factory": next(
                 (
                     factory

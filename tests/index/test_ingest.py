@@ -454,7 +454,7 @@ def test_a_members_review_on_an_index_of_the_other_precision_is_embedded_as_the_
     _, report = int8.libraries.post("guild:7", 42, "Ana", "Alien (1979)", 9, "Tense and dark.")
     assert report.passages_embedded == 1 and not report.notes  # not the whole index again
     live = int8.store.current()
-    assert live.manifest["precision"] == "float32"
+    assert live.manifest["precision"] == "float32" and int8.stats()["precision"] == "float32"
     assert int8.snapshot().n_passages == n + 1
     expected = floats.encoder.encode(["Tense and dark."])[0]
     row = int8.snapshot().n_passages - 1
