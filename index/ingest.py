@@ -245,6 +245,16 @@ def same_vectors(old: dict[str, object], new: dict[str, object]) -> bool:
     )
 
 
+def _as_made(
+    base: VersionInfo | None, settings: Settings, encoder: Encoder
+) -> tuple[Encoder, dict[str, object]]:
+    """The encoder (and manifest) at the precision `base` was embedded at; without one, as
+    the settings say."""
+    if base is not None:
+        encoder = encoder.at_precision(str(base.manifest.get("precision", "float32")))
+    return encoder, index_manifest(settings, encoder)
+
+
 def write_reviews(
     reviews: list[Review],
     settings: Settings,
@@ -258,8 +268,7 @@ def write_reviews(
 ) -> IngestReport:
     """Add or update these reviews: one new version, embedding only what is new or changed
     (one member's review is a small commit, not a re-index). `wait`: seconds to wait for
-    another writer to finish. `small`: a member's write, embedded at the precision the index
-    was made at, whatever the settings now say (an ingest embeds the index again instead).
+    another writer; `small`: a member's write, embedded at the index's own precision.
 
     A fresh version (nothing of the live one copied) is written for a `rebuild` (`library`
     then holds just `reviews`), over a damaged index, and for another model; what the old
@@ -276,9 +285,7 @@ def write_reviews(
     with store.lock(wait):
         base, damage = store.live_or_damaged()
         source = base or (store.last_readable() if damage else None)
-        if small and base is not None and not rebuild:
-            encoder = encoder.at_precision(str(base.manifest.get("precision", "float32")))
-            manifest = index_manifest(settings, encoder)
+        encoder, manifest = _as_made(base if small and not rebuild else None, settings, encoder)
         stale = base is not None and not same_vectors(base.manifest, manifest)
         grown = None if rebuild or stale else base  # the version this one is written from
         if damage:
