@@ -114,12 +114,23 @@ def narrows(text: str) -> bool:
     return bool(_NARROWING.search(text.strip().rstrip("?!. ")))
 
 
+# "what about dramas?", "how about something lighter", "comedies instead": a change of mind.
+_INSTEAD = re.compile(r"^(?:what|how)\s+about\b|\binstead\b", re.I)
+
+
 def follow_up(previous: ParsedQuery, parsed: ParsedQuery) -> ParsedQuery:
-    """A refinement ("only after 2015", "not horror") on top of the question before it."""
+    """A refinement ("only after 2015", "not horror") on top of the question before it. A
+    change of mind that names another kind or mood ("what about dramas", "how about something
+    lighter") puts its meaning in place of the earlier one, which would otherwise pull the
+    search back to what was asked before; one that changes only a number ("what about the
+    90s") keeps it."""
+    semantic = [previous.semantic, parsed.semantic]
+    if _INSTEAD.search(parsed.text) and (parsed.semantic or registry.wants_kind(parsed.filters)):
+        semantic = [parsed.semantic]
     return ParsedQuery(
         text=parsed.text,
         filters=registry.refined(previous.filters, parsed.filters, narrows(parsed.text)),
-        semantic=" ".join(s for s in (previous.semantic, parsed.semantic) if s),
+        semantic=" ".join(s for s in semantic if s),
         limit=parsed.limit or previous.limit,
         like=parsed.like or previous.like,
         title=parsed.title or previous.title,

@@ -589,6 +589,11 @@ def refined(filters: QueryFilters, by: QueryFilters, narrowing: bool = False) ->
     return type(filters)(**data)
 
 
+def wants_kind(filters: QueryFilters) -> bool:
+    """Whether the filters ask for a kind of film (a genre wanted, not one excluded)."""
+    return any(f.is_set(filters) for f in FILTERS if f.fact is GENRE and not f.excludes)
+
+
 def is_filtered(filters: QueryFilters) -> bool:
     """Whether any filter is set."""
     return any(f.is_set(filters) for f in FILTERS)

@@ -90,6 +90,15 @@ def test_a_sentence_with_ones_in_it_is_a_new_question_not_a_narrowing(chat):
         assert is_follow_up(narrowing), narrowing
 
 
+def test_what_about_another_kind_leaves_the_earlier_meaning_behind(chat):
+    chat.ask("zombie films")
+    reply = chat.ask("what about comedies")
+    assert reply.refined and reply.result.query.filters.genres_all == ["Comedy"]
+    assert "zombie" not in reply.result.query.semantic
+    chat.ask("zombie films")
+    assert "zombie" in chat.ask("what about the 90s").result.query.semantic  # a number only
+
+
 def test_like_the_second_one_finds_films_similar_to_that_result(chat):
     chat.ask("zombie films")
     shown = [label for label in chat.shown]
