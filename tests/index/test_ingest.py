@@ -372,24 +372,29 @@ def test_a_bare_year_that_belongs_to_the_title_is_found_in_the_catalogue(engine,
     assert (film.title, film.year) == ("Northern Lights 1984", 2020)
 
 
-def test_switching_passages_to_int8_re_embeds_every_passage_instead_of_mixing(tmp_path, write):
+THREE_FILMS = (
+    {"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
+    {"id": "2", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."},
+    {"id": "3", "title": "Alien", "year": 1979, "text": LONG},
+)
+
+
+def _engine_at(index_dir, int8: bool):
+    """An engine on `index_dir` whose settings embed passages in int8 or float32."""
     from index.embedding.encoder import Encoder
     from index.engine import Engine
     from tests.conftest import make_settings
 
-    def engine_with(int8: bool) -> Engine:
-        settings = make_settings(tmp_path / "index")
-        settings.embedding.quantized_passages = int8
-        return Engine(settings, Encoder(settings.embedding))
+    settings = make_settings(index_dir)
+    settings.embedding.quantized_passages = int8
+    return Engine(settings, Encoder(settings.embedding))
 
-    path = write(
-        "a.jsonl",
-        jsonl(
-            {"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
-            {"id": "2", "title": "Heat", "year": 1995, "text": "Bank robbers and a detective."},
-            {"id": "3", "title": "Alien", "year": 1979, "text": LONG},
-        ),
-    )
+
+def test_switching_passages_to_int8_re_embeds_every_passage_instead_of_mixing(tmp_path, write):
+    def engine_with(int8: bool):
+        return _engine_at(tmp_path / "index", int8)
+
+    path = write("a.jsonl", jsonl(*THREE_FILMS))
     floats = engine_with(False)
     floats.ingest([path])
     before = floats.snapshot()
@@ -431,26 +436,11 @@ def test_switching_passages_to_int8_re_embeds_every_passage_instead_of_mixing(tm
 def test_a_members_review_on_an_index_of_the_other_precision_is_embedded_as_the_index_was(
     tmp_path, write
 ):
-    from index.embedding.encoder import Encoder
-    from index.engine import Engine
-    from tests.conftest import make_settings
-
-    def engine_with(int8: bool) -> Engine:
-        settings = make_settings(tmp_path / "index")
-        settings.embedding.quantized_passages = int8
-        return Engine(settings, Encoder(settings.embedding))
-
-    path = write(
-        "a.jsonl",
-        jsonl(
-            {"id": "1", "title": "The Lighthouse", "year": 2019, "text": TEXT},
-            {"id": "2", "title": "Alien", "year": 1979, "text": LONG},
-        ),
-    )
-    floats = engine_with(False)
+    path = write("a.jsonl", jsonl(*THREE_FILMS))
+    floats = _engine_at(tmp_path / "index", int8=False)
     floats.ingest([path])
     n = floats.snapshot().n_passages
-    int8 = engine_with(True)  # the settings changed; the index was made in float32
+    int8 = _engine_at(tmp_path / "index", int8=True)  # the settings changed since
     _, report = int8.libraries.post("guild:7", 42, "Ana", "Alien (1979)", 9, "Tense and dark.")
     assert report.passages_embedded == 1 and not report.notes  # not the whole index again
     live = int8.store.current()
