@@ -235,13 +235,12 @@ class Todo:
     passages: list[str] | None = None  # already split (None: split when written)
 
 
-def same_vectors(old: dict[str, object], new: dict[str, object]) -> bool:
+def same_vectors(old: VersionInfo, new: dict[str, object]) -> bool:
     """Whether a version's vectors are comparable with what this encoder gives: the same
-    model at the same precision (int8 vectors are close to float32's, not equal). A version
-    written before precision was recorded was float32."""
+    model at the same precision (int8 vectors are close to float32's, not equal)."""
     return (
-        all(old.get(k) == new[k] for k in ("model", "dim"))
-        and old.get("precision", "float32") == new["precision"]
+        all(old.manifest.get(k) == new[k] for k in ("model", "dim"))
+        and old.precision == new["precision"]
     )
 
 
@@ -251,7 +250,7 @@ def _as_made(
     """The encoder (and manifest) at the precision `base` was embedded at; without one, as
     the settings say."""
     if base is not None:
-        encoder = encoder.at_precision(str(base.manifest.get("precision", "float32")))
+        encoder = encoder.at_precision(base.precision)
     return encoder, index_manifest(settings, encoder)
 
 
@@ -286,7 +285,7 @@ def write_reviews(
         base, damage = store.live_or_damaged()
         source = base or (store.last_readable() if damage else None)
         encoder, manifest = _as_made(base if small and not rebuild else None, settings, encoder)
-        stale = base is not None and not same_vectors(base.manifest, manifest)
+        stale = base is not None and not same_vectors(base, manifest)
         grown = None if rebuild or stale else base  # the version this one is written from
         if damage:
             report.warn(Problem(str(settings.index_dir), "", f"{damage}: a new index was started"))
@@ -335,7 +334,7 @@ def _restore(
         if (
             base is None
             or rebuild
-            or not same_vectors(base.manifest, manifest)
+            or not same_vectors(base, manifest)
             or backend.holds(base)  # nearly always: then nothing else is read
             or store.live_or_damaged()[1]
         ):

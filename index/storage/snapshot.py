@@ -427,9 +427,8 @@ class Snapshot:
             "libraries": split,
             "index_bytes": size,
             "model": self.info.manifest.get("model"),
-            # what the passages' vectors were made at ("float32" before it was recorded):
             # the next ingest embeds them all again when the settings now say otherwise
-            "precision": self.info.manifest.get("precision", "float32"),
+            "precision": self.info.precision,
             "faiss_factory": next(
                 (
                     factory

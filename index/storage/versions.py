@@ -129,6 +129,12 @@ class VersionInfo:
     manifest: dict[str, Any]
 
     @property
+    def precision(self) -> str:
+        """What its passages' vectors were made at: "int8" or "float32" (a version written
+        before precision was recorded was float32)."""
+        return str(self.manifest.get("precision", "float32"))
+
+    @property
     def legacy(self) -> bool:
         """Written before segments: the version folder is its one segment."""
         return "segments" not in self.manifest
